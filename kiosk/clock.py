@@ -1,0 +1,44 @@
+"""Time in one place: stored as naive UTC, shown in the station's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+def utcnow() -> datetime:
+    """Naive UTC: what the store holds (SQLite keeps no zone)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def zone(name: str = DEFAULT_ZONE) -> tzinfo:
+    return ZoneInfo(name)
+
+
+def to_local(at: datetime, zone_name: str = DEFAULT_ZONE) -> datetime:
+    """A stored naive-UTC time as an aware time in the station's zone."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(ZoneInfo(zone_name))
+
+
+def local_day(at: datetime, zone_name: str = DEFAULT_ZONE) -> str:
+    """YYYYMMDD of ``at`` in the station's zone (ticket numbers restart each local day)."""
+    return to_local(at, zone_name).strftime("%Y%m%d")
+
+
+def to_utc_naive(at: datetime) -> datetime:
+    if at.tzinfo is None:
+        return at
+    return at.astimezone(UTC).replace(tzinfo=None)
+
+
+def iso(at: datetime) -> str:
+    """Wire format: ISO 8601 with an explicit Z."""
+    return to_utc_naive(at).isoformat(timespec="milliseconds") + "Z"
+
+
+def parse_iso(text: str) -> datetime:
+    return to_utc_naive(datetime.fromisoformat(text.replace("Z", "+00:00")))

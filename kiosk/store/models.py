@@ -1,0 +1,349 @@
+"""Typed SQLAlchemy 2 models of the local store.
+
+Times are stored as naive UTC ``datetime`` (SQLite has no zone type); convert with
+``kiosk.clock`` for display. Ids made on the kiosk are UUID4 strings: they are the
+idempotency keys on the wire.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from kiosk.clock import utcnow
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# --- catalogue -------------------------------------------------------------------
+
+
+class ServiceCategory(Base):
+    __tablename__ = "service_categories"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80), default="")
+    icon: Mapped[str] = mapped_column(String(80), default="")
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    services: Mapped[list[Service]] = relationship(
+        back_populates="category", order_by="Service.sort"
+    )
+
+
+class Service(Base):
+    __tablename__ = "services"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("service_categories.code"))
+    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    # True: a volunteer comes to the resident's home, so an address is required.
+    home_visit: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    category: Mapped[ServiceCategory] = relationship(back_populates="services")
+
+
+# --- resident orders ----------------------------------------------------------------
+
+
+class ServiceOrder(Base):
+    __tablename__ = "service_orders"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    ticket_no: Mapped[str] = mapped_column(String(24), unique=True)
+    service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
+    honorific: Mapped[str] = mapped_column(String(16))
+    # Cleared (set to "") by the privacy purge once the order is closed and synced.
+    phone: Mapped[str] = mapped_column(String(16))
+    phone_last4: Mapped[str] = mapped_column(String(4), index=True)
+    address: Mapped[str] = mapped_column(String(120), default="")
+    time_slot: Mapped[str] = mapped_column(String(16))
+    note_tags: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(16), default="submitted", index=True)
+    team: Mapped[str] = mapped_column(String(80), default="")
+    volunteer_name: Mapped[str] = mapped_column(String(40), default="")
+    rating: Mapped[int | None] = mapped_column(Integer, default=None)
+    rating_tags: Mapped[list[Any]] = mapped_column(default=list)
+    rated_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+    service: Mapped[Service] = relationship()
+    history: Mapped[list[OrderStatusChange]] = relationship(
+        back_populates="order", order_by="OrderStatusChange.at", cascade="all, delete-orphan"
+    )
+
+
+class OrderStatusChange(Base):
+    __tablename__ = "order_status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("service_orders.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    team: Mapped[str] = mapped_column(String(80), default="")
+    volunteer_name: Mapped[str] = mapped_column(String(40), default="")
+
+    order: Mapped[ServiceOrder] = relationship(back_populates="history")
+
+    __table_args__ = (UniqueConstraint("order_id", "status", name="uq_order_status_once"),)
+
+
+class TicketSequence(Base):
+    """Per-day ticket counter; incremented inside the order's own transaction."""
+
+    __tablename__ = "ticket_sequences"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)  # YYYYMMDD, station zone
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CommunityAddress(Base):
+    """The buildings a station serves, so residents pick an address instead of typing it."""
+
+    __tablename__ = "community_addresses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    community: Mapped[str] = mapped_column(String(60))
+    building: Mapped[str] = mapped_column(String(30))
+    units: Mapped[int] = mapped_column(Integer, default=1)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- volunteers and points ---------------------------------------------------------------
+
+
+class Volunteer(Base):
+    """Cache of central's volunteer profile; the balance is central's as of ``balance_as_of``."""
+
+    __tablename__ = "volunteers"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    masked_name: Mapped[str] = mapped_column(String(40))
+    card_no: Mapped[str | None] = mapped_column(String(32), unique=True, default=None)
+    pin_hash: Mapped[str | None] = mapped_column(String(200), default=None)
+    total_hours: Mapped[float] = mapped_column(default=0.0)
+    star_level: Mapped[int] = mapped_column(Integer, default=0)
+    central_balance: Mapped[int] = mapped_column(Integer, default=0)
+    balance_as_of: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    team: Mapped[str] = mapped_column(String(80), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class LedgerEntry(Base):
+    """A local change to a volunteer's points. ``confirmed`` once central has counted it
+    in the balance it sends back, so it is no longer added to the cached balance."""
+
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    volunteer_id: Mapped[str] = mapped_column(ForeignKey("volunteers.id"), index=True)
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(40))
+    redemption_id: Mapped[str | None] = mapped_column(
+        ForeignKey("redemptions.id"), default=None, index=True
+    )
+    offline: Mapped[bool] = mapped_column(Boolean, default=False)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- gifts and stock -------------------------------------------------------------------------
+
+
+class Gift(Base):
+    __tablename__ = "gifts"
+
+    sku: Mapped[str] = mapped_column(String(40), primary_key=True)
+    barcode: Mapped[str | None] = mapped_column(String(40), unique=True, default=None)
+    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80), default="")
+    category: Mapped[str] = mapped_column(String(40), default="")
+    points: Mapped[int] = mapped_column(Integer)
+    # Most items one volunteer may take per redemption; 0 = no limit.
+    per_volunteer_limit: Mapped[int] = mapped_column(Integer, default=0)
+    low_stock_at: Mapped[int] = mapped_column(Integer, default=5)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    image_path: Mapped[str] = mapped_column(String(200), default="")
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StockMovement(Base):
+    """Stock is the sum of these; never a stored number."""
+
+    __tablename__ = "stock_movements"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    sku: Mapped[str] = mapped_column(ForeignKey("gifts.sku"), index=True)
+    delta: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # restock | redemption | correction
+    reason: Mapped[str] = mapped_column(String(120), default="")
+    staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id"), default=None)
+    redemption_id: Mapped[str | None] = mapped_column(
+        ForeignKey("redemptions.id"), default=None, index=True
+    )
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Redemption(Base):
+    __tablename__ = "redemptions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    volunteer_id: Mapped[str] = mapped_column(ForeignKey("volunteers.id"), index=True)
+    pickup_code: Mapped[str] = mapped_column(String(8), unique=True)
+    total_points: Mapped[int] = mapped_column(Integer)
+    balance_after: Mapped[int] = mapped_column(Integer)
+    # online: central authorised it synchronously; offline: against the cached balance.
+    mode: Mapped[str] = mapped_column(String(8), default="online")
+    status: Mapped[str] = mapped_column(String(16), default="done")  # done | voided
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    volunteer: Mapped[Volunteer] = relationship()
+    lines: Mapped[list[RedemptionLine]] = relationship(
+        back_populates="redemption", cascade="all, delete-orphan"
+    )
+
+
+class RedemptionLine(Base):
+    __tablename__ = "redemption_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    redemption_id: Mapped[str] = mapped_column(ForeignKey("redemptions.id"), index=True)
+    sku: Mapped[str] = mapped_column(ForeignKey("gifts.sku"))
+    name: Mapped[str] = mapped_column(String(80))
+    qty: Mapped[int] = mapped_column(Integer)
+    points_each: Mapped[int] = mapped_column(Integer)
+
+    redemption: Mapped[Redemption] = relationship(back_populates="lines")
+
+
+class Overdraft(Base):
+    """An offline redemption central applied late and found over the balance."""
+
+    __tablename__ = "overdrafts"
+
+    redemption_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    volunteer_id: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(Integer)
+    reported_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# --- sync ------------------------------------------------------------------------------------
+
+
+class OutboxEvent(Base):
+    """A change central must learn of, written in the same transaction as the change."""
+
+    __tablename__ = "outbox_events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True, default=new_id)
+    type: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    # pending | sent (accepted or duplicate) | rejected
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    result: Mapped[str] = mapped_column(String(200), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+    __table_args__ = (Index("ix_outbox_state_seq", "state", "seq"),)
+
+
+class SyncCursor(Base):
+    __tablename__ = "sync_cursors"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cursor: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Setting(Base):
+    """Station settings pulled from central and small local state (key → JSON value)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column()
+
+
+class RevokedCode(Base):
+    __tablename__ = "revoked_codes"
+
+    code_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revoked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- printing --------------------------------------------------------------------------------
+
+
+class PrintJob(Base):
+    """A receipt to print. ``document`` is a serialised ``printer.document.Receipt``."""
+
+    __tablename__ = "print_jobs"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True, default=new_id)
+    kind: Mapped[str] = mapped_column(String(24))  # order_ticket | redemption | restock | report
+    ref_id: Mapped[str] = mapped_column(String(36), default="", index=True)
+    document: Mapped[dict[str, Any]] = mapped_column()
+    # pending | printing | done | failed (failed = gave up until staff reprint)
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    printed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    reprint_of: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(16), default="staff")  # staff | technician
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    staff_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
