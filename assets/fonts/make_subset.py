@@ -1,0 +1,145 @@
+"""Build the kiosk's bundled CJK font from Debian's Noto Sans CJK collection.
+
+The kiosk (Qt UI and raster receipts) needs one Simplified Chinese font that is
+small, always present and never confused with a font installed on the machine.
+This script takes the "Noto Sans CJK SC" face out of the system's
+NotoSansCJK-{Regular,Bold}.ttc (package ``fonts-noto-cjk``), keeps only the
+characters the product can show, and renames it "Noto Sans SC Kiosk".
+
+Coverage kept:
+
+* every character encodable in GB2312 (6,763 hanzi plus its symbols, kana,
+  Greek, Cyrillic, full-width forms, box drawing, ...);
+* printable ASCII and the Latin-1 supplement;
+* CJK and full-width punctuation (，。、；：？！“”‘’（）《》【】…—·￥ and friends);
+* the UI/receipt symbols ★☆✓✗×→←↑↓●○■□▲▼☎℃№①-⑩ and box drawing ─━│┃.
+
+Usage (dev-time only; fontTools is deliberately *not* in requirements.lock)::
+
+    .venv/bin/pip install fonttools
+    .venv/bin/python assets/fonts/make_subset.py [--source-dir DIR] [--out-dir DIR]
+
+Re-running overwrites NotoSansSC-Regular.otf and NotoSansSC-Bold.otf in place;
+the output is deterministic for a given source font and fontTools version.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection, TTFont
+
+SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")
+OUT_DIR = Path(__file__).resolve().parent
+SOURCE_FAMILY = "Noto Sans CJK SC"
+FAMILY = "Noto Sans SC Kiosk"
+PS_FAMILY = "NotoSansSCKiosk"
+STYLES = ("Regular", "Bold")
+
+PUNCTUATION = "，。、；：？！“”‘’（）《》【】〈〉「」『』〔〕…—–·￥～・〃々〇　"
+SYMBOLS = "★☆✓✗×÷→←↑↓●○■□▲▼◆◇☎℃№" + "①②③④⑤⑥⑦⑧⑨⑩" + "─━│┃┌┐└┘├┤┬┴┼"
+# Layout features for horizontal UI text and receipts. No "locl" (it would drag in the JP/KR/TC
+# glyph variants; the SC cmap already maps to the Chinese forms) and no width variants.
+FEATURES = ["ccmp", "liga", "kern", "mark"]
+
+
+def gb2312_chars() -> set[str]:
+    """Every character that GB2312 can encode (rows 0xA1-0xF7, cells 0xA1-0xFE)."""
+    chars: set[str] = set()
+    for hi in range(0xA1, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes((hi, lo)).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return chars
+
+
+def wanted_chars() -> set[str]:
+    """The full character set the bundled font must cover."""
+    chars = gb2312_chars()
+    chars.update(chr(c) for c in range(0x20, 0x7F))  # ASCII
+    chars.update(chr(c) for c in range(0xA0, 0x100))  # Latin-1 supplement
+    chars.update(PUNCTUATION)
+    chars.update(SYMBOLS)
+    chars.update(chr(c) for c in range(0xFF01, 0xFF5F))  # full-width ASCII forms
+    return chars
+
+
+def load_sc_face(ttc_path: Path) -> TTFont:
+    """Return the face of the collection whose family name is Noto Sans CJK SC."""
+    for font in TTCollection(str(ttc_path), lazy=False).fonts:
+        if font["name"].getDebugName(1) == SOURCE_FAMILY:
+            return font
+    raise SystemExit(f"{ttc_path}: no face named {SOURCE_FAMILY!r}")
+
+
+def rename(font: TTFont, style: str) -> None:
+    """Give the font its own family name so it never collides with a system font."""
+    full = FAMILY if style == "Regular" else f"{FAMILY} {style}"
+    ps_name = f"{PS_FAMILY}-{style}"
+    names = {
+        1: FAMILY,
+        2: style,
+        3: f"{font['head'].fontRevision:.3f};KIOSK;{ps_name}",
+        4: full,
+        6: ps_name,
+    }
+    table = font["name"]
+    table.names = [n for n in table.names if n.nameID not in (*names, 16, 17)]
+    for name_id, value in names.items():
+        table.setName(value, name_id, 3, 1, 0x409)
+        table.setName(value, name_id, 1, 0, 0)
+    table.setName(
+        "Subset of Noto Sans CJK SC for the station kiosk; renamed under the SIL OFL 1.1.",
+        10,
+        3,
+        1,
+        0x409,
+    )
+    cff = font["CFF "].cff
+    top = cff[cff.fontNames[0]]
+    cff.fontNames = [ps_name]
+    top.FullName = full
+    top.FamilyName = FAMILY
+    top.Weight = style
+
+
+def build(source_dir: Path, out_dir: Path) -> list[Path]:
+    chars = wanted_chars()
+    options = subset.Options()
+    options.layout_features = FEATURES
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.hinting = True
+    options.desubroutinize = False
+    outputs = []
+    for style in STYLES:
+        font = load_sc_face(source_dir / f"NotoSansCJK-{style}.ttc")
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[ord(c) for c in chars])
+        subsetter.subset(font)
+        missing = sorted(c for c in chars if ord(c) not in font.getBestCmap())
+        rename(font, style)
+        out = out_dir / f"NotoSansSC-{style}.otf"
+        font.save(str(out))
+        print(f"{out.name}: {out.stat().st_size / 1e6:.2f} MB, {len(chars) - len(missing)} chars")
+        if missing:
+            print(f"  not in source ({len(missing)}): {''.join(missing)}")
+        outputs.append(out)
+    return outputs
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source-dir", type=Path, default=SOURCE_DIR)
+    parser.add_argument("--out-dir", type=Path, default=OUT_DIR)
+    args = parser.parse_args(argv)
+    build(args.source_dir, args.out_dir)
+
+
+if __name__ == "__main__":
+    main()
