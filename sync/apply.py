@@ -1,0 +1,219 @@
+"""Apply one page of central's changes to the kiosk store (upserts, idempotent).
+
+Each applier reads and converts every field first and only then touches the session,
+so a malformed change is skipped whole (with a log line) and never half-applied. The
+caller runs a page in one transaction together with the cursor update.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from kiosk.clock import parse_iso, utcnow
+from kiosk.store.models import (
+    Gift,
+    OrderStatusChange,
+    Overdraft,
+    RevokedCode,
+    Service,
+    ServiceCategory,
+    ServiceOrder,
+    Setting,
+    Volunteer,
+)
+
+log = logging.getLogger(__name__)
+
+Data = dict[str, Any]
+PUBLIC_KEYS = "central_public_keys"
+STATION_SETTINGS = "station_settings"
+
+
+def _s(data: Data, key: str) -> str:
+    value = data.get(key)
+    return "" if value is None else str(value)
+
+
+def _opt(data: Data, key: str) -> str | None:
+    # Unique columns (card_no, barcode) must hold NULL, not "", when absent.
+    value = data.get(key)
+    return str(value) if value not in (None, "") else None
+
+
+def _upsert(session: Session, model: type, key: Any, fields: Data) -> Any:
+    row = session.get(model, key)
+    if row is None:
+        pk = model.__mapper__.primary_key[0].key  # type: ignore[attr-defined]
+        row = model(**{pk: key}, **fields)
+        session.add(row)
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
+    return row
+
+
+def apply_category(session: Session, d: Data) -> None:
+    fields = {
+        "name": str(d["name"]),
+        "name_en": _s(d, "name_en"),
+        "icon": _s(d, "icon"),
+        "sort": int(d.get("sort") or 0),
+        "active": bool(d.get("active", True)),
+    }
+    _upsert(session, ServiceCategory, str(d["code"]), fields)
+
+
+def apply_service(session: Session, d: Data) -> None:
+    fields = {
+        "category_code": str(d["category"]),
+        "name": str(d["name"]),
+        "name_en": _s(d, "name_en"),
+        "description": _s(d, "description"),
+        "description_en": _s(d, "description_en"),
+        "home_visit": bool(d.get("home_visit", False)),
+        "sort": int(d.get("sort") or 0),
+        "active": bool(d.get("active", True)),
+    }
+    _upsert(session, Service, str(d["code"]), fields)
+
+
+def apply_gift(session: Session, d: Data) -> None:
+    # Stock is station-local (the sum of its movements): a pull never touches it.
+    fields = {
+        "barcode": _opt(d, "barcode"),
+        "name": str(d["name"]),
+        "name_en": _s(d, "name_en"),
+        "category": _s(d, "category"),
+        "points": int(d["points"]),
+        "per_volunteer_limit": int(d.get("per_volunteer_limit") or 0),
+        "low_stock_at": int(d.get("low_stock_at") or 0),
+        "active": bool(d.get("active", True)),
+        "image_path": _s(d, "image"),
+        "sort": int(d.get("sort") or 0),
+    }
+    _upsert(session, Gift, str(d["sku"]), fields)
+
+
+def apply_volunteer(session: Session, d: Data) -> None:
+    fields: Data = {
+        "masked_name": str(d["masked_name"]),
+        "card_no": _opt(d, "card_no"),
+        "pin_hash": _opt(d, "pin_hash"),
+        "total_hours": float(d.get("total_hours") or 0.0),
+        "star_level": int(d.get("star_level") or 0),
+        "team": _s(d, "team"),
+        "active": bool(d.get("active", True)),
+    }
+    balance, as_of = int(d["balance"]), parse_iso(d["balance_as_of"])
+    volunteer = _upsert(session, Volunteer, str(d["id"]), fields)
+    update_balance(volunteer, balance, as_of)
+
+
+def update_balance(volunteer: Volunteer, balance: int, as_of: datetime) -> None:
+    """Take central's balance unless we already hold a newer one (answers can cross)."""
+    if volunteer.balance_as_of is None or as_of >= volunteer.balance_as_of:
+        volunteer.central_balance = balance
+        volunteer.balance_as_of = as_of
+
+
+def apply_order_status(session: Session, d: Data) -> None:
+    order_id, status = str(d["order_id"]), str(d["status"])
+    at = parse_iso(d["at"]) if d.get("at") else utcnow()
+    team, volunteer_name = _s(d, "team"), _s(d, "volunteer_name")
+    order = session.get(ServiceOrder, order_id)
+    if order is None:
+        log.info("status %s for unknown order %s ignored", status, order_id)
+        return
+    known = select(OrderStatusChange.id).where(
+        OrderStatusChange.order_id == order_id, OrderStatusChange.status == status
+    )
+    if session.scalar(known) is not None:
+        return  # this status was applied before: a repeated page changes nothing
+    latest = session.scalar(
+        select(func.max(OrderStatusChange.at)).where(OrderStatusChange.order_id == order_id)
+    )
+    session.add(
+        OrderStatusChange(
+            order_id=order_id, status=status, at=at, team=team, volunteer_name=volunteer_name
+        )
+    )
+    # The order shows its newest status even if changes arrive out of order.
+    if latest is None or at >= latest:
+        order.status = status
+        order.team = team or order.team
+        order.volunteer_name = volunteer_name or order.volunteer_name
+
+
+def apply_revoked_code(session: Session, d: Data) -> None:
+    code_id = str(d["code_id"])
+    if session.get(RevokedCode, code_id) is None:
+        session.add(RevokedCode(code_id=code_id))
+
+
+def _set_setting(session: Session, key: str, value: Data) -> None:
+    # A new dict each time: JSON columns do not notice in-place mutation.
+    _upsert(session, Setting, key, {"value": value})
+
+
+def apply_public_key(session: Session, d: Data) -> None:
+    key_id, public_key = str(d["key_id"]), str(d["public_key"])
+    row = session.get(Setting, PUBLIC_KEYS)
+    keys = dict(row.value) if row is not None else {}
+    keys[key_id] = public_key
+    _set_setting(session, PUBLIC_KEYS, keys)
+
+
+def apply_station_settings(session: Session, d: Data) -> None:
+    _set_setting(session, STATION_SETTINGS, dict(d))
+
+
+def apply_overdraft(session: Session, d: Data) -> None:
+    redemption_id = str(d["redemption_id"])
+    volunteer_id, amount = str(d["volunteer_id"]), int(d["amount"])
+    row = session.get(Overdraft, redemption_id)
+    if row is None:
+        session.add(
+            Overdraft(redemption_id=redemption_id, volunteer_id=volunteer_id, amount=amount)
+        )
+    else:  # keep staff's "resolved" mark; central may correct the amount
+        row.volunteer_id, row.amount = volunteer_id, amount
+
+
+APPLIERS: dict[str, Callable[[Session, Data], None]] = {
+    "service_category": apply_category,
+    "service": apply_service,
+    "gift": apply_gift,
+    "volunteer": apply_volunteer,
+    "order_status": apply_order_status,
+    "revoked_code": apply_revoked_code,
+    "public_key": apply_public_key,
+    "station_settings": apply_station_settings,
+    "overdraft": apply_overdraft,
+}
+
+
+def apply_changes(session: Session, changes: list[Data]) -> int:
+    """Apply a validated page inside the caller's transaction; return how many applied."""
+    # A service may arrive in the same page as (or before) its category: check foreign
+    # keys at commit rather than row by row.
+    session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    applied = 0
+    for change in changes:
+        kind, data = change["kind"], change["data"]
+        applier = APPLIERS.get(kind)
+        if applier is None:
+            log.warning("unknown change kind %r (key %r) skipped", kind, change.get("key"))
+            continue
+        try:
+            applier(session, data)
+        except (KeyError, TypeError, ValueError) as exc:
+            log.error("malformed %s change %r skipped: %r", kind, change.get("key"), exc)
+            continue
+        applied += 1
+    return applied

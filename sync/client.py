@@ -1,0 +1,214 @@
+"""The one HTTP client that talks to central.
+
+It owns the ``requests`` sessions, the timeouts, the headers (station id, bearer token,
+User-Agent), TLS verification, and the validation of every answer: a reply is used only
+when it is complete (Content-Length honoured), JSON, and of the promised shape. Any other
+outcome becomes a typed ``sync.errors.SyncError``. Retrying is the caller's business.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import threading
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+import requests.exceptions as rexc
+from requests.adapters import HTTPAdapter
+
+import kiosk
+from kiosk.clock import to_utc_naive, utcnow
+from sync import wire
+from sync.errors import (
+    BadResponse,
+    RequestRejected,
+    ServerDown,
+    ServerError,
+    SyncError,
+    SyncTimeout,
+    Unauthorised,
+)
+from sync.sockets import SocketTracker, tracked_pool_classes
+
+log = logging.getLogger(__name__)
+
+API = "/api/v1"
+Timeout = float | tuple[float, float]
+
+
+class _TrackingAdapter(HTTPAdapter):
+    """Records every socket it opens so that ``abort()`` can cut a stalled read short."""
+
+    def __init__(self, tracker: SocketTracker) -> None:
+        self._tracker = tracker
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = tracked_pool_classes(self._tracker)
+
+
+class CentralClient:
+    """Central's API for this station. Safe to share between threads: each thread gets
+    its own ``requests.Session`` (a Session is not meant to be shared), all built alike."""
+
+    def __init__(
+        self,
+        base_url: str,
+        station_id: str,
+        token: str,
+        ca_bundle: str | Path | None = None,
+        timeout: Timeout = (3.05, 10),
+        version: str = kiosk.__version__,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.station_id = station_id
+        self.timeout = timeout
+        # verify=True uses certifi's bundle; a path pins the district's own CA.
+        self._verify: bool | str = str(ca_bundle) if ca_bundle else True
+        self._headers = {
+            "X-Station-Id": station_id,
+            "Authorization": f"Bearer {token}",
+            "User-Agent": f"station-kiosk/{version} ({platform.system()}; "
+            f"python-requests/{requests.__version__})",
+            "Accept": "application/json",
+        }
+        self._tracker = SocketTracker()
+        self._local = threading.local()
+        self._all_sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+
+    # --- the API ---------------------------------------------------------------------
+
+    def health(self, timeout: Timeout | None = None) -> dict[str, Any]:
+        body = self._call("GET", "/health", timeout=timeout)
+        if body.get("status") != "ok":
+            raise BadResponse(detail=f"health: {body!r:.200}")
+        return body
+
+    def push_events(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """POST a batch; return central's per-event results (validated, in its order)."""
+        body = self._call("POST", "/events", json={"events": events})
+        return wire.check_results(body, {e["id"] for e in events})
+
+    def changes(self, cursor: str, limit: int) -> dict[str, Any]:
+        body = self._call("GET", "/changes", params={"cursor": cursor, "limit": limit})
+        return wire.check_changes(body)
+
+    def authorise(self, request: dict[str, Any], timeout: Timeout) -> dict[str, Any]:
+        body = self._call("POST", "/redemptions/authorise", json=request, timeout=timeout)
+        return wire.check_decision(body)
+
+    def abort(self) -> None:
+        """Cut every connection now, in-flight ones too (from any thread): a call stuck on
+        a stalled server fails at once instead of waiting out its read timeout."""
+        self._tracker.shutdown_all()
+
+    def close(self) -> None:
+        self.abort()
+        with self._lock:
+            sessions, self._all_sessions = self._all_sessions, []
+        for session in sessions:
+            session.close()
+
+    # --- plumbing --------------------------------------------------------------------
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers.update(self._headers)
+            session.verify = self._verify
+            session.trust_env = False  # a stray HTTP(S)_PROXY must not reroute the kiosk
+            adapter = _TrackingAdapter(self._tracker)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._local.session = session
+            with self._lock:
+                self._all_sessions.append(session)
+        return session
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        timeout: Timeout | None = None,
+    ) -> dict[str, Any]:
+        url = f"{self.base_url}{API}{path}"
+        try:
+            resp = self._session().request(
+                method, url, json=json, params=params, timeout=timeout or self.timeout
+            )
+        except requests.Timeout as exc:
+            raise SyncTimeout(detail=f"{method} {path}: {exc}") from exc
+        except (rexc.ChunkedEncodingError, rexc.ContentDecodingError) as exc:
+            # urllib3 enforces Content-Length: a body cut short lands here.
+            raise BadResponse(detail=f"{method} {path}: {exc}") from exc
+        except requests.RequestException as exc:
+            raise ServerDown(detail=f"{method} {path}: {exc}") from exc
+        try:
+            return self._read(resp, f"{method} {path}")
+        finally:
+            resp.close()
+
+    def _read(self, resp: requests.Response, what: str) -> dict[str, Any]:
+        status = resp.status_code
+        if status != 200:
+            raise _status_error(resp, what)
+        content = resp.content
+        declared = resp.headers.get("Content-Length")
+        # Belt and braces: check the length ourselves when no encoding changed it.
+        unencoded = "Content-Encoding" not in resp.headers
+        if declared is not None and unencoded and declared != str(len(content)):
+            raise BadResponse(detail=f"{what}: {len(content)} bytes of {declared}")
+        if "json" not in resp.headers.get("Content-Type", ""):
+            raise BadResponse(detail=f"{what}: content-type {resp.headers.get('Content-Type')}")
+        try:
+            body = resp.json()
+        except ValueError as exc:
+            raise BadResponse(detail=f"{what}: not JSON ({len(content)} bytes)") from exc
+        if not isinstance(body, dict):
+            raise BadResponse(detail=f"{what}: JSON {type(body).__name__}, not an object")
+        return body
+
+
+def _status_error(resp: requests.Response, what: str) -> SyncError:
+    status = resp.status_code
+    detail = f"{what}: HTTP {status} {_error_text(resp)}"
+    retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+    if status in (401, 403):
+        return Unauthorised(detail=detail)
+    if status == 429 or status >= 500:
+        return ServerError(detail=detail, retry_after=retry_after)
+    if 400 <= status < 500:
+        return RequestRejected(status, detail)
+    return BadResponse(detail=detail)  # 1xx/2xx/3xx other than 200: not in the protocol
+
+
+def _error_text(resp: requests.Response) -> str:
+    try:
+        err = resp.json()["error"]
+        return f"{err.get('code')}: {err.get('message')}"[:200]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return resp.text[:120]
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent
+    or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        at = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (to_utc_naive(at) - utcnow()).total_seconds())

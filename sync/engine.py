@@ -1,0 +1,170 @@
+"""The sync engine: push then pull, on a background thread, on a timer, on demand.
+
+No Qt here. The UI registers a listener and re-emits each ``SyncStatus`` as a queued
+signal; listeners run on the engine's thread (or on the caller's for ``sync_once``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.clock import utcnow
+from kiosk.store.db import Store
+from kiosk.store.models import OutboxEvent
+from sync.backoff import Backoff
+from sync.client import CentralClient
+from sync.errors import SyncError
+from sync.pull import PAGE_LIMIT, pull_changes
+from sync.push import BATCH_MAX, push_pending
+from sync.status import SyncStatus
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[SyncStatus], None]
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        client: CentralClient,
+        interval_s: float = 30.0,
+        *,
+        batch_size: int = BATCH_MAX,
+        page_limit: int = PAGE_LIMIT,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.store, self.client, self.interval_s = store, client, interval_s
+        self.batch_size, self.page_limit = batch_size, page_limit
+        self.backoff = backoff or Backoff()
+        self._status = SyncStatus()
+        self._status_lock = threading.Lock()
+        self._cycle_lock = threading.Lock()  # one cycle at a time: thread or sync_once
+        self._listeners: list[Listener] = []
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._not_before = 0.0  # monotonic time before which central asked us to wait
+        self._retry_after: float | None = None
+
+    # --- public API ------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="sync-engine", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop and join the thread. A call in flight is cut short (its socket is shut
+        down), so this returns promptly even while central stalls."""
+        thread = self._thread
+        self._stopping.set()
+        self._wake.set()
+        if thread is None:
+            return
+        self.client.abort()
+        thread.join(timeout)
+        if thread.is_alive():
+            log.error("sync thread did not stop within %.1f s", timeout)
+        else:
+            self._thread = None
+
+    def kick(self) -> None:
+        """Sync soon: after a local event, or when staff press "sync now"."""
+        self._wake.set()
+
+    def status(self) -> SyncStatus:
+        with self._status_lock:
+            return self._status
+
+    def add_listener(self, callback: Listener) -> None:
+        self._listeners.append(callback)
+
+    def remove_listener(self, callback: Listener) -> None:
+        self._listeners.remove(callback)
+
+    def sync_once(self) -> SyncStatus:
+        """One full cycle (push, then pull), synchronously. Never raises for network or
+        store trouble: the outcome is in the returned status."""
+        with self._cycle_lock:
+            self._update(last_attempt=utcnow(), **self._counts())
+            error, self._retry_after = None, None
+            try:
+                push_pending(self.store, self.client, self.batch_size)
+                pull_changes(self.store, self.client, self.page_limit)
+            except SyncError as exc:
+                error, self._retry_after = exc.key, exc.retry_after
+                log.warning("sync failed (%s): %s", exc.key, exc)
+            except SQLAlchemyError:
+                error = "sync.store_error"
+                log.exception("sync failed in the local store")
+            except Exception:  # a bug must not kill the thread; it is logged in full
+                error = "sync.failed"
+                log.exception("sync failed unexpectedly")
+            if error is None:
+                self._update(online=True, last_success=utcnow(), last_error=None, **self._counts())
+            else:
+                self._update(online=False, last_error=error, **self._counts())
+            return self.status()
+
+    # --- internals -------------------------------------------------------------------
+
+    def _counts(self) -> dict[str, int]:
+        try:
+            with self.store.session() as session:
+                rows = session.execute(
+                    select(OutboxEvent.state, func.count())
+                    .where(OutboxEvent.state.in_(("pending", "rejected")))
+                    .group_by(OutboxEvent.state)
+                ).all()
+        except SQLAlchemyError:
+            log.exception("cannot count the outbox")
+            return {}
+        counts = {state: n for state, n in rows}
+        return {"pending": counts.get("pending", 0), "rejected": counts.get("rejected", 0)}
+
+    def _update(self, **changes: Any) -> None:
+        with self._status_lock:
+            new = replace(self._status, **changes)
+            if new == self._status:
+                return
+            self._status = new
+        if self._stopping.is_set():
+            return  # the app is shutting down: its widgets may be gone
+        for callback in list(self._listeners):
+            try:
+                callback(new)
+            except Exception:
+                log.exception("sync status listener failed")
+
+    def _run(self) -> None:
+        log.info("sync engine started (every %.0f s)", self.interval_s)
+        delay = 0.0  # first cycle at once: the strip should not wait 30 s to turn green
+        while True:
+            self._wake.wait(delay)
+            self._wake.clear()
+            if self._stopping.is_set():
+                break
+            wait_more = self._not_before - time.monotonic()
+            if wait_more > 0:
+                delay = wait_more  # central said Retry-After: even "sync now" waits
+                continue
+            status = self.sync_once()
+            if status.last_error is None:
+                self.backoff.reset()
+                delay = self.interval_s
+            else:
+                delay = self.backoff.next_delay(self._retry_after)
+                if self._retry_after is not None:
+                    self._not_before = time.monotonic() + delay
+        log.info("sync engine stopped")

@@ -1,0 +1,124 @@
+"""Push: drain the outbox to central in order, in batches, trusting only per-event results.
+
+An event leaves "pending" only because central said so for that event: accepted or
+duplicate → sent, rejected → rejected (kept for staff, not retried). Anything central
+did not answer for stays pending and goes again next time; central is idempotent by
+event id, so a batch that went through but whose answer was lost changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from kiosk.clock import iso, parse_iso, utcnow
+from kiosk.store.db import Store
+from kiosk.store.models import LedgerEntry, OutboxEvent, Volunteer
+from sync.apply import update_balance
+from sync.client import CentralClient
+from sync.errors import RequestRejected
+
+log = logging.getLogger(__name__)
+
+BATCH_MAX = 500
+# Bounds one cycle: 200 batches of 500 is far more than a station makes in a day.
+MAX_BATCHES = 200
+
+
+def _wire(event: OutboxEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "type": event.type,
+        "occurred_at": iso(event.occurred_at),
+        "payload": event.payload,
+    }
+
+
+def next_batch(store: Store, size: int) -> list[dict[str, Any]]:
+    with store.session() as session:
+        rows = session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.state == "pending")
+            .order_by(OutboxEvent.seq)
+            .limit(size)
+        ).all()
+        return [_wire(row) for row in rows]
+
+
+def _confirm_redemption(session: Session, event: OutboxEvent, balance: dict[str, Any]) -> None:
+    """Central has counted this redemption in ``balance``: stop adding it locally."""
+    redemption_id = event.payload.get("redemption_id") or event.payload.get("id")
+    if redemption_id:
+        session.execute(
+            update(LedgerEntry)
+            .where(LedgerEntry.redemption_id == redemption_id, LedgerEntry.delta < 0)
+            .values(confirmed=True)
+        )
+    volunteer = session.get(Volunteer, balance["volunteer_id"])
+    if volunteer is not None:
+        update_balance(volunteer, int(balance["balance"]), parse_iso(balance["as_of"]))
+
+
+def record_results(session: Session, ids: list[str], results: list[dict[str, Any]]) -> int:
+    """Apply central's per-event results in the caller's transaction; return how many
+    events left the pending state."""
+    rows = {
+        row.id: row for row in session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(ids)))
+    }
+    for row in rows.values():
+        row.attempts += 1
+    now, done = utcnow(), 0
+    for res in results:
+        row = rows.get(res["id"])
+        if row is None or row.state != "pending":
+            continue  # already settled by an earlier answer: keep the first word
+        if res["status"] == "rejected":
+            row.state, row.result = "rejected", (res.get("reason") or "rejected")[:200]
+            log.warning("central rejected event %s (%s): %s", row.id, row.type, row.result)
+        else:
+            row.state, row.result, row.sent_at = "sent", res["status"], now
+            if row.type == "redemption.made" and res.get("balance"):
+                _confirm_redemption(session, row, res["balance"])
+        done += 1
+    return done
+
+
+def _reject_oversized(store: Store, event_id: str) -> None:
+    # One event alone is too large for central: it can never go, so park it for staff
+    # rather than block every event behind it.
+    with store.begin() as session:
+        row = session.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id))
+        if row is not None and row.state == "pending":
+            row.state, row.result = "rejected", "too large for central (HTTP 413)"
+    log.error("event %s is too large for central; parked as rejected", event_id)
+
+
+def push_pending(store: Store, client: CentralClient, batch_size: int = BATCH_MAX) -> int:
+    """Push until the outbox is empty or central stops settling events; return how many
+    were settled. Raises ``SyncError`` on any failure (what was settled stays settled)."""
+    size, settled = max(1, min(batch_size, BATCH_MAX)), 0
+    for _ in range(MAX_BATCHES):
+        batch = next_batch(store, size)
+        if not batch:
+            break
+        try:
+            results = client.push_events(batch)
+        except RequestRejected as exc:
+            if exc.status != 413:
+                raise
+            if len(batch) == 1:
+                _reject_oversized(store, batch[0]["id"])
+                continue
+            size = max(1, len(batch) // 2)
+            continue
+        ids = [e["id"] for e in batch]
+        with store.begin() as session:
+            done = record_results(session, ids, results)
+        settled += done
+        if done == 0:
+            log.warning("central settled none of %d events; will retry later", len(batch))
+            break
+    return settled
