@@ -14,9 +14,14 @@ class KioskError(Exception):
     """Root of every error the kiosk core raises on purpose."""
 
     key: str = "error.unexpected"
+    # Commit the transaction's writes even though this error is raised (see Store.begin).
+    keep_writes: bool = False
 
-    def __init__(self, key: str | None = None, detail: str = "", **params: Any) -> None:
+    def __init__(
+        self, key: str | None = None, detail: str = "", *, keep_writes: bool = False, **params: Any
+    ) -> None:
         self.key = key or type(self).key
+        self.keep_writes = keep_writes
         self.params = params
         super().__init__(detail or self.key)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from kiosk.errors import EnvironmentFault
+from kiosk.errors import EnvironmentFault, KioskError
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,26 @@ class Store:
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on error."""
-        with self._sessions.begin() as session:
+        """A session in one transaction: committed on success, rolled back on error.
+
+        A ``KioskError`` raised with ``keep_writes=True`` still commits: a wrong PIN must
+        count towards the lockout even though the caller sees an error."""
+        session = self._sessions()
+        try:
             yield session
+        except KioskError as exc:
+            if exc.keep_writes:
+                session.commit()
+            else:
+                session.rollback()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        else:
+            session.commit()
+        finally:
+            session.close()
 
     def close(self) -> None:
         self.engine.dispose()

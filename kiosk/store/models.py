@@ -77,7 +77,10 @@ class ServiceOrder(Base):
     __tablename__ = "service_orders"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
-    ticket_no: Mapped[str] = mapped_column(String(24), unique=True)
+    # Shown as A1123-007; unique per station day (ticket_day, ticket_seq), not forever.
+    ticket_no: Mapped[str] = mapped_column(String(24), index=True)
+    ticket_day: Mapped[str] = mapped_column(String(8))
+    ticket_seq: Mapped[int] = mapped_column(Integer)
     service_code: Mapped[str] = mapped_column(ForeignKey("services.code"))
     honorific: Mapped[str] = mapped_column(String(16))
     # Cleared (set to "") by the privacy purge once the order is closed and synced.
@@ -96,6 +99,8 @@ class ServiceOrder(Base):
     purged_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
     service: Mapped[Service] = relationship()
+    __table_args__ = (UniqueConstraint("ticket_day", "ticket_seq", name="uq_ticket_per_day"),)
+
     history: Mapped[list[OrderStatusChange]] = relationship(
         back_populates="order", order_by="OrderStatusChange.at", cascade="all, delete-orphan"
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 19:53:08.096565
+Create Date: 2026-11-23 20:02:32.073979
 """
 
 from __future__ import annotations
@@ -260,6 +260,8 @@ def upgrade() -> None:
         "service_orders",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("ticket_no", sa.String(length=24), nullable=False),
+        sa.Column("ticket_day", sa.String(length=8), nullable=False),
+        sa.Column("ticket_seq", sa.Integer(), nullable=False),
         sa.Column("service_code", sa.String(length=40), nullable=False),
         sa.Column("honorific", sa.String(length=16), nullable=False),
         sa.Column("phone", sa.String(length=16), nullable=False),
@@ -280,7 +282,7 @@ def upgrade() -> None:
             ["services.code"],
         ),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("ticket_no"),
+        sa.UniqueConstraint("ticket_day", "ticket_seq", name="uq_ticket_per_day"),
     )
     with op.batch_alter_table("service_orders", schema=None) as batch_op:
         batch_op.create_index(
@@ -290,6 +292,9 @@ def upgrade() -> None:
             batch_op.f("ix_service_orders_phone_last4"), ["phone_last4"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_service_orders_status"), ["status"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_service_orders_ticket_no"), ["ticket_no"], unique=False
+        )
 
     op.create_table(
         "stock_movements",
@@ -356,6 +361,7 @@ def downgrade() -> None:
 
     op.drop_table("stock_movements")
     with op.batch_alter_table("service_orders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_service_orders_ticket_no"))
         batch_op.drop_index(batch_op.f("ix_service_orders_status"))
         batch_op.drop_index(batch_op.f("ix_service_orders_phone_last4"))
         batch_op.drop_index(batch_op.f("ix_service_orders_created_at"))

@@ -1,0 +1,95 @@
+"""The ``kiosk`` command: the composition root that wires store, printer, sync and UI.
+
+Each sub-command lives in ``kiosk/commands/<name>.py`` with ``register(subparsers)``
+(which sets ``func``) so this module stays a dispatcher. Exit codes: 0 ok, 1 a check or
+action failed, 2 usage or configuration error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.config import Config, load_config
+from kiosk.errors import ConfigError, KioskError
+from kiosk.messages import text
+
+log = logging.getLogger(__name__)
+
+COMMAND_MODULES = [
+    "kiosk.commands.init",
+    "kiosk.commands.doctor",
+    "kiosk.commands.staff",
+    "kiosk.commands.export",
+    "kiosk.commands.config_show",
+    "kiosk.commands.print_test",
+    "kiosk.commands.screenshots",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from kiosk.commands import run
+
+    parser = argparse.ArgumentParser(
+        prog="kiosk",
+        description="新时代文明实践站 station kiosk. Without a command, starts the touch UI.",
+        epilog="Qt options such as -platform offscreen are passed on to Qt.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--config", type=Path, help="config file (default: platform config dir, or $KIOSK_CONFIG)"
+    )
+    parser.add_argument("--data-dir", help="override the data dir (store, logs, backups)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    run.add_run_options(parser)
+    parser.set_defaults(func=run.run)
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            log.debug("command module %s not present", name)
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def config_from_args(args: argparse.Namespace, **overrides: object) -> Config:
+    return load_config(args.config, data_dir=getattr(args, "data_dir", None), **overrides)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.func.__module__ != "kiosk.commands.run":
+        parser.error(f"unrecognised arguments: {' '.join(extra)}")
+    args.qt_args = extra
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KioskError as exc:
+        print(
+            f"{text(exc.key, 'zh_CN', **exc.params)} / {text(exc.key, 'en', **exc.params)}",
+            file=sys.stderr,
+        )
+        log.debug("command failed", exc_info=True)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The default command: start the touch UI (``kiosk``, ``kiosk --demo``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="a throw-away demo station: temp data dir, demo data, "
+        "receipts as PNG files, a local central server",
+    )
+    parser.add_argument(
+        "--demo-dir",
+        type=Path,
+        help="keep the demo station's files in this folder instead of a temp dir",
+    )
+    parser.add_argument(
+        "--windowed",
+        action="store_true",
+        help="a normal window instead of full-screen kiosk mode (development)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from kiosk import runtime
+    from kiosk.cli import config_from_args
+    from kiosk.logs import setup_logging
+
+    config = config_from_args(args)
+    rt = runtime.start_demo(config, keep_dir=args.demo_dir) if args.demo else runtime.start(config)
+    setup_logging(rt.config.data_dir, logging.DEBUG if args.verbose else logging.INFO)
+    log.info("kiosk starting (station %s, demo=%s)", rt.config.station_id or "-", args.demo)
+    try:
+        from ui.app import run_app
+
+        return run_app(
+            rt.config,
+            rt.store,
+            sync=rt.sync,
+            printq=rt.printq,
+            authoriser=rt.authoriser,
+            demo=args.demo,
+            windowed=args.windowed,
+            argv=["kiosk", *args.qt_args],
+        )
+    finally:
+        # SIGTERM during shutdown must not interrupt the clean stop.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        rt.stop()
+        log.info("kiosk stopped")

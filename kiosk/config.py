@@ -1,0 +1,283 @@
+"""Settings, declared once: type, default, help. TOML on disk, environment overrides.
+
+The file lives in the platform config dir (``kiosk.paths.config_file``). Each setting
+may be overridden by ``KIOSK_<NAME>`` in the environment (``KIOSK_SERVER_URL=…``), which
+is what a technician reaches for when diagnosing a station.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+SECRET = "secret"
+
+
+def setting(default: Any, help: str, *, section: str, secret: bool = False) -> Any:
+    return field(default=default, metadata={"help": help, "section": section, "secret": secret})
+
+
+@dataclass
+class Config:
+    # [station]
+    station_id: str = setting(
+        "", "Station id issued by the district's central server", section="station"
+    )
+    station_name: str = setting(
+        "新时代文明实践站", "Station name shown on screen and receipts", section="station"
+    )
+    station_name_en: str = setting(
+        "Civilization Practice Station", "Station name in English", section="station"
+    )
+    ticket_prefix: str = setting(
+        "A", "Prefix of residents' ticket numbers (1-3 letters)", section="station"
+    )
+    timezone: str = setting(
+        "Asia/Shanghai", "IANA zone the station shows times in", section="station"
+    )
+    # [storage]
+    data_dir: str = setting(
+        "", "Where the store, logs and backups live (empty: platform data dir)", section="storage"
+    )
+    backup_keep_days: int = setting(14, "Daily store backups to keep", section="storage")
+    # [server]
+    server_url: str = setting(
+        "", "Central server base URL, e.g. https://central.example.gov.cn", section="server"
+    )
+    token: str = setting(
+        "", "Station token printed by `kiosk-central station add`", section="server", secret=True
+    )
+    ca_bundle: str = setting(
+        "", "PEM file of a private CA to verify the server (empty: system CAs)", section="server"
+    )
+    sync_interval_s: float = setting(30.0, "Seconds between background syncs", section="server")
+    authorise_timeout_s: float = setting(
+        3.0, "Seconds to wait for central to authorise a redemption", section="server"
+    )
+    # [printer]
+    printer_connection: str = setting(
+        "",
+        "usb://VID:PID, serial:///dev/ttyUSB0?baud=9600, tcp://HOST:9100, cups://QUEUE, "
+        "file:///dev/usb/lp0, preview:///DIR or dummy: (empty: preview into the data dir)",
+        section="printer",
+    )
+    printer_paper_mm: int = setting(80, "Paper width: 58 or 80", section="printer")
+    printer_chinese: str = setting(
+        "raster", "Chinese text: native (printer's GB18030 font) or raster", section="printer"
+    )
+    printer_codepage: str = setting(
+        "gb18030", "Native mode code page: gb18030 or gbk", section="printer"
+    )
+    printer_native_qr: bool = setting(
+        True, "Printer draws QR codes itself (GS ( k)", section="printer"
+    )
+    # [redemption]
+    offline_limit_points: int = setting(
+        200, "Points one volunteer may redeem while central is unreachable", section="redemption"
+    )
+    card_pin_enabled: bool = setting(
+        False, "Allow card number + PIN instead of a signed code", section="redemption"
+    )
+    # [ui]
+    language: str = setting("zh_CN", "zh_CN or en", section="ui")
+    large_text: bool = setting(False, "Start in large-text mode", section="ui")
+    idle_timeout_s: int = setting(
+        60, "Seconds without a touch before the 'still there?' countdown", section="ui"
+    )
+    admin_idle_timeout_s: int = setting(
+        120, "Seconds without a touch before staff admin locks", section="ui"
+    )
+    # [privacy]
+    privacy_retention_days: int = setting(
+        30,
+        "Days after an order is closed and synced before its phone number is purged",
+        section="privacy",
+    )
+
+    def store_path(self) -> Path:
+        return Path(self.data_dir) / "kiosk.db"
+
+    def shown(self) -> dict[str, Any]:
+        """Settings with secrets masked, for ``kiosk config show`` and logs."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.metadata.get("secret") and value:
+                value = value[:3] + "…" + "*" * 6
+            out[f.name] = value
+        return out
+
+
+FIELDS = {f.name: f for f in fields(Config)}
+SECTIONS = sorted({f.metadata["section"] for f in fields(Config)})
+
+
+def _coerce(name: str, raw: Any, origin: str) -> Any:
+    kind = FIELDS[name].type
+    try:
+        if kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            if isinstance(raw, str) and raw.lower() in {
+                "1",
+                "true",
+                "yes",
+                "on",
+                "0",
+                "false",
+                "no",
+                "off",
+            }:
+                return raw.lower() in {"1", "true", "yes", "on"}
+            raise ValueError("expected true or false")
+        if kind == "int":
+            if isinstance(raw, bool):
+                raise ValueError("expected a whole number")
+            return int(raw)
+        if kind == "float":
+            if isinstance(raw, bool):
+                raise ValueError("expected a number")
+            return float(raw)
+        if not isinstance(raw, str):
+            raise ValueError("expected text")
+        return raw
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            "config.bad_value",
+            f"{origin}: setting {name!r}: {exc} (got {raw!r})",
+            setting=name,
+            origin=origin,
+        ) from exc
+
+
+def _validate(cfg: Config, origin: str) -> None:
+    problems = []
+    if cfg.printer_paper_mm not in (58, 80):
+        problems.append(("printer_paper_mm", "must be 58 or 80"))
+    if cfg.printer_chinese not in ("native", "raster"):
+        problems.append(("printer_chinese", "must be native or raster"))
+    if cfg.printer_codepage not in ("gb18030", "gbk"):
+        problems.append(("printer_codepage", "must be gb18030 or gbk"))
+    if cfg.language not in ("zh_CN", "en"):
+        problems.append(("language", "must be zh_CN or en"))
+    if not (
+        1 <= len(cfg.ticket_prefix) <= 3
+        and cfg.ticket_prefix.isalpha()
+        and cfg.ticket_prefix.isascii()
+    ):
+        problems.append(("ticket_prefix", "must be 1-3 letters A-Z"))
+    if cfg.offline_limit_points < 0:
+        problems.append(("offline_limit_points", "must be 0 or more"))
+    if cfg.idle_timeout_s < 10:
+        problems.append(("idle_timeout_s", "must be at least 10 seconds"))
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(cfg.timezone)
+    except Exception:
+        problems.append(("timezone", "unknown time zone"))
+    if problems:
+        name, why = problems[0]
+        raise ConfigError(
+            "config.bad_value", f"{origin}: setting {name!r} {why}", setting=name, origin=origin
+        )
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith(key):
+            return number
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("config.unreadable", f"{path}: {exc}", origin=str(path)) from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message already names line and column ("... (at line 3, column 7)").
+        raise ConfigError("config.syntax", f"{path}: {exc}", origin=str(path)) from exc
+    flat: dict[str, Any] = {}
+    for section, values in data.items():
+        if not isinstance(values, dict):
+            raise ConfigError(
+                "config.syntax", f"{path}: {section!r} must be a [section]", origin=str(path)
+            )
+        for name, value in values.items():
+            line = _line_of(text, name)
+            where = f"{path}, line {line}" if line else str(path)
+            if name not in FIELDS or FIELDS[name].metadata["section"] != section:
+                raise ConfigError(
+                    "config.unknown_setting",
+                    f"{where}: unknown setting [{section}] {name}",
+                    setting=name,
+                    origin=where,
+                )
+            flat[name] = _coerce(name, value, where)
+    return flat
+
+
+def load_config(
+    path: Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any
+) -> Config:
+    """Defaults, then the TOML file, then ``KIOSK_*`` variables, then explicit overrides."""
+    from kiosk import paths
+
+    env = os.environ if env is None else env
+    path = path or paths.config_file()
+    values: dict[str, Any] = _read_toml(path)
+    for name in FIELDS:
+        var = f"KIOSK_{name.upper()}"
+        if var in env:
+            values[name] = _coerce(name, env[var], f"environment {var}")
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    cfg = Config(**values)
+    if not cfg.data_dir:
+        cfg.data_dir = str(paths.data_dir())
+    _validate(cfg, str(path))
+    return cfg
+
+
+def to_toml(cfg: Config) -> str:
+    """The config as TOML with each setting's help as a comment."""
+    import tomli_w
+
+    lines: list[str] = []
+    for section in SECTIONS:
+        lines.append(f"[{section}]")
+        for f in fields(cfg):
+            if f.metadata["section"] != section:
+                continue
+            lines.append(f"# {f.metadata['help']}")
+            lines.append(tomli_w.dumps({f.name: getattr(cfg, f.name)}).strip())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def save_config(cfg: Config, path: Path | None = None) -> Path:
+    from kiosk import paths
+
+    path = path or paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(to_toml(cfg), encoding="utf-8")
+    os.replace(tmp, path)
+    try:
+        path.chmod(0o600)  # it holds the station token
+    except OSError:
+        log.warning("could not restrict permissions of %s", path)
+    return path

@@ -1,0 +1,210 @@
+"""Texts of the message keys that domain errors carry: key -> (zh_CN, en).
+
+The UI shows ``text(key, lang, **params)``; a test checks that every key raised anywhere
+in the core has both texts. Placeholders use ``str.format`` names.
+"""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # general
+    "error.unexpected": (
+        "出了点问题，请联系工作人员。",
+        "Something went wrong. Please ask the staff.",
+    ),
+    "error.invalid": ("输入有误，请检查后再试。", "Please check what you entered and try again."),
+    "error.not_found": ("没有找到。", "Not found."),
+    "error.conflict": ("现在无法完成这个操作。", "This can't be done right now."),
+    "error.environment": (
+        "设备出了点问题，请联系工作人员。",
+        "The kiosk has a problem. Please ask the staff.",
+    ),
+    "store.cannot_create": ("无法创建数据文件：{path}", "Cannot create the data file: {path}"),
+    "store.busy": ("系统正忙，请稍后再试。", "The kiosk is busy. Please try again in a moment."),
+    # config
+    "config.invalid": ("配置有误。", "The configuration is invalid."),
+    "config.bad_value": (
+        "配置项 {setting} 的值不正确（{origin}）。",
+        "Setting {setting} has a bad value ({origin}).",
+    ),
+    "config.syntax": (
+        "配置文件格式有误（{origin}）。",
+        "The config file has a syntax error ({origin}).",
+    ),
+    "config.unknown_setting": (
+        "未知的配置项 {setting}（{origin}）。",
+        "Unknown setting {setting} ({origin}).",
+    ),
+    "config.unreadable": (
+        "无法读取配置文件（{origin}）。",
+        "Cannot read the config file ({origin}).",
+    ),
+    # orders
+    "order.phone_invalid": (
+        "手机号码不正确，请输入11位手机号。",
+        "Please enter a valid 11-digit mobile number.",
+    ),
+    "order.service_unknown": ("这项服务暂时不可预约。", "This service is not available."),
+    "order.address_required": ("上门服务需要填写地址。", "A home visit needs an address."),
+    "order.honorific_required": ("请选择您的称呼。", "Please choose how we should address you."),
+    "order.slot_invalid": ("请选择服务时间。", "Please choose a time."),
+    "order.note_invalid": ("备注选项不正确。", "Unknown note option."),
+    "order.not_found": (
+        "没有找到这张单子，请核对单号和手机号后四位。",
+        "No order found. Please check the ticket number and the last four digits.",
+    ),
+    "order.lookup_invalid": (
+        "请输入单号和手机号后四位。",
+        "Please enter the ticket number and the last four digits of the phone.",
+    ),
+    "order.qr_invalid": (
+        "这个二维码不是本站的服务单。",
+        "This QR code is not an order from this station.",
+    ),
+    "order.not_completed": (
+        "服务完成后才能评价。",
+        "You can rate the service once it is completed.",
+    ),
+    "order.already_rated": (
+        "这张单子已经评价过了，谢谢您。",
+        "This order has already been rated. Thank you.",
+    ),
+    "order.rating_invalid": ("请选择1到5颗星。", "Please choose 1 to 5 stars."),
+    # volunteers and codes
+    "code.malformed": (
+        "没有识别出志愿者码，请再扫一次。",
+        "The code could not be read. Please scan again.",
+    ),
+    "code.forged": (
+        "这个码无效，请在志愿者App中重新打开您的码。",
+        "This code is not valid. Please open your code again in the volunteer app.",
+    ),
+    "code.expired": (
+        "这个码已过期，请在App中刷新后再扫。",
+        "This code has expired. Please refresh it in the app and scan again.",
+    ),
+    "code.revoked": (
+        "这个码已停用，请联系工作人员。",
+        "This code has been revoked. Please ask the staff.",
+    ),
+    "code.no_key": (
+        "本机还没有与中心同步，暂时无法验证志愿者码，请联系工作人员。",
+        "The kiosk has not synced with the centre yet and cannot check codes. Please ask the staff.",
+    ),
+    "volunteer.unknown": (
+        "没有找到这位志愿者，请联系工作人员。",
+        "Volunteer not found. Please ask the staff.",
+    ),
+    "volunteer.inactive": (
+        "这位志愿者的账户已停用，请联系工作人员。",
+        "This volunteer account is inactive. Please ask the staff.",
+    ),
+    "volunteer.card_disabled": (
+        "本站未开启卡号兑换，请扫志愿者码。",
+        "Card numbers are not accepted here. Please scan your code.",
+    ),
+    "volunteer.card_unknown": ("卡号或密码不正确。", "Wrong card number or PIN."),
+    # redemption
+    "redeem.cart_empty": ("请先选择礼品。", "Please choose a gift first."),
+    "redeem.gift_unknown": ("这件礼品已下架。", "This gift is no longer available."),
+    "redeem.qty_invalid": ("数量不正确。", "Invalid quantity."),
+    "redeem.insufficient_points": (
+        "积分不够：需要 {need} 分，可用 {have} 分。",
+        "Not enough points: {need} needed, {have} available.",
+    ),
+    "redeem.out_of_stock": ("{name} 库存不足，只剩 {left} 件。", "{name}: only {left} left."),
+    "redeem.limit_exceeded": (
+        "{name} 每人限兑 {limit} 件。",
+        "{name}: at most {limit} per person.",
+    ),
+    "redeem.offline_limit": (
+        "网络不通，离线最多可兑换 {limit} 分，本次需要 {need} 分。",
+        "Offline, you can redeem at most {limit} points; this needs {need}.",
+    ),
+    "redeem.declined": (
+        "中心未批准本次兑换：{reason}",
+        "The centre declined this redemption: {reason}",
+    ),
+    "redeem.central_failed": (
+        "中心已批准，但本机保存失败，积分已退回，请重试。",
+        "Approved by the centre but the kiosk could not save it; the points were returned. Please try again.",
+    ),
+    "sync.central_unreachable": ("暂时连不上中心。", "The centre cannot be reached right now."),
+    # gifts
+    "gift.out_of_stock": ("已兑完", "Out of stock"),
+    "gift.unaffordable": ("积分不足", "Not enough points"),
+    "gift.limit_reached": ("已达限兑数量", "Limit reached"),
+    "gift.inactive": ("已下架", "Unavailable"),
+    # stock
+    "stock.qty_invalid": ("数量必须是正整数。", "The quantity must be a positive whole number."),
+    "stock.reason_required": ("请填写或选择原因。", "Please give a reason."),
+    "stock.would_go_negative": (
+        "调整后库存会小于0（现有 {level}）。",
+        "Stock would go below zero (now {level}).",
+    ),
+    "stock.barcode_unknown": ("没有这个条码的礼品：{code}", "No gift with barcode {code}."),
+    # staff
+    "staff.pin_wrong": (
+        "密码不正确，还可以再试 {remaining} 次。",
+        "Wrong PIN. {remaining} tries left.",
+    ),
+    "staff.locked": (
+        "密码错误次数太多，请 {minutes} 分钟后再试。",
+        "Too many wrong PINs. Try again in {minutes} minutes.",
+    ),
+    "staff.unknown": ("没有这位工作人员。", "Unknown staff member."),
+    "staff.pin_format": ("密码必须是4到8位数字。", "The PIN must be 4 to 8 digits."),
+    "staff.role_required": ("需要技术员权限。", "A technician is needed for this."),
+    "staff.exists": ("工作人员编号已存在。", "That staff id already exists."),
+    # sync (the status strip and the admin screen)
+    "sync.failed": (
+        "与中心同步失败，稍后自动重试。",
+        "Sync with the centre failed; it will retry shortly.",
+    ),
+    "sync.server_down": (
+        "连不上中心服务器，稍后自动重试。",
+        "Cannot reach the central server; retrying shortly.",
+    ),
+    "sync.timeout": (
+        "中心服务器响应超时，稍后自动重试。",
+        "The central server did not answer in time; retrying shortly.",
+    ),
+    "sync.bad_response": (
+        "中心服务器的回应不完整，稍后自动重试。",
+        "The central server sent an incomplete answer; retrying shortly.",
+    ),
+    "sync.server_error": (
+        "中心服务器暂时出错，稍后自动重试。",
+        "The central server has a temporary problem; retrying shortly.",
+    ),
+    "sync.unauthorised": (
+        "本机未获中心授权，请技术员检查站点编号和令牌。",
+        "The centre refused this kiosk; a technician must check the station id and token.",
+    ),
+    "sync.request_rejected": (
+        "中心拒绝了本机的同步请求，请联系技术员。",
+        "The centre refused the kiosk's sync request; please call a technician.",
+    ),
+    "sync.store_error": (
+        "本机数据保存出错，同步暂停，请联系工作人员。",
+        "The kiosk could not save sync data; please ask the staff.",
+    ),
+}
+
+
+def text(key: str, lang: str = "zh_CN", **params: object) -> str:
+    """The message for ``key`` in ``lang``; an unknown key falls back to the generic text."""
+    pair = MESSAGES.get(key)
+    if pair is None:
+        log.error("no message text for key %r", key)
+        pair = MESSAGES["error.unexpected"]
+    template = pair[0] if lang.startswith("zh") else pair[1]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        log.error("message %r lacks params for %r", key, template)
+        return template

@@ -1,0 +1,40 @@
+"""The transactional outbox: every change central must learn of is written here in the
+same transaction as the change itself, so nothing is ever "sent later from memory"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk.clock import utcnow
+from kiosk.store.models import OutboxEvent
+
+EVENT_TYPES = (
+    "order.placed",
+    "order.rated",
+    "redemption.made",
+    "redemption.voided",
+    "stock.moved",
+)
+
+
+def emit(
+    session: Session, type_: str, payload: dict[str, Any], occurred_at: datetime | None = None
+) -> OutboxEvent:
+    if type_ not in EVENT_TYPES:
+        raise ValueError(f"unknown outbox event type {type_!r}")
+    event = OutboxEvent(type=type_, payload=payload, occurred_at=occurred_at or utcnow())
+    session.add(event)
+    return event
+
+
+def pending_count(session: Session) -> int:
+    return (
+        session.scalar(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.state == "pending")
+        )
+        or 0
+    )

@@ -1,0 +1,116 @@
+"""Starting and stopping the kiosk's background services around the UI.
+
+This is the one place that wires store, print queue, sync engine and authoriser
+together (the UI receives them ready-made). Imports of sync/ and printer/ happen here
+so that the domain modules never depend on them.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Config
+from kiosk.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    config: Config
+    store: Store
+    printq: Any = None
+    sync: Any = None
+    authoriser: Any = None
+    central: Any = None  # the embedded central server in demo mode
+    _cleanup: list[Any] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Stop workers first (they hold sessions), then the store, then demo leftovers."""
+        for name in ("sync", "printq"):
+            worker = getattr(self, name)
+            if worker is not None:
+                try:
+                    worker.stop()
+                except Exception:
+                    log.exception("stopping %s failed", name)
+        if self.central is not None:
+            self.central.stop()
+        self.store.close()
+        for action in reversed(self._cleanup):
+            action()
+
+
+def start_print_queue(config: Config, store: Store) -> Any:
+    from kiosk.print_queue import PrintQueue
+
+    queue = PrintQueue(store, config)
+    queue.start()
+    return queue
+
+
+def start_sync(config: Config, store: Store) -> tuple[Any, Any]:
+    """The sync engine and the online authoriser, or (None, None) for a station with no server."""
+    if not config.server_url:
+        log.warning("no server_url configured: running offline only")
+        return None, None
+    from kiosk import __version__
+    from sync.authorise import CentralAuthoriser
+    from sync.client import CentralClient
+    from sync.engine import SyncEngine
+
+    client = CentralClient(
+        config.server_url,
+        config.station_id,
+        config.token,
+        ca_bundle=config.ca_bundle or None,
+        version=__version__,
+    )
+    engine = SyncEngine(store, client, interval_s=config.sync_interval_s)
+    engine.start()
+    return engine, CentralAuthoriser(client, timeout_s=config.authorise_timeout_s)
+
+
+def start(config: Config, *, services: bool = True) -> Runtime:
+    store = open_store(config.store_path())
+    runtime = Runtime(config=config, store=store)
+    if services:
+        try:
+            runtime.printq = start_print_queue(config, store)
+            runtime.sync, runtime.authoriser = start_sync(config, store)
+        except Exception:
+            runtime.stop()
+            raise
+    return runtime
+
+
+def start_demo(config: Config, *, keep_dir: Path | None = None) -> Runtime:
+    """A throw-away station: temp data dir, demo data, preview printer, local central."""
+    from central.embedded import start_embedded
+
+    from kiosk.demo import load_demo_data, seed_demo, station_overrides
+
+    folder = keep_dir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    data = load_demo_data()
+    central = start_embedded(folder / "central.db", seed_demo=True)
+    for key, value in station_overrides(data).items():
+        setattr(config, key, value)
+    config.data_dir = str(folder)
+    config.station_id = central.station_id
+    config.server_url = central.url
+    config.token = central.token
+    config.printer_connection = f"preview://{folder / 'receipts'}"
+    store = open_store(config.store_path())
+    seed_demo(store, data)
+    store.close()
+    runtime = start(config)
+    runtime.central = central
+    if keep_dir is None:
+        runtime._cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
+    log.info("demo station in %s, central at %s", folder, central.url)
+    return runtime

@@ -1,0 +1,150 @@
+"""Station-local gift stock: always the sum of stock movements, never a stored number."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk.clock import iso, utcnow
+from kiosk.errors import NotFoundError, ValidationError
+from kiosk.outbox import emit
+from kiosk.staff import audit
+from kiosk.store.models import Gift, StockMovement
+
+log = logging.getLogger(__name__)
+
+MAX_RESTOCK = 100_000
+
+
+def stock_level(session: Session, sku: str) -> int:
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(StockMovement.delta), 0)).where(StockMovement.sku == sku)
+        )
+        or 0
+    )
+
+
+def stock_levels(session: Session) -> dict[str, int]:
+    rows = session.execute(
+        select(Gift.sku, func.coalesce(func.sum(StockMovement.delta), 0))
+        .outerjoin(StockMovement, StockMovement.sku == Gift.sku)
+        .group_by(Gift.sku)
+    )
+    return {sku: int(level) for sku, level in rows}
+
+
+def record_movement(
+    session: Session,
+    sku: str,
+    delta: int,
+    kind: str,
+    *,
+    reason: str = "",
+    staff_id: str | None = None,
+    redemption_id: str | None = None,
+    now: datetime | None = None,
+) -> StockMovement:
+    """One movement plus its outbox event, in the caller's transaction."""
+    now = now or utcnow()
+    movement = StockMovement(
+        sku=sku,
+        delta=delta,
+        kind=kind,
+        reason=reason,
+        staff_id=staff_id,
+        redemption_id=redemption_id,
+        at=now,
+    )
+    session.add(movement)
+    session.flush()
+    emit(
+        session,
+        "stock.moved",
+        {
+            "movement_id": movement.id,
+            "sku": sku,
+            "delta": delta,
+            "kind": kind,
+            "reason": reason,
+            "staff_id": staff_id,
+            "at": iso(now),
+        },
+        occurred_at=now,
+    )
+    return movement
+
+
+def _gift(session: Session, sku: str) -> Gift:
+    gift = session.get(Gift, sku)
+    if gift is None:
+        raise NotFoundError("redeem.gift_unknown")
+    return gift
+
+
+def restock(
+    session: Session,
+    staff_id: str,
+    sku: str,
+    qty: int,
+    reason: str = "",
+    now: datetime | None = None,
+) -> StockMovement:
+    _gift(session, sku)
+    if isinstance(qty, bool) or not isinstance(qty, int) or not 0 < qty <= MAX_RESTOCK:
+        raise ValidationError("stock.qty_invalid")
+    movement = record_movement(
+        session, sku, qty, "restock", reason=reason.strip(), staff_id=staff_id, now=now
+    )
+    audit(session, staff_id, "stock.restock", sku=sku, qty=qty, movement=movement.id)
+    log.info("restock %s +%d by %s", sku, qty, staff_id)
+    return movement
+
+
+def correct_stock(
+    session: Session, staff_id: str, sku: str, delta: int, reason: str, now: datetime | None = None
+) -> StockMovement:
+    """A count that differs from the books: breakage, expiry, a miscount. Needs a reason."""
+    _gift(session, sku)
+    if (
+        isinstance(delta, bool)
+        or not isinstance(delta, int)
+        or delta == 0
+        or abs(delta) > MAX_RESTOCK
+    ):
+        raise ValidationError("stock.qty_invalid")
+    if not reason.strip():
+        raise ValidationError("stock.reason_required")
+    level = stock_level(session, sku)
+    if level + delta < 0:
+        raise ValidationError("stock.would_go_negative", level=level)
+    movement = record_movement(
+        session, sku, delta, "correction", reason=reason.strip(), staff_id=staff_id, now=now
+    )
+    audit(
+        session,
+        staff_id,
+        "stock.correction",
+        sku=sku,
+        delta=delta,
+        reason=reason.strip(),
+        movement=movement.id,
+    )
+    return movement
+
+
+def low_stock(session: Session) -> list[tuple[Gift, int]]:
+    levels = stock_levels(session)
+    gifts = session.scalars(select(Gift).where(Gift.active).order_by(Gift.sort, Gift.sku))
+    return [(g, levels.get(g.sku, 0)) for g in gifts if levels.get(g.sku, 0) <= g.low_stock_at]
+
+
+def find_gift_by_barcode(session: Session, code: str) -> Gift:
+    code = (code or "").strip()
+    gift = session.scalars(select(Gift).where(Gift.barcode == code)).first()
+    if gift is None:
+        raise NotFoundError("stock.barcode_unknown", code=code[:40])
+    return gift
