@@ -1,0 +1,187 @@
+"""Signed volunteer codes (the QR a volunteer shows at the kiosk).
+
+Format: ``"VK1." + b64url(JSON) + "." + b64url(Ed25519 signature)`` without padding, the
+JSON being ``{"v": volunteer id, "exp": unix seconds, "jti": code id, "kid": key id}`` and
+the signature covering the ASCII of ``"VK1." + b64url(JSON)``. Central signs with its
+private key; the kiosk verifies offline with central's public key.
+
+A LEAF module: standard library and ``cryptography`` only (central and kiosk import it).
+``verify_code`` raises only ``CodeError`` subclasses, whatever the scanner typed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import secrets
+import string
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+PREFIX = "VK1."
+DEFAULT_TTL_S = 300
+DEFAULT_LEEWAY_S = 30
+MAX_CODE_CHARS = 1024  # a real code is ~200 characters; anything far longer is junk
+MAX_FIELD_CHARS = 64
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+_JTI_ALPHABET = string.ascii_letters + string.digits
+JTI_LENGTH = 12
+
+
+class CodeError(Exception):
+    """A scanned code that cannot be accepted; ``key`` names the message to show."""
+
+    key = "code.invalid"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or self.key)
+        self.detail = detail
+
+
+class CodeMalformed(CodeError):
+    key = "code.malformed"
+
+
+class CodeForged(CodeError):
+    key = "code.forged"
+
+
+class CodeExpired(CodeError):
+    key = "code.expired"
+
+
+class CodeRevoked(CodeError):
+    key = "code.revoked"
+
+
+@dataclass(frozen=True)
+class VolunteerCode:
+    volunteer_id: str
+    code_id: str
+    expires_at: datetime  # naive UTC, like every stored time in this project
+    key_id: str = ""
+
+
+def b64url_encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Strict: only the URL-safe alphabet, no padding, no stray characters."""
+    if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _unix(now: datetime | float | None) -> float:
+    if now is None:
+        return datetime.now(UTC).timestamp()
+    if isinstance(now, datetime):
+        return (now if now.tzinfo else now.replace(tzinfo=UTC)).timestamp()
+    return float(now)
+
+
+def sign_code(
+    private_key: Ed25519PrivateKey,
+    key_id: str,
+    volunteer_id: str,
+    ttl_s: int = DEFAULT_TTL_S,
+    now: datetime | float | None = None,
+) -> str:
+    """A fresh code for ``volunteer_id`` valid for ``ttl_s`` seconds from ``now``."""
+    jti = "".join(secrets.choice(_JTI_ALPHABET) for _ in range(JTI_LENGTH))
+    claims = {"v": volunteer_id, "exp": int(_unix(now)) + int(ttl_s), "jti": jti, "kid": key_id}
+    body = PREFIX + b64url_encode(json.dumps(claims, separators=(",", ":")).encode())
+    return body + "." + b64url_encode(private_key.sign(body.encode("ascii")))
+
+
+def load_public_key(key: Ed25519PublicKey | str | bytes) -> Ed25519PublicKey:
+    """A public key from the object itself, its raw 32 bytes, or their (url)base64."""
+    if isinstance(key, Ed25519PublicKey):
+        return key
+    raw = key if isinstance(key, bytes) else base64.b64decode(_std_b64(key), validate=True)
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def _std_b64(text: str) -> str:
+    text = text.strip().replace("-", "+").replace("_", "/")
+    return text + "=" * (-len(text) % 4)
+
+
+def _claims(payload: str) -> dict[str, object]:
+    try:
+        claims = json.loads(b64url_decode(payload).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise CodeMalformed("payload is not base64url JSON") from exc
+    if not isinstance(claims, dict):
+        raise CodeMalformed("payload is not an object")
+    for name in ("v", "jti", "kid"):
+        value = claims.get(name)
+        if not isinstance(value, str) or not value or len(value) > MAX_FIELD_CHARS:
+            raise CodeMalformed(f"bad {name!r}")
+    exp = claims.get("exp")
+    if not isinstance(exp, int) or isinstance(exp, bool) or not 0 < exp < 2**37:
+        raise CodeMalformed("bad 'exp'")
+    return claims
+
+
+def _split(text: object) -> tuple[str, str, str]:
+    if not isinstance(text, str):
+        raise CodeMalformed("not text")
+    text = text.strip()
+    if len(text) > MAX_CODE_CHARS or not text.startswith(PREFIX) or not text.isascii():
+        raise CodeMalformed("not a volunteer code")
+    parts = text[len(PREFIX) :].split(".")
+    if len(parts) != 2 or not parts[0] or not parts[1]:
+        raise CodeMalformed("wrong number of parts")
+    return PREFIX + parts[0], parts[0], parts[1]
+
+
+def _check_signature(
+    signed: str, signature: str, key_id: str, public_keys: Mapping[str, object]
+) -> None:
+    try:
+        sig = b64url_decode(signature)
+    except ValueError as exc:
+        raise CodeMalformed("signature is not base64url") from exc
+    if len(sig) != 64:
+        raise CodeMalformed("signature has the wrong length")
+    try:
+        key = public_keys.get(key_id)
+    except TypeError:
+        key = None
+    if key is None:
+        raise CodeForged(f"unknown key id {key_id!r}")
+    try:
+        load_public_key(key).verify(sig, signed.encode("ascii"))  # type: ignore[arg-type]
+    except InvalidSignature as exc:
+        raise CodeForged("bad signature") from exc
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise CodeForged(f"unusable public key for key id {key_id!r}") from exc
+
+
+def verify_code(
+    text: str,
+    public_keys: Mapping[str, Ed25519PublicKey | str],
+    revoked: Container[str] = (),
+    now: datetime | float | None = None,
+    leeway_s: int = DEFAULT_LEEWAY_S,
+) -> VolunteerCode:
+    """Check a scanned code offline. Order: shape, signature, revocation, expiry."""
+    signed, payload, signature = _split(text)
+    claims = _claims(payload)
+    key_id, code_id = str(claims["kid"]), str(claims["jti"])
+    _check_signature(signed, signature, key_id, public_keys)
+    if code_id in revoked:
+        raise CodeRevoked(f"code {code_id} was revoked")
+    exp = int(claims["exp"])  # type: ignore[call-overload]
+    if _unix(now) > exp + leeway_s:
+        raise CodeExpired(f"code {code_id} expired")
+    expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
+    return VolunteerCode(str(claims["v"]), code_id, expires_at, key_id)
