@@ -31,11 +31,12 @@ from sync.errors import (
     SyncTimeout,
     Unauthorised,
 )
+from sync.protocol import API_PREFIX, HEADER_AUTH, HEADER_STATION
 from sync.sockets import SocketTracker, tracked_pool_classes
 
 log = logging.getLogger(__name__)
 
-API = "/api/v1"
+API = API_PREFIX
 Timeout = float | tuple[float, float]
 
 
@@ -70,8 +71,8 @@ class CentralClient:
         # verify=True uses certifi's bundle; a path pins the district's own CA.
         self._verify: bool | str = str(ca_bundle) if ca_bundle else True
         self._headers = {
-            "X-Station-Id": station_id,
-            "Authorization": f"Bearer {token}",
+            HEADER_STATION: station_id,
+            HEADER_AUTH: f"Bearer {token}",
             "User-Agent": f"station-kiosk/{version} ({platform.system()}; "
             f"python-requests/{requests.__version__})",
             "Accept": "application/json",

@@ -13,11 +13,12 @@ from kiosk.store.db import Store
 from kiosk.store.models import SyncCursor
 from sync.apply import apply_changes
 from sync.client import CentralClient
+from sync.protocol import DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT
 
 log = logging.getLogger(__name__)
 
 CURSOR = "changes"
-PAGE_LIMIT = 500
+PAGE_LIMIT = DEFAULT_CHANGES_LIMIT
 # Bounds one cycle; a station that is further behind catches up over the next cycles.
 MAX_PAGES = 100
 
@@ -42,7 +43,7 @@ def pull_changes(store: Store, client: CentralClient, limit: int = PAGE_LIMIT) -
     for _ in range(MAX_PAGES):
         with store.session() as session:
             cursor = read_cursor(session)
-        page = client.changes(cursor, limit)
+        page = client.changes(cursor, min(limit, MAX_CHANGES_LIMIT))
         with store.begin() as session:
             if read_cursor(session) != cursor:
                 # Another puller (a CLI "sync" next to the app) got here first.

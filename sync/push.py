@@ -20,10 +20,11 @@ from kiosk.store.models import LedgerEntry, OutboxEvent, Volunteer
 from sync.apply import update_balance
 from sync.client import CentralClient
 from sync.errors import RequestRejected
+from sync.protocol import MAX_EVENTS_PER_BATCH
 
 log = logging.getLogger(__name__)
 
-BATCH_MAX = 500
+BATCH_MAX = MAX_EVENTS_PER_BATCH
 # Bounds one cycle: 200 batches of 500 is far more than a station makes in a day.
 MAX_BATCHES = 200
 
