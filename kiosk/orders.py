@@ -80,7 +80,9 @@ TICKET_RE = re.compile(r"([A-Z]{1,3})-?(\d{4})-?(\d{1,4})")
 
 def phone_prefix_ok(text: str) -> bool:
     """Whether ``text`` can still grow into a valid mobile number (validate as typed)."""
-    if not text.isdigit() or len(text) > 11:
+    if text == "":
+        return True
+    if not text.isdigit() or not text.isascii() or len(text) > 11:
         return False
     if len(text) >= 1 and text[0] != "1":
         return False

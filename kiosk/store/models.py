@@ -231,6 +231,9 @@ class Redemption(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     volunteer: Mapped[Volunteer] = relationship()
+    # Per-day limits ask "what did this volunteer take today" on every cart change.
+    __table_args__ = (Index("ix_redemptions_volunteer_day", "volunteer_id", "created_at"),)
+
     lines: Mapped[list[RedemptionLine]] = relationship(
         back_populates="redemption", cascade="all, delete-orphan"
     )

@@ -1,0 +1,65 @@
+"""Settings: defaults, TOML, environment overrides, and errors that name file, line and setting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Config, load_config, save_config
+from kiosk.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_when_there_is_no_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cfg = load_config(tmp_path / "missing.toml", env={})
+    assert cfg.idle_timeout_s == 60 and cfg.language == "zh_CN" and cfg.offline_limit_points == 200
+    assert cfg.data_dir  # the platform data dir
+
+
+def test_file_then_environment(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, '[station]\nstation_id = "ST-9"\n[ui]\nidle_timeout_s = 90\n')
+    cfg = load_config(path, env={"KIOSK_IDLE_TIMEOUT_S": "120", "KIOSK_LARGE_TEXT": "yes"})
+    assert (cfg.station_id, cfg.idle_timeout_s, cfg.large_text) == ("ST-9", 120, True)
+
+
+def test_round_trip_keeps_every_value_and_masks_the_token(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cfg = Config(
+        station_id="ST-1", token="secret-token-123", printer_paper_mm=58, data_dir=str(tmp_path)
+    )
+    path = save_config(cfg, tmp_path / "k.toml")
+    again = load_config(path, env={})
+    assert again == cfg
+    assert "secret-token-123" not in str(again.shown())
+    assert path.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ('[ui]\nidle_timeout_s = "soon"\n', "line 2"),
+        ('[ui]\nlanguage = "fr"\n', "language"),
+        ("[printer]\nprinter_paper_mm = 72\n", "printer_paper_mm"),
+        ('[ui]\ncolour = "red"\n', "unknown setting [ui] colour"),
+        ('[station]\nstation_id = "x"\n[ui\n', "line 3"),
+        ('[station]\ntimezone = "Mars/Olympus"\n', "timezone"),
+        ("[server]\nidle_timeout_s = 5\n", "unknown setting [server]"),
+    ],
+)
+def test_malformed_config_names_file_line_and_setting(tmp_path, text, needle) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert str(path) in str(err.value)
+    assert needle in str(err.value)
+
+
+def test_bad_environment_value_names_the_variable(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path / "none.toml", env={"KIOSK_OFFLINE_LIMIT_POINTS": "lots"})
+    assert "KIOSK_OFFLINE_LIMIT_POINTS" in str(err.value)
