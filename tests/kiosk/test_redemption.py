@@ -99,7 +99,7 @@ def test_central_declines_and_nothing_is_written(demo_store, config) -> None:  #
 
 
 def test_offline_redemption_bounded_by_the_offline_limit(demo_store, config) -> None:  # type: ignore[no-untyped-def]
-    vid, a, b, pa, pb = volunteer_and_gifts(demo_store, balance=10_000)
+    vid, a, b, pa, _pb = volunteer_and_gifts(demo_store, balance=10_000)
     down = Unreachable()
     result = redemption.redeem(demo_store, vid, {a: 1}, down, pa, config)
     assert result.mode == "offline" and down.calls == 1
