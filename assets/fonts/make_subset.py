@@ -14,6 +14,9 @@ Coverage kept:
 * CJK and full-width punctuation (，。、；：？！“”‘’（）《》【】…—·￥ and friends);
 * the UI/receipt symbols ★☆✓✗×→←↑↓●○■□▲▼☎℃№①-⑩ and box drawing ─━│┃.
 
+Noto Sans CJK has no ✗ (U+2717 BALLOT X); ``add_ballot_x`` draws one as two brush
+strokes the weight of the font's own ✓, so "done / not done" marks always match.
+
 Usage (dev-time only; fontTools is deliberately *not* in requirements.lock)::
 
     .venv/bin/pip install fonttools
@@ -29,6 +32,7 @@ import argparse
 from pathlib import Path
 
 from fontTools import subset
+from fontTools.pens.t2CharStringPen import T2CharStringPen
 from fontTools.ttLib import TTCollection, TTFont
 
 SOURCE_DIR = Path("/usr/share/fonts/opentype/noto")
@@ -39,7 +43,12 @@ PS_FAMILY = "NotoSansSCKiosk"
 STYLES = ("Regular", "Bold")
 
 PUNCTUATION = "，。、；：？！“”‘’（）《》【】〈〉「」『』〔〕…—–·￥～・〃々〇　"
-SYMBOLS = "★☆✓✗×÷→←↑↓●○■□▲▼◆◇☎℃№" + "①②③④⑤⑥⑦⑧⑨⑩" + "─━│┃┌┐└┘├┤┬┴┼"
+SYMBOLS = "★☆✓×÷→←↑↓●○■□▲▼◆◇☎℃№" + "①②③④⑤⑥⑦⑧⑨⑩" + "─━│┃┌┐└┘├┤┬┴┼"
+# Noto Sans CJK has a check mark (U+2713) but no ballot X (U+2717): we draw one to match it.
+BALLOT_X = 0x2717
+BALLOT_X_CID = "cid65500"  # an unused CID in the Adobe-Identity-0 collection
+BALLOT_X_STROKE = {"Regular": (95, 80), "Bold": (140, 120)}  # stroke width at base / tip
+
 # Layout features for horizontal UI text and receipts. No "locl" (it would drag in the JP/KR/TC
 # glyph variants; the SC cmap already maps to the Chinese forms) and no width variants.
 FEATURES = ["ccmp", "liga", "kern", "mark"]
@@ -107,6 +116,59 @@ def rename(font: TTFont, style: str) -> None:
     top.Weight = style
 
 
+def _stroke(pen: T2CharStringPen, p0, p1, w0: float, w1: float, bend: float) -> None:
+    """One tapering, slightly bowed brush stroke from p0 to p1, counter-clockwise."""
+    (x0, y0), (x1, y1) = p0, p1
+    length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    nx, ny = -uy, ux
+
+    def at(t: float, side: float, width: float) -> tuple[float, float]:
+        off = side * width / 2 + bend * 4 * t * (1 - t)
+        return (x0 + (x1 - x0) * t + nx * off, y0 + (y1 - y0) * t + ny * off)
+
+    def side_width(t: float) -> float:
+        return w0 + (w1 - w0) * t
+
+    pen.moveTo(at(0, -1, w0))
+    pen.curveTo(*(at(t, -1, side_width(t)) for t in (1 / 3, 2 / 3, 1)))
+    pen.lineTo(at(1, 1, w1))
+    pen.curveTo(*(at(t, 1, side_width(t)) for t in (2 / 3, 1 / 3, 0)))
+    pen.closePath()
+
+
+def add_ballot_x(font: TTFont, style: str) -> None:
+    """Add U+2717 BALLOT X, drawn as two brush strokes the weight of the font's U+2713."""
+    cmap = font.getBestCmap()
+    if BALLOT_X in cmap:
+        return
+    check = cmap[0x2713]
+    advance, _ = font["hmtx"][check]
+    cff = font["CFF "].cff
+    top = cff[cff.fontNames[0]]
+    order = font.getGlyphOrder()
+    fd_index = top.FDSelect[order.index(check)]
+    private = top.FDArray[fd_index].Private
+    w0, w1 = BALLOT_X_STROKE[style]
+    pen = T2CharStringPen(advance - private.nominalWidthX, None)
+    _stroke(pen, (50, -10), (advance - 20, 740), w0, w1, bend=-55)
+    _stroke(pen, (80, 690), (advance - 40, -10), w1, w0, bend=30)
+    charstring = pen.getCharString(private=private, globalSubrs=cff.GlobalSubrs)
+    charstring.compile()
+
+    top.CharStrings.charStringsIndex.append(charstring)
+    top.CharStrings.charStrings[BALLOT_X_CID] = len(top.CharStrings.charStringsIndex) - 1
+    top.FDSelect.append(fd_index)
+    font.setGlyphOrder([*order, BALLOT_X_CID])
+    top.charset = font.getGlyphOrder()
+    bounds = charstring.calcBounds(None)
+    font["hmtx"][BALLOT_X_CID] = (advance, round(bounds[0]))
+    font["vmtx"][BALLOT_X_CID] = (1000, round(font["VORG"].defaultVertOriginY - bounds[3]))
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            table.cmap[BALLOT_X] = BALLOT_X_CID
+
+
 def build(source_dir: Path, out_dir: Path) -> list[Path]:
     chars = wanted_chars()
     options = subset.Options()
@@ -123,10 +185,13 @@ def build(source_dir: Path, out_dir: Path) -> list[Path]:
         subsetter.populate(unicodes=[ord(c) for c in chars])
         subsetter.subset(font)
         missing = sorted(c for c in chars if ord(c) not in font.getBestCmap())
+        add_ballot_x(font, style)
         rename(font, style)
         out = out_dir / f"NotoSansSC-{style}.otf"
+        font.recalcTimestamp = False  # keep the source's dates: same input, same bytes
         font.save(str(out))
-        print(f"{out.name}: {out.stat().st_size / 1e6:.2f} MB, {len(chars) - len(missing)} chars")
+        count = len(font.getBestCmap())
+        print(f"{out.name}: {out.stat().st_size / 1e6:.2f} MB, {count} characters")
         if missing:
             print(f"  not in source ({len(missing)}): {''.join(missing)}")
         outputs.append(out)

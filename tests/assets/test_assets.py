@@ -28,7 +28,7 @@ ICONS = ASSETS / "icons"
 GIFTS = ASSETS / "gifts"
 
 STAR_HOURS = (100, 300, 600, 1000, 1500)  # national rule: 1..5 stars
-UI_SYMBOLS = "，。、；：？！“”‘’（）《》【】…—·￥★☆✓×→←↑↓●○■□▲▼☎℃№①②③④⑤⑥⑦⑧⑨⑩─━│┃"
+UI_SYMBOLS = "，。、；：？！“”‘’（）《》【】…—·￥★☆✓✗×→←↑↓●○■□▲▼☎℃№①②③④⑤⑥⑦⑧⑨⑩─━│┃"
 REQUIRED_ICONS = [
     "order", "redeem", "track",
     "online", "offline", "printer", "printer-off", "sync", "star", "star-empty",
