@@ -54,6 +54,7 @@ class SyncEngine:
         self._thread: threading.Thread | None = None
         self._not_before = 0.0  # monotonic time before which central asked us to wait
         self._retry_after: float | None = None
+        self._next_at: float | None = None  # monotonic time of the next planned cycle
 
     # --- public API ------------------------------------------------------------------
 
@@ -86,6 +87,12 @@ class SyncEngine:
     def status(self) -> SyncStatus:
         with self._status_lock:
             return self._status
+
+    def next_attempt_in(self) -> float | None:
+        """Seconds until the thread's next planned cycle (for "retrying in 25 s"); None
+        when the thread is not running or a cycle is under way."""
+        next_at = self._next_at
+        return None if next_at is None else max(0.0, next_at - time.monotonic())
 
     def add_listener(self, callback: Listener) -> None:
         self._listeners.append(callback)
@@ -151,6 +158,7 @@ class SyncEngine:
         log.info("sync engine started (every %.0f s)", self.interval_s)
         delay = 0.0  # first cycle at once: the strip should not wait 30 s to turn green
         while True:
+            self._next_at = time.monotonic() + delay
             self._wake.wait(delay)
             self._wake.clear()
             if self._stopping.is_set():
@@ -159,6 +167,7 @@ class SyncEngine:
             if wait_more > 0:
                 delay = wait_more  # central said Retry-After: even "sync now" waits
                 continue
+            self._next_at = None
             status = self.sync_once()
             if status.last_error is None:
                 self.backoff.reset()
@@ -167,4 +176,5 @@ class SyncEngine:
                 delay = self.backoff.next_delay(self._retry_after)
                 if self._retry_after is not None:
                     self._not_before = time.monotonic() + delay
+        self._next_at = None
         log.info("sync engine stopped")
