@@ -75,6 +75,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "order.rating_invalid": ("请选择1到5颗星。", "Please choose 1 to 5 stars."),
     # volunteers and codes
+    "code.invalid": ("这个码无法使用，请联系工作人员。", "This code cannot be used. Please ask the staff."),
     "code.malformed": (
         "没有识别出志愿者码，请再扫一次。",
         "The code could not be read. Please scan again.",

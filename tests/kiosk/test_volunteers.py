@@ -1,0 +1,85 @@
+"""Who is at the kiosk: signed codes verified offline, card + PIN, balances."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kiosk import volunteers
+from kiosk.demo import DEMO_KEY_ID, demo_signing_key
+from kiosk.errors import AuthError, KioskError
+from kiosk.store.models import LedgerEntry, RevokedCode, Volunteer
+from sync.codes import sign_code
+
+
+def code_for(volunteer_id: str, *, now: datetime | None = None, ttl_s: int = 300, key=None) -> str:  # type: ignore[no-untyped-def]
+    return sign_code(key or demo_signing_key(), DEMO_KEY_ID, volunteer_id, ttl_s=ttl_s, now=now)
+
+
+def identify_key(store, text: str, now: datetime | None = None) -> str:  # type: ignore[no-untyped-def]
+    try:
+        with store.begin() as s:
+            return volunteers.identify(s, text, now=now).id
+    except KioskError as exc:
+        return exc.key
+
+
+def test_a_fresh_code_identifies_the_volunteer(demo_store) -> None:  # type: ignore[no-untyped-def]
+    assert identify_key(demo_store, code_for("V0001") + "\r\n") == "V0001"
+
+
+def test_each_bad_code_has_its_own_message(demo_store) -> None:  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    now = datetime.now(UTC)
+    good = code_for("V0002")
+    assert identify_key(demo_store, "V0002") == "code.malformed"
+    assert identify_key(demo_store, "VK1.@@@.###") == "code.malformed"
+    assert identify_key(demo_store, good[:-6] + "AAAAAA") == "code.forged"
+    assert identify_key(demo_store, code_for("V0002", key=Ed25519PrivateKey.generate())) == "code.forged"
+    assert identify_key(demo_store, code_for("V0002", now=now - timedelta(minutes=30))) == "code.expired"
+    assert identify_key(demo_store, code_for("NOBODY")) == "volunteer.unknown"
+    from sync.codes import verify_code
+
+    code_id = verify_code(good, {DEMO_KEY_ID: demo_signing_key().public_key()}, ()).code_id
+    with demo_store.begin() as s:
+        s.add(RevokedCode(code_id=code_id))
+    assert identify_key(demo_store, good) == "code.revoked"
+
+
+def test_no_public_key_yet_is_said_plainly(store) -> None:  # type: ignore[no-untyped-def]
+    assert identify_key(store, code_for("V0001")) == "code.no_key"
+
+
+def test_card_and_pin(demo_store) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.demo import load_demo_data
+
+    v = load_demo_data()["volunteers"][0]
+    with demo_store.begin() as s:
+        with pytest.raises(AuthError) as err:
+            volunteers.identify_by_card(s, v["card_no"], v["pin"], enabled=False)
+        assert err.value.key == "volunteer.card_disabled"
+        assert volunteers.identify_by_card(s, v["card_no"], v["pin"], enabled=True).id == v["id"]
+        for card, pin in ((v["card_no"], "0000"), ("99999999", v["pin"]), ("abc", "1")):
+            with pytest.raises(KioskError) as err:
+                volunteers.identify_by_card(s, card, pin, enabled=True)
+            assert err.value.key == "volunteer.card_unknown"  # same answer: no probing
+
+
+def test_balance_is_central_plus_unconfirmed(demo_store) -> None:  # type: ignore[no-untyped-def]
+    with demo_store.begin() as s:
+        s.get(Volunteer, "V0001").central_balance = 300
+        s.add(LedgerEntry(volunteer_id="V0001", delta=-40, reason="redemption", offline=True))
+        s.add(LedgerEntry(volunteer_id="V0001", delta=-25, reason="redemption", confirmed=True))
+    with demo_store.begin() as s:
+        assert volunteers.available_balance(s, "V0001") == 260
+        assert volunteers.offline_left(s, "V0001", 100) == 60
+        view = volunteers.volunteer_view(s, "V0001", offline_limit=100)
+        assert view.masked_name == "张*明" and view.balance == 260 and view.star_level == 1
+
+
+@pytest.mark.parametrize(("hours", "stars"), [(0, 0), (99.9, 0), (100, 1), (299, 1), (300, 2),
+                                              (600, 3), (1000, 4), (1499, 4), (1500, 5), (9000, 5)])
+def test_star_levels_follow_the_national_rule(hours: float, stars: int) -> None:
+    assert volunteers.star_level_for(hours) == stars
