@@ -1,0 +1,57 @@
+"""The client turns every way a call can go wrong into one typed error with a message key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from sync.client import CentralClient
+from sync.errors import ServerDown, ServerError, SyncTimeout
+from tests.sync.faultproxy import FaultProxy
+
+
+@pytest.fixture
+def lone_proxy() -> Iterator[FaultProxy]:
+    with FaultProxy(("127.0.0.1", 9), lifetime_s=60) as proxy:
+        yield proxy
+
+
+@pytest.mark.parametrize(
+    ("mode", "error", "key"),
+    [
+        ("down", ServerDown, "sync.server_down"),
+        ("http500", ServerError, "sync.server_error"),
+        ("stall", SyncTimeout, "sync.timeout"),
+    ],
+)
+def test_failures_are_typed(lone_proxy: FaultProxy, mode: str, error: type, key: str) -> None:
+    lone_proxy.set(mode)
+    client = CentralClient(lone_proxy.url, "ST-TEST", "token", timeout=(1, 0.5))
+    with pytest.raises(error) as info:
+        client.changes("", 10)
+    assert info.value.key == key
+    lone_proxy.release()
+    client.close()
+
+
+def test_503_carries_retry_after(lone_proxy: FaultProxy) -> None:
+    lone_proxy.set("http503", retry_after=7)
+    client = CentralClient(lone_proxy.url, "ST-TEST", "token")
+    with pytest.raises(ServerError) as info:
+        client.push_events([{"id": "e1", "type": "x", "occurred_at": "", "payload": {}}])
+    assert info.value.retry_after == 7.0
+    client.close()
+
+
+def test_headers_say_who_we_are() -> None:
+    client = CentralClient("http://h", "ST-9", "s3cret", version="9.9")
+    session = client._session()
+    assert session.headers["X-Station-Id"] == "ST-9"
+    assert session.headers["Authorization"] == "Bearer s3cret"
+    assert session.headers["User-Agent"].startswith("station-kiosk/9.9 ")
+    assert session.verify is True
+    assert (
+        CentralClient("http://h", "s", "t", ca_bundle="/etc/ca.pem")._session().verify
+        == "/etc/ca.pem"
+    )
