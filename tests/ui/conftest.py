@@ -1,0 +1,105 @@
+"""UI fixtures: a kiosk context over the demo store, a controllable scanner clock.
+
+``kiosk`` is the AppContext with every screen built and the scanner filter installed;
+``ctx.nav.stack`` is the shown widget. ``scan(text)`` sends a scanner burst (chars 10 ms
+apart, then Enter) as key events; ``type_slowly(text)`` sends the same keys 200 ms apart.
+Results of worker tasks: ``qtbot.waitUntil(lambda: not kiosk.ops.busy)`` or wait on a label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.config import Config
+from kiosk.store import Store
+from ui.context import AppContext
+
+
+class FakeClock:
+    """Seconds the scanner filter sees; tests advance it between key events."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self, _event: QKeyEvent) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def scan_clock() -> FakeClock:
+    return FakeClock()
+
+
+def build_context(store: Store, config: Config, clock: FakeClock | None = None) -> AppContext:
+    from ui.screens import ALL_SCREENS
+
+    ctx = AppContext(store, config, clock=clock)
+    for cls in ALL_SCREENS:
+        ctx.nav.add(cls(ctx))
+    return ctx
+
+
+@pytest.fixture
+def kiosk(qtbot, demo_store: Store, config: Config, scan_clock: FakeClock) -> Iterator[AppContext]:
+    ctx = build_context(demo_store, config, scan_clock)
+    window = ctx.nav.stack
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    app = QApplication.instance()
+    ctx.scanner.install(app)
+    ctx.nav.home()
+    yield ctx
+    ctx.scanner.uninstall(app)
+    ctx.ops.drop_pending()
+    ctx.ops.wait_done()
+
+
+def send_keys(target: QWidget, clock: FakeClock, text: str, gap: float, enter: bool = True) -> None:
+    for ch in text:
+        clock.advance(gap)
+        QApplication.sendEvent(
+            target, QKeyEvent(QKeyEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, ch)
+        )
+    if enter:
+        clock.advance(gap)
+        QApplication.sendEvent(
+            target,
+            QKeyEvent(
+                QKeyEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r"
+            ),
+        )
+
+
+def _key_target(ctx: AppContext) -> QWidget:
+    focus = QApplication.focusWidget()
+    return focus if focus is not None else ctx.nav.stack.window()
+
+
+@pytest.fixture
+def scan(kiosk: AppContext, scan_clock: FakeClock) -> Callable[[str], None]:
+    """Send ``text`` as a scanner burst (10 ms between chars, then Enter)."""
+
+    def do(text: str) -> None:
+        scan_clock.advance(1.0)
+        send_keys(_key_target(kiosk), scan_clock, text, 0.010)
+
+    return do
+
+
+@pytest.fixture
+def type_slowly(kiosk: AppContext, scan_clock: FakeClock) -> Callable[[str], None]:
+    """Send ``text`` + Enter as a person types: 200 ms between keys."""
+
+    def do(text: str) -> None:
+        send_keys(_key_target(kiosk), scan_clock, text, 0.200)
+
+    return do

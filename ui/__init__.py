@@ -1,0 +1,1 @@
+"""The touch UI (PySide6 widgets). Imports ``kiosk``; nothing in ``kiosk`` imports this."""

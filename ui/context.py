@@ -1,0 +1,176 @@
+"""What every screen gets: the store, config, operations, navigator, bus, scanner, language.
+
+``AppContext`` is built once by ``ui.app`` (or by a test) and handed to each screen's
+constructor. Screens reach everything through it and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QStackedWidget
+
+from kiosk import messages
+from kiosk.config import Config
+from kiosk.errors import KioskError
+from ui.operations import Operations
+from ui.scanner import ScannerFilter
+
+if TYPE_CHECKING:
+    from kiosk.store import Store
+    from ui.screen import Screen
+
+log = logging.getLogger(__name__)
+
+
+class Bus(QObject):
+    """One broadcast of "what changed" ("stock", "orders", "sync", "printer", "language")."""
+
+    changed = Signal(str)
+
+
+class Navigator(QObject):
+    """Owns the stack of screens; screens navigate by route, never by reference."""
+
+    navigated = Signal(str)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("screens")
+        self._screens: dict[str, Screen] = {}
+        self._history: list[str] = []
+
+    # -- registry --------------------------------------------------------------------
+    def add(self, screen: Screen) -> None:
+        if not screen.route:
+            raise ValueError(f"{type(screen).__name__} has no route")
+        self._screens[screen.route] = screen
+        self.stack.addWidget(screen)
+
+    def screen(self, route: str) -> Screen:
+        return self._screens[route]
+
+    def screens(self) -> list[Screen]:
+        return list(self._screens.values())
+
+    def has(self, route: str) -> bool:
+        return route in self._screens
+
+    @property
+    def current(self) -> Screen | None:
+        widget = self.stack.currentWidget()
+        return widget if widget in self._screens.values() else None  # type: ignore[return-value]
+
+    @property
+    def route(self) -> str:
+        current = self.current
+        return current.route if current is not None else ""
+
+    # -- navigation ------------------------------------------------------------------
+    def go(self, route: str, **params: Any) -> None:
+        target = self._screens.get(route)
+        if target is None:
+            log.error("no screen for route %r", route)
+            self.ctx.ops.crashed.emit("E-ROUTE")
+            return
+        previous = self.current
+        if previous is not None and previous is not target:
+            previous.leave()
+            self._history.append(previous.route)
+            del self._history[:-20]
+        log.info("screen %s", route)
+        self.stack.setCurrentWidget(target)
+        target.enter(**params)
+        self.navigated.emit(route)
+
+    def back(self) -> None:
+        route = self._history.pop() if self._history else "home"
+        previous = self.current
+        if previous is not None:
+            previous.leave()
+        target = self._screens[route]
+        self.stack.setCurrentWidget(target)
+        target.enter()
+        self.navigated.emit(route)
+
+    def home(self) -> None:
+        """Back to the home screen with every screen reset (nobody's data stays)."""
+        self.ctx.ops.drop_pending()
+        self.reset_all()
+        self._history.clear()
+        if "home" in self._screens:
+            previous = self.current
+            if previous is not None:
+                previous.leave()
+            self.stack.setCurrentWidget(self._screens["home"])
+            self._screens["home"].enter()
+            self.navigated.emit("home")
+
+    def reset_all(self) -> None:
+        for screen in self._screens.values():
+            try:
+                screen.reset()
+            except Exception:
+                log.exception("reset of %s failed", screen.route)
+
+    def retranslate_all(self) -> None:
+        for screen in self._screens.values():
+            screen.retranslate()
+
+    def deliver_scan(self, text: str) -> bool:
+        current = self.current
+        if current is not None and current.accepts_scans:
+            current.on_scan(text)
+            return True
+        log.info("scan ignored on %s", self.route or "-")
+        return False
+
+    def show_error(self, code: str) -> None:
+        self.ctx.ops.drop_pending()
+        if "error" in self._screens:
+            self.reset_all()
+            self._history.clear()
+            self.go("error", code=code)
+
+
+class AppContext:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        sync: Any = None,
+        printq: Any = None,
+        clock: Any = None,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.sync = sync
+        self.printq = printq
+        self.lang: str = config.language
+        self.large_text: bool = config.large_text
+        self.staff: Any = None  # the signed-in staff member (staff screens), else None
+        self.bus = Bus()
+        self.ops = Operations(store)
+        self.nav = Navigator(self)
+        self.scanner = ScannerFilter(clock=clock)
+        self.scanner.scanned.connect(self.nav.deliver_scan)
+        self.ops.crashed.connect(self.nav.show_error)
+
+    def msg(self, key: str, **params: Any) -> str:
+        """A kiosk message key (kiosk.messages) in the current language."""
+        return messages.text(key, self.lang, **params)
+
+    def error_text(self, err: BaseException) -> str:
+        if isinstance(err, KioskError):
+            return self.msg(err.key, **err.params)
+        return self.msg("error.unexpected")
+
+    def station_name(self) -> str:
+        if self.lang == "en" and self.config.station_name_en:
+            return self.config.station_name_en
+        return self.config.station_name

@@ -1,0 +1,161 @@
+"""The one theme: colours, sizes, the QSS and the palette, and icons.
+
+Calm and spacious, dark text on a warm light background, one accent (中国红) for primary
+actions. Every colour pair used for text clears 4.5:1 contrast (see tests/ui/test_frame).
+Touch targets are at least ``TOUCH`` px; body text is 24 px, 32 px in large-text mode.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication
+
+from kiosk.paths import asset_path
+
+log = logging.getLogger(__name__)
+
+ACCENT = "#C8102E"  # 中国红: primary actions
+ACCENT_DARK = "#9E0C24"  # pressed
+TEXT = "#1F2937"
+MUTED = "#4B5563"
+BG = "#FAF7F2"
+SURFACE = "#FFFFFF"
+BORDER = "#D6D0C4"
+SUCCESS = "#166534"
+WARNING = "#8A4B00"
+DANGER = "#A4161A"
+INFO_BG = "#FDF2F2"
+ON_ACCENT = "#FFFFFF"
+ICON_SOURCE_COLOUR = "#1F2937"
+
+TOUCH = 80  # minimum touch target, px
+FONT_FAMILY = "Noto Sans SC Kiosk"  # replaced by the registered family at start
+
+
+def sizes(large: bool) -> dict[str, int]:
+    """Font pixel sizes for normal and large-text mode."""
+    if large:
+        return {"body": 32, "small": 28, "button": 36, "title": 52, "huge": 120, "tile": 48}
+    return {"body": 24, "small": 24, "button": 28, "title": 40, "huge": 96, "tile": 40}
+
+
+def stylesheet(large: bool = False, family: str | None = None) -> str:
+    s = sizes(large)
+    fam = family or FONT_FAMILY
+    return f"""
+* {{ font-family: "{fam}"; font-size: {s["body"]}px; color: {TEXT}; }}
+QMainWindow, QWidget#kioskRoot, QStackedWidget#screens, Screen {{ background: {BG}; }}
+QLabel {{ background: transparent; }}
+QLabel[kind="title"] {{ font-size: {s["title"]}px; font-weight: bold; }}
+QLabel[kind="subtitle"] {{ font-size: {s["button"]}px; color: {MUTED}; }}
+QLabel[kind="muted"] {{ color: {MUTED}; font-size: {s["small"]}px; }}
+QLabel[kind="huge"] {{ font-size: {s["huge"]}px; font-weight: bold; color: {ACCENT}; }}
+QLabel[kind="display"] {{
+    font-size: {s["title"]}px; font-weight: bold; letter-spacing: 4px;
+    background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 12px; padding: 8px 20px;
+    min-height: {TOUCH}px;
+}}
+QLabel[kind="success"] {{ color: {SUCCESS}; font-weight: bold; }}
+QFrame[kind="card"] {{ background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 16px; }}
+QPushButton {{
+    min-height: {TOUCH}px; min-width: {TOUCH}px; padding: 8px 24px; border-radius: 14px;
+    font-size: {s["button"]}px; font-weight: bold;
+    background: {SURFACE}; border: 2px solid {BORDER}; color: {TEXT};
+}}
+QPushButton:pressed {{ background: #EFE9DF; }}
+QPushButton:disabled {{ color: #6B6B6B; background: #ECEAE6; border-color: #D9D6D0; }}
+QPushButton[role="primary"] {{ background: {ACCENT}; border-color: {ACCENT}; color: {ON_ACCENT}; }}
+QPushButton[role="primary"]:pressed {{ background: {ACCENT_DARK}; }}
+QPushButton[role="primary"]:disabled {{
+    background: #D9A3AC; border-color: #D9A3AC; color: #3A0A12;
+}}
+QPushButton[role="danger"] {{ background: {SURFACE}; border: 3px solid {DANGER}; color: {DANGER}; }}
+QPushButton[role="tile"] {{
+    font-size: {s["tile"]}px; border-radius: 24px; padding: 24px; text-align: center;
+}}
+QPushButton[role="key"] {{ font-size: {s["title"]}px; min-height: 88px; min-width: 110px; }}
+QPushButton[role="chip"] {{
+    border-radius: 40px; font-weight: normal; padding: 8px 28px; font-size: {s["body"]}px;
+}}
+QPushButton[role="chip"]:checked {{
+    background: {INFO_BG}; border: 3px solid {ACCENT}; font-weight: bold;
+}}
+QPushButton[role="pick"] {{ font-weight: normal; }}
+QPushButton[role="pick"]:checked {{
+    background: {INFO_BG}; border: 3px solid {ACCENT}; font-weight: bold;
+}}
+QPushButton[role="link"] {{ background: transparent; border: none; color: {TEXT}; }}
+QFrame#statusStrip {{ background: {SURFACE}; border-bottom: 2px solid {BORDER}; }}
+QFrame#statusStrip QLabel {{ font-size: {s["small"]}px; }}
+QLabel#stationName {{ font-size: {s["button"]}px; font-weight: bold; }}
+QFrame#errorBanner {{ background: {INFO_BG}; border: 2px solid {DANGER}; border-radius: 12px; }}
+QFrame#errorBanner QLabel {{ color: {DANGER}; font-weight: bold; }}
+QFrame#busyOverlay {{ background: rgba(250, 247, 242, 150); }}
+QFrame#busyBox {{ background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 20px; }}
+QFrame#idleOverlay {{ background: rgba(31, 41, 55, 170); }}
+QFrame#idleBox {{ background: {SURFACE}; border-radius: 24px; }}
+QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border: none; }}
+QScrollBar:vertical {{ width: 24px; background: #ECEAE6; }}
+QScrollBar::handle:vertical {{ background: #A8A29E; border-radius: 10px; min-height: 80px; }}
+QLineEdit {{
+    min-height: {TOUCH}px; border: 2px solid {BORDER}; border-radius: 10px; padding: 0 12px;
+    background: {SURFACE}; }}
+QCheckBox {{ min-height: {TOUCH}px; spacing: 16px; }}
+QCheckBox::indicator {{ width: 40px; height: 40px; }}
+"""
+
+
+def palette() -> QPalette:
+    pal = QPalette()
+    pal.setColor(QPalette.ColorRole.Window, QColor(BG))
+    pal.setColor(QPalette.ColorRole.WindowText, QColor(TEXT))
+    pal.setColor(QPalette.ColorRole.Base, QColor(SURFACE))
+    pal.setColor(QPalette.ColorRole.Text, QColor(TEXT))
+    pal.setColor(QPalette.ColorRole.Button, QColor(SURFACE))
+    pal.setColor(QPalette.ColorRole.ButtonText, QColor(TEXT))
+    pal.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    pal.setColor(QPalette.ColorRole.HighlightedText, QColor(ON_ACCENT))
+    return pal
+
+
+def apply(app: QApplication, large: bool = False, family: str | None = None) -> None:
+    app.setPalette(palette())
+    app.setStyleSheet(stylesheet(large, family))
+
+
+@lru_cache(maxsize=256)
+def _svg(name: str, colour: str) -> QByteArray:
+    path = asset_path(f"icons/{name}.svg")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        log.error("missing icon %s", path)
+        text = asset_path("icons/warning.svg").read_text(encoding="utf-8")
+    return QByteArray(text.replace(ICON_SOURCE_COLOUR, colour).encode("utf-8"))
+
+
+def pixmap(name: str, size: int = 64, colour: str = TEXT) -> QPixmap:
+    """An icon from assets/icons/<name>.svg drawn at ``size`` px in ``colour``."""
+    renderer = QSvgRenderer(_svg(name, colour))
+    ratio = 2.0
+    pm = QPixmap(int(size * ratio), int(size * ratio))
+    pm.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pm)
+    renderer.render(painter, QRectF(0, 0, size * ratio, size * ratio))
+    painter.end()
+    pm.setDevicePixelRatio(ratio)
+    return pm
+
+
+def icon(name: str, colour: str = TEXT, size: int = 64) -> QIcon:
+    """``ui.theme.icon("order")``: a QIcon from assets/icons/order.svg."""
+    return QIcon(pixmap(name, size, colour))
+
+
+def icon_size(px: int) -> QSize:
+    return QSize(px, px)

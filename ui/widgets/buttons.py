@@ -1,0 +1,47 @@
+"""Big touch buttons. Text is set by the screen (already translated)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QPushButton, QWidget
+
+from ui import theme
+
+ROLES = ("primary", "secondary", "danger", "tile", "key", "chip", "pick", "link")
+
+
+class BigButton(QPushButton):
+    """A ≥ 80 px button; ``role`` picks the look (primary = the accent colour)."""
+
+    def __init__(
+        self,
+        text: str = "",
+        icon_name: str | None = None,
+        role: str = "primary",
+        parent: QWidget | None = None,
+        icon_px: int = 40,
+    ) -> None:
+        super().__init__(text, parent)
+        if role not in ROLES:
+            raise ValueError(f"unknown button role {role!r}")
+        self.setProperty("role", role)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMinimumHeight(theme.TOUCH)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._icon_name = icon_name
+        self._icon_px = icon_px
+        if icon_name:
+            self.set_icon(icon_name, icon_px)
+
+    def set_icon(self, name: str | None, px: int | None = None) -> None:
+        self._icon_name = name
+        px = px or self._icon_px
+        if not name:
+            self.setIcon(QIcon())
+            return
+        colour = theme.ON_ACCENT if self.property("role") == "primary" else theme.TEXT
+        if self.property("role") == "danger":
+            colour = theme.DANGER
+        self.setIcon(theme.icon(name, colour, px))
+        self.setIconSize(QSize(px, px))
