@@ -145,12 +145,14 @@ class AppContext:
         *,
         sync: Any = None,
         printq: Any = None,
+        authoriser: Any = None,
         clock: Any = None,
     ) -> None:
         self.store = store
         self.config = config
         self.sync = sync
         self.printq = printq
+        self.authoriser = authoriser  # sync.authorise.CentralAuthoriser or None (offline only)
         self.lang: str = config.language
         self.large_text: bool = config.large_text
         self.staff: Any = None  # the signed-in staff member (staff screens), else None

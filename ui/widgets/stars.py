@@ -61,7 +61,7 @@ class StarRating(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.caption.setText(self.tr("%n star(s)", "", self._value) if self._value else "")
+        self.caption.setText(f"{self._value} / 5" if self._value else "")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
