@@ -1,0 +1,73 @@
+"""Printer failures, typed so the queue can retry and the UI can say what to do.
+
+``printer/`` depends on nothing of ours, so these do not subclass ``KioskError``; each
+carries a message ``key`` in the same style, which ``kiosk.messages`` translates.
+"""
+
+from __future__ import annotations
+
+UDEV_HINT = (
+    "add a udev rule, e.g. /etc/udev/rules.d/60-receipt-printer.rules: "
+    'SUBSYSTEM=="usb", ATTR{idVendor}=="VVVV", ATTR{idProduct}=="PPPP", MODE="0660", '
+    'GROUP="lp" — and add the kiosk user to group lp (or dialout for serial), then replug'
+)
+
+
+class PrinterError(Exception):
+    """Root of every printer failure. ``retryable`` errors keep the job queued."""
+
+    key = "print.error"
+    retryable = True
+
+    def __init__(self, detail: str = "", hint: str = "") -> None:
+        self.detail = detail
+        self.hint = hint
+        super().__init__(f"{self.key}: {detail}" if detail else self.key)
+
+
+class NotFound(PrinterError):
+    """No device at that address: unplugged, wrong VID:PID, wrong path or queue."""
+
+    key = "print.not_found"
+
+
+class PermissionDenied(PrinterError):
+    key = "print.permission_denied"
+
+    def __init__(self, detail: str = "", hint: str = UDEV_HINT) -> None:
+        super().__init__(detail, hint)
+
+
+class Busy(PrinterError):
+    """Another process holds the device (CUPS, a second kiosk instance)."""
+
+    key = "print.busy"
+
+
+class Offline(PrinterError):
+    """Refused, reset, cover open, or the connection dropped mid-job."""
+
+    key = "print.offline"
+
+
+class PaperOut(PrinterError):
+    key = "print.paper_out"
+
+
+class Timeout(PrinterError):
+    """The printer stopped taking bytes (or never answered) within the timeout."""
+
+    key = "print.timeout"
+
+
+class StatusUnknown(PrinterError):
+    """The transport cannot read, or the reply was empty or malformed: never taken as OK."""
+
+    key = "print.status_unknown"
+
+
+class BadUri(PrinterError):
+    """A configuration mistake: retrying will not help."""
+
+    key = "print.bad_uri"
+    retryable = False

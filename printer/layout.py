@@ -1,0 +1,77 @@
+"""Receipt blocks laid out on the column grid of one profile.
+
+Every renderer (ESC/POS native or raster, PNG preview, plain text) draws these lines, so
+a row aligns the same way on paper, on screen and in a test. A ``Line`` holds exactly the
+characters to print, already padded to its alignment, never wider than the paper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from printer import width
+from printer.document import QR, Barcode, Cut, Divider, Feed, Image, Receipt, Row, Text
+from printer.profiles import Profile
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    bold: bool = False
+    double_width: bool = False
+    double_height: bool = False
+
+    @property
+    def scale_x(self) -> int:
+        return 2 if self.double_width else 1
+
+
+Item = Line | QR | Barcode | Image | Feed | Cut
+
+
+def lay_out(
+    receipt: Receipt, profile: Profile, printable: Callable[[str], str] = lambda s: s
+) -> list[Item]:
+    """Blocks to lines; ``printable`` swaps characters the target cannot show first, so
+    that widths are measured on what will really be printed."""
+    items: list[Item] = []
+    cols = profile.columns
+    for block in receipt.blocks:
+        if isinstance(block, Text):
+            items.extend(_text(block, cols, printable))
+        elif isinstance(block, Row):
+            items.extend(_row(printable(block.label), printable(block.value), block.bold, cols))
+        elif isinstance(block, Divider):
+            char = printable(block.char) or "-"
+            items.append(Line(char * (cols // max(1, width.text_width(char)))))
+        elif isinstance(block, QR):
+            items.append(block)
+            if block.caption:
+                items.extend(_text(Text(block.caption, "center"), cols, printable))
+        else:
+            items.append(block)
+    return items
+
+
+def _text(block: Text, cols: int, printable: Callable[[str], str]) -> list[Line]:
+    avail = cols // (2 if block.double_width else 1)
+    return [
+        Line(
+            width.pad(part, avail, block.align).rstrip(),
+            block.bold,
+            block.double_width,
+            block.double_height,
+        )
+        for part in width.wrap(printable(block.text), avail)
+    ]
+
+
+def _row(label: str, value: str, bold: bool, cols: int) -> list[Line]:
+    lw, vw = width.text_width(label), width.text_width(value)
+    if lw + 1 + vw <= cols:
+        return [Line(label + " " * (cols - lw - vw) + value, bold)]
+    # Too long for one line: the label alone, then the value right-aligned under it.
+    lines = [Line(part, bold) for part in width.wrap(label, cols)]
+    lines += [Line(width.pad(part, cols, "right"), bold) for part in width.wrap(value, cols)]
+    return lines

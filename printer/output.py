@@ -1,0 +1,50 @@
+"""A configured printer: a connection plus the profile and fonts to render for it.
+
+``render`` turns a receipt into the one payload this printer takes (ESC/POS bytes, or a
+PNG for a preview folder); ``send`` checks the printer's state where it can be read and
+delivers the payload in a single write. The print queue renders once per job and may
+call ``send`` several times on retries.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from printer import escpos_render, preview
+from printer.connections import Connection, PreviewConnection
+from printer.document import Receipt
+from printer.errors import Offline, PaperOut
+from printer.profiles import Profile
+from printer.raster import Fonts
+from printer.status import PrinterStatus
+
+log = logging.getLogger(__name__)
+
+
+class Output:
+    def __init__(self, connection: Connection, profile: Profile, fonts: Fonts) -> None:
+        self.connection = connection
+        self.profile = profile
+        self.fonts = fonts
+
+    def render(self, receipt: Receipt) -> bytes:
+        if isinstance(self.connection, PreviewConnection):
+            return preview.render_png(receipt, self.profile, self.fonts)
+        return escpos_render.render(receipt, self.profile, self.fonts)
+
+    def status(self) -> PrinterStatus:
+        return self.connection.status()
+
+    def send(self, payload: bytes, name: str) -> PrinterStatus:
+        """Deliver one job. Raises a ``PrinterError`` if it did not get through; returns
+        the state seen before writing (UNKNOWN where the transport cannot read)."""
+        state = self.connection.status() if self.connection.can_read else PrinterStatus.UNKNOWN
+        if state is PrinterStatus.PAPER_OUT:
+            raise PaperOut(f"{self.connection.uri} reports paper out")
+        if state is PrinterStatus.OFFLINE:
+            raise Offline(f"{self.connection.uri} is offline")
+        if isinstance(self.connection, PreviewConnection):
+            self.connection.write_png(payload, name)
+        else:
+            self.connection.write(payload)
+        return state

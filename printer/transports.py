@@ -1,0 +1,230 @@
+"""Network (TCP 9100), device or file path, and CUPS queue connections."""
+
+from __future__ import annotations
+
+import errno
+import os
+import select
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from printer import commands
+from printer.connections import Connection
+from printer.errors import (
+    Busy,
+    NotFound,
+    Offline,
+    PaperOut,
+    PermissionDenied,
+    PrinterError,
+    Timeout,
+)
+from printer.status import PrinterStatus, parse, parse_lp
+
+# A small send buffer bounds what the kernel holds for a printer that stopped reading, so
+# a stall shows up as a timeout instead of vanishing into megabytes of socket buffer.
+SNDBUF = 32 * 1024
+CHUNK = 4096
+
+
+def _map_oserror(exc: OSError, what: str) -> PrinterError:
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return Timeout(f"{what}: no progress")
+    code = exc.errno
+    if code in (errno.ENOENT, errno.ENODEV, errno.ENXIO) or isinstance(exc, socket.gaierror):
+        return NotFound(f"{what}: {exc}")
+    if code in (errno.EACCES, errno.EPERM):
+        return PermissionDenied(f"{what}: {exc}")
+    if code == errno.EBUSY:
+        return Busy(f"{what}: {exc}")
+    if code == errno.ENOSPC:
+        return PaperOut(f"{what}: {exc}")
+    return Offline(f"{what}: {exc}")
+
+
+class TcpConnection(Connection):
+    """Raw TCP, one connection per job, as port 9100 printers expect."""
+
+    can_read = True
+
+    def __init__(self, host: str, port: int, timeout: float, uri: str = "") -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        self.uri = uri or f"tcp://{host}:{port}"
+
+    def _connect(self, timeout: float) -> socket.socket:
+        try:
+            infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise _map_oserror(exc, self.uri) from exc
+        last: OSError | None = None
+        for family, kind, proto, _, addr in infos:
+            sock = socket.socket(family, kind, proto)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SNDBUF)
+            sock.settimeout(timeout)
+            try:
+                sock.connect(addr)
+                return sock
+            except OSError as exc:
+                sock.close()
+                last = exc
+        assert last is not None
+        raise _map_oserror(last, self.uri) from last
+
+    def write(self, data: bytes) -> None:
+        sock = self._connect(self.timeout)
+        try:
+            # The timeout applies to each send: a slow printer that keeps taking bytes
+            # never times out, one that stops for ``timeout`` seconds does.
+            sock.sendall(data)
+            _drain(sock, self.timeout)
+            sock.shutdown(socket.SHUT_WR)
+        except OSError as exc:
+            raise _map_oserror(exc, f"{self.uri} mid-job") from exc
+        finally:
+            sock.close()
+
+    def status(self) -> PrinterStatus:
+        timeout = min(self.timeout, 2.0)
+        try:
+            sock = self._connect(timeout)
+        except PrinterError:
+            return PrinterStatus.OFFLINE
+        try:
+            return parse(_ask(sock, commands.STATUS_PRINTER), _ask(sock, commands.STATUS_PAPER))
+        finally:
+            sock.close()
+
+
+def _ask(sock: socket.socket, query: bytes) -> bytes:
+    try:
+        sock.sendall(query)
+        return sock.recv(16)
+    except OSError:
+        return b""
+
+
+def _drain(sock: socket.socket, timeout: float) -> None:
+    """Wait until the printer has acknowledged every byte (Linux: TIOCOUTQ), resetting
+    the deadline whenever it makes progress. Elsewhere sendall's timeout must do."""
+    if not sys.platform.startswith("linux"):
+        return
+    import fcntl
+    import struct
+    import termios
+
+    def unsent() -> int:
+        raw = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+        return int(struct.unpack("i", raw)[0])
+
+    left = unsent()
+    deadline = time.monotonic() + timeout
+    pause = 0.002
+    while left:
+        if time.monotonic() > deadline:
+            raise Timeout(f"printer stopped reading with {left} bytes unsent")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+        now_left = unsent()
+        if now_left < left:
+            deadline = time.monotonic() + timeout
+        left = now_left
+
+
+class FileConnection(Connection):
+    """A device node (``/dev/usb/lp0``) or a plain file, written without blocking forever."""
+
+    def __init__(self, path: Path, timeout: float, uri: str = "") -> None:
+        self.path, self.timeout = path, timeout
+        self.uri = uri or f"file://{path}"
+
+    def write(self, data: bytes) -> None:
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | os.O_APPEND, 0o644)
+        except OSError as exc:
+            raise _map_oserror(exc, str(self.path)) from exc
+        try:
+            view = memoryview(data)
+            while view:
+                _, ready, _ = select.select([], [fd], [], self.timeout)
+                if not ready:
+                    raise Timeout(f"{self.path} took no bytes for {self.timeout} s")
+                try:
+                    view = view[os.write(fd, view[:CHUNK]) :]
+                except BlockingIOError:
+                    continue
+        except OSError as exc:
+            raise _map_oserror(exc, str(self.path)) from exc
+        finally:
+            os.close(fd)
+
+    def status(self) -> PrinterStatus:
+        if not self.path.exists():
+            return PrinterStatus.OFFLINE
+        if not str(self.path).startswith("/dev/usb/lp"):
+            return PrinterStatus.UNKNOWN
+        return _lp_status(self.path)
+
+
+def _lp_status(path: Path) -> PrinterStatus:
+    import array
+    import fcntl
+
+    lpgetstatus = 0x060B
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return PrinterStatus.UNKNOWN
+    try:
+        buf = array.array("i", [0])
+        fcntl.ioctl(fd, lpgetstatus, buf, True)
+        return parse_lp(buf[0])
+    except OSError:
+        return PrinterStatus.UNKNOWN
+    finally:
+        os.close(fd)
+
+
+class CupsConnection(Connection):
+    """A CUPS queue, fed raw through ``lp`` (no pycups: one less native dependency)."""
+
+    def __init__(self, queue: str, timeout: float, uri: str = "") -> None:
+        self.queue, self.timeout = queue, timeout
+        self.uri = uri or f"cups://{queue}"
+
+    def write(self, data: bytes) -> None:
+        try:
+            done = subprocess.run(
+                ["lp", "-d", self.queue, "-o", "raw", "-s", "-"],
+                input=data,
+                capture_output=True,
+                timeout=self.timeout,
+                check=False,
+            )
+        except FileNotFoundError as exc:
+            raise NotFound("the lp command is missing: install cups-client") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise Timeout(f"lp did not return within {self.timeout} s") from exc
+        if done.returncode:
+            err = done.stderr.decode(errors="replace").strip()
+            if "not exist" in err or "Unknown destination" in err or "No such" in err:
+                raise NotFound(f"CUPS queue {self.queue}: {err}")
+            raise Offline(f"CUPS queue {self.queue}: {err}")
+
+    def status(self) -> PrinterStatus:
+        try:
+            done = subprocess.run(
+                ["lpstat", "-p", self.queue],
+                capture_output=True,
+                timeout=self.timeout,
+                check=False,
+                text=True,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return PrinterStatus.UNKNOWN
+        if done.returncode or "disabled" in done.stdout:
+            return PrinterStatus.OFFLINE
+        # CUPS knows the queue is enabled, not whether the paper is in: unknown, not OK.
+        return PrinterStatus.UNKNOWN
