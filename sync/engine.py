@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from kiosk.clock import utcnow
 from kiosk.store.db import Store
@@ -62,6 +63,7 @@ class SyncEngine:
         if self._thread is not None and self._thread.is_alive():
             return
         self._stopping.clear()
+        self._watch_outbox(True)
         self._thread = threading.Thread(target=self._run, name="sync-engine", daemon=True)
         self._thread.start()
 
@@ -70,6 +72,7 @@ class SyncEngine:
         down), so this returns promptly even while central stalls."""
         thread = self._thread
         self._stopping.set()
+        self._watch_outbox(False)
         self._wake.set()
         if thread is None:
             return
@@ -125,6 +128,26 @@ class SyncEngine:
             return self.status()
 
     # --- internals -------------------------------------------------------------------
+
+    def _watch_outbox(self, on: bool) -> None:
+        """Kick after any commit on our store that wrote an outbox row, so a local event
+        goes out at once without every screen having to remember to call kick()."""
+        hooks = (("before_flush", self._note_outbox), ("after_commit", self._kick_if_outbox))
+        for name, fn in hooks:
+            if on and not event.contains(Session, name, fn):
+                event.listen(Session, name, fn)
+            elif not on and event.contains(Session, name, fn):
+                event.remove(Session, name, fn)
+
+    def _note_outbox(self, session: Session, _ctx: Any, _instances: Any) -> None:
+        if session.bind is self.store.engine and any(
+            isinstance(obj, OutboxEvent) for obj in session.new
+        ):
+            session.info["sync_outbox_written"] = True
+
+    def _kick_if_outbox(self, session: Session) -> None:
+        if session.info.pop("sync_outbox_written", False):
+            self.kick()
 
     def _counts(self) -> dict[str, int]:
         try:

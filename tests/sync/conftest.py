@@ -1,17 +1,57 @@
-"""Fixtures for the sync tests: a real store file per test (central fixtures follow)."""
+"""Fixtures for the sync tests: the real central on 127.0.0.1 and kiosks wired to it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from kiosk.store.db import Store, open_store
+from central.db import Database
+from tests.sync.centralkit import Kiosk, make_kiosk, seed_catalogue
+
+# What the seeded volunteers hold on central when a test starts.
+BALANCES = {"V001": 100, "V002": 500}
+
+
+class Central:
+    def __init__(self, server: object, db: Database) -> None:
+        self.server = server
+        self.db = db
+        self.url: str = server.url  # type: ignore[attr-defined]
+        parts = urlsplit(self.url)
+        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(tmp_path / "kiosk.db")
-    yield s
-    s.close()
+def central(tmp_path: Path) -> Iterator[Central]:
+    from central.embedded import start_embedded
+
+    path = tmp_path / "central.db"
+    server = start_embedded(path)
+    db = Database(path)
+    seed_catalogue(db, BALANCES)
+    try:
+        yield Central(server, db)
+    finally:
+        server.stop()
+        db.close()
+
+
+@pytest.fixture
+def kiosks(tmp_path: Path, central: Central) -> Iterator[Callable[..., Kiosk]]:
+    made: list[Kiosk] = []
+
+    def make(name: str = "k1", **kwargs: object) -> Kiosk:
+        kiosk = make_kiosk(
+            tmp_path / name, central.url, central.upstream, central.db, name=name, **kwargs
+        )
+        made.append(kiosk)
+        return kiosk
+
+    try:
+        yield make
+    finally:
+        for kiosk in made:
+            kiosk.close()
