@@ -1,0 +1,266 @@
+"""Store safety: online backups, integrity checks, restore-at-start, outbox salvage.
+
+* ``backup_now`` copies the live store with SQLite's online backup API (consistent
+  while the kiosk keeps writing; WAL readers do not block writers) into
+  ``<data_dir>/backups/kiosk-YYYYmmddTHHMMSSZ.db`` and prunes by ``backup_keep_days``.
+* ``open_checked_store`` is how the runtime opens the store at start: a store that fails
+  ``PRAGMA quick_check`` is moved to ``<data_dir>/corrupt/``, the newest good backup is
+  restored, the pending outbox events readable from the corrupt file are copied back,
+  and a notice is left for staff (``last_restore_notice``).
+* ``salvage_outbox`` is the same copy by hand (``kiosk backup salvage FILE``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.errors import EnvironmentFault
+
+log = logging.getLogger(__name__)
+
+PREFIX = "kiosk-"
+STAMP = "%Y%m%dT%H%M%SZ"
+NOTICE = "restore-notice.json"
+# Messages with which SQLite reports damage (as opposed to "locked", "readonly", ...).
+DAMAGE = ("malformed", "not a database", "corrupt", "disk image")
+
+
+class BackupError(EnvironmentFault):
+    key = "backup.failed"
+
+
+def backup_dir(data_dir: str | Path) -> Path:
+    return Path(data_dir) / "backups"
+
+
+def corrupt_dir(data_dir: str | Path) -> Path:
+    return Path(data_dir) / "corrupt"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- checking ----------------------------------------------------------------------
+
+
+def is_damage(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.DatabaseError) and any(w in str(exc).lower() for w in DAMAGE)
+
+
+def integrity_problems(path: str | Path, quick: bool = False) -> list[str]:
+    """[] when SQLite finds the file sound, else its complaints (at most 20).
+
+    Only damage counts: "database is locked" and other operational errors propagate."""
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}(20)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return [str(exc)]
+        raise
+    return [] if rows == ["ok"] else rows
+
+
+# --- backing up ----------------------------------------------------------------------
+
+
+def list_backups(data_dir: str | Path) -> list[Path]:
+    """Backups, newest first (the timestamp in the name sorts)."""
+    return sorted(backup_dir(data_dir).glob(f"{PREFIX}*.db"), reverse=True)
+
+
+def backup_time(path: Path) -> datetime | None:
+    try:
+        return datetime.strptime(path.stem[len(PREFIX) :], STAMP).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def _copy_sqlite(src: str | Path, dst: Path) -> None:
+    """Copy with the online backup API into ``dst`` atomically (temp file, fsync, rename)."""
+    tmp = dst.with_name(dst.name + ".part")
+    tmp.unlink(missing_ok=True)
+    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=10)
+    target = sqlite3.connect(tmp)
+    try:
+        source.backup(target)
+        # A self-contained file: no -wal beside it that a later copy could forget.
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+        source.close()
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, dst)
+
+
+def backup_now(store_path: str | Path, data_dir: str | Path, now: datetime | None = None) -> Path:
+    now = now or _now()
+    folder = backup_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    dst = folder / f"{PREFIX}{now.strftime(STAMP)}.db"
+    try:
+        _copy_sqlite(store_path, dst)
+    except (OSError, sqlite3.Error) as exc:
+        raise BackupError(detail=f"backup of {store_path} failed: {exc}", path=str(dst)) from exc
+    problems = integrity_problems(dst, quick=True)
+    if problems:
+        dst.unlink(missing_ok=True)
+        raise BackupError(detail=f"backup {dst} failed its check: {problems}", path=str(dst))
+    log.info("store backed up to %s (%d bytes)", dst, dst.stat().st_size)
+    return dst
+
+
+def prune(data_dir: str | Path, keep_days: int, now: datetime | None = None) -> list[Path]:
+    """Delete backups older than ``keep_days`` days; the newest one always stays."""
+    cutoff = (now or _now()) - timedelta(days=max(keep_days, 1))
+    removed = []
+    for path in list_backups(data_dir)[1:]:
+        taken = backup_time(path)
+        if taken is not None and taken < cutoff:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    if removed:
+        log.info("pruned %d backups older than %d days", len(removed), keep_days)
+    return removed
+
+
+def backup_due(data_dir: str | Path, now: datetime | None = None) -> bool:
+    backups = list_backups(data_dir)
+    taken = backup_time(backups[0]) if backups else None
+    return taken is None or (now or _now()) - taken >= timedelta(hours=24)
+
+
+def daily_backup(store_path: str | Path, data_dir: str | Path, keep_days: int) -> Path | None:
+    """Back up when the newest backup is a day old (or there is none); prune either way."""
+    made = backup_now(store_path, data_dir) if backup_due(data_dir) else None
+    prune(data_dir, keep_days)
+    return made
+
+
+# --- restoring at start --------------------------------------------------------------
+
+
+@dataclass
+class RestoreNotice:
+    """What staff are told after a corrupt store was replaced (JSON in the data dir)."""
+
+    at: str
+    corrupt_file: str
+    problems: list[str]
+    backup_file: str | None  # None: no good backup, the kiosk started with an empty store
+    backup_taken: str | None
+    salvaged: int = 0
+    salvage_unreadable: int = 0
+    seen: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _move_aside(store_path: Path, data_dir: Path, now: datetime) -> Path:
+    folder = corrupt_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{store_path.stem}-{now.strftime(STAMP)}{store_path.suffix}"
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(f"{store_path}{suffix}")
+        if src.exists():
+            shutil.move(src, Path(f"{target}{suffix}"))
+    return target
+
+
+def restore_newest(store_path: Path, data_dir: Path) -> Path | None:
+    """Copy the newest backup that passes its check to ``store_path``; None if none does."""
+    for candidate in list_backups(data_dir):
+        if integrity_problems(candidate, quick=True):
+            log.error("backup %s is damaged too; trying an older one", candidate)
+            continue
+        _copy_sqlite(candidate, store_path)
+        return candidate
+    return None
+
+
+def recover_if_corrupt(store_path: str | Path, data_dir: str | Path) -> RestoreNotice | None:
+    """Replace a damaged store by the newest good backup. None when the store is sound."""
+    store_path, data_dir = Path(store_path), Path(data_dir)
+    if not store_path.exists():
+        return None
+    problems = integrity_problems(store_path, quick=True)
+    if not problems:
+        return None
+    now = _now()
+    log.critical("store %s is damaged: %s", store_path, "; ".join(problems[:5]))
+    moved = _move_aside(store_path, data_dir, now)
+    restored = restore_newest(store_path, data_dir)
+    taken = backup_time(restored) if restored else None
+    if restored:
+        log.critical("restored the store from backup %s; damaged file kept as %s", restored, moved)
+    else:
+        log.critical("no usable backup: starting with an empty store; damaged file at %s", moved)
+    notice = RestoreNotice(
+        at=now.isoformat(timespec="seconds"),
+        corrupt_file=str(moved),
+        problems=problems[:5],
+        backup_file=str(restored) if restored else None,
+        backup_taken=taken.isoformat(timespec="seconds") if taken else None,
+    )
+    write_notice(data_dir, notice)
+    return notice
+
+
+def write_notice(data_dir: str | Path, notice: RestoreNotice) -> None:
+    path = Path(data_dir) / NOTICE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(asdict(notice), ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def last_restore_notice(data_dir: str | Path) -> RestoreNotice | None:
+    """The notice of the last restore that staff have not yet acknowledged, for the UI."""
+    path = Path(data_dir) / NOTICE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        notice = RestoreNotice(**data)
+    except FileNotFoundError:
+        return None
+    except (ValueError, TypeError, OSError):
+        log.exception("unreadable restore notice %s", path)
+        return None
+    return None if notice.seen else notice
+
+
+def acknowledge_restore_notice(data_dir: str | Path) -> None:
+    """Staff have read it: keep the file (for technicians) but stop showing it."""
+    path = Path(data_dir) / NOTICE
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        write_notice(data_dir, RestoreNotice(**{**data, "seen": True}))
+
+
+def open_checked_store(store_path: str | Path, data_dir: str | Path) -> Any:
+    """Open the store for the runtime: recover it first if damaged, then salvage."""
+    from kiosk.salvage import salvage_outbox
+    from kiosk.store import open_store
+
+    notice = recover_if_corrupt(store_path, data_dir)
+    store = open_store(store_path)
+    if notice is not None:
+        try:
+            result = salvage_outbox(notice.corrupt_file, store)
+            notice.salvaged, notice.salvage_unreadable = result.copied, result.unreadable
+            write_notice(data_dir, notice)
+        except Exception:
+            # The damaged file stays in corrupt/: `kiosk backup salvage` can retry later.
+            log.exception("salvaging outbox events from %s failed", notice.corrupt_file)
+    return store

@@ -1,0 +1,57 @@
+"""The daily backup in the running kiosk: a check at start and then every hour.
+
+A plain daemon thread; it only reads the store (through SQLite's backup API), so it needs
+no session and never blocks the UI or the writers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from kiosk.backup import daily_backup
+
+log = logging.getLogger(__name__)
+
+CHECK_EVERY_S = 3600.0
+
+
+class BackupScheduler:
+    def __init__(
+        self,
+        store_path: str | Path,
+        data_dir: str | Path,
+        keep_days: int,
+        interval_s: float = CHECK_EVERY_S,
+    ) -> None:
+        self.store_path, self.data_dir = Path(store_path), Path(data_dir)
+        self.keep_days, self.interval_s = keep_days, interval_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_error: str | None = None
+
+    def run_once(self) -> Path | None:
+        try:
+            made = daily_backup(self.store_path, self.data_dir, self.keep_days)
+        except Exception as exc:
+            # A failed backup must not take the kiosk down; doctor shows its age.
+            self.last_error = str(exc)
+            log.exception("daily backup failed")
+            return None
+        self.last_error = None
+        return made
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="backup", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.run_once()
+            self._stop.wait(self.interval_s)

@@ -1,0 +1,198 @@
+"""Backups, restore at start and outbox salvage on real SQLite files damaged on disk."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from kiosk import backup
+from kiosk.backup_schedule import BackupScheduler
+from kiosk.salvage import SalvageError, read_outbox_rows, salvage_outbox
+from kiosk.store import open_store
+from kiosk.store.models import OutboxEvent
+from tests.deploy.helpers import corrupt_middle_of_outbox, fill_outbox, make_store
+
+
+def outbox_ids(path: Path, state: str = "pending") -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0] for r in conn.execute("SELECT id FROM outbox_events WHERE state=?", (state,))}
+    finally:
+        conn.close()
+
+
+def test_online_backup_while_the_store_is_open_and_written(tmp_path):
+    store = open_store(tmp_path / "kiosk.db")
+    try:
+        fill_outbox(store, 5)
+        made = backup.backup_now(store.path, tmp_path)
+        fill_outbox(store, 3, tag="later")  # the live store keeps going
+    finally:
+        store.close()
+    assert made.parent == tmp_path / "backups"
+    assert not Path(f"{made}-wal").exists()  # self-contained
+    assert backup.integrity_problems(made) == []
+    assert len(outbox_ids(made)) == 5
+    assert backup.list_backups(tmp_path) == [made]
+
+
+def test_retention_keeps_recent_backups_and_always_the_newest(tmp_path):
+    src = tmp_path / "kiosk.db"
+    make_store(src, 1)
+    now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+    for days in (0, 1, 13, 15, 40):
+        backup.backup_now(src, tmp_path, now=now - timedelta(days=days))
+    removed = backup.prune(tmp_path, keep_days=14, now=now)
+    assert len(removed) == 2
+    assert [backup.backup_time(p) for p in backup.list_backups(tmp_path)] == [
+        now - timedelta(days=d) for d in (0, 1, 13)
+    ]
+    # A station switched off for a month still keeps its last backup.
+    assert len(backup.list_backups(tmp_path)) == 3
+    backup.prune(tmp_path, keep_days=14, now=now + timedelta(days=100))
+    assert len(backup.list_backups(tmp_path)) == 1
+
+
+def test_daily_backup_runs_once_a_day(tmp_path):
+    src = tmp_path / "kiosk.db"
+    make_store(src, 1)
+    scheduler = BackupScheduler(src, tmp_path, keep_days=14)
+    assert scheduler.run_once() is not None
+    assert scheduler.run_once() is None  # the one from a moment ago is fresh enough
+    assert not backup.backup_due(tmp_path)
+    assert backup.backup_due(tmp_path, now=datetime.now(UTC) + timedelta(hours=25))
+
+
+def test_scheduler_thread_backs_up_at_start_and_stops(tmp_path):
+    src = tmp_path / "kiosk.db"
+    make_store(src, 1)
+    scheduler = BackupScheduler(src, tmp_path, keep_days=14)
+    scheduler.start()
+    scheduler.stop()  # the first check runs before the thread waits
+    assert len(backup.list_backups(tmp_path)) == 1
+    assert scheduler._thread is not None and not scheduler._thread.is_alive()
+
+
+def test_a_backup_of_a_missing_store_fails_with_a_typed_error(tmp_path):
+    with pytest.raises(backup.BackupError):
+        backup.backup_now(tmp_path / "nope" / "kiosk.db", tmp_path)
+
+
+def test_integrity_check_finds_overwritten_pages(tmp_path):
+    path = tmp_path / "kiosk.db"
+    make_store(path, 200)
+    assert backup.integrity_problems(path) == []
+    corrupt_middle_of_outbox(path)
+    assert backup.integrity_problems(path)
+    assert backup.integrity_problems(path, quick=True)
+
+
+def test_garbage_instead_of_a_database_counts_as_damage(tmp_path):
+    path = tmp_path / "kiosk.db"
+    path.write_bytes(b"\x00garbage" * 1000)
+    assert backup.integrity_problems(path)
+
+
+def test_sound_store_is_left_alone_at_start(tmp_path):
+    path = tmp_path / "kiosk.db"
+    make_store(path, 3)
+    store = backup.open_checked_store(path, tmp_path)
+    store.close()
+    assert backup.last_restore_notice(tmp_path) is None
+    assert not (tmp_path / "corrupt").exists()
+
+
+def test_corrupt_store_at_start_is_restored_from_newest_backup_and_salvaged(tmp_path):
+    path = tmp_path / "kiosk.db"
+    in_backup = make_store(path, 150, sent=20)
+    backup.backup_now(path, tmp_path, now=datetime.now(UTC) - timedelta(days=2))
+    newest = backup.backup_now(path, tmp_path)
+    store = open_store(path)
+    after_backup = fill_outbox(store, 150, tag="after")  # only in the live file
+    store.close()
+    damaged = corrupt_middle_of_outbox(path)
+
+    store = backup.open_checked_store(path, tmp_path)
+    try:
+        with store.begin() as s:
+            pending = set(s.scalars(select(OutboxEvent.id).where(OutboxEvent.state == "pending")))
+            total = s.scalar(select(func.count()).select_from(OutboxEvent))
+    finally:
+        store.close()
+    notice = backup.last_restore_notice(tmp_path)
+    assert notice is not None and notice.backup_file == str(newest)
+    assert Path(notice.corrupt_file).parent == tmp_path / "corrupt"
+    assert Path(notice.corrupt_file).exists()
+    assert notice.problems
+    # Everything the backup held, plus what was readable of the later events.
+    assert set(in_backup) <= pending
+    recovered = set(after_backup) & pending
+    assert notice.salvaged == len(recovered) > 0
+    assert notice.salvage_unreadable > 0  # the rows on the damaged pages
+    assert len(recovered) + notice.salvage_unreadable >= len(after_backup) - len(damaged)
+    assert total == 150 + 20 + len(recovered)  # no duplicates of what the backup held
+    assert backup.integrity_problems(path) == []
+
+    backup.acknowledge_restore_notice(tmp_path)
+    assert backup.last_restore_notice(tmp_path) is None
+    assert json.loads((tmp_path / backup.NOTICE).read_text())["seen"] is True
+
+
+def test_corrupt_store_without_backup_starts_empty_and_says_so(tmp_path):
+    path = tmp_path / "kiosk.db"
+    ids = make_store(path, 120)
+    corrupt_middle_of_outbox(path)
+    store = backup.open_checked_store(path, tmp_path)
+    store.close()
+    notice = backup.last_restore_notice(tmp_path)
+    assert notice is not None and notice.backup_file is None
+    assert 0 < notice.salvaged < len(ids)
+    assert outbox_ids(path) <= set(ids)
+
+
+def test_a_damaged_newest_backup_is_passed_over(tmp_path):
+    path = tmp_path / "kiosk.db"
+    make_store(path, 120)
+    older = backup.backup_now(path, tmp_path, now=datetime.now(UTC) - timedelta(days=1))
+    newest = backup.backup_now(path, tmp_path)
+    corrupt_middle_of_outbox(newest)
+    corrupt_middle_of_outbox(path)
+    backup.open_checked_store(path, tmp_path).close()
+    notice = backup.last_restore_notice(tmp_path)
+    assert notice is not None and notice.backup_file == str(older)
+
+
+def test_salvage_by_hand_is_idempotent(tmp_path):
+    damaged = tmp_path / "old.db"
+    ids = make_store(damaged, 120, sent=10)
+    corrupt_middle_of_outbox(damaged)
+    store = open_store(tmp_path / "kiosk.db")
+    try:
+        first = salvage_outbox(damaged, store)
+        second = salvage_outbox(damaged, store)
+    finally:
+        store.close()
+    assert first.copied > 0 and first.unreadable > 0
+    assert second.copied == 0 and second.skipped == first.copied
+    assert outbox_ids(tmp_path / "kiosk.db") <= set(ids)
+
+
+def test_salvage_of_a_sound_file_reads_in_bulk(tmp_path):
+    src = tmp_path / "old.db"
+    make_store(src, 4, sent=3)
+    rows, unreadable = read_outbox_rows(src)
+    assert (len(rows), unreadable) == (7, 0)
+
+
+def test_salvage_of_a_missing_file_is_a_typed_error(tmp_path):
+    store = open_store(tmp_path / "kiosk.db")
+    try:
+        with pytest.raises(SalvageError):
+            salvage_outbox(tmp_path / "missing.db", store)
+    finally:
+        store.close()
