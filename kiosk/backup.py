@@ -264,3 +264,17 @@ def open_checked_store(store_path: str | Path, data_dir: str | Path) -> Any:
             # The damaged file stays in corrupt/: `kiosk backup salvage` can retry later.
             log.exception("salvaging outbox events from %s failed", notice.corrupt_file)
     return store
+
+
+def notice_text(notice: RestoreNotice, lang: str = "zh_CN") -> str:
+    """The sentence the UI shows staff for ``notice`` (see ``last_restore_notice``)."""
+    from kiosk.messages import text
+
+    key = "store.restored" if notice.backup_file else "store.restored_empty"
+    return text(
+        key,
+        lang,
+        at=notice.at.replace("T", " ")[:16],
+        taken=(notice.backup_taken or "").replace("T", " ")[:16],
+        salvaged=notice.salvaged,
+    )

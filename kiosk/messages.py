@@ -194,6 +194,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本机数据保存出错，同步暂停，请联系工作人员。",
         "The kiosk could not save sync data; please ask the staff.",
     ),
+    # deployment: backups, restore, provisioning, doctor
+    "backup.failed": (
+        "数据备份失败，请联系技术员。",
+        "The data backup failed; please call a technician.",
+    ),
+    "backup.salvage_failed": (
+        "无法从损坏的数据文件中找回记录：{path}",
+        "Could not recover records from the damaged data file: {path}",
+    ),
+    "store.restored": (
+        "本机数据文件损坏，已于 {at} 从 {taken} 的备份恢复；找回未上传记录 {salvaged} 条。请通知技术员检查存储卡。",
+        "The kiosk's data file was damaged and was restored at {at} from the backup of {taken}; {salvaged} unsent records were recovered. Please have a technician check the storage.",
+    ),
+    "store.restored_empty": (
+        "本机数据文件损坏且没有可用备份，已于 {at} 以空数据启动；找回未上传记录 {salvaged} 条。请立即联系技术员。",
+        "The kiosk's data file was damaged and no backup was usable; it started empty at {at}; {salvaged} unsent records were recovered. Please call a technician now.",
+    ),
+    "init.not_interactive": (
+        "缺少必填项 {setting}，请用参数 --{option} 提供。",
+        "Missing required setting {setting}; pass --{option}.",
+    ),
+    "init.server_unreachable": (
+        "无法连接中心服务器：{detail}",
+        "Cannot reach the central server: {detail}",
+    ),
 }
 
 

@@ -28,11 +28,12 @@ class Runtime:
     sync: Any = None
     authoriser: Any = None
     central: Any = None  # the embedded central server in demo mode
+    backups: Any = None  # kiosk.backup_schedule.BackupScheduler
     _cleanup: list[Any] = field(default_factory=list)
 
     def stop(self) -> None:
         """Stop workers first (they hold sessions), then the store, then demo leftovers."""
-        for name in ("sync", "printq"):
+        for name in ("sync", "printq", "backups"):
             worker = getattr(self, name)
             if worker is not None:
                 try:
@@ -76,11 +77,23 @@ def start_sync(config: Config, store: Store) -> tuple[Any, Any]:
     return engine, CentralAuthoriser(client, timeout_s=config.authorise_timeout_s)
 
 
+def start_backups(config: Config) -> Any:
+    from kiosk.backup_schedule import BackupScheduler
+
+    scheduler = BackupScheduler(config.store_path(), config.data_dir, config.backup_keep_days)
+    scheduler.start()
+    return scheduler
+
+
 def start(config: Config, *, services: bool = True) -> Runtime:
-    store = open_store(config.store_path())
+    from kiosk.backup import open_checked_store
+
+    # A damaged store is replaced by the newest backup here (see kiosk.backup).
+    store = open_checked_store(config.store_path(), config.data_dir)
     runtime = Runtime(config=config, store=store)
     if services:
         try:
+            runtime.backups = start_backups(config)
             runtime.printq = start_print_queue(config, store)
             runtime.sync, runtime.authoriser = start_sync(config, store)
         except Exception:

@@ -196,3 +196,18 @@ def test_salvage_of_a_missing_file_is_a_typed_error(tmp_path):
             salvage_outbox(tmp_path / "missing.db", store)
     finally:
         store.close()
+
+
+def test_notice_text_for_staff_in_both_languages(tmp_path):
+    notice = backup.RestoreNotice(
+        at="2026-11-23T08:00:00+00:00",
+        corrupt_file="x",
+        problems=["p"],
+        backup_file="b",
+        backup_taken="2026-11-22T03:00:00+00:00",
+        salvaged=7,
+    )
+    assert "2026-11-22 03:00" in backup.notice_text(notice) and "7" in backup.notice_text(notice)
+    assert "restored" in backup.notice_text(notice, "en")
+    notice.backup_file = None
+    assert "no backup" in backup.notice_text(notice, "en")
