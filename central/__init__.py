@@ -1,0 +1,8 @@
+"""The reference central server: the other side of the kiosk sync protocol.
+
+FastAPI + SQLAlchemy 2 + Alembic; SQLite by default, PostgreSQL by URL. For tests, demos
+and small districts. It shares only the protocol shapes in ``sync.protocol`` and
+``sync.codes`` with the kiosk.
+"""
+
+__version__ = "0.1.0"

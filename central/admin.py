@@ -1,0 +1,165 @@
+"""What a district's administrator does on central: stations, catalogue, volunteers,
+points, revocations. Every write publishes its change in the feed."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from central import feed, ledger
+from central.db import Database
+from central.errors import BadRequest, Conflict, NotFound
+from central.models import (
+    Gift,
+    RevokedCode,
+    Service,
+    ServiceCategory,
+    Station,
+    Volunteer,
+)
+from sync.protocol import DEFAULT_OFFLINE_LIMIT_POINTS
+
+log = logging.getLogger(__name__)
+
+
+def hash_token(token: str) -> str:
+    # Tokens are 256-bit random strings: a plain SHA-256 is enough (no dictionary to try).
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class StationCredentials:
+    station_id: str
+    token: str
+
+
+def new_station_id() -> str:
+    return "ST-" + secrets.token_hex(4).upper()
+
+
+def add_station(
+    db: Database,
+    name: str,
+    station_id: str | None = None,
+    name_en: str = "",
+    offline_limit_points: int = DEFAULT_OFFLINE_LIMIT_POINTS,
+    card_pin_enabled: bool = False,
+    privacy_retention_days: int = 30,
+) -> StationCredentials:
+    """Provision a station; the token is shown once and stored only as a hash."""
+    station_id = station_id or new_station_id()
+    if not 1 <= len(station_id) <= 40:
+        raise BadRequest("station id must be 1..40 characters")
+    token = secrets.token_urlsafe(32)
+    with db.begin() as session:
+        if session.get(Station, station_id) is not None:
+            raise Conflict(f"station {station_id} exists")
+        station = Station(
+            id=station_id,
+            name=name,
+            name_en=name_en,
+            token_hash=hash_token(token),
+            offline_limit_points=offline_limit_points,
+            card_pin_enabled=card_pin_enabled,
+            privacy_retention_days=privacy_retention_days,
+        )
+        session.add(station)
+        publish_settings(db, session, station)
+    log.info("station %s added", station_id)
+    return StationCredentials(station_id, token)
+
+
+def rotate_token(db: Database, station_id: str) -> StationCredentials:
+    token = secrets.token_urlsafe(32)
+    with db.begin() as session:
+        station = session.get(Station, station_id)
+        if station is None:
+            raise NotFound(f"unknown station {station_id}")
+        station.token_hash = hash_token(token)
+    log.info("token of station %s rotated", station_id)
+    return StationCredentials(station_id, token)
+
+
+def update_settings(db: Database, station_id: str, **settings: Any) -> None:
+    allowed = {"offline_limit_points", "card_pin_enabled", "privacy_retention_days", "name"}
+    unknown = set(settings) - allowed
+    if unknown:
+        raise BadRequest(f"unknown station settings: {sorted(unknown)}")
+    with db.begin() as session:
+        station = session.get(Station, station_id)
+        if station is None:
+            raise NotFound(f"unknown station {station_id}")
+        for name, value in settings.items():
+            setattr(station, name, value)
+        publish_settings(db, session, station)
+
+
+def publish_settings(db: Database, session: Session, station: Station) -> None:
+    session.flush()
+    feed.publish(
+        db, session, "station_settings", station.id, feed.settings_data(station), station.id
+    )
+
+
+def upsert_category(db: Database, session: Session, data: dict[str, Any]) -> None:
+    row = _upsert(session, ServiceCategory, data["code"], data, ("code",))
+    feed.publish(db, session, "service_category", row.code, feed.category_data(row))
+
+
+def upsert_service(db: Database, session: Session, data: dict[str, Any]) -> None:
+    row = _upsert(session, Service, data["code"], data, ("code",))
+    feed.publish(db, session, "service", row.code, feed.service_data(row))
+
+
+def upsert_gift(db: Database, session: Session, data: dict[str, Any]) -> None:
+    row = _upsert(session, Gift, data["sku"], data, ("sku",))
+    feed.publish(db, session, "gift", row.sku, feed.gift_data(row))
+
+
+def upsert_volunteer(db: Database, session: Session, data: dict[str, Any]) -> Volunteer:
+    """Profile fields only; the balance changes through the ledger (``award_points``)."""
+    fields = {k: v for k, v in data.items() if k not in ("balance", "balance_as_of")}
+    row = _upsert(session, Volunteer, data["id"], fields, ("id",))
+    ledger.publish_volunteer(db, session, row)
+    return row
+
+
+def award_points(
+    db: Database, volunteer_id: str, points: int, reason: str = "award", ref: str = ""
+) -> int:
+    """Add (or with a negative number take) points; returns the new balance."""
+    with db.begin() as session:
+        volunteer = ledger.lock_volunteer(session, volunteer_id)
+        if volunteer is None:
+            raise NotFound(f"unknown volunteer {volunteer_id}")
+        ledger.change_balance(db, session, volunteer, points, reason, ref)
+        return volunteer.balance
+
+
+def revoke_code(db: Database, code_id: str, reason: str = "") -> None:
+    with db.begin() as session:
+        if session.get(RevokedCode, code_id) is None:
+            session.add(RevokedCode(code_id=code_id, reason=reason))
+            feed.publish(db, session, "revoked_code", code_id, {"code_id": code_id})
+    log.info("volunteer code %s revoked", code_id)
+
+
+def _upsert(
+    session: Session, model: type[Any], key: str, data: dict[str, Any], pk: tuple[str, ...]
+) -> Any:
+    columns = set(model.__table__.columns.keys())
+    fields = {k: v for k, v in data.items() if k in columns and k not in pk}
+    row = session.get(model, key)
+    if row is None:
+        row = model(**{pk[0]: key}, **fields)
+        session.add(row)
+    else:
+        for name, value in fields.items():
+            setattr(row, name, value)
+    session.flush()
+    return row

@@ -1,0 +1,130 @@
+"""The FastAPI application: /api/v1 — health, events, changes, redemptions/authorise."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import IntegrityError
+
+import central
+from central import admin, events, feed, keys, migrate, redemptions
+from central.clock import iso, utcnow
+from central.db import Database
+from central.errors import Unauthorized
+from central.http import BodyLimit, install_error_handlers
+from central.models import Station
+from central.payloads import (
+    AuthoriseIn,
+    ChangesOut,
+    DecisionOut,
+    ErrorOut,
+    EventBatchIn,
+    EventResultsOut,
+    HealthOut,
+)
+from sync import protocol as p
+
+log = logging.getLogger(__name__)
+
+_station_header = APIKeyHeader(name=p.HEADER_STATION, auto_error=False, scheme_name="StationId")
+_bearer = HTTPBearer(auto_error=False, scheme_name="StationToken")
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text}
+    for code, text in {
+        400: "bad_request: malformed JSON, wrong types, bad cursor",
+        401: "unauthorized: unknown station or wrong token",
+        409: "conflict",
+        413: "too_large: body over 2 MB",
+        500: "internal",
+    }.items()
+}
+
+
+def _db(request: Request) -> Database:
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+def authenticated_station(
+    request: Request,
+    station_id: Annotated[str | None, Depends(_station_header)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The calling station's id, after checking its bearer token (401 otherwise)."""
+    if not station_id or credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("missing X-Station-Id or bearer token")
+    with _db(request).begin() as session:
+        station = session.get(Station, station_id[:40])
+        expected = station.token_hash if station is not None and station.active else None
+    given = admin.hash_token(credentials.credentials)
+    # Compare even for an unknown station, so timing does not tell which ids exist.
+    if not hmac.compare_digest(given, expected or "0" * 64) or expected is None:
+        raise Unauthorized("unknown station or wrong token")
+    return station_id
+
+
+StationId = Annotated[str, Depends(authenticated_station)]
+router = APIRouter(prefix=p.API_PREFIX, responses=_ERRORS)
+
+
+@router.get("/health", response_model=HealthOut, tags=["health"])
+def health() -> dict[str, Any]:
+    """Liveness; no authentication."""
+    return {"status": "ok", "version": central.__version__, "time": iso(utcnow())}
+
+
+@router.post("/events", response_model=EventResultsOut, tags=["push"])
+def push_events(batch: EventBatchIn, station_id: StationId, request: Request) -> dict[str, Any]:
+    """Apply a batch of outbox events; one result per event, in the order sent."""
+    return {"results": events.apply_batch(_db(request), station_id, batch.events)}
+
+
+@router.get("/changes", response_model=ChangesOut, tags=["pull"])
+def changes(
+    station_id: StationId,
+    request: Request,
+    cursor: Annotated[str, Query(max_length=100)] = "",
+    limit: Annotated[int, Query(ge=1, le=p.MAX_CHANGES_LIMIT)] = p.DEFAULT_CHANGES_LIMIT,
+) -> dict[str, Any]:
+    """Changes after ``cursor`` for this station ("" = from the start)."""
+    with _db(request).begin() as session:
+        page = feed.read_page(session, station_id, cursor, limit)
+    return {"changes": page.changes, "next_cursor": page.next_cursor, "has_more": page.has_more}
+
+
+@router.post(
+    "/redemptions/authorise",
+    tags=["redemptions"],
+    response_model=None,
+    responses={200: {"model": DecisionOut}},
+)
+def authorise(req: AuthoriseIn, station_id: StationId, request: Request) -> dict[str, Any]:
+    """Approve and debit now, or decline. Idempotent by ``redemption_id``."""
+    db = _db(request)
+    try:
+        return redemptions.authorise(db, station_id, req)
+    except IntegrityError:
+        # A concurrent call stored this redemption id first: answer with its decision.
+        return redemptions.authorise(db, station_id, req)
+
+
+def create_app(db: Database, run_migrations: bool = True) -> FastAPI:
+    """The ASGI app over ``db``; migrates the schema and makes sure a signing key exists."""
+    if run_migrations:
+        migrate.upgrade(db.engine)
+    keys.ensure_key(db)
+    app = FastAPI(
+        title="Station kiosk central",
+        version=central.__version__,
+        description="Sync protocol between practice-station kiosks and central. "
+        "See docs/sync-protocol.md.",
+        openapi_url="/openapi.json",
+    )
+    app.state.db = db
+    install_error_handlers(app)
+    app.include_router(router)
+    app.add_middleware(BodyLimit, limit=p.MAX_BODY_BYTES)
+    return app

@@ -1,0 +1,24 @@
+"""Time on central: stored as naive UTC, ISO 8601 with Z on the wire."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_utc_naive(at: datetime) -> datetime:
+    return at if at.tzinfo is None else at.astimezone(UTC).replace(tzinfo=None)
+
+
+def iso(at: datetime) -> str:
+    return to_utc_naive(at).isoformat(timespec="milliseconds") + "Z"
+
+
+def parse_iso(text: str) -> datetime:
+    """ISO 8601 (with Z or an offset; a bare time is taken as UTC) → naive UTC."""
+    if not isinstance(text, str) or not 10 <= len(text) <= 40:
+        raise ValueError(f"not an ISO 8601 time: {text!r:.60}")
+    return to_utc_naive(datetime.fromisoformat(text.replace("Z", "+00:00")))

@@ -1,0 +1,50 @@
+"""Balances: one locked row per volunteer, one ledger entry per change, one feed row."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from central import feed
+from central.clock import utcnow
+from central.db import Database
+from central.models import LedgerEntry, Volunteer
+
+
+def lock_volunteer(session: Session, volunteer_id: str) -> Volunteer | None:
+    """The volunteer's row, locked until commit (FOR UPDATE on PostgreSQL; on SQLite
+    the transaction already began IMMEDIATE, which serialises every writer)."""
+    return session.scalars(
+        select(Volunteer).where(Volunteer.id == volunteer_id).with_for_update()
+    ).first()
+
+
+def change_balance(
+    db: Database,
+    session: Session,
+    volunteer: Volunteer,
+    delta: int,
+    reason: str,
+    ref: str = "",
+    station_id: str | None = None,
+) -> None:
+    now = utcnow()
+    volunteer.balance += delta
+    # as_of only moves forward: a kiosk keeps the newest balance it has seen.
+    volunteer.balance_as_of = max(now, volunteer.balance_as_of or now)
+    session.add(
+        LedgerEntry(
+            volunteer_id=volunteer.id,
+            delta=delta,
+            reason=reason,
+            ref=ref,
+            station_id=station_id,
+            at=now,
+        )
+    )
+    publish_volunteer(db, session, volunteer)
+
+
+def publish_volunteer(db: Database, session: Session, volunteer: Volunteer) -> None:
+    session.flush()
+    feed.publish(db, session, "volunteer", volunteer.id, feed.volunteer_data(volunteer))

@@ -1,0 +1,243 @@
+"""Central's tables, as typed SQLAlchemy 2 models. Times are naive UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from central.clock import utcnow
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Station(Base):
+    __tablename__ = "stations"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    token_hash: Mapped[str] = mapped_column(String(64))
+    offline_limit_points: Mapped[int] = mapped_column(Integer, default=200)
+    card_pin_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    privacy_retention_days: Mapped[int] = mapped_column(Integer, default=30)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SigningKey(Base):
+    """Central's Ed25519 key pair(s); the newest active one signs volunteer codes."""
+
+    __tablename__ = "signing_keys"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    private_key: Mapped[str] = mapped_column(String(64))  # base64 of the raw 32 bytes
+    public_key: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ServiceCategory(Base):
+    __tablename__ = "service_categories"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80), default="")
+    icon: Mapped[str] = mapped_column(String(80), default="")
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Service(Base):
+    __tablename__ = "services"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(ForeignKey("service_categories.code"))
+    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    home_visit: Mapped[bool] = mapped_column(Boolean, default=False)
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Gift(Base):
+    __tablename__ = "gifts"
+
+    sku: Mapped[str] = mapped_column(String(40), primary_key=True)
+    barcode: Mapped[str | None] = mapped_column(String(40), default=None)
+    name: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(80), default="")
+    category: Mapped[str] = mapped_column(String(40), default="")
+    points: Mapped[int] = mapped_column(Integer)
+    per_volunteer_limit: Mapped[int] = mapped_column(Integer, default=0)
+    low_stock_at: Mapped[int] = mapped_column(Integer, default=0)
+    image: Mapped[str] = mapped_column(String(200), default="")
+    sort: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Volunteer(Base):
+    __tablename__ = "volunteers"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    card_no: Mapped[str | None] = mapped_column(String(32), unique=True, default=None)
+    pin_hash: Mapped[str | None] = mapped_column(String(200), default=None)
+    total_hours: Mapped[float] = mapped_column(Float, default=0.0)
+    balance: Mapped[int] = mapped_column(Integer, default=0)
+    balance_as_of: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    team: Mapped[str] = mapped_column(String(80), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class LedgerEntry(Base):
+    """Every change of a balance, with why; ``Volunteer.balance`` is their running sum."""
+
+    __tablename__ = "ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    volunteer_id: Mapped[str] = mapped_column(ForeignKey("volunteers.id"), index=True)
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(24))  # seed | award | redemption | refund
+    ref: Mapped[str] = mapped_column(String(64), default="")
+    station_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    ticket_no: Mapped[str] = mapped_column(String(24))
+    service_code: Mapped[str] = mapped_column(String(40))
+    honorific: Mapped[str] = mapped_column(String(16), default="")
+    phone: Mapped[str] = mapped_column(String(16), default="")
+    address: Mapped[str] = mapped_column(String(120), default="")
+    time_slot: Mapped[str] = mapped_column(String(16), default="")
+    note_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    placed_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default="submitted")
+    team: Mapped[str] = mapped_column(String(80), default="")
+    volunteer_name: Mapped[str] = mapped_column(String(40), default="")
+    rating: Mapped[int | None] = mapped_column(Integer, default=None)
+    rating_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rated_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Redemption(Base):
+    __tablename__ = "redemptions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    volunteer_id: Mapped[str] = mapped_column(String(40), index=True)
+    total_points: Mapped[int] = mapped_column(Integer)
+    lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # authorised (debited, waiting for redemption.made) | declined | recorded | voided
+    status: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(8), default="online")
+    debited: Mapped[int] = mapped_column(Integer, default=0)
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    pickup_code: Mapped[str] = mapped_column(String(16), default="")
+    at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Overdraft(Base):
+    __tablename__ = "overdrafts"
+
+    redemption_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    volunteer_id: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StockMovement(Base):
+    __tablename__ = "stock_movements"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(40))
+    delta: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    staff_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StationStock(Base):
+    """Central's per-station stock view: the sum of the station's movements per SKU."""
+
+    __tablename__ = "station_stock"
+
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), primary_key=True)
+    qty: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProcessedEvent(Base):
+    """Accepted events by id: the idempotency record of POST /events."""
+
+    __tablename__ = "processed_events"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    type: Mapped[str] = mapped_column(String(40))
+    volunteer_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    occurred_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RejectedEvent(Base):
+    """Audit log of rejected events (not an idempotency record: a resend is re-judged)."""
+
+    __tablename__ = "rejected_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(200))
+    station_id: Mapped[str] = mapped_column(String(40), index=True)
+    type: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RevokedCode(Base):
+    __tablename__ = "revoked_codes"
+
+    code_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ChangeRow(Base):
+    """The change feed. ``station_id`` NULL = for every station. One row per
+    (kind, key, station): a newer write replaces the older row with a higher ``seq``."""
+
+    __tablename__ = "changes"
+    # AUTOINCREMENT on SQLite: a sequence number is never reused, even after a delete.
+    __table_args__ = (Index("ix_changes_kind_key", "kind", "key"), {"sqlite_autoincrement": True})
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    station_id: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    key: Mapped[str] = mapped_column(String(120))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
