@@ -1,0 +1,114 @@
+"""Starting the touch UI: QApplication, bundled font, translations, theme, the window.
+
+``run_app`` is what ``kiosk`` (kiosk/commands/run.py) calls with a ready store and services.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import types
+from typing import Any
+
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import Config
+from kiosk.paths import font_path
+from ui import theme
+from ui.context import AppContext
+from ui.i18n import Translations
+from ui.operations import short_code
+
+log = logging.getLogger(__name__)
+qt_log = logging.getLogger("qt")
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+
+
+def _qt_message(kind: QtMsgType, _context: Any, message: str) -> None:
+    qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
+
+
+def register_fonts() -> str:
+    """Register the bundled CJK font; return its family (so no glyph is ever a box)."""
+    family = ""
+    for bold in (False, True):
+        path = font_path(bold)
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id < 0:
+            log.error("could not load bundled font %s", path)
+            continue
+        families = QFontDatabase.applicationFontFamilies(font_id)
+        family = family or (families[0] if families else "")
+    if family:
+        font = QFont(family)
+        font.setPixelSize(theme.sizes(False)["body"])
+        QApplication.setFont(font)
+        log.info("font family %s registered", family)
+    return family or theme.FONT_FAMILY
+
+
+def prepare_app(
+    config: Config, argv: list[str] | None = None
+) -> tuple[QApplication, Translations, str]:
+    """The QApplication with font, theme and translations (shared by run_app and screenshots)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv or ["kiosk"])
+    app.setApplicationName("station-kiosk")
+    family = register_fonts()
+    theme.apply(app, config.large_text, family)
+    translations = Translations(app)
+    translations.switch(config.language)
+    return app, translations, family
+
+
+def _install_excepthook(ctx: AppContext) -> None:
+    """An exception escaping a Qt slot: log it with a code, show the 请联系工作人员 screen."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: types.TracebackType | None) -> None:
+        code = short_code()
+        log.critical("unhandled error %s", code, exc_info=(kind, exc, tb))
+        try:
+            ctx.nav.show_error(code)
+        except Exception:
+            log.exception("could not show the error screen")
+
+    sys.excepthook = hook
+
+
+def run_app(
+    config: Config,
+    store: Any,
+    *,
+    sync: Any = None,
+    printq: Any = None,
+    authoriser: Any = None,
+    demo: bool = False,
+    windowed: bool = False,
+    argv: list[str] | None = None,
+) -> int:
+    from ui.window import KioskWindow
+
+    qInstallMessageHandler(_qt_message)
+    app, translations, family = prepare_app(config, argv)
+    ctx = AppContext(store, config, sync=sync, printq=printq, authoriser=authoriser)
+    window = KioskWindow(ctx, translations, font_family=family)
+    window.install(app)
+    _install_excepthook(ctx)
+    window.show_kiosk(windowed=windowed)
+    log.info("UI up (demo=%s, windowed=%s, language=%s)", demo, windowed, config.language)
+    try:
+        return app.exec()
+    finally:
+        window.uninstall(app)
+        ctx.ops.drop_pending()
+        ctx.ops.wait_done(5000)

@@ -1,0 +1,119 @@
+"""The kiosk window: the status strip on top, the screens below, busy and idle overlays.
+
+Full-screen and frameless in kiosk mode; it cannot be closed except by a technician
+("leave kiosk mode" in the staff settings), which calls ``allow_close()`` first.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from ui import theme
+from ui.context import AppContext
+from ui.i18n import Translations
+from ui.idle import IdleWatcher
+from ui.screen import Screen
+from ui.status_strip import StatusStrip
+from ui.widgets import BusyOverlay
+
+log = logging.getLogger(__name__)
+
+
+class KioskWindow(QWidget):
+    def __init__(
+        self,
+        ctx: AppContext,
+        translations: Translations | None = None,
+        screens: list[type[Screen]] | None = None,
+        font_family: str | None = None,
+    ) -> None:
+        super().__init__()
+        from ui.screens import ALL_SCREENS
+
+        self.ctx = ctx
+        self.translations = translations
+        self.font_family = font_family
+        self._closable = False
+        self.setObjectName("kioskRoot")
+        self.setWindowTitle(ctx.config.station_name)
+        self.strip = StatusStrip(ctx, self.set_language, self.set_large_text)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        col.addWidget(self.strip)
+        col.addWidget(ctx.nav.stack, 1)
+        for cls in screens if screens is not None else ALL_SCREENS:
+            ctx.nav.add(cls(ctx))
+        self.busy = BusyOverlay(ctx.nav.stack)
+        ctx.ops.busy_changed.connect(self.busy.set_busy)
+        self.idle = IdleWatcher(ctx, self)
+        self.idle.expired.connect(self._restore_defaults)
+        ctx.window = self  # type: ignore[attr-defined]
+        ctx.nav.home()
+
+    # -- wiring to the application ---------------------------------------------------
+    def install(self, app: QApplication) -> None:
+        """Start the app-wide filters (scanner, idle). Call once the window exists."""
+        self.ctx.scanner.install(app)
+        self.idle.install(app)
+        self.idle.poke()
+
+    def uninstall(self, app: QApplication) -> None:
+        self.ctx.scanner.uninstall(app)
+        self.idle.uninstall(app)
+        self.strip.detach()
+
+    # -- language and text size ------------------------------------------------------
+    def set_language(self, lang: str) -> None:
+        if lang == self.ctx.lang and (self.translations is None or self.translations.lang == lang):
+            return
+        log.info("language %s", lang)
+        self.ctx.lang = lang
+        if self.translations is not None:
+            self.translations.switch(lang)  # LanguageChange reaches every widget
+        self.strip.retranslate()
+        self.ctx.nav.retranslate_all()
+        self.ctx.bus.changed.emit("language")
+
+    def set_large_text(self, large: bool) -> None:
+        if large == self.ctx.large_text and self.strip.text_button.isChecked() == large:
+            return
+        self.ctx.large_text = large
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply(app, large, self.font_family)
+        if self.strip.text_button.isChecked() != large:
+            self.strip.text_button.setChecked(large)
+        self.ctx.bus.changed.emit("large_text")
+
+    def _restore_defaults(self) -> None:
+        """After an idle reset the next person starts in the station's language and size."""
+        self.set_language(self.ctx.config.language)
+        self.set_large_text(self.ctx.config.large_text)
+
+    # -- kiosk mode ------------------------------------------------------------------
+    def show_kiosk(self, windowed: bool = False) -> None:
+        if windowed:
+            self.resize(1280, 800)
+            self.show()
+            return
+        self.setWindowFlags(
+            self.windowFlags()
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+        )
+        self.showFullScreen()
+
+    def allow_close(self) -> None:
+        self._closable = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closable or not self.isFullScreen():
+            event.accept()
+            return
+        log.warning("close refused: kiosk mode (a technician can leave it from staff settings)")
+        event.ignore()
