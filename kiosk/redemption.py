@@ -244,6 +244,9 @@ def commit_redemption(
         for ln in lines
     ]
     session.add(redemption)
+    # The ledger row refers to the redemption by a bare foreign key (no relationship), so
+    # the unit of work does not order the two inserts: write the redemption first.
+    session.flush()
     session.add(
         LedgerEntry(
             volunteer_id=volunteer_id,
