@@ -1,0 +1,371 @@
+"""``kiosk doctor``'s checks: one result per check, each with the exact fix.
+
+A check is a function ``(Context) -> Result``. Checks never change anything (the store is
+opened read-only, migrations are compared, not run) so doctor is safe on a running kiosk.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk import paths
+from kiosk.config import Config
+
+log = logging.getLogger(__name__)
+
+OK, WARN, FAIL = "OK", "WARN", "FAIL"
+GLIBC_FLOOR = (2, 34)  # PySide6 6.10 wheels are manylinux_2_34 (see docs/deploy.md)
+SKEW_WARN_S, SKEW_FAIL_S = 30.0, 120.0  # volunteer codes expire in minutes
+DISK_WARN_MB, DISK_FAIL_MB = 1024, 200
+BACKUP_WARN_H = 48
+# Libraries the xcb platform plugin loads, and the Debian/Ubuntu package of each.
+XCB_LIBS = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libX11-xcb.so.1": "libx11-xcb1",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+}
+
+
+@dataclass
+class Result:
+    name: str
+    level: str
+    message: str
+    fix: str = ""
+
+    def line(self) -> str:
+        fix = f"  → {self.fix}" if self.fix and self.level != OK else ""
+        return f"{self.level:<4}  {self.name:<12} {self.message}{fix}"
+
+
+@dataclass
+class Context:
+    config: Config
+    server_timeout_s: float = 3.0
+    health: dict[str, Any] | None = None  # the server check's answer, for the clock check
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- store ---------------------------------------------------------------------------
+
+
+def check_store(ctx: Context) -> Result:
+    import sqlite3
+
+    path = ctx.config.store_path()
+    data_dir = Path(ctx.config.data_dir)
+    if not data_dir.exists():
+        return Result("store", WARN, f"{data_dir} does not exist yet", "run `kiosk init`")
+    if not os.access(data_dir, os.W_OK):
+        return Result(
+            "store", FAIL, f"{data_dir} is not writable", f"sudo chown -R $USER '{data_dir}'"
+        )
+    if not path.exists():
+        return Result("store", WARN, f"{path} not created yet", "start the kiosk once")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return Result("store", FAIL, f"{path}: {exc}", _restore_fix(ctx))
+    size = path.stat().st_size / 1e6
+    return Result("store", OK, f"{path} ({size:.1f} MB)")
+
+
+def _restore_fix(ctx: Context) -> str:
+    return (
+        "restart the kiosk: a damaged store is replaced by the newest backup at start "
+        f"(backups: `kiosk backup list`; folder {Path(ctx.config.data_dir) / 'backups'})"
+    )
+
+
+def check_migrations(ctx: Context) -> Result:
+    from kiosk.store.db import make_engine
+    from kiosk.store.migrate import current_revision, head_revision
+
+    path = ctx.config.store_path()
+    if not path.exists():
+        return Result("migrations", WARN, "no store yet", "start the kiosk once")
+    head = head_revision()
+    engine = make_engine(f"file:{path}?mode=ro&uri=true")
+    try:
+        current = current_revision(engine)
+    except Exception as exc:
+        return Result("migrations", FAIL, f"cannot read the schema version: {exc}", "")
+    finally:
+        engine.dispose()
+    if current == head:
+        return Result("migrations", OK, f"schema at {head}")
+    return Result(
+        "migrations",
+        WARN,
+        f"schema at {current or 'none'}, this build expects {head}",
+        "start the kiosk: migrations run at start (a backup is taken daily)",
+    )
+
+
+def check_integrity(ctx: Context) -> Result:
+    from kiosk.backup import integrity_problems
+
+    path = ctx.config.store_path()
+    if not path.exists():
+        return Result("integrity", WARN, "no store yet", "start the kiosk once")
+    problems = integrity_problems(path)
+    if problems:
+        return Result(
+            "integrity", FAIL, f"{len(problems)} problem(s): {problems[0][:80]}", _restore_fix(ctx)
+        )
+    return Result("integrity", OK, "PRAGMA integrity_check: ok")
+
+
+def check_backups(ctx: Context) -> Result:
+    from kiosk.backup import backup_time, list_backups
+
+    backups = list_backups(ctx.config.data_dir)
+    if not backups:
+        return Result(
+            "backups", WARN, "no backup yet", "`kiosk backup now` (the kiosk makes one daily)"
+        )
+    taken = backup_time(backups[0])
+    age_h = (datetime.now(UTC) - taken).total_seconds() / 3600 if taken else 1e9
+    text = f"{len(backups)} kept, newest {age_h:.0f} h old ({backups[0].name})"
+    if age_h > BACKUP_WARN_H:
+        return Result("backups", WARN, text, "`kiosk backup now`; check the log for backup errors")
+    return Result("backups", OK, text)
+
+
+# --- assets --------------------------------------------------------------------------
+
+
+def check_font(_ctx: Context) -> Result:
+    font = paths.font_path()
+    try:
+        head = font.read_bytes()[:4]
+    except OSError as exc:
+        return Result("font", FAIL, f"{font}: {exc}", "reinstall the kiosk bundle")
+    if head not in (b"OTTO", b"\x00\x01\x00\x00"):
+        return Result("font", FAIL, f"{font} is not a font file", "reinstall the kiosk bundle")
+    return Result("font", OK, f"{font.name} ({font.stat().st_size / 1e6:.1f} MB)")
+
+
+def check_translations(_ctx: Context) -> Result:
+    folder = paths.assets_dir() / "translations"
+    files = sorted(p.name for p in folder.glob("*.qm")) if folder.is_dir() else []
+    if not files:
+        return Result(
+            "translations",
+            WARN,
+            f"no compiled translations in {folder}",
+            "rebuild the bundle after `make i18n` (screens show source texts)",
+        )
+    return Result("translations", OK, ", ".join(files))
+
+
+# --- devices and network --------------------------------------------------------------
+
+
+def check_printer(ctx: Context) -> Result:
+    try:
+        from kiosk.commands.print_test import printer_check
+    except ImportError:
+        return Result("printer", WARN, "printer check not available in this build", "")
+    try:
+        level, message, fix = printer_check(ctx.config)
+    except Exception as exc:
+        log.debug("printer check raised", exc_info=True)
+        return Result("printer", FAIL, f"{type(exc).__name__}: {exc}", "`kiosk print-test`")
+    return Result("printer", str(level).upper(), message, fix)
+
+
+def _client(ctx: Context) -> Any:
+    from sync.client import CentralClient
+
+    cfg = ctx.config
+    timeout = (ctx.server_timeout_s, ctx.server_timeout_s)
+    return CentralClient(
+        cfg.server_url, cfg.station_id, cfg.token, ca_bundle=cfg.ca_bundle or None, timeout=timeout
+    )
+
+
+def check_server(ctx: Context) -> Result:
+    cfg = ctx.config
+    if not cfg.server_url:
+        return Result("server", WARN, "no server_url: offline only", "kiosk init --server-url URL")
+    from sync.errors import SyncError, Unauthorised
+
+    client = _client(ctx)
+    try:
+        try:
+            ctx.health = client.health()
+        except SyncError as exc:
+            return Result("server", FAIL, f"{cfg.server_url}: {exc}", _server_fix(cfg))
+        version = ctx.health.get("version", "?")
+        if not (cfg.station_id and cfg.token):
+            return Result(
+                "server", WARN, f"reachable (central {version}) but no station id/token",
+                "kiosk init --station-id ID --token TOKEN",
+            )  # fmt: skip
+        try:
+            client.changes("", 1)  # authenticated, read-only
+        except Unauthorised:
+            return Result(
+                "server", FAIL, f"central {version} refuses station {cfg.station_id}'s token",
+                "ask the district for a new token: kiosk init --token TOKEN",
+            )  # fmt: skip
+        except SyncError as exc:
+            return Result("server", WARN, f"health ok, authenticated call failed: {exc}", "")
+        return Result("server", OK, f"{cfg.server_url} (central {version}), token accepted")
+    finally:
+        client.close()
+
+
+def _server_fix(cfg: Config) -> str:
+    return (
+        f"check network/DNS and the URL (curl -v {cfg.server_url.rstrip('/')}/api/v1/health); "
+        "with a private CA set ca_bundle"
+    )
+
+
+def check_clock(ctx: Context) -> Result:
+    if not ctx.health or "time" not in ctx.health:
+        return Result("clock", WARN, "not compared (server not reached)", "")
+    try:
+        central = datetime.fromisoformat(str(ctx.health["time"]).replace("Z", "+00:00"))
+    except ValueError:
+        return Result("clock", WARN, f"central sent a bad time {ctx.health['time']!r}", "")
+    if central.tzinfo is None:
+        central = central.replace(tzinfo=UTC)
+    skew = (datetime.now(UTC) - central).total_seconds()
+    text = f"{skew:+.0f} s against central"
+    fix = "sudo timedatectl set-ntp true (or point chrony/NTP at the district's time server)"
+    if abs(skew) > SKEW_FAIL_S:
+        return Result("clock", FAIL, text + " (volunteer codes will be refused)", fix)
+    if abs(skew) > SKEW_WARN_S:
+        return Result("clock", WARN, text, fix)
+    return Result("clock", OK, text)
+
+
+# --- machine -------------------------------------------------------------------------
+
+
+def check_disk(ctx: Context) -> Result:
+    folder = Path(ctx.config.data_dir)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    free_mb = shutil.disk_usage(folder).free / 1e6
+    text = f"{free_mb:,.0f} MB free on {folder}"
+    fix = f"free space: old logs in {Path(ctx.config.data_dir) / 'logs'}, apt-get clean"
+    if free_mb < DISK_FAIL_MB:
+        return Result("disk", FAIL, text, fix)
+    if free_mb < DISK_WARN_MB:
+        return Result("disk", WARN, text, fix)
+    return Result("disk", OK, text)
+
+
+def _library_present(name: str, known: str) -> bool:
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle and (Path(bundle) / name).exists():
+        return True
+    if name in known:
+        return True
+    try:
+        ctypes.CDLL(name)
+    except OSError:
+        return False
+    return True
+
+
+def check_qt_xcb(_ctx: Context) -> Result:
+    if not sys.platform.startswith("linux"):
+        return Result("qt-xcb", OK, f"not needed on {sys.platform}")
+    known = ""
+    if shutil.which("ldconfig") or Path("/sbin/ldconfig").exists():
+        ldconfig = shutil.which("ldconfig") or "/sbin/ldconfig"
+        known = subprocess.run([ldconfig, "-p"], capture_output=True, text=True).stdout
+    missing = sorted({pkg for lib, pkg in XCB_LIBS.items() if not _library_present(lib, known)})
+    if missing:
+        return Result(
+            "qt-xcb",
+            FAIL,
+            f"missing for the display: {', '.join(missing)}",
+            f"sudo apt-get install -y {' '.join(missing)}",
+        )
+    return Result("qt-xcb", OK, f"{len(XCB_LIBS)} libraries present")
+
+
+def glibc_version() -> tuple[int, int] | None:
+    try:
+        name, _, version = os.confstr("CS_GNU_LIBC_VERSION").partition(" ")  # "glibc 2.36"
+    except (AttributeError, ValueError, OSError):
+        return None
+    if name != "glibc":
+        return None
+    major, minor = version.split(".")[:2]
+    return int(major), int(minor)
+
+
+def check_glibc(_ctx: Context) -> Result:
+    if not sys.platform.startswith("linux"):
+        return Result("glibc", OK, f"not applicable on {sys.platform}")
+    version = glibc_version()
+    floor = ".".join(map(str, GLIBC_FLOOR))
+    if version is None:
+        return Result("glibc", FAIL, "not a glibc system (musl?)", "use Debian 12 or Ubuntu 22.04+")
+    text = f"glibc {version[0]}.{version[1]} (needs {floor}+)"
+    if version < GLIBC_FLOOR:
+        return Result(
+            "glibc", FAIL, text, "upgrade the OS: Debian 12, Ubuntu 22.04 or newer (Qt 6.10)"
+        )
+    return Result("glibc", OK, text)
+
+
+CHECKS: list[Callable[[Context], Result]] = [
+    check_store,
+    check_migrations,
+    check_integrity,
+    check_backups,
+    check_font,
+    check_translations,
+    check_printer,
+    check_server,
+    check_clock,
+    check_disk,
+    check_qt_xcb,
+    check_glibc,
+]
+
+
+def run_checks(
+    ctx: Context, checks: list[Callable[[Context], Result]] | None = None
+) -> list[Result]:
+    results = []
+    for check in checks or CHECKS:
+        try:
+            results.append(check(ctx))
+        except Exception as exc:  # a broken check must not hide the others
+            log.debug("check %s raised", check.__name__, exc_info=True)
+            name = check.__name__.removeprefix("check_")
+            results.append(Result(name, FAIL, f"check crashed: {type(exc).__name__}: {exc}"))
+    return results

@@ -1,0 +1,137 @@
+"""``kiosk doctor``: a line per check, the fix on each failing one, exit 1 on any FAIL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from kiosk import backup, doctor
+from kiosk.cli import main
+from kiosk.config import Config, save_config
+from tests.deploy.fakecentral import FakeCentral
+from tests.deploy.helpers import corrupt_middle_of_outbox, make_store
+
+ROOT = Path(__file__).resolve().parents[2]
+# The machine's own libraries and the printer engineer's check are not under test here.
+MACHINE = ["--skip", "qt-xcb", "--skip", "glibc", "--skip", "printer"]
+
+
+def provision(tmp_path: Path, **settings: object) -> Path:
+    cfg = Config(station_id="ST-1", data_dir=str(tmp_path / "data"), **settings)
+    path = save_config(cfg, Path(os.environ["KIOSK_CONFIG"]))
+    make_store(cfg.store_path(), 130)
+    backup.backup_now(cfg.store_path(), cfg.data_dir)
+    return path
+
+
+def doctor_lines(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, str]]:
+    code = main(["doctor", *MACHINE, *args])
+    out = capsys.readouterr().out
+    lines = {line.split()[1]: line for line in out.splitlines() if line.strip()}
+    return code, lines
+
+
+def test_healthy_station_passes(tmp_path, capsys):
+    with FakeCentral() as central:
+        provision(tmp_path, server_url=central.url, token="good-token")
+        code, lines = doctor_lines(capsys)
+    assert code == 0, lines
+    for name in ("config", "store", "migrations", "integrity", "backups", "font", "server"):
+        assert lines[name].startswith("OK"), lines[name]
+    assert lines["clock"].startswith("OK")
+    assert "token accepted" in lines["server"]
+    assert lines["disk"].split()[0] in ("OK", "WARN")
+    assert "qt-xcb" not in lines
+    # The authenticated call carried the station's credentials.
+    (path, headers), = [r for r in central.requests if "changes" in r[0]]
+    assert headers["X-Station-Id"] == "ST-1"
+
+
+def test_corrupt_store_fails_with_the_restore_fix(tmp_path, capsys):
+    provision(tmp_path)
+    corrupt_middle_of_outbox(tmp_path / "data" / "kiosk.db")
+    code, lines = doctor_lines(capsys)
+    assert code == 1
+    assert lines["integrity"].startswith("FAIL")
+    assert "newest backup" in lines["integrity"] and "kiosk backup list" in lines["integrity"]
+
+
+def test_unreachable_server_fails(tmp_path, capsys):
+    with FakeCentral() as central:
+        url = central.url  # closed once the block ends: a port nobody listens on
+    provision(tmp_path, server_url=url, token="t")
+    code, lines = doctor_lines(capsys, "--timeout", "1")
+    assert code == 1
+    assert lines["server"].startswith("FAIL") and "curl -v" in lines["server"]
+    assert lines["clock"].startswith("WARN")
+
+
+def test_refused_token_fails(tmp_path, capsys):
+    with FakeCentral(token="the-real-one") as central:
+        provision(tmp_path, server_url=central.url, token="stale")
+        code, lines = doctor_lines(capsys)
+    assert code == 1
+    assert lines["server"].startswith("FAIL") and "kiosk init --token" in lines["server"]
+
+
+def test_clock_skew_against_central(tmp_path, capsys):
+    with FakeCentral(token="t", skew=timedelta(minutes=10)) as central:
+        provision(tmp_path, server_url=central.url, token="t")
+        code, lines = doctor_lines(capsys)
+    assert code == 1
+    assert lines["clock"].startswith("FAIL") and "timedatectl set-ntp true" in lines["clock"]
+    with FakeCentral(token="t", skew=timedelta(seconds=60)) as central:
+        provision(tmp_path, server_url=central.url, token="t")
+        code, lines = doctor_lines(capsys)
+    assert code == 0 and lines["clock"].startswith("WARN")
+
+
+def test_broken_config_is_a_failed_check_and_the_rest_still_runs(tmp_path, capsys):
+    Path(os.environ["KIOSK_CONFIG"]).write_text("[server]\nserver_url = \n", encoding="utf-8")
+    code, lines = doctor_lines(capsys)
+    assert code == 1
+    assert lines["config"].startswith("FAIL") and "kiosk init" in lines["config"]
+    assert "disk" in lines and "font" in lines
+
+
+def test_missing_xcb_library_names_the_package_to_install(monkeypatch):
+    monkeypatch.setattr(doctor, "XCB_LIBS", {"libxcb-nonesuch.so.9": "libxcb-nonesuch9"})
+    result = doctor.check_qt_xcb(doctor.Context(Config()))
+    assert result.level == doctor.FAIL
+    assert result.fix == "sudo apt-get install -y libxcb-nonesuch9"
+
+
+def test_old_glibc_fails_with_the_os_to_use(monkeypatch):
+    monkeypatch.setattr(doctor, "glibc_version", lambda: (2, 31))
+    result = doctor.check_glibc(doctor.Context(Config()))
+    assert result.level == doctor.FAIL and "2.34" in result.message
+    assert "Debian 12" in result.fix
+
+
+def test_glibc_floor_matches_the_pinned_pyside6_wheel():
+    lock = (ROOT / "requirements.lock").read_text()
+    assert "pyside6-essentials==6.10" in lock
+    import PySide6
+
+    wheel = next(Path(PySide6.__file__).parents[1].glob("pyside6_essentials-*.dist-info"))
+    tag = (wheel / "WHEEL").read_text()
+    assert f"manylinux_{doctor.GLIBC_FLOOR[0]}_{doctor.GLIBC_FLOOR[1]}_" in tag
+
+
+def test_doctor_exit_code_from_a_real_process(tmp_path):
+    provision(tmp_path)
+    corrupt_middle_of_outbox(tmp_path / "data" / "kiosk.db")
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk", "doctor", *MACHINE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "FAIL  integrity" in proc.stdout
