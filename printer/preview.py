@@ -40,6 +40,7 @@ def render_image(receipt: Receipt, profile: Profile, fonts: Fonts) -> Image.Imag
         elif isinstance(item, QR):
             parts.append(centred(qr_image(item.payload, item.size, dots), dots))
         elif isinstance(item, Barcode):
+            parts.append(Image.new("1", (dots, LINE_PX // 2), 1))
             parts.append(centred(barcode_image(item.data, item.barcode_kind, item.height), dots))
             parts.append(painter.line(Line(item.data.center(profile.columns).rstrip()), dots))
         elif isinstance(item, Picture):

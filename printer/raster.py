@@ -15,7 +15,7 @@ from pathlib import Path
 
 import barcode as pybarcode
 import qrcode
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
 from printer import commands, width
 from printer.layout import Line
@@ -58,22 +58,45 @@ class TextPainter:
         font = _font(self.fonts.path(bold), self.fonts.index, FONT_PX)
         return bytes(font.getmask(ch))
 
+    def _glyph(
+        self,
+        grey: Image.Image,
+        font: ImageFont.FreeTypeFont,
+        ch: str,
+        x: int,
+        cell_w: int,
+        baseline: float,
+    ) -> None:
+        """One character centred in its cells; Latin letters wider than a cell (m, W)
+        are narrowed to fit, as a printer's fixed-pitch font would draw them."""
+        advance = font.getlength(ch)
+        if advance <= cell_w:
+            ImageDraw.Draw(grey).text(
+                (x + (cell_w - advance) / 2, baseline), ch, font=font, fill=0, anchor="ls"
+            )
+            return
+        tmp = Image.new("L", (max(1, round(advance)), grey.size[1]), 255)
+        ImageDraw.Draw(tmp).text((0, baseline), ch, font=font, fill=0, anchor="ls")
+        _paste_darker(grey, tmp.resize((cell_w, grey.size[1]), Image.Resampling.LANCZOS), x)
+
     def line(self, line: Line, dots: int) -> Image.Image:
         """One line as a 1-bit image ``dots`` wide (black = 1 in ``tobytes`` after invert)."""
         sx, sy = (2 if line.double_width else 1), (2 if line.double_height else 1)
+        if not line.text.strip():
+            return Image.new("1", (dots, LINE_PX * sy), 1)
         scale = max(sx, sy)
         px = FONT_PX * scale
         font = _font(self.fonts.path(line.bold), self.fonts.index, px)
         cell = self.cell * scale
         grey = Image.new("L", (width.text_width(line.text) * cell + 1, LINE_PX * scale), 255)
-        draw = ImageDraw.Draw(grey)
+        # Hanzi fill the em box from 0.88 em above the baseline to 0.12 em below it; the
+        # em box sits centred in the line, which leaves room for Latin descenders.
+        baseline = ((LINE_PX - FONT_PX) / 2 + FONT_PX * 0.86) * scale
         col = 0
-        top = (LINE_PX - FONT_PX) * scale // 2
         for ch in line.text:
             w = width.char_width(ch)
             if ch != " " and w:
-                x = col * cell + (w * cell - font.getlength(ch)) / 2
-                draw.text((x, top), ch, font=font, fill=0, anchor="la")
+                self._glyph(grey, font, ch, col * cell, w * cell, baseline)
             col += w
         target = (max(1, width.text_width(line.text) * self.cell * sx), LINE_PX * sy)
         if grey.size[0] - 1 != target[0] or grey.size[1] != target[1]:
@@ -85,6 +108,11 @@ class TextPainter:
         out = Image.new("1", (dots, LINE_PX * sy), 1)
         out.paste(grey.point(lambda v: 255 if v >= 140 else 0, mode="1"), (0, 0))
         return out
+
+
+def _paste_darker(dst: Image.Image, src: Image.Image, x: int) -> None:
+    box = (x, 0, x + src.size[0], src.size[1])
+    dst.paste(ImageChops.darker(dst.crop(box), src), box)
 
 
 def stack(images: list[Image.Image], dots: int) -> Image.Image:

@@ -161,8 +161,10 @@ class FileConnection(Connection):
             os.close(fd)
 
     def status(self) -> PrinterStatus:
+        is_device = str(self.path).startswith("/dev/")
         if not self.path.exists():
-            return PrinterStatus.OFFLINE
+            # A missing device node is an unplugged printer; a plain file is made on write.
+            return PrinterStatus.OFFLINE if is_device else PrinterStatus.UNKNOWN
         if not str(self.path).startswith("/dev/usb/lp"):
             return PrinterStatus.UNKNOWN
         return _lp_status(self.path)

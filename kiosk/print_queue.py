@@ -1,0 +1,286 @@
+"""The persistent print queue: receipts are rows, a worker thread prints them in order.
+
+The domain calls ``enqueue`` inside the transaction that creates the order or redemption,
+so the receipt is on disk exactly when the thing it proves is. ``PrintQueue`` runs one
+plain thread (no Qt) that takes the oldest pending job, renders it once, and sends it in
+one write. While the printer is off, unplugged or out of paper it keeps the job pending
+and retries with capped exponential backoff and jitter; ``kick()`` retries at once.
+
+Never twice, never lost — the choices:
+
+- The job is marked ``printing`` (committed) before the write and ``done`` after.
+- A write that fails with a ``PrinterError`` puts the job back to ``pending``: the
+  printer did not take the whole job, so a later attempt sends all of it again. If it
+  failed half-way a partial receipt may have come out; the complete one then prints once.
+- A job found ``printing`` when the queue starts was being written when the process
+  died: the bytes may or may not have reached the printer. It becomes ``failed``
+  (``print.interrupted``) rather than being resent, and staff reprint it if it is missing.
+  A duplicate redemption receipt is worse than asking staff to press "reprint".
+- A document that cannot be rendered (corrupt row) is ``failed`` at once; retrying
+  cannot help.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from kiosk.clock import utcnow
+from kiosk.config import Config
+from kiosk.errors import NotFoundError
+from kiosk.store.db import Store
+from kiosk.store.models import AuditEntry, PrintJob
+from printer.connections import open_connection
+from printer.document import Receipt
+from printer.errors import PaperOut, PrinterError
+from printer.output import Output
+from printer.profiles import make_profile
+from printer.raster import Fonts
+from printer.status import PrinterStatus
+
+log = logging.getLogger(__name__)
+
+
+def output_for(config: Config, timeout: float = 5.0) -> Output:
+    """The printer the config names (empty: PNG previews in the data dir, demo mode)."""
+    from pathlib import Path
+
+    from kiosk.paths import font_path
+
+    uri = config.printer_connection or f"preview://{Path(config.data_dir) / 'receipts'}"
+    profile = make_profile(
+        config.printer_paper_mm,
+        config.printer_chinese,
+        config.printer_codepage,
+        config.printer_native_qr,
+    )
+    fonts = Fonts(font_path(bold=False), font_path(bold=True))
+    return Output(open_connection(uri, timeout), profile, fonts)
+
+
+def enqueue(session: Session, kind: str, ref_id: str, receipt: Receipt) -> PrintJob:
+    """Add a print job in the caller's transaction (it commits or rolls back with it)."""
+    job = PrintJob(kind=kind, ref_id=ref_id, document=receipt.to_dict())
+    session.add(job)
+    session.flush()
+    return job
+
+
+def reprint(session: Session, job_id: str, staff_id: str | None) -> PrintJob:
+    """Queue a copy of any earlier job, audited with the staff member who asked."""
+    original = session.scalar(select(PrintJob).where(PrintJob.id == job_id))
+    if original is None:
+        raise NotFoundError("print.job_not_found", job_id)
+    job = PrintJob(
+        kind=original.kind,
+        ref_id=original.ref_id,
+        document=original.document,
+        reprint_of=original.id,
+    )
+    session.add(job)
+    session.flush()
+    session.add(
+        AuditEntry(
+            staff_id=staff_id,
+            action="print.reprint",
+            detail={
+                "job_id": original.id,
+                "new_job_id": job.id,
+                "kind": original.kind,
+                "ref_id": original.ref_id,
+            },
+        )
+    )
+    return job
+
+
+def recent_jobs(session: Session, limit: int = 50) -> list[PrintJob]:
+    """Newest first, for the staff screen's reprint list."""
+    return list(session.scalars(select(PrintJob).order_by(PrintJob.seq.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class QueueState:
+    printer: str  # ok | offline | paper_out | unknown
+    pending: int
+    failed: int  # failed and not yet reprinted: staff should look
+    last_error: str  # message key of the last failure, "" after a success
+
+
+def counts(session: Session) -> tuple[int, int]:
+    pending = session.scalar(
+        select(func.count())
+        .select_from(PrintJob)
+        .where(PrintJob.state.in_(("pending", "printing")))
+    )
+    copy = aliased(PrintJob)
+    failed = session.scalar(
+        select(func.count())
+        .select_from(PrintJob)
+        .where(PrintJob.state == "failed", ~exists().where(copy.reprint_of == PrintJob.id))
+    )
+    return int(pending or 0), int(failed or 0)
+
+
+def _printer_state(exc: PrinterError) -> str:
+    return PrinterStatus.PAPER_OUT.value if isinstance(exc, PaperOut) else "offline"
+
+
+class PrintQueue:
+    """One worker thread over the print_jobs table. ``listener`` is called from the worker
+    thread with a ``QueueState`` after every change (the UI re-emits it as a Qt signal)."""
+
+    def __init__(
+        self,
+        store: Store,
+        output: Output,
+        *,
+        listener: Callable[[QueueState], None] | None = None,
+        min_backoff: float = 1.0,
+        max_backoff: float = 60.0,
+        idle_poll: float = 30.0,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.store = store
+        self.output = output
+        self.listener = listener
+        self.min_backoff, self.max_backoff, self.idle_poll = min_backoff, max_backoff, idle_poll
+        self._rng = rng
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._failures = 0
+        self._printer = PrinterStatus.UNKNOWN.value
+        self._last_error = ""
+        self._rendered: tuple[str, bytes] | None = None  # (job id, payload): render once
+
+    # --- control -----------------------------------------------------------------
+
+    def start(self) -> None:
+        self.recover()
+        self._thread = threading.Thread(target=self._run, name="print-queue", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def kick(self) -> None:
+        """Retry now (a job was added, staff pressed retry, paper was loaded)."""
+        self._wake.set()
+
+    def recover(self) -> int:
+        """Jobs left ``printing`` by a crash become ``failed``: see the module docstring."""
+        with self.store.begin() as session:
+            jobs = session.scalars(select(PrintJob).where(PrintJob.state == "printing")).all()
+            for job in jobs:
+                job.state = "failed"
+                job.last_error = "print.interrupted"
+                log.warning(
+                    "print job %s (%s) was interrupted; staff may reprint it", job.id, job.kind
+                )
+        return len(jobs)
+
+    # --- work ----------------------------------------------------------------------
+
+    def backoff(self) -> float:
+        """Capped exponential in the number of failures in a row, with jitter in [½, 1]."""
+        base = min(self.max_backoff, self.min_backoff * 2 ** max(0, self._failures - 1))
+        return base * (0.5 + self._rng() / 2)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                outcome = self.process_once()
+            except Exception:
+                log.exception("print queue step failed")
+                outcome = False
+            if outcome is True:
+                continue
+            if outcome is None:
+                self._publish_probe()
+                delay = self.idle_poll
+            else:
+                delay = self.backoff()
+            self._wake.wait(delay)
+            self._wake.clear()
+
+    def process_once(self) -> bool | None:
+        """One attempt at the oldest pending job: True printed, False failed (job kept or
+        failed for good), None nothing to print."""
+        with self.store.begin() as session:
+            job = session.scalars(
+                select(PrintJob).where(PrintJob.state == "pending").order_by(PrintJob.seq).limit(1)
+            ).first()
+            if job is None:
+                self._publish(session)
+                return None
+            job.state = "printing"
+            job.attempts += 1
+            job_id, kind, document = job.id, job.kind, job.document
+        try:
+            payload = self._payload(job_id, document)
+        except Exception as exc:
+            log.exception("print job %s cannot be rendered", job_id)
+            self._finish(job_id, "failed", f"print.render_failed: {exc}"[:200])
+            return False
+        try:
+            self.output.send(payload, f"{kind}-{job_id}")
+        except PrinterError as exc:
+            self._failures += 1
+            self._printer = _printer_state(exc)
+            self._last_error = exc.key
+            log.warning("print job %s not printed (attempt %d): %s", job_id, self._failures, exc)
+            self._finish(job_id, "pending", str(exc)[:200])
+            return False
+        self._failures = 0
+        self._printer = PrinterStatus.OK.value
+        self._last_error = ""
+        self._rendered = None
+        self._finish(job_id, "done", "")
+        log.info("printed %s job %s", kind, job_id)
+        return True
+
+    def _payload(self, job_id: str, document: dict) -> bytes:  # type: ignore[type-arg]
+        if self._rendered is None or self._rendered[0] != job_id:
+            self._rendered = (job_id, self.output.render(Receipt.from_dict(document)))
+        return self._rendered[1]
+
+    def _finish(self, job_id: str, state: str, error: str) -> None:
+        with self.store.begin() as session:
+            job = session.scalar(select(PrintJob).where(PrintJob.id == job_id))
+            assert job is not None
+            job.state = state
+            job.last_error = error
+            if state == "done":
+                job.printed_at = utcnow()
+            self._publish(session)
+
+    # --- reporting --------------------------------------------------------------------
+
+    def _publish_probe(self) -> None:
+        try:
+            self._printer = self.output.status().value
+        except Exception:
+            log.exception("printer status probe failed")
+            self._printer = PrinterStatus.UNKNOWN.value
+        with self.store.begin() as session:
+            self._publish(session)
+
+    def _publish(self, session: Session) -> None:
+        if self.listener is None:
+            return
+        pending, failed = counts(session)
+        try:
+            self.listener(QueueState(self._printer, pending, failed, self._last_error))
+        except Exception:
+            log.exception("print queue listener failed")
