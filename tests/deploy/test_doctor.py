@@ -48,7 +48,7 @@ def test_healthy_station_passes(tmp_path, capsys):
     assert lines["disk"].split()[0] in ("OK", "WARN")
     assert "qt-xcb" not in lines
     # The authenticated call carried the station's credentials.
-    (path, headers), = [r for r in central.requests if "changes" in r[0]]
+    ((_path, headers),) = [r for r in central.requests if "changes" in r[0]]
     assert headers["X-Station-Id"] == "ST-1"
 
 
