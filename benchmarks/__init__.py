@@ -1,0 +1,1 @@
+"""The performance suite: ratios against bare baselines measured in the same run."""

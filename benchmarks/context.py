@@ -1,0 +1,31 @@
+"""What one run of the suite shares between figures: sizes, a work dir on the same disk
+as a station's data dir would be, and the large store template (built once per run)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.datagen import LargeStore, build_large_store, copy_store
+from benchmarks.harness import Sizes
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunContext:
+    sizes: Sizes
+    workdir: Path
+    _large: LargeStore | None = field(default=None, repr=False)
+
+    def large_store(self) -> LargeStore:
+        """The template large store, generated on first use in this run only."""
+        if self._large is None:
+            log.info("generating the large store (%s)", self.sizes)
+            self._large = build_large_store(self.workdir / "large-template.db", self.sizes)
+        return self._large
+
+    def copy_of_large(self, name: str) -> Path:
+        """A private copy of the large store for a figure that writes to it."""
+        return copy_store(self.large_store().path, self.workdir / name)

@@ -1,0 +1,63 @@
+"""Runs the figures in order; a figure whose subject has not landed is "not measured
+yet", a figure that breaks is an "error" row with the exception, and the run goes on."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+import traceback
+from pathlib import Path
+
+from benchmarks.context import RunContext
+from benchmarks.harness import NotAvailable, Result, Sizes, failed, not_measured
+
+log = logging.getLogger(__name__)
+
+# figure number → (module, what it measures)
+FIGURES: dict[str, tuple[str, str]] = {
+    "1": ("benchmarks.fig1_cold_start", "cold start to interactive home"),
+    "2": ("benchmarks.fig2_memory", "peak memory at home, idle"),
+    "3": ("benchmarks.fig3_scan", "scan to balance painted"),
+    "4": ("benchmarks.fig4_redemption", "redemption commit"),
+    "5": ("benchmarks.fig5_drain", "drain outbox to central"),
+    "6": ("benchmarks.fig6_responsive", "QTimer gap while syncing"),
+    "7": ("benchmarks.fig7_receipts", "receipt to ESC/POS bytes"),
+    "8": ("benchmarks.fig8_gift_grid", "gift grid paint and scroll"),
+}
+
+
+def run_figure(number: str, ctx: RunContext) -> list[Result]:
+    module_name, title = FIGURES[number]
+    try:
+        module = importlib.import_module(module_name)
+        return module.run(ctx)
+    except NotAvailable as exc:
+        log.warning("figure %s not measured yet: %s", number, exc)
+        return [not_measured(number, title, str(exc))]
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith(("ui", "kiosk", "sync", "printer", "central")):
+            return [not_measured(number, title, f"{exc.name} has not landed")]
+        log.exception("figure %s failed", number)
+        return [failed(number, title, _short(exc))]
+    except Exception as exc:
+        log.exception("figure %s failed", number)
+        return [failed(number, title, _short(exc))]
+
+
+def _short(exc: BaseException) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1:]
+    at = f" at {where[0].filename.rsplit('/', 1)[-1]}:{where[0].lineno}" if where else ""
+    return f"{type(exc).__name__}: {exc}{at}"[:300]
+
+
+def run_figures(numbers: list[str], sizes: Sizes, workdir: Path) -> tuple[list[Result], float]:
+    ctx = RunContext(sizes=sizes, workdir=workdir)
+    start = time.perf_counter()
+    results: list[Result] = []
+    for number in numbers:
+        t = time.perf_counter()
+        rows = run_figure(number, ctx)
+        log.info("figure %s: %.1f s", number, time.perf_counter() - t)
+        results.extend(rows)
+    return results, time.perf_counter() - start

@@ -1,0 +1,59 @@
+"""The performance suite at tiny sizes, so it cannot rot: every figure runs and gives a
+well-formed row. No timing is asserted here; the figures are judged by `make bench`."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from benchmarks.__main__ import main
+from benchmarks.harness import SMOKE, Result, format_table, markdown_table, percentile
+from benchmarks.runner import FIGURES, run_figures
+
+STATUSES = {"measured", "not measured yet", "error"}
+
+
+def _well_formed(r: Result) -> None:
+    assert r.figure.split()[0] in FIGURES, r
+    assert r.name and r.status in STATUSES, r
+    if r.status != "measured":
+        assert r.ours is None and r.note, r
+        return
+    assert r.unit, r
+    assert r.ours is not None and math.isfinite(r.ours) and r.ours >= 0, r
+    if r.baseline is not None:
+        assert math.isfinite(r.baseline) and r.baseline > 0, r
+        assert r.ratio == pytest.approx(r.ours / r.baseline), r
+    if r.target != "—":
+        assert r.passed in (True, False), r
+
+
+def test_percentile_is_nearest_rank() -> None:
+    samples = list(range(1, 101))
+    assert percentile(samples, 50) == 50
+    assert percentile(samples, 99) == 99
+    assert percentile([7.0], 99) == 7.0
+
+
+@pytest.mark.timeout(120)
+def test_every_figure_runs_at_smoke_size(tmp_path: Path) -> None:
+    results, _seconds = run_figures(list(FIGURES), SMOKE, tmp_path)
+    errors = [f"{r.figure}: {r.note}" for r in results if r.status == "error"]
+    assert not errors, errors
+    for r in results:
+        _well_formed(r)
+    assert {r.figure.split()[0] for r in results} == set(FIGURES)
+    assert format_table(results).count("\n") == len(results) + 1
+    assert markdown_table(results).count("\n") == len(results) + 1
+
+
+def test_cli_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "bench.json"
+    assert main(["--smoke", "--only", "4", "--json", str(out)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["machine"]["python"]
+    assert [r["figure"] for r in report["results"]] == ["4 p50", "4 p99"]
+    assert "redemption commit" in capsys.readouterr().out
