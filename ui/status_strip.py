@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ui import theme
 from ui.context import AppContext
@@ -24,6 +25,7 @@ from ui.widgets import BigButton
 log = logging.getLogger(__name__)
 
 LONG_PRESS_MS = 3000
+WIDE_PX = 1200
 WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -65,6 +67,7 @@ class IconText(QWidget):
         self.text = QLabel()
         row.addWidget(self.icon)
         row.addWidget(self.text)
+        row.addStretch(1)
 
     def set(self, icon_name: str, text: str, colour: str = theme.TEXT) -> None:
         self.icon.setPixmap(theme.pixmap(icon_name, 32, colour))
@@ -86,9 +89,12 @@ class StatusStrip(QFrame):
         self._now = now or (lambda: datetime.now(ZoneInfo(ctx.config.timezone)))
         self.sync_status: Any = ctx.sync.status() if ctx.sync is not None else None
         self.printer_state: Any = None
-        row = QHBoxLayout(self)
-        row.setContentsMargins(24, 4, 16, 4)
-        row.setSpacing(24)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(24, 4, 16, 4)
+        self.grid.setHorizontalSpacing(24)
+        self.grid.setVerticalSpacing(0)
+        self._wide: bool | None = None
+        self._station_text = ""
         self.station = BigButton("", role="link")
         self.station.setObjectName("stationName")
         self.station.pressed.connect(self._press_started)
@@ -111,11 +117,9 @@ class StatusStrip(QFrame):
         self.text_button.setCheckable(True)
         self.text_button.setChecked(ctx.large_text)
         self.text_button.toggled.connect(on_large_text)
-        for w in (self.station,):
-            row.addWidget(w)
-        row.addStretch(1)
-        for w in (self.clock, self.network, self.printer, self.lang_button, self.text_button):
-            row.addWidget(w)
+        self.station.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.station.setStyleSheet("text-align: left; padding-left: 0;")
+        self._arrange(wide=True)
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
@@ -125,6 +129,49 @@ class StatusStrip(QFrame):
         self._attach()
         self.retranslate()
 
+    # -- layout ----------------------------------------------------------------------
+    def _arrange(self, wide: bool) -> None:
+        """One row when wide; two rows (name and toggles, then states) when narrow."""
+        if wide == self._wide:
+            return
+        self._wide = wide
+        items = (
+            self.station,
+            self.clock,
+            self.network,
+            self.printer,
+            self.lang_button,
+            self.text_button,
+        )
+        for w in items:
+            self.grid.removeWidget(w)
+        for column in range(8):
+            self.grid.setColumnStretch(column, 0)
+        if wide:
+            for column, w in enumerate(items):
+                self.grid.addWidget(w, 0, column)
+            self.grid.setColumnStretch(0, 1)
+        else:
+            self.grid.addWidget(self.station, 0, 0, 1, 3)
+            self.grid.addWidget(self.lang_button, 0, 3)
+            self.grid.addWidget(self.text_button, 0, 4)
+            self.grid.addWidget(self.clock, 1, 0)
+            self.grid.addWidget(self.network, 1, 1)
+            self.grid.addWidget(self.printer, 1, 2, 1, 3)
+            self.grid.setColumnStretch(2, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(wide=event.size().width() >= WIDE_PX)
+        super().resizeEvent(event)
+        self._elide_station()
+
+    def _elide_station(self) -> None:
+        width = max(80, self.station.width() - 8)
+        metrics = self.station.fontMetrics()
+        self.station.setText(
+            metrics.elidedText(self._station_text, Qt.TextElideMode.ElideRight, width)
+        )
+
     # -- listeners -------------------------------------------------------------------
     def _attach(self) -> None:
         if self.ctx.sync is not None and hasattr(self.ctx.sync, "add_listener"):
@@ -132,11 +179,16 @@ class StatusStrip(QFrame):
         printq = self.ctx.printq
         if printq is not None and hasattr(printq, "add_listener"):
             printq.add_listener(self._relay.on_printer)
-        if printq is not None and hasattr(printq, "state"):
-            try:
-                self.printer_state = printq.state()
-            except Exception:
-                log.exception("reading the printer state failed")
+        elif printq is not None and hasattr(printq, "listener"):
+            previous = printq.listener
+
+            def chained(state: object) -> None:
+                if previous is not None:
+                    previous(state)
+                self._relay.on_printer(state)
+
+            printq.listener = chained
+            printq.kick()
 
     def detach(self) -> None:
         if self.ctx.sync is not None and hasattr(self.ctx.sync, "remove_listener"):
@@ -144,6 +196,8 @@ class StatusStrip(QFrame):
         printq = self.ctx.printq
         if printq is not None and hasattr(printq, "remove_listener"):
             printq.remove_listener(self._relay.on_printer)
+        elif printq is not None and hasattr(printq, "listener"):
+            printq.listener = None
 
     def _on_sync(self, status: object) -> None:
         self.sync_status = status
@@ -202,24 +256,28 @@ class StatusStrip(QFrame):
             )
 
     def _show_printer(self) -> None:
+        """``kiosk.print_queue.QueueState``: printer ok|offline|paper_out|unknown, pending."""
         state = self.printer_state
         if self.ctx.printq is None and state is None:
             self.printer.set("printer-off", self.tr("No printer"), theme.MUTED)
             return
-        ok = attr(state, "ok", "online", "ready", default=True if state is None else None)
+        printer = attr(state, "printer", default="unknown")
         pending = int(attr(state, "pending", default=0) or 0)
-        if ok:
-            text = (
-                self.tr("Printer ready · %1 waiting").replace("%1", str(pending))
-                if pending
-                else self.tr("Printer ready")
-            )
-            self.printer.set("printer", text)
+        if printer == "offline":
+            self.printer.set("printer-off", self.tr("Printer off"), theme.DANGER)
+        elif printer == "paper_out":
+            self.printer.set("printer-off", self.tr("Printer: no paper"), theme.DANGER)
+        elif pending:
+            self.printer.set("printer", self.tr("Printer · %1 waiting").replace("%1", str(pending)))
+        elif printer == "ok":
+            self.printer.set("printer", self.tr("Printer ready"))
         else:
-            self.printer.set("printer-off", self.tr("Printer needs attention"), theme.DANGER)
+            self.printer.set("printer", self.tr("Printer"))
 
     def retranslate(self) -> None:
-        self.station.setText(self.ctx.station_name())
+        self._station_text = self.ctx.station_name()
+        self.station.setToolTip(self._station_text)
+        self._elide_station()
         self.lang_button.setText("English" if self.ctx.lang == "zh_CN" else "中文")
         self.text_button.setText(self.tr("Large text"))
         self.clock.setText(self.clock_text())

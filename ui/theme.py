@@ -52,6 +52,7 @@ def stylesheet(large: bool = False, family: str | None = None) -> str:
 QMainWindow, QWidget#kioskRoot, QStackedWidget#screens, Screen {{ background: {BG}; }}
 QLabel {{ background: transparent; }}
 QLabel[kind="title"] {{ font-size: {s["title"]}px; font-weight: bold; }}
+QLabel[kind="tileTitle"] {{ font-size: {s["tile"]}px; font-weight: bold; }}
 QLabel[kind="subtitle"] {{ font-size: {s["button"]}px; color: {MUTED}; }}
 QLabel[kind="muted"] {{ color: {MUTED}; font-size: {s["small"]}px; }}
 QLabel[kind="huge"] {{ font-size: {s["huge"]}px; font-weight: bold; color: {ACCENT}; }}
@@ -77,7 +78,9 @@ QPushButton[role="primary"]:disabled {{
 QPushButton[role="danger"] {{ background: {SURFACE}; border: 3px solid {DANGER}; color: {DANGER}; }}
 QPushButton[role="tile"] {{
     font-size: {s["tile"]}px; border-radius: 24px; padding: 24px; text-align: center;
+    border: 2px solid {BORDER};
 }}
+QPushButton[role="tile"]:pressed {{ border: 3px solid {ACCENT}; background: {INFO_BG}; }}
 QPushButton[role="key"] {{ font-size: {s["title"]}px; min-height: 88px; min-width: 110px; }}
 QPushButton[role="chip"] {{
     border-radius: 40px; font-weight: normal; padding: 8px 28px; font-size: {s["body"]}px;

@@ -23,6 +23,7 @@ class ErrorScreen(Screen):
         self.title = QLabel()
         self.title.setProperty("kind", "title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
         self.code_label = QLabel()
         self.code_label.setObjectName("errorCode")
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)

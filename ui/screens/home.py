@@ -1,15 +1,16 @@
-"""Home: three big tiles. Staff entry: a 3-second press on the station name."""
+"""Home: three big tiles. The staff entry is hidden: a 3-second press on the station name."""
 
 from __future__ import annotations
 
 import logging
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout
 
 from ui.context import AppContext
 from ui.screen import Screen
-from ui.widgets import BigButton
+from ui.widgets import Tile
 
 log = logging.getLogger(__name__)
 
@@ -21,28 +22,58 @@ class HomeScreen(Screen):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         col = QVBoxLayout(self)
-        col.setContentsMargins(64, 48, 64, 48)
+        col.setContentsMargins(64, 40, 64, 48)
+        col.setSpacing(24)
         self.welcome = QLabel()
+        self.welcome.setObjectName("welcome")
         self.welcome.setProperty("kind", "title")
         self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome.setWordWrap(True)
+        self.hint = QLabel()
+        self.hint.setProperty("kind", "subtitle")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
         col.addWidget(self.welcome)
-        grid = QGridLayout()
-        self.order = BigButton("", "order", role="tile", icon_px=96)
+        col.addWidget(self.hint)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(32)
+        col.addLayout(self.grid, 1)
+        self.order = Tile("order")
         self.order.setObjectName("tileOrder")
-        self.redeem = BigButton("", "redeem", role="tile", icon_px=96)
+        self.redeem = Tile("redeem")
         self.redeem.setObjectName("tileRedeem")
-        self.track = BigButton("", "track", role="tile", icon_px=96)
+        self.track = Tile("track")
         self.track.setObjectName("tileTrack")
-        for i, b in enumerate((self.order, self.redeem, self.track)):
-            grid.addWidget(b, 0, i)
-        col.addLayout(grid, 1)
+        self.tiles = (self.order, self.redeem, self.track)
+        self._portrait: bool | None = None
+        self._arrange(portrait=False)
         self.order.clicked.connect(lambda: ctx.nav.go("order.categories"))
         self.redeem.clicked.connect(lambda: ctx.nav.go("redeem.scan"))
         self.track.clicked.connect(lambda: ctx.nav.go("track.lookup"))
         self.retranslate()
 
+    def _arrange(self, portrait: bool) -> None:
+        if portrait == self._portrait:
+            return
+        self._portrait = portrait
+        for tile in self.tiles:
+            self.grid.removeWidget(tile)
+        for i, tile in enumerate(self.tiles):
+            self.grid.addWidget(tile, i if portrait else 0, 0 if portrait else i)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(portrait=event.size().height() > event.size().width())
+        super().resizeEvent(event)
+
     def retranslate(self) -> None:
-        self.welcome.setText(self.tr("Welcome. What would you like to do?"))
-        self.order.setText(self.tr("Request a service"))
-        self.redeem.setText(self.tr("Redeem points"))
-        self.track.setText(self.tr("Track / rate an order"))
+        self.welcome.setText(self.tr("Welcome to %1").replace("%1", self.ctx.station_name()))
+        self.hint.setText(self.tr("Tap a big button below to begin."))
+        self.order.set_texts(
+            self.tr("Request a service"), self.tr("Repairs, health checks, legal advice and more")
+        )
+        self.redeem.set_texts(
+            self.tr("Redeem points"), self.tr("Volunteers: exchange points for gifts")
+        )
+        self.track.set_texts(
+            self.tr("Track & rate"), self.tr("See how your request is going and rate it")
+        )

@@ -9,6 +9,7 @@ from ui.widgets.header import ScreenHeader
 from ui.widgets.keypad import NumericKeypad
 from ui.widgets.qr import QrLabel
 from ui.widgets.stars import StarRating
+from ui.widgets.tile import Tile
 
 __all__ = [
     "BigButton",
@@ -21,4 +22,5 @@ __all__ = [
     "QrLabel",
     "ScreenHeader",
     "StarRating",
+    "Tile",
 ]
