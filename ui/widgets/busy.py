@@ -31,7 +31,8 @@ class Spinner(QWidget):
     def paintEvent(self, _event: QEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(QColor(theme.ACCENT), 8, cap=Qt.PenCapStyle.RoundCap)
+        pen = QPen(QColor(theme.ACCENT), 8)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)  # QPen() takes no cap= keyword
         painter.setPen(pen)
         rect = QRectF(6, 6, self.width() - 12, self.height() - 12)
         painter.drawArc(rect, -self._angle * 16, 270 * 16)
