@@ -76,7 +76,10 @@ def b64url_decode(text: str) -> bytes:
     """Strict: only the URL-safe alphabet, no padding, no stray characters."""
     if not _B64URL.fullmatch(text) or len(text) % 4 == 1:
         raise ValueError("not base64url")
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if b64url_encode(data) != text:  # stray low bits in the last character
+        raise ValueError("not canonical base64url")
+    return data
 
 
 def _unix(now: datetime | float | None) -> float:

@@ -1,0 +1,110 @@
+"""Central's fixtures: every database test runs on SQLite and, when KIOSK_TEST_PG_URL is
+set (CI always sets it), on PostgreSQL too — each test in its own schema there."""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from central import admin, keys, migrate
+from central.app import create_app
+from central.db import Database
+
+with warnings.catch_warnings():
+    # Starlette nags about httpx2 on import; the client works as it is.
+    warnings.filterwarnings("ignore", message=".*httpx2")
+    from fastapi.testclient import TestClient
+
+PG_URL = os.environ.get("KIOSK_TEST_PG_URL", "")
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "pg",
+        marks=[
+            pytest.mark.pg,
+            pytest.mark.skipif(not PG_URL, reason="KIOSK_TEST_PG_URL is not set"),
+        ],
+    ),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, or a new schema on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'central.db'}"
+        return
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin_engine = create_engine(PG_URL)
+    with admin_engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin_engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    migrate.upgrade(database.engine)
+    keys.ensure_key(database)
+    yield database
+    database.close()
+
+
+class Api:
+    """A TestClient bound to one station's credentials."""
+
+    def __init__(self, client: TestClient, station_id: str, token: str) -> None:
+        self.client, self.station_id, self.token = client, station_id, token
+        self.headers = {"X-Station-Id": station_id, "Authorization": f"Bearer {token}"}
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.client.get("/api/v1" + path, headers=self.headers, **kw)
+
+    def post(self, path: str, **kw: Any) -> Any:
+        return self.client.post("/api/v1" + path, headers=self.headers, **kw)
+
+    def push(self, *events: dict[str, Any]) -> list[dict[str, Any]]:
+        answer = self.post("/events", json={"events": list(events)})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["results"]
+
+    def all_changes(self, cursor: str = "") -> tuple[list[dict[str, Any]], str]:
+        changes: list[dict[str, Any]] = []
+        while True:
+            page = self.get("/changes", params={"cursor": cursor, "limit": 1000}).json()
+            changes += page["changes"]
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
+                return changes, cursor
+
+
+@pytest.fixture
+def client(db: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(db, run_migrations=False)) as c:
+        yield c
+
+
+@pytest.fixture
+def api(client: TestClient, db: Database) -> Api:
+    cred = admin.add_station(db, "梅园社区新时代文明实践站", station_id="ST-A")
+    return Api(client, cred.station_id, cred.token)
+
+
+@pytest.fixture
+def api_b(client: TestClient, db: Database) -> Api:
+    cred = admin.add_station(db, "桂香苑新时代文明实践站", station_id="ST-B")
+    return Api(client, cred.station_id, cred.token)

@@ -1,0 +1,155 @@
+"""Signed volunteer codes: each kind of bad code is refused with its own error, and no
+input string ever raises anything but a CodeError."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sync import codes
+from sync.codes import (
+    CodeError,
+    CodeExpired,
+    CodeForged,
+    CodeMalformed,
+    CodeRevoked,
+    sign_code,
+    verify_code,
+)
+
+KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+OTHER = Ed25519PrivateKey.from_private_bytes(bytes(range(1, 33)))
+NOW = datetime(2026, 11, 23, 8, 0, 0)
+PUB_B64 = base64.b64encode(KEY.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
+KEYS = {"k1": KEY.public_key()}
+
+
+def test_round_trip_with_object_or_base64_key() -> None:
+    code = sign_code(KEY, "k1", "V0001", ttl_s=300, now=NOW)
+    assert code.startswith("VK1.") and code.count(".") == 2
+    for keys in (KEYS, {"k1": PUB_B64}):
+        got = verify_code(code, keys, (), now=NOW + timedelta(seconds=299))
+        assert got.volunteer_id == "V0001"
+        assert got.expires_at == NOW + timedelta(seconds=300)
+        assert len(got.code_id) == 12 and got.key_id == "k1"
+
+
+def test_claims_are_the_documented_json() -> None:
+    code = sign_code(KEY, "k1", "V0001", ttl_s=60, now=NOW)
+    part = code.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    assert set(claims) == {"v", "exp", "jti", "kid"}
+    assert claims["exp"] == int(NOW.replace(tzinfo=UTC).timestamp()) + 60
+
+
+def test_scanner_whitespace_is_ignored() -> None:
+    code = sign_code(KEY, "k1", "V0001", now=NOW)
+    assert verify_code(f"  {code}\r\n", KEYS, (), now=NOW).volunteer_id == "V0001"
+
+
+def test_expired_after_leeway_only() -> None:
+    code = sign_code(KEY, "k1", "V0001", ttl_s=300, now=NOW)
+    verify_code(code, KEYS, (), now=NOW + timedelta(seconds=329))
+    with pytest.raises(CodeExpired) as info:
+        verify_code(code, KEYS, (), now=NOW + timedelta(seconds=331))
+    assert info.value.key == "code.expired"
+
+
+def test_forged_by_another_key_or_unknown_key_id() -> None:
+    forged = sign_code(OTHER, "k1", "V0001", now=NOW)
+    with pytest.raises(CodeForged) as info:
+        verify_code(forged, KEYS, (), now=NOW)
+    assert info.value.key == "code.forged"
+    with pytest.raises(CodeForged):
+        verify_code(sign_code(KEY, "k9", "V0001", now=NOW), KEYS, (), now=NOW)
+
+
+def test_tampered_volunteer_id_is_forged() -> None:
+    code = sign_code(KEY, "k1", "V0001", now=NOW)
+    _, part, sig = code.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    claims["v"] = "V0002"
+    other = codes.b64url_encode(json.dumps(claims).encode())
+    with pytest.raises(CodeForged):
+        verify_code(f"VK1.{other}.{sig}", KEYS, (), now=NOW)
+
+
+def test_revoked() -> None:
+    code = sign_code(KEY, "k1", "V0001", now=NOW)
+    code_id = verify_code(code, KEYS, (), now=NOW).code_id
+    with pytest.raises(CodeRevoked) as info:
+        verify_code(code, KEYS, {code_id}, now=NOW)
+    assert info.value.key == "code.revoked"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "V0001",
+        "31010000001",
+        "VK1.",
+        "VK1..",
+        "VK1.abc",
+        "VK1.a.b.c",
+        "VK2.eyJ9.AAAA",
+        "VK1.!!!!.AAAA",
+        "VK1." + codes.b64url_encode(b"not json") + "." + "A" * 86,
+        "VK1." + codes.b64url_encode(b"[1,2]") + "." + "A" * 86,
+        "VK1." + codes.b64url_encode(b'{"v":"V1","exp":"soon","jti":"x","kid":"k1"}') + ".AA",
+        "VK1." + codes.b64url_encode(b'{"v":"V1","exp":true,"jti":"x","kid":"k1"}') + ".AA",
+        "VK1.eyJ2IjoiVjEifQ.短信",
+        "VK1." + "A" * 5000 + ".AAAA",
+    ],
+)
+def test_malformed(text: str) -> None:
+    with pytest.raises(CodeMalformed) as info:
+        verify_code(text, KEYS, (), now=NOW)
+    assert info.value.key == "code.malformed"
+
+
+def test_non_string_input_is_malformed() -> None:
+    with pytest.raises(CodeMalformed):
+        verify_code(None, KEYS, (), now=NOW)  # type: ignore[arg-type]
+
+
+def test_unusable_configured_key_is_a_code_error() -> None:
+    code = sign_code(KEY, "k1", "V0001", now=NOW)
+    for bad in ("", "AAA", "%%%", "QUJD"):
+        with pytest.raises(CodeForged):
+            verify_code(code, {"k1": bad}, (), now=NOW)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_fuzz_any_text_raises_only_code_errors(text: str) -> None:
+    with contextlib.suppress(CodeError):
+        verify_code(text, KEYS, (), now=NOW)
+
+
+VALID = sign_code(KEY, "k1", "V0001", ttl_s=10**6, now=NOW)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(min_value=0, max_value=len(VALID) - 1),
+    st.sampled_from(list("AZaz09-_.=+/ \n\x00é码")),
+    st.booleans(),
+)
+def test_fuzz_mutated_codes_never_pass_and_never_crash(pos: int, char: str, insert: bool) -> None:
+    mutated = VALID[:pos] + char + VALID[pos + (0 if insert else 1) :]
+    try:
+        got = verify_code(mutated, KEYS, (), now=NOW)
+    except CodeError:
+        return
+    # Only a no-op change (same char, or whitespace at the ends) may still verify.
+    assert mutated.strip() == VALID and got.volunteer_id == "V0001"
