@@ -1,0 +1,149 @@
+"""``kiosk init``: provisioning by flags or prompts; re-runnable; config errors reported."""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from kiosk.cli import main
+from tests.deploy.fakecentral import FakeCentral
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def config_path() -> Path:
+    return Path(os.environ["KIOSK_CONFIG"])
+
+
+def settings() -> dict[str, object]:
+    data = tomllib.loads(config_path().read_text(encoding="utf-8"))
+    return {k: v for section in data.values() for k, v in section.items()}
+
+
+def init(*args: str) -> int:
+    return main(["init", "--non-interactive", *args])
+
+
+def test_provision_by_flags_checks_the_server_and_creates_the_store(tmp_path, capsys):
+    with FakeCentral(token="tok-1") as central:
+        code = init(
+            "--station-id", "ST-0301", "--station-name", "东湖社区新时代文明实践站",
+            "--server-url", central.url, "--token", "tok-1",
+            "--printer-connection", f"preview://{tmp_path / 'r'}", "--printer-paper-mm", "58",
+            "--timezone", "Asia/Urumqi",
+        )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0, out
+    got = settings()
+    assert got["station_id"] == "ST-0301" and got["token"] == "tok-1"
+    assert got["printer_paper_mm"] == 58 and got["timezone"] == "Asia/Urumqi"
+    assert got["data_dir"] == ""  # follows the platform data dir, not frozen into the file
+    assert config_path().stat().st_mode & 0o777 == 0o600
+    assert "OK    server" in out and "token accepted" in out
+    data_dir = Path(os.environ["XDG_DATA_HOME"]) / "station-kiosk"
+    assert (data_dir / "kiosk.db").exists()
+
+
+def test_rerun_keeps_values_and_never_loses_the_token(capsys):
+    assert init("--station-id", "ST-1", "--offline", "--no-check") == 0
+    assert init("--server-url", "https://c.example.cn", "--token", "secret-1", "--no-check") == 0
+    assert init("--station-name", "新站", "--token", "", "--no-check") == 0
+    got = settings()
+    assert got["station_id"] == "ST-1" and got["station_name"] == "新站"
+    assert got["server_url"] == "https://c.example.cn" and got["token"] == "secret-1"
+    capsys.readouterr()
+
+
+def test_a_bad_value_is_refused_and_the_old_file_kept(capsys):
+    assert init("--station-id", "ST-1", "--offline", "--no-check") == 0
+    before = config_path().read_bytes()
+    assert init("--printer-paper-mm", "57", "--no-check") == 2
+    err = capsys.readouterr().err
+    assert "printer_paper_mm" in err and "58 or 80" in err
+    assert config_path().read_bytes() == before
+    assert init("--timezone", "Mars/Olympus", "--no-check") == 2
+    assert init("--server-url", "central.example.cn", "--no-check") == 2
+    assert "https://" in capsys.readouterr().err
+    assert config_path().read_bytes() == before
+    assert not list(config_path().parent.glob(".*.check"))
+
+
+def test_a_broken_config_file_stops_init_without_touching_it(capsys):
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text('[server]\ntoken = "keep-me"\nserver_url = \n', encoding="utf-8")
+    before = config_path().read_bytes()
+    assert init("--station-id", "ST-1", "--no-check") == 2
+    err = capsys.readouterr().err
+    assert "configuration error" in err and "line 3" in err
+    assert config_path().read_bytes() == before
+    config_path().write_text("[server]\ncolour = 'red'\n", encoding="utf-8")
+    assert init("--station-id", "ST-1", "--no-check") == 2
+    assert "unknown setting [server] colour" in capsys.readouterr().err
+
+
+def test_missing_required_values_without_a_terminal(capsys):
+    assert init("--no-check") == 2
+    assert "--station-id" in capsys.readouterr().err
+    assert init("--station-id", "ST-1", "--no-check") == 2
+    assert "--offline" in capsys.readouterr().err
+    assert not config_path().exists()
+
+
+def test_unreachable_server_keeps_the_config_and_exits_1(capsys):
+    with FakeCentral() as central:
+        url = central.url
+    code = init("--station-id", "ST-1", "--server-url", url, "--token", "t")
+    assert code == 1
+    assert "FAIL  server" in capsys.readouterr().out
+    assert settings()["server_url"] == url
+
+
+def _converse(proc: subprocess.Popen[bytes], master: int, answers: list[str]) -> str:
+    """Answer each prompt as it appears (a prompt ends in ': ')."""
+    seen = b""
+    pending = list(answers)
+    while True:
+        ready, _, _ = select.select([master], [], [], 30)
+        assert ready, f"no prompt within 30 s; so far: {seen.decode(errors='replace')}"
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if pending and seen.rstrip(b" ").endswith(b":"):
+            os.write(master, (pending.pop(0) + "\n").encode())
+    proc.wait(timeout=30)
+    return seen.decode(errors="replace")
+
+
+def test_interactive_prompts_on_a_terminal_keep_values_on_enter(tmp_path):
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(
+        '[station]\nstation_id = "ST-OLD"\n[server]\ntoken = "old-token"\n'
+        'server_url = "https://old.example.cn"\n',
+        encoding="utf-8",
+    )
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "init", "--no-check"],
+        cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    # station id (keep), name, server URL (keep), token (keep), printer, paper, zone (keep)
+    answers = ["", "西湖社区新时代文明实践站", "", "", "tcp://192.168.1.50:9100", "58", ""]
+    transcript = _converse(proc, master, answers)
+    os.close(master)
+    assert proc.returncode == 0, transcript
+    got = settings()
+    assert got["station_id"] == "ST-OLD" and got["token"] == "old-token"
+    assert got["server_url"] == "https://old.example.cn"
+    assert got["station_name"] == "西湖社区新时代文明实践站"
+    assert got["printer_connection"] == "tcp://192.168.1.50:9100"
+    assert got["printer_paper_mm"] == 58
+    assert "[ST-OLD]" in transcript and "old-token" not in transcript
