@@ -64,6 +64,7 @@ class SyncEngine:
             return
         self._stopping.clear()
         self._watch_outbox(True)
+        self._update(**self._counts())  # the strip shows what waits before the first cycle
         self._thread = threading.Thread(target=self._run, name="sync-engine", daemon=True)
         self._thread.start()
 

@@ -14,8 +14,9 @@ its own fate:
     http500     answer 500 with a JSON error body, central never sees the request
     http503     answer 503 with Retry-After (``retry_after`` seconds)
 
-``set(mode, path=..., times=...)`` limits a fault to paths starting with ``path`` and to
-the next ``times`` matching requests; other requests pass. Every loop is bounded by
+``set(mode, path=..., times=..., after=...)`` limits a fault to paths starting with
+``path``, lets the first ``after`` matching requests pass, then faults the next ``times``
+(None: all); other requests pass. Every loop is bounded by
 socket timeouts and the proxy's own lifetime, so a forgotten proxy stops by itself.
 """
 
@@ -47,6 +48,7 @@ class _Rule:
     mode: str = "pass"
     path: str = ""
     times: int | None = None  # None: until changed
+    after: int = 0  # let this many matching requests pass first
     retry_after: int = 1
 
 
@@ -76,12 +78,17 @@ class FaultProxy:
         return f"http://127.0.0.1:{self.port}"
 
     def set(
-        self, mode: str, path: str = "", times: int | None = None, retry_after: int = 1
+        self,
+        mode: str,
+        path: str = "",
+        times: int | None = None,
+        retry_after: int = 1,
+        after: int = 0,
     ) -> None:
         if mode not in MODES:
             raise ValueError(mode)
         with self._lock:
-            self._rule = _Rule(mode, path, times, retry_after)
+            self._rule = _Rule(mode, path, times, after, retry_after)
             self._release.clear()
         if mode == "down":
             self._close_listener()
@@ -149,6 +156,9 @@ class FaultProxy:
             rule = self._rule
             if rule.mode == "pass" or not path.startswith(rule.path):
                 return _Rule()
+            if rule.after > 0:
+                rule.after -= 1
+                return _Rule()
             if rule.times is not None:
                 rule.times -= 1
                 if rule.times <= 0:
@@ -206,11 +216,15 @@ class FaultProxy:
         self._release.wait(IO_TIMEOUT)
 
     def _forward(self, request: bytes) -> bytes:
+        chunks = []
         with socket.create_connection(self.upstream, timeout=IO_TIMEOUT) as up:
-            up.sendall(request)
-            chunks = []
-            while chunk := up.recv(65536):
-                chunks.append(chunk)
+            # Central may answer (413) and close before it has read a large body: relay
+            # whatever answer it gave.
+            with contextlib.suppress(OSError):
+                up.sendall(request)
+            with contextlib.suppress(OSError):
+                while chunk := up.recv(65536):
+                    chunks.append(chunk)
         return b"".join(chunks)
 
 

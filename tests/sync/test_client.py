@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from sync.client import CentralClient
-from sync.errors import ServerDown, ServerError, SyncTimeout
+from sync.errors import BadResponse, ServerDown, ServerError, SyncTimeout, Unauthorised
+from tests.sync.centralkit import Kiosk
+from tests.sync.conftest import Central
 from tests.sync.faultproxy import FaultProxy
 
 
@@ -55,3 +57,24 @@ def test_headers_say_who_we_are() -> None:
         CentralClient("http://h", "s", "t", ca_bundle="/etc/ca.pem")._session().verify
         == "/etc/ca.pem"
     )
+
+
+def test_against_central_health_and_a_wrong_token(central: Central) -> None:
+    good = CentralClient(central.url, "ST-NOPE", "wrong")
+    assert good.health()["status"] == "ok"  # no auth needed
+    with pytest.raises(Unauthorised) as info:
+        good.changes("", 10)
+    assert info.value.key == "sync.unauthorised"
+    good.close()
+
+
+def test_truncated_bodies_under_200_are_bad_responses(
+    kiosks: Callable[..., Kiosk], central: Central
+) -> None:
+    kiosk = kiosks("k1")
+    assert kiosk.proxy is not None
+    for mode in ("truncate", "chop"):  # with and without a Content-Length to betray it
+        kiosk.proxy.set(mode, times=1)
+        with pytest.raises(BadResponse):
+            kiosk.client.changes("", 100)
+    assert kiosk.client.changes("", 100)["changes"]  # and the next call is fine
