@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 COMMAND_MODULES = [
     "kiosk.commands.init",
     "kiosk.commands.doctor",
+    "kiosk.commands.backup",
     "kiosk.commands.staff",
     "kiosk.commands.export",
     "kiosk.commands.config_show",

@@ -211,3 +211,34 @@ def test_notice_text_for_staff_in_both_languages(tmp_path):
     assert "restored" in backup.notice_text(notice, "en")
     notice.backup_file = None
     assert "no backup" in backup.notice_text(notice, "en")
+
+
+# --- the command ---------------------------------------------------------------------
+
+
+def test_backup_command_now_list_salvage_notice(tmp_path, capsys):
+    from kiosk.cli import main
+
+    data = tmp_path / "data"
+    live = data / "kiosk.db"
+    make_store(live, 2)
+    assert main(["--data-dir", str(data), "backup", "now"]) == 0
+    assert main(["--data-dir", str(data), "backup", "list"]) == 0
+    out = capsys.readouterr().out
+    assert str(backup.list_backups(data)[0]) in out
+
+    damaged = tmp_path / "old.db"
+    ids = make_store(damaged, 120)
+    corrupt_middle_of_outbox(damaged)
+    assert main(["--data-dir", str(data), "backup", "salvage", str(damaged)]) == 0
+    first = capsys.readouterr().out
+    assert main(["--data-dir", str(data), "backup", "salvage", str(damaged)]) == 0
+    second = capsys.readouterr().out
+    copied = int(first.split("copied ")[1].split(",")[0])
+    assert 0 < copied < 120 and "unreadable 0" not in first
+    assert "copied 0" in second and f"already present {copied}" in second
+    assert len(outbox_ids(live) & set(ids)) == copied
+    assert main(["--data-dir", str(data), "backup", "salvage", str(live)]) == 2
+
+    assert main(["--data-dir", str(data), "backup", "notice"]) == 0
+    assert "no unread restore notice" in capsys.readouterr().out
