@@ -151,6 +151,7 @@ def day_report(
     place: str = "",
     names: Mapping[str, str] | None = None,
     low_stock_at: int = 5,
+    printed_at: datetime | None = None,
 ) -> Receipt:
     names = names or {}
     receipt = Receipt(title=f"日报 {figures.day.isoformat()}")
@@ -185,5 +186,10 @@ def day_report(
     for sku, level in sorted(figures.stock.items(), key=lambda kv: (kv[1], kv[0])):
         mark = "（缺货）" if level <= 0 else "（偏少）" if level <= low_stock_at else ""
         receipt.add(Row(f"  {names.get(sku, sku)}", f"{level}{mark}"))
-    receipt.add(Divider(), Text(f"打印时间 {_when(utcnow(), config)}", "center"), Feed(1), Cut())
+    receipt.add(
+        Divider(),
+        Text(f"打印时间 {_when(printed_at or utcnow(), config)}", "center"),
+        Feed(1),
+        Cut(),
+    )
     return receipt

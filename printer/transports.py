@@ -6,6 +6,7 @@ import errno
 import os
 import select
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -75,15 +76,24 @@ class TcpConnection(Connection):
 
     def write(self, data: bytes) -> None:
         sock = self._connect(self.timeout)
+        ok = False
         try:
             # The timeout applies to each send: a slow printer that keeps taking bytes
             # never times out, one that stops for ``timeout`` seconds does.
             sock.sendall(data)
             _drain(sock, self.timeout)
+            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err:
+                raise OSError(err, os.strerror(err))
             sock.shutdown(socket.SHUT_WR)
+            ok = True
         except OSError as exc:
             raise _map_oserror(exc, f"{self.uri} mid-job") from exc
         finally:
+            if not ok:
+                # Reset instead of a graceful close: the kernel must not go on delivering
+                # the rest of a job we are about to resend when the printer wakes up.
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             sock.close()
 
     def status(self) -> PrinterStatus:
@@ -112,7 +122,6 @@ def _drain(sock: socket.socket, timeout: float) -> None:
     if not sys.platform.startswith("linux"):
         return
     import fcntl
-    import struct
     import termios
 
     def unsent() -> int:
