@@ -9,15 +9,32 @@ from __future__ import annotations
 from ui.screen import Screen
 from ui.screens.error import ErrorScreen
 from ui.screens.home import HomeScreen
-from ui.screens.staff_admin import STAFF_SCREENS
-from ui.screens.staff_pin import StaffPinScreen
 
 # --- FLOW block (UI-FLOWS): one import line per screen --------------------------------------
+from ui.screens.order_address import OrderAddressScreen
+from ui.screens.order_categories import OrderCategoriesScreen
+from ui.screens.order_confirm import OrderConfirmScreen
+from ui.screens.order_done import OrderDoneScreen
+from ui.screens.order_name import OrderNameScreen
+from ui.screens.order_phone import OrderPhoneScreen
+from ui.screens.order_services import OrderServicesScreen
+from ui.screens.order_slot import OrderSlotScreen
+from ui.screens.staff_admin import STAFF_SCREENS
+from ui.screens.staff_pin import StaffPinScreen
 
 # --- end of FLOW block ---------------------------------------------------------------------
 
 FRAME_SCREENS: list[type[Screen]] = [HomeScreen, ErrorScreen, StaffPinScreen, *STAFF_SCREENS]
 
-FLOW_SCREENS: list[type[Screen]] = []
+FLOW_SCREENS: list[type[Screen]] = [
+    OrderCategoriesScreen,
+    OrderServicesScreen,
+    OrderPhoneScreen,
+    OrderNameScreen,
+    OrderAddressScreen,
+    OrderSlotScreen,
+    OrderConfirmScreen,
+    OrderDoneScreen,
+]
 
 ALL_SCREENS: list[type[Screen]] = [*FRAME_SCREENS, *FLOW_SCREENS]

@@ -1,0 +1,325 @@
+"""Small widgets the resident and volunteer flows share (they show and emit; no I/O)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui import theme
+from ui.screen import Screen
+from ui.widgets import BigButton, ErrorBanner, ScreenHeader
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+MARGIN = 40
+
+
+def page_layout(screen: QWidget) -> QVBoxLayout:
+    col = QVBoxLayout(screen)
+    col.setContentsMargins(MARGIN, 20, MARGIN, 20)
+    col.setSpacing(14)
+    return col
+
+
+def label(kind: str = "", wrap: bool = True, name: str = "") -> QLabel:
+    lab = QLabel()
+    if kind:
+        lab.setProperty("kind", kind)
+    lab.setWordWrap(wrap)
+    if name:
+        lab.setObjectName(name)
+    return lab
+
+
+def card() -> QFrame:
+    frame = QFrame()
+    frame.setProperty("kind", "card")
+    return frame
+
+
+def scroll(inner: QWidget) -> QScrollArea:
+    """A scroll area a finger can drag (no scrollbar hunting)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(inner)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    return area
+
+
+def columns_for(width: int, min_width: int, most: int = 6) -> int:
+    return max(1, min(most, width // max(1, min_width)))
+
+
+class TileGrid(QWidget):
+    """Big buttons in a grid whose column count follows the width (landscape or portrait)."""
+
+    def __init__(self, min_width: int = 360, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.min_width = min_width
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSpacing(20)
+        self.tiles: list[QWidget] = []
+        self._columns = 0
+
+    def set_tiles(self, tiles: list[QWidget]) -> None:
+        for old in self.tiles:
+            self._grid.removeWidget(old)
+            old.deleteLater()
+        self.tiles = list(tiles)
+        self._columns = 0
+        self._relayout()
+
+    def resizeEvent(self, event: QEvent) -> None:
+        super().resizeEvent(event)
+        # Never rearrange a layout from inside its own geometry pass: do it right after.
+        if columns_for(max(self.width(), 1), self.min_width) != self._columns:
+            QTimer.singleShot(0, self, self._relayout)
+
+    def _relayout(self) -> None:
+        columns = columns_for(max(self.width(), 1), self.min_width)
+        if columns == self._columns and all(self._grid.indexOf(t) >= 0 for t in self.tiles):
+            return
+        self._columns = columns
+        for tile in self.tiles:
+            self._grid.removeWidget(tile)
+        for i, tile in enumerate(self.tiles):
+            self._grid.addWidget(tile, i // columns, i % columns)
+        self._grid.setRowStretch(len(self.tiles) // columns + 1, 1)
+
+
+def tile_button(
+    text: str,
+    icon_name: str | None,
+    on_click: Callable[[], None],
+    name: str = "",
+    icon_px: int = 64,
+) -> BigButton:
+    button = BigButton(text, icon_name, role="secondary", icon_px=icon_px)
+    button.setMinimumHeight(120)
+    if name:
+        button.setObjectName(name)
+    button.clicked.connect(on_click)
+    return button
+
+
+class SplitPane(QWidget):
+    """Two parts side by side on a landscape screen, one above the other on a portrait one."""
+
+    def __init__(self, first: QWidget | QLayout, second: QWidget | QLayout,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.box.setSpacing(32)
+        for part in (first, second):
+            if isinstance(part, QLayout):
+                self.box.addLayout(part, 1)
+            else:
+                self.box.addWidget(part, 1)
+        # Hidden screens in the stack keep their last direction; an explicit minimum stops a
+        # portrait-stacked pane from forcing its height on the landscape window.
+        self.setMinimumSize(1, 1)
+
+    def showEvent(self, event: QEvent) -> None:
+        super().showEvent(event)
+        self._flip()
+
+    def resizeEvent(self, event: QEvent) -> None:
+        super().resizeEvent(event)
+        if self._wanted() != self.box.direction():
+            QTimer.singleShot(0, self, self._flip)
+
+    def _wanted(self) -> QBoxLayout.Direction:
+        window = self.window()
+        portrait = window.width() < window.height()
+        return QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+
+    def _flip(self) -> None:
+        self.box.setDirection(self._wanted())
+
+
+class ValueDisplay(QLabel):
+    """What was typed on the keypad, big, in a box (e.g. 138 1234 5678)."""
+
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("kind", "display")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumWidth(360)
+        self.placeholder = placeholder
+
+    def show_value(self, text: str) -> None:
+        self.setText(text or self.placeholder)
+
+
+def group_phone(digits: str) -> str:
+    """138 1234 5678 as typed: easier to check than eleven digits in a row."""
+    parts = [digits[:3], digits[3:7], digits[7:]]
+    return " ".join(p for p in parts if p)
+
+
+class ScanPrompt(QWidget):
+    """A phone-and-beam drawing whose red line sweeps up and down: 'show your code here'."""
+
+    def __init__(self, parent: QWidget | None = None, px: int = 220) -> None:
+        super().__init__(parent)
+        self.setFixedSize(px, px)
+        self._phase = 0
+        self._icon = theme.pixmap("scan", int(px * 0.7), theme.TEXT)
+        self._timer = QTimer(self)
+        self._timer.setInterval(40)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    def _tick(self) -> None:
+        self._phase = (self._phase + 1) % 100
+        self.update()
+
+    def paintEvent(self, _event: QEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        icon: QPixmap = self._icon
+        side = icon.width() / icon.devicePixelRatio()
+        offset = (self.width() - side) / 2
+        painter.drawPixmap(int(offset), int(offset), icon)
+        t = self._phase / 50 if self._phase < 50 else (100 - self._phase) / 50
+        y = offset + side * (0.15 + 0.7 * t)
+        pen = QPen(QColor(theme.ACCENT), 6)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.drawLine(int(offset - 10), int(y), int(offset + side + 10), int(y))
+        painter.end()
+
+
+class GiftTile(QFrame):
+    """One gift: picture, name, points, stock, limit; greyed with the reason in words."""
+
+    add = Signal(str)
+
+    def __init__(self, sku: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sku = sku
+        self.setProperty("kind", "card")
+        self.setObjectName(f"gift_{sku}")
+        col = QVBoxLayout(self)
+        col.setContentsMargins(16, 16, 16, 16)
+        col.setSpacing(8)
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture.setMinimumHeight(120)
+        self.name = label(name="giftName")
+        self.name.setStyleSheet("font-weight: bold;")
+        self.points = label()
+        self.points.setStyleSheet(f"color: {theme.ACCENT}; font-weight: bold;")
+        self.stock = label("muted")
+        self.reason = label()
+        self.reason.setObjectName("giftReason")
+        self.reason.setStyleSheet(f"color: {theme.DANGER}; font-weight: bold;")
+        self.button = BigButton("", "check", role="primary", icon_px=32)
+        self.button.setObjectName(f"add_{sku}")
+        self.button.clicked.connect(lambda: self.add.emit(self.sku))
+        for w in (self.picture, self.name, self.points, self.stock, self.reason):
+            col.addWidget(w)
+        col.addStretch(1)
+        col.addWidget(self.button)
+
+    def set_picture(self, pixmap: QPixmap | None, greyed: bool) -> None:
+        if pixmap is None or pixmap.isNull():
+            self.picture.setPixmap(theme.pixmap("redeem", 96, theme.MUTED))
+            return
+        scaled = pixmap.scaled(
+            QSize(120, 120),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        if greyed:
+            scaled = _greyed(scaled)
+        self.picture.setPixmap(scaled)
+
+
+def _greyed(pixmap: QPixmap) -> QPixmap:
+    image = pixmap.toImage().convertToFormat(pixmap.toImage().Format.Format_Grayscale8)
+    out = QPixmap.fromImage(image)
+    painter = QPainter(out)
+    painter.fillRect(QRectF(out.rect()), QColor(250, 247, 242, 120))
+    painter.end()
+    return out
+
+
+class InfoRow(QWidget):
+    """'Label: value' in one row of a summary card."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 2, 0, 2)
+        self.key = label("muted", wrap=False)
+        self.key.setMinimumWidth(200)
+        self.value = label(name=name)
+        self.value.setStyleSheet("font-weight: bold;")
+        row.addWidget(self.key)
+        row.addWidget(self.value, 1)
+
+    def set(self, key: str, value: str) -> None:
+        self.key.setText(key)
+        self.value.setText(value)
+
+
+class FlowPage(Screen):
+    """A flow screen's frame: header (back, title, home), a prompt line, an error banner and
+    a body layout. Subclasses set every text in their own ``retranslate``."""
+
+    def __init__(self, ctx: AppContext, back: bool = True) -> None:
+        super().__init__(ctx)
+        self.col = page_layout(self)
+        self.header = ScreenHeader(on_back=ctx.nav.back if back else None, on_home=ctx.nav.home)
+        self.prompt = label("subtitle", name="prompt")
+        self.banner = ErrorBanner()
+        self.col.addWidget(self.header)
+        self.col.addWidget(self.prompt)
+        self.col.addWidget(self.banner)
+
+    def show_error(self, err: BaseException | str) -> None:
+        text = err if isinstance(err, str) else self.error_text(err)
+        self.banner.show(text)
+
+    def clear_error(self) -> None:
+        self.banner.hide()
+
+    def zh(self) -> bool:
+        return not self.ctx.lang.startswith("en")
+
+    def pick(self, zh_text: str, en_text: str) -> str:
+        """A catalogue name in the current language (English falls back to Chinese)."""
+        return zh_text if self.zh() else (en_text or zh_text)

@@ -1,0 +1,141 @@
+"""点单 done: the ticket number, large; a QR to follow the order; printed or queued.
+
+Back home after 30 seconds, or at once on a tap anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QMouseEvent, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+
+from ui import theme
+from ui.context import AppContext
+from ui.screens import _flow_queries as q
+from ui.screens._flow_widgets import FlowPage, SplitPane, label
+from ui.screens._print_status import PrintWatch
+from ui.widgets import BigButton, QrLabel
+
+log = logging.getLogger(__name__)
+
+HOME_AFTER_S = 30
+
+
+class OrderDoneScreen(FlowPage):
+    route = "order.done"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx, back=False)
+        self.placed: q.PlacedOrder | None = None
+        self.left_s = HOME_AFTER_S
+        self.print_state = "none"
+        left = QVBoxLayout()
+        self.ticket_caption = label("subtitle")
+        self.ticket = label("huge", wrap=False, name="ticketNumber")
+        self.ticket.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.ticket.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.next_steps = label("", name="nextSteps")
+        print_row = QHBoxLayout()
+        self.print_icon = QLabel()
+        self.print_label = label("", name="printState")
+        self.print_label.setStyleSheet("font-weight: bold;")
+        print_row.addWidget(self.print_icon)
+        print_row.addWidget(self.print_label, 1)
+        for w in (self.ticket_caption, self.ticket, self.next_steps):
+            left.addWidget(w)
+        left.addLayout(print_row)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        self.qr = QrLabel("", size=300)
+        self.qr.setObjectName("orderQr")
+        self.qr_caption = label("muted")
+        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_caption.setFixedWidth(420)
+        self.qr_caption.setMinimumHeight(70)
+        right.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        right.addWidget(self.qr_caption, 0, Qt.AlignmentFlag.AlignHCenter)
+        right.addStretch(1)
+        self.col.addWidget(SplitPane(left, right), 1)
+        self.countdown = label("muted", name="countdown")
+        self.done = BigButton("", "check", role="primary")
+        self.done.setObjectName("doneButton")
+        self.done.clicked.connect(ctx.nav.home)
+        self.col.addWidget(self.countdown)
+        self.col.addWidget(self.done)
+        self.watch = PrintWatch(ctx, self)
+        self.watch.state.connect(self._print_state)
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._tick)
+        self.retranslate()
+
+    def enter(self, **params: Any) -> None:
+        placed = params.get("placed")
+        if placed is None:
+            return
+        self.placed = placed
+        self.qr.set_payload(placed.qr_payload)
+        self.left_s = HOME_AFTER_S
+        self.timer.start()
+        self.watch.watch(placed.print_job_id)
+        self.retranslate()
+
+    def leave(self) -> None:
+        self.timer.stop()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.placed is not None:
+            self.ctx.nav.home()
+        super().mousePressEvent(event)
+
+    def _tick(self) -> None:
+        self.left_s -= 1
+        if self.left_s <= 0:
+            self.timer.stop()
+            self.ctx.nav.home()
+            return
+        self._countdown_text()
+
+    def _print_state(self, state: str) -> None:
+        self.print_state = state
+        self.retranslate()
+
+    def reset(self) -> None:
+        self.timer.stop()
+        self.watch.stop()
+        self.placed = None
+        self.print_state = "none"
+        self.qr.set_payload("")
+        self.retranslate()
+
+    def _countdown_text(self) -> None:
+        self.countdown.setText(
+            self.tr("Back to the start in %n second(s).", "", self.left_s) if self.placed else ""
+        )
+
+    def retranslate(self) -> None:
+        self.header.set_title(self.tr("Your request has been sent"))
+        self.prompt.setText(self.tr("Thank you. Please keep your ticket number."))
+        self.ticket_caption.setText(self.tr("Your ticket number"))
+        self.ticket.setText(self.placed.ticket_no if self.placed else "")
+        phone = self.placed.masked_phone if self.placed else ""
+        self.next_steps.setText(
+            self.tr("We will call %1 soon to arrange the service.").replace("%1", phone)
+        )
+        self.qr_caption.setText(self.tr("Scan with your phone, or scan it here later "
+                                        "to see the progress."))
+        texts = {
+            "printing": (self.tr("Printing your receipt…"), "printer", theme.TEXT),
+            "done": (self.tr("Receipt printed. Please take it."), "check", theme.SUCCESS),
+            "queued": (self.tr("The receipt is queued. Please ask the staff to print it."),
+                       "printer-off", theme.WARNING),
+        }
+        text, icon, colour = texts.get(self.print_state, ("", "", theme.TEXT))
+        self.print_label.setText(text)
+        self.print_icon.setPixmap(theme.pixmap(icon, 44, colour) if icon else QPixmap())
+        self.print_icon.setVisible(bool(icon))
+        self.done.setText(self.tr("Done"))
+        self._countdown_text()

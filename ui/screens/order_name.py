@@ -1,0 +1,106 @@
+"""点单: how should we address you? A surname grid and a title (张阿姨), no typing."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout
+
+from kiosk.orders import SURNAMES, TITLES
+from ui.context import AppContext
+from ui.screens import _flow_texts as texts
+from ui.screens._flow_widgets import FlowPage, columns_for, label, scroll
+from ui.screens.order_form import OrderForm
+from ui.widgets import BigButton, ChipGroup, PickerGrid
+
+log = logging.getLogger(__name__)
+
+
+class OrderNameScreen(FlowPage):
+    route = "order.name"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.form = OrderForm()
+        self.surname_label = label("", name="surnameLabel")
+        self.surnames = PickerGrid([(s, s) for s in SURNAMES], columns=12)
+        self.surnames.picked.connect(lambda _key: self._refresh())
+        self.title_label = label("", name="titleLabel")
+        self.titles = ChipGroup([(t, t) for t in TITLES], multi=False)
+        self.titles.changed.connect(self._refresh)
+        self.col.addWidget(self.surname_label)
+        self.col.addWidget(scroll(self.surnames), 1)
+        self.col.addWidget(self.title_label)
+        self.col.addWidget(self.titles)
+        row = QHBoxLayout()
+        self.preview = label("", name="honorificPreview")
+        self.preview.setStyleSheet("font-weight: bold;")
+        self.next = BigButton("", "check", role="primary")
+        self.next.setObjectName("nextButton")
+        self.next.clicked.connect(self.submit)
+        row.addWidget(self.preview, 1)
+        row.addWidget(self.next, 0, Qt.AlignmentFlag.AlignRight)
+        self.col.addLayout(row)
+        self.retranslate()
+
+    def enter(self, **params: Any) -> None:
+        if "form" in params:
+            self.form = params["form"]
+            if self.form.title:
+                self.surnames.set_value(self.form.surname)
+                self.titles.set_selected([self.form.title])
+        self._refresh()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self._columns() != self.surnames.columns:
+            QTimer.singleShot(0, self, self._fit_columns)  # not inside the geometry pass
+
+    def _columns(self) -> int:
+        return columns_for(self.width() - 96, 110, most=12)
+
+    def _fit_columns(self) -> None:
+        columns = self._columns()
+        if columns != self.surnames.columns:
+            chosen = self.surnames.value()
+            self.surnames.set_columns(columns)
+            self.surnames.set_value(chosen)
+
+    def honorific(self) -> str:
+        title = (self.titles.selected() or [""])[0]
+        if not title:
+            return ""
+        return f"{self.surnames.value() or ''}{title}"
+
+    def _refresh(self) -> None:
+        self.clear_error()
+        value = self.honorific()
+        self.preview.setText(self.tr("We will call you: %1").replace("%1", value) if value
+                             else self.tr("Choose a title below (the surname is optional)."))
+        self.next.setEnabled(bool(value))
+
+    def submit(self) -> None:
+        title = (self.titles.selected() or [""])[0]
+        if not title:
+            self.show_error(self.ctx.msg("order.honorific_required"))
+            return
+        form = replace(self.form, surname=self.surnames.value() or "", title=title)
+        self.ctx.nav.go(form.next_after(self.route), form=form)
+
+    def reset(self) -> None:
+        self.form = OrderForm()
+        self.surnames.clear()
+        self.titles.clear()
+        self._refresh()
+
+    def retranslate(self) -> None:
+        self.header.set_title(self.tr("How should we address you?"))
+        self.prompt.setText(self.tr("Tap your surname, then a title."))
+        self.surname_label.setText(self.tr("Surname"))
+        self.title_label.setText(self.tr("Title"))
+        self.titles.set_labels(texts.title_labels(TITLES, self.zh()))
+        self.next.setText(self.tr("Next"))
+        self._refresh()

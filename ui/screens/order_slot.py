@@ -1,0 +1,86 @@
+"""点单: when would suit you, and anything we should know (optional note chips)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from kiosk.orders import TIME_SLOTS
+from ui.context import AppContext
+from ui.screens import _flow_queries as q
+from ui.screens import _flow_texts as texts
+from ui.screens._flow_widgets import FlowPage, label
+from ui.screens.order_form import OrderForm
+from ui.widgets import BigButton, ChipGroup
+
+log = logging.getLogger(__name__)
+
+
+class OrderSlotScreen(FlowPage):
+    route = "order.slot"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.form = OrderForm()
+        self.tags: list[str] = []
+        self.slots = ChipGroup([(k, k) for k in TIME_SLOTS], multi=False)
+        self.slots.setObjectName("slots")
+        self.slots.changed.connect(self._refresh)
+        self.notes_label = label("", name="notesLabel")
+        self.notes = ChipGroup([], multi=True)
+        self.notes.setObjectName("notes")
+        self.col.addWidget(self.slots)
+        self.col.addSpacing(16)
+        self.col.addWidget(self.notes_label)
+        self.col.addWidget(self.notes)
+        self.col.addStretch(1)
+        self.next = BigButton("", "check", role="primary")
+        self.next.setObjectName("nextButton")
+        self.next.clicked.connect(self.submit)
+        self.col.addWidget(self.next, 0, Qt.AlignmentFlag.AlignRight)
+        self.retranslate()
+
+    def enter(self, **params: Any) -> None:
+        if "form" in params:
+            self.form = params["form"]
+            if self.form.time_slot:
+                self.slots.set_selected([self.form.time_slot])
+                self.notes.set_selected(list(self.form.notes))
+        if not self.tags:
+            self.ctx.ops.run_db(q.note_tags, on_ok=self._tags_loaded, on_err=self.show_error)
+        self._refresh()
+
+    def _tags_loaded(self, tags: list[str]) -> None:
+        self.tags = tags
+        self.notes.set_items([(t, t) for t in tags])
+        self.notes.set_selected(list(self.form.notes))
+        self.retranslate()
+
+    def _refresh(self) -> None:
+        self.clear_error()
+        self.next.setEnabled(bool(self.slots.selected()))
+
+    def submit(self) -> None:
+        chosen = self.slots.selected()
+        if not chosen:
+            self.show_error(self.ctx.msg("order.slot_invalid"))
+            return
+        form = replace(self.form, time_slot=chosen[0], notes=tuple(self.notes.selected()))
+        self.ctx.nav.go(form.next_after(self.route), form=form)
+
+    def reset(self) -> None:
+        self.form = OrderForm()
+        self.slots.clear()
+        self.notes.clear()
+        self._refresh()
+
+    def retranslate(self) -> None:
+        self.header.set_title(self.tr("When would suit you?"))
+        self.prompt.setText(self.tr("Tap a time. We will call you to confirm."))
+        self.slots.set_labels(texts.slot_labels())
+        self.notes_label.setText(self.tr("Anything we should know? (optional, tap any)"))
+        self.notes.set_labels({t: texts.tag_label(t, self.zh()) for t in self.tags})
+        self.next.setText(self.tr("Next"))
