@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from central import admin, keys, migrate
 from central.app import create_app
 from central.db import Database
+from central.models import Base
 
 with warnings.catch_warnings():
     # Starlette nags about httpx2 on import; the client works as it is.
@@ -36,23 +37,42 @@ BACKENDS = [
 ]
 
 
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database: a SQLite file, or a new schema on the PostgreSQL server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'central.db'}"
-        return
+@pytest.fixture(scope="session")
+def pg_schema_url() -> Iterator[str]:
+    """One migrated schema for the session; each test empties its tables (fast)."""
     schema = "t_" + uuid.uuid4().hex[:12]
     admin_engine = create_engine(PG_URL)
     with admin_engine.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    database = Database(rendered)
+    migrate.upgrade(database.engine)
+    database.close()
     try:
-        yield url.render_as_string(hide_password=False)
+        yield rendered
     finally:
         with admin_engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin_engine.dispose()
+
+
+def _empty_pg(url: str) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database: a SQLite file, or the session's PostgreSQL schema emptied."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'central.db'}"
+    url: str = request.getfixturevalue("pg_schema_url")
+    _empty_pg(url)
+    return url
 
 
 @pytest.fixture
@@ -72,10 +92,12 @@ class Api:
         self.headers = {"X-Station-Id": station_id, "Authorization": f"Bearer {token}"}
 
     def get(self, path: str, **kw: Any) -> Any:
-        return self.client.get("/api/v1" + path, headers=self.headers, **kw)
+        kw["headers"] = {**self.headers, **kw.get("headers", {})}
+        return self.client.get("/api/v1" + path, **kw)
 
     def post(self, path: str, **kw: Any) -> Any:
-        return self.client.post("/api/v1" + path, headers=self.headers, **kw)
+        kw["headers"] = {**self.headers, **kw.get("headers", {})}
+        return self.client.post("/api/v1" + path, **kw)
 
     def push(self, *events: dict[str, Any]) -> list[dict[str, Any]]:
         answer = self.post("/events", json={"events": list(events)})
