@@ -8,6 +8,7 @@ event id, so a batch that went through but whose answer was lost changes nothing
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -20,11 +21,14 @@ from kiosk.store.models import LedgerEntry, OutboxEvent, Volunteer
 from sync.apply import update_balance
 from sync.client import CentralClient
 from sync.errors import RequestRejected
-from sync.protocol import MAX_EVENTS_PER_BATCH
+from sync.protocol import MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH
 
 log = logging.getLogger(__name__)
 
 BATCH_MAX = MAX_EVENTS_PER_BATCH
+# Room for the envelope; a server that refuses a body often resets the connection while
+# we are still sending, so the 413 may never reach us: stay under the limit ourselves.
+BODY_BUDGET = MAX_BODY_BYTES - 4096
 # Bounds one cycle: 200 batches of 500 is far more than a station makes in a day.
 MAX_BATCHES = 200
 
@@ -47,6 +51,25 @@ def next_batch(store: Store, size: int) -> list[dict[str, Any]]:
             .limit(size)
         ).all()
         return [_wire(row) for row in rows]
+
+
+def fit_batch(batch: list[dict[str, Any]], budget: int = BODY_BUDGET) -> tuple[list, list[str]]:
+    """The longest prefix of ``batch`` whose JSON stays within ``budget`` bytes, skipping
+    events that could never fit on their own (returned as the second list, by id)."""
+    fitted: list[dict[str, Any]] = []
+    oversized: list[str] = []
+    used = 0
+    for event in batch:
+        # The same encoding requests uses for json=: ASCII-escaped.
+        size = len(json.dumps(event).encode()) + 2
+        if size > budget:
+            oversized.append(event["id"])
+            continue
+        if used + size > budget:
+            break
+        fitted.append(event)
+        used += size
+    return fitted, oversized
 
 
 def _confirm_redemption(session: Session, event: OutboxEvent, balance: dict[str, Any]) -> None:
@@ -93,7 +116,7 @@ def _reject_oversized(store: Store, event_id: str) -> None:
     with store.begin() as session:
         row = session.scalar(select(OutboxEvent).where(OutboxEvent.id == event_id))
         if row is not None and row.state == "pending":
-            row.state, row.result = "rejected", "too large for central (HTTP 413)"
+            row.state, row.result = "rejected", "too large to send to central"
     log.error("event %s is too large for central; parked as rejected", event_id)
 
 
@@ -102,8 +125,12 @@ def push_pending(store: Store, client: CentralClient, batch_size: int = BATCH_MA
     were settled. Raises ``SyncError`` on any failure (what was settled stays settled)."""
     size, settled = max(1, min(batch_size, BATCH_MAX)), 0
     for _ in range(MAX_BATCHES):
-        batch = next_batch(store, size)
+        batch, oversized = fit_batch(next_batch(store, size))
+        for event_id in oversized:
+            _reject_oversized(store, event_id)
         if not batch:
+            if oversized:
+                continue
             break
         try:
             results = client.push_events(batch)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from central.db import Database
+from central.embedded import EmbeddedCentral, start_embedded
 from tests.sync.centralkit import Kiosk, make_kiosk, seed_catalogue
 
 # What the seeded volunteers hold on central when a test starts.
@@ -16,27 +17,24 @@ BALANCES = {"V001": 100, "V002": 500}
 
 
 class Central:
-    def __init__(self, server: object, db: Database) -> None:
+    """The embedded central plus what the tests read from it."""
+
+    def __init__(self, server: EmbeddedCentral) -> None:
         self.server = server
-        self.db = db
-        self.url: str = server.url  # type: ignore[attr-defined]
+        self.db: Database = server.db
+        self.url = server.url
         parts = urlsplit(self.url)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
 
 
 @pytest.fixture
 def central(tmp_path: Path) -> Iterator[Central]:
-    from central.embedded import start_embedded
-
-    path = tmp_path / "central.db"
-    server = start_embedded(path)
-    db = Database(path)
-    seed_catalogue(db, BALANCES)
+    server = start_embedded(tmp_path / "central.db")
     try:
-        yield Central(server, db)
+        seed_catalogue(server.db, BALANCES)
+        yield Central(server)
     finally:
         server.stop()
-        db.close()
 
 
 @pytest.fixture

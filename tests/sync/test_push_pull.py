@@ -3,6 +3,7 @@ transaction, answers that name events we never sent, an event too large for cent
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -15,7 +16,8 @@ from kiosk.store.db import Store
 from kiosk.store.models import Gift, OutboxEvent, SyncCursor, Volunteer
 from sync.engine import SyncEngine
 from sync.errors import BadResponse
-from sync.push import record_results
+from sync.protocol import MAX_BODY_BYTES
+from sync.push import fit_batch, record_results
 from sync.wire import check_results
 from tests.sync.centralkit import Kiosk, count
 from tests.sync.conftest import Central
@@ -79,7 +81,7 @@ def test_pages_commit_with_their_cursor(kiosks: Callable[..., Kiosk], central: C
 def test_an_event_too_large_for_central_is_parked(
     kiosks: Callable[..., Kiosk], central: Central
 ) -> None:
-    kiosk = kiosks("k1", via_proxy=False)
+    kiosk = kiosks("k1")
     kiosk.sync()
     order_ids = []
     for i in range(2):
@@ -92,3 +94,14 @@ def test_an_event_too_large_for_central_is_parked(
     status = kiosk.sync()
     assert (status.last_error, status.pending, status.rejected) == (None, 0, 1)
     assert count(central.db, Order, Order.id.in_(order_ids)) == 2
+
+
+def test_batches_stay_under_centrals_body_limit() -> None:
+    events = [
+        {"id": f"e{i}", "type": "stock.moved", "payload": {"x": "y" * 300_000}} for i in range(9)
+    ]
+    events.insert(3, {"id": "huge", "type": "stock.moved", "payload": {"x": "z" * 3_000_000}})
+    fitted, oversized = fit_batch(events)
+    assert oversized == ["huge"]
+    assert [e["id"] for e in fitted] == ["e0", "e1", "e2", "e3", "e4", "e5"]  # in order
+    assert len(json.dumps({"events": fitted})) < MAX_BODY_BYTES
