@@ -21,6 +21,10 @@ from ui.screens.order_services import OrderServicesScreen
 from ui.screens.order_slot import OrderSlotScreen
 from ui.screens.staff_admin import STAFF_SCREENS
 from ui.screens.staff_pin import StaffPinScreen
+from ui.screens.track_lookup import TrackLookupScreen
+from ui.screens.track_rate import TrackRateScreen
+from ui.screens.track_status import TrackStatusScreen
+from ui.screens.track_thanks import TrackThanksScreen
 
 # --- end of FLOW block ---------------------------------------------------------------------
 
@@ -35,6 +39,10 @@ FLOW_SCREENS: list[type[Screen]] = [
     OrderSlotScreen,
     OrderConfirmScreen,
     OrderDoneScreen,
+    TrackLookupScreen,
+    TrackStatusScreen,
+    TrackRateScreen,
+    TrackThanksScreen,
 ]
 
 ALL_SCREENS: list[type[Screen]] = [*FRAME_SCREENS, *FLOW_SCREENS]

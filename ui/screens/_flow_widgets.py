@@ -120,7 +120,7 @@ def tile_button(
     button.setMinimumHeight(120)
     if name:
         button.setObjectName(name)
-    button.clicked.connect(on_click)
+    button.clicked.connect(lambda _checked=False: on_click())
     return button
 
 
