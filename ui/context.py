@@ -155,6 +155,7 @@ class AppContext:
         self.authoriser = authoriser  # sync.authorise.CentralAuthoriser or None (offline only)
         self.lang: str = config.language
         self.large_text: bool = config.large_text
+        self.printer_state: Any = None  # last kiosk.print_queue.QueueState (status strip)
         self.staff: Any = None  # the signed-in staff member (staff screens), else None
         self.bus = Bus()
         self.ops = Operations(store)

@@ -206,6 +206,7 @@ class StatusStrip(QFrame):
 
     def _on_printer(self, state: object) -> None:
         self.printer_state = state
+        self.ctx.printer_state = state
         self._show_printer()
         self.ctx.bus.changed.emit("printer")
 

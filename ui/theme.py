@@ -58,13 +58,13 @@ QLabel[kind="muted"] {{ color: {MUTED}; font-size: {s["small"]}px; }}
 QLabel[kind="huge"] {{ font-size: {s["huge"]}px; font-weight: bold; color: {ACCENT}; }}
 QLabel[kind="display"] {{
     font-size: {s["title"]}px; font-weight: bold; letter-spacing: 4px;
-    background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 12px; padding: 8px 20px;
+    background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 12px; padding: 0 20px;
     min-height: {TOUCH}px;
 }}
 QLabel[kind="success"] {{ color: {SUCCESS}; font-weight: bold; }}
 QFrame[kind="card"] {{ background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 16px; }}
 QPushButton {{
-    min-height: {TOUCH}px; min-width: {TOUCH}px; padding: 8px 24px; border-radius: 14px;
+    min-height: {TOUCH - 4}px; min-width: {TOUCH - 4}px; padding: 0 24px; border-radius: 14px;
     font-size: {s["button"]}px; font-weight: bold;
     background: {SURFACE}; border: 2px solid {BORDER}; color: {TEXT};
 }}
@@ -81,9 +81,12 @@ QPushButton[role="tile"] {{
     border: 2px solid {BORDER};
 }}
 QPushButton[role="tile"]:pressed {{ border: 3px solid {ACCENT}; background: {INFO_BG}; }}
-QPushButton[role="key"] {{ font-size: {s["title"]}px; min-height: 88px; min-width: 110px; }}
+QPushButton[role="key"] {{
+    font-size: {s["title"]}px; min-height: 80px; min-width: 100px; padding: 0 8px;
+}}
+QPushButton#key_clear, QPushButton#key_back {{ font-size: {s["button"]}px; }}
 QPushButton[role="chip"] {{
-    border-radius: 40px; font-weight: normal; padding: 8px 28px; font-size: {s["body"]}px;
+    border-radius: 40px; font-weight: normal; padding: 0 24px; font-size: {s["body"]}px;
 }}
 QPushButton[role="chip"]:checked {{
     background: {INFO_BG}; border: 3px solid {ACCENT}; font-weight: bold;

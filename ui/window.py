@@ -111,6 +111,11 @@ class KioskWindow(QWidget):
     def allow_close(self) -> None:
         self._closable = True
 
+    def leave_kiosk(self) -> None:
+        """A technician leaves kiosk mode: the window closes and the app ends."""
+        self.allow_close()
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closable or not self.isFullScreen():
             event.accept()

@@ -8,6 +8,7 @@ from ui.widgets.flow import FlowLayout
 from ui.widgets.header import ScreenHeader
 from ui.widgets.keypad import NumericKeypad
 from ui.widgets.qr import QrLabel
+from ui.widgets.scroll import TouchScroll
 from ui.widgets.stars import StarRating
 from ui.widgets.tile import Tile
 
@@ -23,4 +24,5 @@ __all__ = [
     "ScreenHeader",
     "StarRating",
     "Tile",
+    "TouchScroll",
 ]

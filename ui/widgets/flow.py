@@ -39,7 +39,12 @@ class FlowLayout(QLayout):
         self._arrange(rect, dry=False)
 
     def sizeHint(self) -> QSize:
-        return self.minimumSize()
+        """All items on one line: what the layout would like when there is room."""
+        width = sum(i.sizeHint().width() for i in self._items)
+        width += self._spacing * max(0, len(self._items) - 1)
+        height = max((i.sizeHint().height() for i in self._items), default=0)
+        m = self.contentsMargins()
+        return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
 
     def minimumSize(self) -> QSize:
         size = QSize()

@@ -1,0 +1,179 @@
+"""What every signed-in staff screen shares: header (back to menu, sign out), a message line.
+
+Texts here use ``QCoreApplication.translate("StaffScreen", …)``: ``self.tr`` would look them
+up under each subclass's name.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ui import theme
+from ui.context import AppContext
+from ui.screen import Screen
+from ui.widgets import BigButton, ErrorBanner
+
+log = logging.getLogger(__name__)
+
+
+def t(text: str) -> str:
+    return QCoreApplication.translate("StaffScreen", text)
+
+
+class Notice(QFrame):
+    """A success line: a check icon and words (never colour alone)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        icon = QLabel()
+        icon.setPixmap(theme.pixmap("check", 40, theme.SUCCESS))
+        self.label = QLabel()
+        self.label.setObjectName("noticeText")
+        self.label.setProperty("kind", "success")
+        self.label.setWordWrap(True)
+        row.addWidget(icon)
+        row.addWidget(self.label, 1)
+        self.setVisible(False)
+
+    def show_text(self, text: str) -> None:
+        self.label.setText(text)
+        self.setVisible(True)
+
+    def clear(self) -> None:
+        self.label.clear()
+        self.setVisible(False)
+
+
+class StaffScreen(Screen):
+    """Base of the signed-in staff screens. Subclasses fill ``self.body``."""
+
+    flow = True
+    needs_technician = False
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 24, 40, 24)
+        outer.setSpacing(16)
+        top = QHBoxLayout()
+        self.back = BigButton("", "back", role="secondary")
+        self.back.setObjectName("staffBack")
+        self.back.clicked.connect(lambda: ctx.nav.go("staff.menu"))
+        self.title = QLabel()
+        self.title.setProperty("kind", "title")
+        self.who = QLabel()
+        self.who.setProperty("kind", "muted")
+        self.sign_out = BigButton("", "logout", role="secondary")
+        self.sign_out.setObjectName("staffSignOut")
+        self.sign_out.clicked.connect(self.sign_out_now)
+        top.addWidget(self.back)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.who)
+        top.addWidget(self.sign_out)
+        outer.addLayout(top)
+        self.banner = ErrorBanner()
+        self.notice = Notice()
+        outer.addWidget(self.banner)
+        outer.addWidget(self.notice)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(16)
+        outer.addLayout(self.body, 1)
+
+    # -- shared behaviour ------------------------------------------------------------
+    def enter(self, **params: Any) -> None:
+        staff = self.ctx.staff
+        if staff is None or (self.needs_technician and not staff.technician):
+            log.warning(
+                "%s without a signed-in %s",
+                self.route,
+                "technician" if self.needs_technician else "staff member",
+            )
+            self.ctx.nav.go("staff.pin")
+            return
+        self.banner.hide()
+        self.notice.clear()
+        self._retranslate_base()
+        self.refresh(**params)
+
+    def refresh(self, **params: Any) -> None:
+        """Load what the screen shows (override)."""
+
+    def sign_out_now(self) -> None:
+        log.info("staff %s signed out", self.ctx.staff.id if self.ctx.staff else "-")
+        self.ctx.staff = None
+        self.ctx.nav.home()
+
+    def fail(self, err: BaseException) -> None:
+        self.notice.clear()
+        self.banner.show(self.error_text(err))
+
+    def done(self, text: str) -> None:
+        self.banner.hide()
+        self.notice.show_text(text)
+
+    def _retranslate_base(self) -> None:
+        self.back.setText(t("Menu"))
+        self.sign_out.setText(t("Sign out"))
+        staff = self.ctx.staff
+        self.who.setText(staff.name if staff is not None else "")
+
+    def retranslate(self) -> None:
+        self._retranslate_base()
+
+
+def section_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setProperty("kind", "subtitle")
+    label.setWordWrap(True)
+    return label
+
+
+def align_top(layout: QVBoxLayout) -> None:
+    layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+
+class RowList(QWidget):
+    """Rows of text, each with an optional action button; inside a touch scroll area."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._col = QVBoxLayout(self)
+        self._col.setContentsMargins(0, 0, 0, 0)
+        self._col.setSpacing(8)
+        self._col.addStretch(1)
+        self.rows: list[QFrame] = []
+
+    def clear(self) -> None:
+        for row in self.rows:
+            self._col.removeWidget(row)
+            row.deleteLater()
+        self.rows = []
+
+    def add(self, text: str, action: str = "", on_click: Any = None, name: str = "") -> QFrame:
+        row = QFrame()
+        row.setProperty("kind", "card")
+        if name:
+            row.setObjectName(name)
+        line = QHBoxLayout(row)
+        line.setContentsMargins(20, 8, 12, 8)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        line.addWidget(label, 1)
+        if action:
+            button = BigButton(action, role="secondary")
+            button.setObjectName("rowAction")
+            if on_click is not None:
+                button.clicked.connect(on_click)
+            line.addWidget(button)
+        self._col.insertWidget(self._col.count() - 1, row)
+        self.rows.append(row)
+        return row
+
+    def texts(self) -> list[str]:
+        return [row.findChild(QLabel).text() for row in self.rows]

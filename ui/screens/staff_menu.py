@@ -1,0 +1,86 @@
+"""The staff menu: one tile per admin section; technicians also see settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from ui.context import AppContext
+from ui.screens.staff_base import StaffScreen
+from ui.widgets import Tile
+
+# (route, icon) in menu order; the texts are in retranslate.
+SECTIONS = (
+    ("staff.restock", "box"),
+    ("staff.correct", "settings"),
+    ("staff.low", "warning"),
+    ("staff.today", "calendar"),
+    ("staff.sync", "sync"),
+    ("staff.reprint", "receipt"),
+    ("staff.printer", "printer"),
+    ("staff.exceptions", "info"),
+    ("staff.settings", "settings"),
+)
+TECHNICIAN_ONLY = {"staff.settings"}
+
+
+class StaffMenuScreen(StaffScreen):
+    route = "staff.menu"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.back.setVisible(False)
+        holder = QWidget()
+        self.grid = QGridLayout(holder)
+        self.grid.setSpacing(20)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.tiles: dict[str, Tile] = {}
+        for route, icon_name in SECTIONS:
+            tile = Tile(icon_name, icon_px=64)
+            tile.setMinimumHeight(140)
+            tile.setObjectName("menu_" + route.split(".", 1)[1])
+            tile.clicked.connect(lambda _=False, r=route: ctx.nav.go(r))
+            self.tiles[route] = tile
+        self.body.addWidget(holder, 1)
+        self._columns = 0
+        self._arrange(3)
+        self.retranslate()
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        visible = [t for t in self.tiles.values() if not t.isHidden()]
+        for tile in self.tiles.values():
+            self.grid.removeWidget(tile)
+        for i, tile in enumerate(visible):
+            self.grid.addWidget(tile, i // columns, i % columns)
+
+    def refresh(self, **params: Any) -> None:
+        technician = bool(self.ctx.staff and self.ctx.staff.technician)
+        for route in TECHNICIAN_ONLY:
+            self.tiles[route].setHidden(not technician)
+        self._columns = 0
+        self._arrange(2 if self.width() < self.height() else 3)
+
+    def resizeEvent(self, event: Any) -> None:
+        self._arrange(2 if event.size().width() < event.size().height() else 3)
+        super().resizeEvent(event)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.title.setText(self.tr("Staff menu"))
+        texts = {
+            "staff.restock": (self.tr("Restock"), self.tr("Scan or tap a gift, add stock")),
+            "staff.correct": (self.tr("Correct stock"), self.tr("Breakage, expiry, miscount")),
+            "staff.low": (self.tr("Low stock"), self.tr("Gifts running out")),
+            "staff.today": (self.tr("Today"), self.tr("Orders, redemptions, top gifts")),
+            "staff.sync": (self.tr("Sync"), self.tr("Events not yet sent; sync now")),
+            "staff.reprint": (self.tr("Reprint"), self.tr("Print a receipt again")),
+            "staff.printer": (self.tr("Printer test"), self.tr("Print a test page")),
+            "staff.exceptions": (self.tr("Exceptions"), self.tr("Overdrafts the centre reported")),
+            "staff.settings": (self.tr("Settings"), self.tr("Technician: settings, leave kiosk")),
+        }
+        for route, (title, caption) in texts.items():
+            self.tiles[route].set_texts(title, caption)

@@ -1,0 +1,203 @@
+"""What the staff screens ask of the store, as plain data (run on a worker via ops.run_db).
+
+ORM rows never cross to the main thread: each function returns small frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk import stock
+from kiosk.clock import to_local, utcnow
+from kiosk.config import Config
+from kiosk.staff import list_staff, verify_pin
+from kiosk.store.models import Gift, OutboxEvent, Overdraft, PrintJob, Volunteer
+
+
+@dataclass(frozen=True)
+class StaffInfo:
+    id: str
+    name: str
+    role: str
+
+    @property
+    def technician(self) -> bool:
+        return self.role == "technician"
+
+
+@dataclass(frozen=True)
+class GiftStock:
+    sku: str
+    name: str
+    name_en: str
+    barcode: str
+    level: int
+    low_at: int
+
+
+@dataclass(frozen=True)
+class JobRow:
+    id: str
+    kind: str
+    ref_id: str
+    state: str
+    created_local: str
+    title: str
+    reprint_of: str | None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    type: str
+    occurred_local: str
+    attempts: int
+    result: str
+
+
+@dataclass(frozen=True)
+class OverdraftRow:
+    redemption_id: str
+    volunteer: str
+    amount: int
+    reported_local: str
+    resolved: bool
+
+
+def staff_members(session: Session) -> list[StaffInfo]:
+    return [StaffInfo(m.id, m.name, m.role) for m in list_staff(session)]
+
+
+def sign_in(session: Session, staff_id: str, pin: str) -> StaffInfo:
+    member = verify_pin(session, staff_id, pin)
+    return StaffInfo(member.id, member.name, member.role)
+
+
+def gift_stock(session: Session) -> list[GiftStock]:
+    levels = stock.stock_levels(session)
+    gifts = session.scalars(select(Gift).where(Gift.active).order_by(Gift.sort, Gift.sku))
+    return [
+        GiftStock(g.sku, g.name, g.name_en, g.barcode or "", levels.get(g.sku, 0), g.low_stock_at)
+        for g in gifts
+    ]
+
+
+def gift_by_barcode(session: Session, code: str) -> GiftStock:
+    g = stock.find_gift_by_barcode(session, code)
+    return GiftStock(
+        g.sku, g.name, g.name_en, g.barcode or "", stock.stock_level(session, g.sku), g.low_stock_at
+    )
+
+
+def low_stock(session: Session) -> list[GiftStock]:
+    return [
+        GiftStock(g.sku, g.name, g.name_en, g.barcode or "", level, g.low_stock_at)
+        for g, level in stock.low_stock(session)
+    ]
+
+
+def apply_restock(session: Session, staff_id: str, sku: str, qty: int, reason: str) -> int:
+    stock.restock(session, staff_id, sku, qty, reason)
+    return stock.stock_level(session, sku)
+
+
+def apply_correction(session: Session, staff_id: str, sku: str, delta: int, reason: str) -> int:
+    stock.correct_stock(session, staff_id, sku, delta, reason)
+    return stock.stock_level(session, sku)
+
+
+def _local(at: datetime | None, zone: str) -> str:
+    return to_local(at, zone).strftime("%m-%d %H:%M") if at else ""
+
+
+def recent_jobs(session: Session, zone: str, limit: int = 30) -> list[JobRow]:
+    jobs = session.scalars(select(PrintJob).order_by(PrintJob.seq.desc()).limit(limit))
+    return [
+        JobRow(
+            j.id,
+            j.kind,
+            j.ref_id,
+            j.state,
+            _local(j.created_at, zone),
+            str((j.document or {}).get("title", "")),
+            j.reprint_of,
+        )
+        for j in jobs
+    ]
+
+
+def reprint_job(session: Session, job_id: str, staff_id: str) -> str:
+    from kiosk.print_queue import reprint
+
+    return reprint(session, job_id, staff_id).id
+
+
+def enqueue_test_page(session: Session, config: Config, staff_id: str) -> str:
+    from kiosk.print_queue import enqueue
+    from kiosk.staff import audit
+    from printer.profiles import make_profile
+    from printer.testpage import test_page
+
+    profile = make_profile(
+        config.printer_paper_mm,
+        config.printer_chinese,
+        config.printer_codepage,
+        config.printer_native_qr,
+    )
+    job = enqueue(session, "test", "", test_page(profile, datetime.now()))
+    audit(session, staff_id, "print.test", job_id=job.id)
+    return job.id
+
+
+def unsynced(session: Session, zone: str, limit: int = 40) -> tuple[int, int, list[EventRow]]:
+    """(pending, rejected, the oldest pending or rejected events)."""
+
+    def count(state: str) -> int:
+        q = select(func.count()).select_from(OutboxEvent).where(OutboxEvent.state == state)
+        return int(session.scalar(q) or 0)
+
+    rows = session.scalars(
+        select(OutboxEvent)
+        .where(OutboxEvent.state.in_(("pending", "rejected")))
+        .order_by(OutboxEvent.seq)
+        .limit(limit)
+    )
+    events = [EventRow(e.type, _local(e.occurred_at, zone), e.attempts, e.result) for e in rows]
+    return count("pending"), count("rejected"), events
+
+
+def overdrafts(session: Session, zone: str) -> list[OverdraftRow]:
+    rows = session.scalars(select(Overdraft).order_by(Overdraft.reported_at.desc()).limit(50))
+    out = []
+    for row in rows:
+        volunteer = session.get(Volunteer, row.volunteer_id)
+        who = volunteer.masked_name if volunteer is not None else row.volunteer_id
+        out.append(
+            OverdraftRow(
+                row.redemption_id, who, row.amount, _local(row.reported_at, zone), row.resolved
+            )
+        )
+    return out
+
+
+def resolve_overdraft(session: Session, redemption_id: str, staff_id: str) -> None:
+    from kiosk.staff import audit
+
+    row = session.get(Overdraft, redemption_id)
+    if row is not None:
+        row.resolved = True
+        audit(session, staff_id, "overdraft.resolved", redemption_id=redemption_id)
+
+
+def today(session: Session, zone: str) -> Any:
+    from kiosk.reports import day_figures
+
+    return day_figures(session, to_local(utcnow(), zone).date(), zone)
+
+
+def today_date(zone: str) -> date:
+    return to_local(utcnow(), zone).date()

@@ -1,0 +1,147 @@
+"""Technician settings: a few switches a station needs changed on site, and leaving kiosk mode.
+
+Everything else (server, token, printer connection) is provisioned with ``kiosk init`` and
+shown here read-only. Saving writes the TOML config on a worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
+
+from kiosk.config import save_config
+from ui.context import AppContext
+from ui.screens.staff_base import StaffScreen, section_label
+from ui.widgets import BigButton, ChipGroup
+
+log = logging.getLogger(__name__)
+
+SHOWN = ("station_id", "server_url", "token", "printer_connection", "printer_paper_mm", "data_dir")
+
+
+class SettingsScreen(StaffScreen):
+    route = "staff.settings"
+    needs_technician = True
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(12)
+        self.labels: dict[str, QLabel] = {}
+        self.choices: dict[str, ChipGroup] = {
+            "language": ChipGroup(["zh_CN", "en"], multi=False),
+            "large_text": ChipGroup(["off", "on"], multi=False),
+            "card_pin_enabled": ChipGroup(["off", "on"], multi=False),
+            "idle_timeout_s": ChipGroup(["60", "120", "180"], multi=False),
+            "offline_limit_points": ChipGroup(["0", "200", "500"], multi=False),
+        }
+        for row, (name, chips) in enumerate(self.choices.items()):
+            chips.setObjectName(f"setting_{name}")
+            self.labels[name] = QLabel()
+            grid.addWidget(self.labels[name], row, 0)
+            grid.addWidget(chips, row, 1)
+        grid.setColumnStretch(1, 1)
+        self.info_title = section_label()
+        self.info = QLabel()
+        self.info.setObjectName("settingsInfo")
+        self.info.setProperty("kind", "muted")
+        self.info.setWordWrap(True)
+        info = QVBoxLayout()
+        info.addWidget(self.info_title)
+        info.addWidget(self.info)
+        info.addStretch(1)
+        self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.split.setSpacing(40)
+        self.split.addLayout(grid, 3)
+        self.split.addLayout(info, 2)
+        self.body.addLayout(self.split)
+        self.body.addStretch(1)
+        buttons = QHBoxLayout()
+        self.leave_button = BigButton("", "logout", role="danger")
+        self.leave_button.setObjectName("leaveKiosk")
+        self.leave_button.clicked.connect(self._leave)
+        self.save = BigButton("", "check")
+        self.save.setObjectName("saveSettings")
+        self.save.clicked.connect(self._save)
+        buttons.addWidget(self.leave_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
+        self.body.addLayout(buttons)
+        self.retranslate()
+
+    def refresh(self, **params: Any) -> None:
+        c = self.ctx.config
+        self.choices["language"].set_selected([c.language])
+        self.choices["large_text"].set_selected(["on" if c.large_text else "off"])
+        self.choices["card_pin_enabled"].set_selected(["on" if c.card_pin_enabled else "off"])
+        self.choices["idle_timeout_s"].set_selected([str(c.idle_timeout_s)])
+        self.choices["offline_limit_points"].set_selected([str(c.offline_limit_points)])
+        shown = c.shown()
+        self.info.setText("\n".join(f"{k}: {shown.get(k) or '—'}" for k in SHOWN))
+
+    def _chosen(self, name: str, default: str) -> str:
+        picked = self.choices[name].selected()
+        return picked[0] if picked else default
+
+    def _save(self) -> None:
+        c = self.ctx.config
+        new = dataclasses.replace(
+            c,
+            language=self._chosen("language", c.language),
+            large_text=self._chosen("large_text", "off") == "on",
+            card_pin_enabled=self._chosen("card_pin_enabled", "off") == "on",
+            idle_timeout_s=int(self._chosen("idle_timeout_s", str(c.idle_timeout_s))),
+            offline_limit_points=int(
+                self._chosen("offline_limit_points", str(c.offline_limit_points))
+            ),
+        )
+        log.info("settings saved by %s", self.ctx.staff.id)
+        self.ctx.ops.run(save_config, new, on_ok=lambda _p: self._saved(new), on_err=self.fail)
+
+    def _saved(self, new: Any) -> None:
+        for f in (
+            "language",
+            "large_text",
+            "card_pin_enabled",
+            "idle_timeout_s",
+            "offline_limit_points",
+        ):
+            setattr(self.ctx.config, f, getattr(new, f))
+        self.ctx.bus.changed.emit("settings")
+        self.done(self.tr("Saved. Language and text size apply to the next visitor."))
+
+    def _leave(self) -> None:
+        log.warning("technician %s leaves kiosk mode", self.ctx.staff.id)
+        window = getattr(self.ctx, "window", None)
+        if window is not None:
+            window.leave_kiosk()
+
+    def resizeEvent(self, event: Any) -> None:
+        portrait = event.size().height() > event.size().width()
+        self.split.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        super().resizeEvent(event)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.title.setText(self.tr("Settings"))
+        texts = {
+            "language": self.tr("Start language"),
+            "large_text": self.tr("Large text at start"),
+            "card_pin_enabled": self.tr("Card number + PIN for volunteers"),
+            "idle_timeout_s": self.tr('Seconds before "Still there?"'),
+            "offline_limit_points": self.tr("Offline limit (points)"),
+        }
+        for name, text in texts.items():
+            self.labels[name].setText(text)
+        self.choices["language"].set_labels({"zh_CN": "中文", "en": "English"})
+        for name in ("large_text", "card_pin_enabled"):
+            self.choices[name].set_labels({"off": self.tr("Off"), "on": self.tr("On")})
+        self.info_title.setText(self.tr("Provisioned (change with `kiosk init`)"))
+        self.leave_button.setText(self.tr("Leave kiosk mode"))
+        self.save.setText(self.tr("Save"))

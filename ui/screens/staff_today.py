@@ -1,0 +1,114 @@
+"""Today's figures: orders by status, redemptions, points redeemed, top gifts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
+
+from ui.context import AppContext
+from ui.screens.staff_base import StaffScreen, section_label
+from ui.screens.staff_queries import today
+
+
+class Figure(QFrame):
+    """A number and what it counts."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setProperty("kind", "card")
+        self.setObjectName(name)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(20, 12, 20, 12)
+        self.value = QLabel("–")
+        self.value.setProperty("kind", "title")
+        self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption = QLabel()
+        self.caption.setProperty("kind", "muted")
+        self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.caption.setWordWrap(True)
+        col.addWidget(self.value)
+        col.addWidget(self.caption)
+
+
+class TodayScreen(StaffScreen):
+    route = "staff.today"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.figures: Any = None
+        self.date_label = section_label()
+        self.body.addWidget(self.date_label)
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        names = ("orders", "residents", "redemptions", "volunteers", "points", "restocked")
+        self.cards = {n: Figure(f"fig_{n}") for n in names}
+        for i, n in enumerate(names):
+            grid.addWidget(self.cards[n], i // 3, i % 3)
+        self.body.addLayout(grid)
+        self.status_line = QLabel()
+        self.status_line.setObjectName("ordersByStatus")
+        self.status_line.setWordWrap(True)
+        self.top_line = QLabel()
+        self.top_line.setObjectName("topGifts")
+        self.top_line.setWordWrap(True)
+        self.body.addWidget(self.status_line)
+        self.body.addWidget(self.top_line)
+        self.body.addStretch(1)
+        self.retranslate()
+
+    def refresh(self, **params: Any) -> None:
+        self.ctx.ops.run_db(today, self.ctx.config.timezone, on_ok=self._show, on_err=self.fail)
+
+    def _show(self, figures: Any) -> None:
+        self.figures = figures
+        self.retranslate()
+
+    def status_names(self) -> dict[str, str]:
+        return {
+            "submitted": self.tr("Submitted"),
+            "assigned": self.tr("Assigned"),
+            "accepted": self.tr("Accepted"),
+            "in_service": self.tr("In service"),
+            "completed": self.tr("Completed"),
+            "cancelled": self.tr("Cancelled"),
+        }
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.title.setText(self.tr("Today"))
+        captions = {
+            "orders": self.tr("service requests"),
+            "residents": self.tr("residents served"),
+            "redemptions": self.tr("redemptions"),
+            "volunteers": self.tr("volunteers redeemed"),
+            "points": self.tr("points redeemed"),
+            "restocked": self.tr("items restocked"),
+        }
+        for name, caption in captions.items():
+            self.cards[name].caption.setText(caption)
+        f = self.figures
+        if f is None:
+            self.date_label.setText("")
+            self.status_line.setText("")
+            self.top_line.setText("")
+            return
+        self.date_label.setText(f.day.isoformat())
+        values = {
+            "orders": f.orders_total,
+            "residents": f.residents_served,
+            "redemptions": f.redemptions,
+            "volunteers": f.volunteers_redeemed,
+            "points": f.points_redeemed,
+            "restocked": f.restocked_items,
+        }
+        for name, value in values.items():
+            self.cards[name].value.setText(str(value))
+        parts = [
+            f"{label} {f.orders_by_status.get(key, 0)}"
+            for key, label in self.status_names().items()
+        ]
+        self.status_line.setText(self.tr("Requests by status: %1").replace("%1", " · ".join(parts)))
+        top = " · ".join(f"{name} × {n}" for name, n in f.top_gifts) or self.tr("none yet")
+        self.top_line.setText(self.tr("Top gifts: %1").replace("%1", top))
