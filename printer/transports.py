@@ -136,6 +136,9 @@ def _drain(sock: socket.socket, timeout: float) -> None:
             raise Timeout(f"printer stopped reading with {left} bytes unsent")
         time.sleep(pause)
         pause = min(pause * 2, 0.05)
+        err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if err:  # reset by the printer: the queued bytes will never be taken
+            raise OSError(err, os.strerror(err))
         now_left = unsent()
         if now_left < left:
             deadline = time.monotonic() + timeout
