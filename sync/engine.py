@@ -6,6 +6,7 @@ signal; listeners run on the engine's thread (or on the caller's for ``sync_once
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -102,7 +103,9 @@ class SyncEngine:
         self._listeners.append(callback)
 
     def remove_listener(self, callback: Listener) -> None:
-        self._listeners.remove(callback)
+        # Tolerant: a screen may detach twice (hide, then destroy).
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(callback)
 
     def sync_once(self) -> SyncStatus:
         """One full cycle (push, then pull), synchronously. Never raises for network or
