@@ -1,59 +1,83 @@
-"""The real central (``central.embedded``) on 127.0.0.1 for the sync figures, seeded with
-the demo district and, on request, a long change feed to pull."""
+"""The real central (``central.embedded``) on 127.0.0.1 for the sync figures, in its own
+process, seeded with the demo district and, on request, a long change feed to pull."""
 
 from __future__ import annotations
 
+import json
 import logging
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from benchmarks.datagen import CHUNK
+from benchmarks.harness import NotAvailable
 from kiosk.clock import iso, utcnow
 from kiosk.store.db import Store
 from kiosk.store.models import OutboxEvent
 from sync.protocol import MAX_EVENTS_PER_BATCH, star_level
 
 log = logging.getLogger(__name__)
+START_TIMEOUT_S = 60
+
+
+@dataclass(frozen=True)
+class CentralProcess:
+    url: str
+    station_id: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-Station-Id": self.station_id, "Authorization": f"Bearer {self.token}"}
 
 
 @contextmanager
-def embedded_central(path: Path, changes: int = 0, durable: bool = False) -> Iterator[Any]:
-    """A fresh central over ``path`` with the demo station and ``changes`` extra volunteer
-    changes in its feed (the keys match the generated kiosk volunteers).
+def embedded_central(
+    path: Path, changes: int = 0, durable: bool = False
+) -> Iterator[CentralProcess]:
+    """A fresh central over ``path`` in a child process, with the demo station and
+    ``changes`` extra volunteer changes in its feed (keys match the kiosk's volunteers).
 
     Unless ``durable``, central's SQLite runs with ``synchronous=OFF``: the reference
     server commits every event on its own (one fsync each, ~120 events/s on the bench
     machine), which would swamp the kiosk-side cost the sync figures are about and
     blow the suite's time budget. Both sides of a comparison get the same server."""
     try:
-        from central.embedded import start_embedded
+        import central.embedded  # noqa: F401
     except ModuleNotFoundError as exc:
-        from benchmarks.harness import NotAvailable
-
         raise NotAvailable(f"{exc.name} has not landed") from exc
-    path.unlink(missing_ok=True)
-    ec = start_embedded(path, seed_demo=True)
-    if not durable:
-        event.listen(ec.db.engine, "connect", _no_fsync)
-        ec.db.engine.dispose()  # pooled connections reopen with the listener in place
+    cmd = [sys.executable, "-m", "benchmarks.central_proc", str(path), str(changes)]
+    proc = subprocess.Popen(
+        [*cmd, "1" if durable else "0"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
-        if changes:
-            add_volunteer_changes(ec.db, changes)
-        yield ec
+        assert proc.stdout is not None and proc.stdin is not None
+        line = proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"central process exited ({proc.wait(5)}) before it was up")
+        info = json.loads(line)
+        yield CentralProcess(info["url"], info["station_id"], info["token"])
     finally:
-        ec.stop()
-
-
-def _no_fsync(dbapi_conn: Any, _record: object) -> None:
-    dbapi_conn.execute("PRAGMA synchronous=OFF")
+        if proc.stdin is not None:
+            proc.stdin.close()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
 
 def add_volunteer_changes(db: Any, n: int) -> None:
-    """``n`` volunteer changes for every station, bulk-inserted into the feed."""
+    """``n`` volunteer changes for every station, bulk-inserted into central's feed."""
     from central.models import ChangeRow
 
     now = utcnow()

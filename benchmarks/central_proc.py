@@ -1,0 +1,44 @@
+"""Central in its own process for the sync figures: a real station talks to a central on
+another machine, so the server must not share the kiosk's interpreter (and its GIL).
+
+``python -m benchmarks.central_proc DB_PATH CHANGES DURABLE`` starts ``central.embedded``
+on 127.0.0.1, prints one JSON line (url, station_id, token), and serves until its stdin
+closes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+from sqlalchemy import event
+
+
+def _no_fsync(dbapi_conn: object, _record: object) -> None:
+    dbapi_conn.execute("PRAGMA synchronous=OFF")  # type: ignore[attr-defined]
+
+
+def main(argv: list[str]) -> int:
+    from benchmarks.centralbench import add_volunteer_changes
+    from central.embedded import start_embedded
+
+    logging.basicConfig(level=logging.WARNING)
+    path, changes, durable = Path(argv[0]), int(argv[1]), argv[2] == "1"
+    path.unlink(missing_ok=True)
+    ec = start_embedded(path, seed_demo=True)
+    if not durable:
+        event.listen(ec.db.engine, "connect", _no_fsync)
+        ec.db.engine.dispose()  # pooled connections reopen with the listener in place
+    if changes:
+        add_volunteer_changes(ec.db, changes)
+    info = {"url": ec.url, "station_id": ec.station_id, "token": ec.token}
+    print(json.dumps(info), flush=True)
+    sys.stdin.read()  # until the parent closes our stdin
+    ec.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
