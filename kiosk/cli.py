@@ -65,10 +65,38 @@ def config_from_args(args: argparse.Namespace, **overrides: object) -> Config:
     return load_config(args.config, data_dir=getattr(args, "data_dir", None), **overrides)
 
 
+# Qt's own options that take a value: argparse would read the value as a COMMAND.
+QT_VALUE_OPTIONS = {
+    "-platform",
+    "-style",
+    "-stylesheet",
+    "-qwindowgeometry",
+    "-qwindowtitle",
+    "-platformpluginpath",
+    "-platformtheme",
+    "-plugin",
+    "-display",
+}
+
+
+def split_qt_args(argv: list[str]) -> tuple[list[str], list[str]]:
+    ours: list[str] = []
+    qt: list[str] = []
+    items = iter(argv)
+    for item in items:
+        if item in QT_VALUE_OPTIONS:
+            qt += [item, next(items, "")]
+        else:
+            ours.append(item)
+    return ours, qt
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    argv, qt_args = split_qt_args(argv)
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
+    extra = [*extra, *qt_args]
     if extra and args.func.__module__ != "kiosk.commands.run":
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     args.qt_args = extra

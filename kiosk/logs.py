@@ -40,6 +40,52 @@ def setup_logging(data_dir: str | Path, level: int = logging.INFO, stderr: bool 
         root.addHandler(handler)
     # A segfault in Qt or a C extension leaves its Python stack here; staff see it next start.
     if _crash_file is None:
+        collect_crash(data_dir)
         _crash_file = open(folder / "crash.log", "a", encoding="utf-8")  # noqa: SIM115
         faulthandler.enable(_crash_file)
     return folder / "kiosk.log"
+
+
+CRASH_KEEP = 10
+_previous_crash: Path | None = None
+
+
+def collect_crash(data_dir: str | Path) -> Path | None:
+    """Move a non-empty crash.log aside as crash-<time>.log before faulthandler reopens it.
+
+    Returns the moved file (also remembered for ``new_crash_text``); keeps the last 10."""
+    global _previous_crash
+    import os
+    import time
+
+    folder = log_dir(data_dir)
+    current = folder / "crash.log"
+    try:
+        if current.stat().st_size == 0:
+            return None
+    except FileNotFoundError:
+        return None
+    target = folder / f"crash-{time.strftime('%Y%m%d-%H%M%S')}.log"
+    os.replace(current, target)
+    for old in sorted(folder.glob("crash-*.log"))[:-CRASH_KEEP]:
+        old.unlink(missing_ok=True)
+    _previous_crash = target
+    return target
+
+
+def new_crash_text(data_dir: str | Path, limit: int = 4000) -> str | None:
+    """The hard crash (segfault, abort) of the previous run, once: for the staff screen.
+
+    ``setup_logging`` collects it at start; None when the last run did not crash. The
+    text is the tail of faulthandler's dump (the Python stack of each thread)."""
+    global _previous_crash
+    if _previous_crash is None and _crash_file is None:
+        collect_crash(data_dir)
+    path, _previous_crash = _previous_crash, None
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    return text[-limit:]

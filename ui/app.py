@@ -104,11 +104,16 @@ def run_app(
     window = KioskWindow(ctx, translations, font_family=family)
     window.install(app)
     _install_excepthook(ctx)
+    from ui.crash_handler import install_crash_handler
+
+    # Supersedes the hook above: worker threads too, delivered by a queued signal.
+    crash_handler = install_crash_handler(ctx.nav.show_error)
     window.show_kiosk(windowed=windowed)
     log.info("UI up (demo=%s, windowed=%s, language=%s)", demo, windowed, config.language)
     try:
         return app.exec()
     finally:
+        crash_handler.uninstall()
         window.uninstall(app)
         ctx.ops.drop_pending()
         ctx.ops.wait_done(5000)

@@ -38,6 +38,10 @@ def run(args: argparse.Namespace) -> int:
     rt = runtime.start_demo(config, keep_dir=args.demo_dir) if args.demo else runtime.start(config)
     setup_logging(rt.config.data_dir, logging.DEBUG if args.verbose else logging.INFO)
     log.info("kiosk starting (station %s, demo=%s)", rt.config.station_id or "-", args.demo)
+    from kiosk.stopsignal import StopSignals
+
+    # SIGTERM from systemd quits the Qt event loop, so the finally below stops cleanly.
+    stop_signals = StopSignals(_quit_qt_loop).install()
     try:
         from ui.app import run_app
 
@@ -53,6 +57,25 @@ def run(args: argparse.Namespace) -> int:
         )
     finally:
         # SIGTERM during shutdown must not interrupt the clean stop.
+        stop_signals.uninstall()
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         rt.stop()
         log.info("kiosk stopped")
+
+
+def _quit_qt_loop(_signum: int) -> bool:
+    """Ask the Qt event loop to quit (from any thread); False when there is no UI yet."""
+    import sys
+
+    if "PySide6.QtCore" not in sys.modules:
+        return False
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance()
+    if app is None:
+        return False
+    # Not app.quit(): in Qt 6 that asks the windows first, and the kiosk window refuses
+    # to close in kiosk mode. QThread.exit() ends the main thread's event loop and, unlike
+    # QCoreApplication.exit(), is documented thread-safe (this runs on the signal watcher).
+    app.thread().exit(0)
+    return True

@@ -1,0 +1,87 @@
+"""SIGTERM (systemd stopping the kiosk), SIGINT and SIGHUP as a clean stop request.
+
+Python runs a signal handler only when the main thread executes Python code, and the
+main thread of the kiosk sits in Qt's C++ event loop. So the C-level handler's wakeup
+byte (``signal.set_wakeup_fd``) is read by a small watcher thread, which calls
+``on_stop`` (the composition root makes that quit the Qt event loop from any thread).
+Before the UI runs, the Python handler itself raises ``SystemExit(0)`` instead, so a stop
+during start-up unwinds through the same ``finally`` blocks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable
+from types import FrameType
+
+log = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+class StopSignals:
+    def __init__(self, on_stop: Callable[[int], bool]) -> None:
+        """``on_stop(signum)`` returns True when it handled the stop (the UI is quitting)."""
+        self._on_stop = on_stop
+        self.requested = threading.Event()
+        self._read_fd, self._write_fd = os.pipe()
+        os.set_blocking(self._write_fd, False)
+        self._old_handlers: dict[int, object] = {}
+        self._old_wakeup = -1
+        self._handled = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._watch, name="stop-signals", daemon=True)
+
+    def install(self) -> StopSignals:
+        """Call from the main thread."""
+        for signum in STOP_SIGNALS:
+            self._old_handlers[signum] = signal.signal(signum, self._python_handler)
+        self._old_wakeup = signal.set_wakeup_fd(self._write_fd, warn_on_full_buffer=False)
+        self._thread.start()
+        return self
+
+    def uninstall(self) -> None:
+        signal.set_wakeup_fd(self._old_wakeup)
+        for signum, handler in self._old_handlers.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+        os.close(self._write_fd)  # ends the watcher's read
+        self._thread.join(2)
+        os.close(self._read_fd)
+
+    def _watch(self) -> None:
+        while True:
+            try:
+                data = os.read(self._read_fd, 16)
+            except OSError:
+                return
+            if not data:
+                return
+            for signum in data:
+                if signum in STOP_SIGNALS:
+                    self._request(signum)
+
+    def _request(self, signum: int) -> None:
+        with self._lock:
+            if self._handled.is_set():
+                return
+            log.warning("signal %s: stopping", signal.Signals(signum).name)
+            self.requested.set()
+            try:
+                if self._on_stop(signum):
+                    self._handled.set()
+            except Exception:
+                log.exception("stop request failed")
+
+    def _python_handler(self, signum: int, _frame: FrameType | None) -> None:
+        # Runs on the main thread whenever it next executes Python code. The watcher
+        # thread normally got there first; if nothing could take the stop (no UI yet),
+        # unwind from here.
+        self._request(signum)
+        with self._lock:
+            if self._handled.is_set():
+                return
+            self._handled.set()
+        raise SystemExit(0)
