@@ -194,6 +194,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本机数据保存出错，同步暂停，请联系工作人员。",
         "The kiosk could not save sync data; please ask the staff.",
     ),
+    "sync.tls_failed": (
+        "中心服务器的证书不受信任，请技术员检查服务器地址和证书。",
+        "The central server's certificate is not trusted; a technician must check the URL and CA bundle.",
+    ),
     # deployment: backups, restore, provisioning, doctor
     "backup.failed": (
         "数据备份失败，请联系技术员。",

@@ -29,6 +29,7 @@ from sync.errors import (
     ServerError,
     SyncError,
     SyncTimeout,
+    TlsFailed,
     Unauthorised,
 )
 from sync.protocol import API_PREFIX, HEADER_AUTH, HEADER_STATION
@@ -151,6 +152,8 @@ class CentralClient:
         except (rexc.ChunkedEncodingError, rexc.ContentDecodingError) as exc:
             # urllib3 enforces Content-Length: a body cut short lands here.
             raise BadResponse(detail=f"{method} {path}: {exc}") from exc
+        except rexc.SSLError as exc:
+            raise TlsFailed(detail=f"{method} {path}: {exc}") from exc
         except requests.RequestException as exc:
             raise ServerDown(detail=f"{method} {path}: {exc}") from exc
         try:

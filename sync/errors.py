@@ -24,6 +24,12 @@ class ServerDown(SyncError):
     key = "sync.server_down"
 
 
+class TlsFailed(ServerDown):
+    """The server's certificate is not trusted (wrong CA bundle, expired, wrong name)."""
+
+    key = "sync.tls_failed"
+
+
 class SyncTimeout(SyncError):
     key = "sync.timeout"
 

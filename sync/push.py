@@ -72,10 +72,12 @@ def fit_batch(batch: list[dict[str, Any]], budget: int = BODY_BUDGET) -> tuple[l
     return fitted, oversized
 
 
-def _confirm_redemption(session: Session, event: OutboxEvent, balance: dict[str, Any]) -> None:
-    """Central has counted this redemption in ``balance``: stop adding it locally."""
-    redemption_id = event.payload.get("redemption_id") or event.payload.get("id")
-    if redemption_id:
+def _take_balance(session: Session, event: OutboxEvent, balance: dict[str, Any]) -> None:
+    """Central's balance after applying ``event``. For a redemption it already counts the
+    debit, so the local ledger entry is confirmed (no longer added on top) in the same
+    transaction that takes the balance."""
+    if event.type == "redemption.made":
+        redemption_id = event.payload.get("redemption_id")
         session.execute(
             update(LedgerEntry)
             .where(LedgerEntry.redemption_id == redemption_id, LedgerEntry.delta < 0)
@@ -104,8 +106,8 @@ def record_results(session: Session, ids: list[str], results: list[dict[str, Any
             log.warning("central rejected event %s (%s): %s", row.id, row.type, row.result)
         else:
             row.state, row.result, row.sent_at = "sent", res["status"], now
-            if row.type == "redemption.made" and res.get("balance"):
-                _confirm_redemption(session, row, res["balance"])
+            if res.get("balance"):
+                _take_balance(session, row, res["balance"])
         done += 1
     return done
 
