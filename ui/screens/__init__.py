@@ -19,6 +19,11 @@ from ui.screens.order_name import OrderNameScreen
 from ui.screens.order_phone import OrderPhoneScreen
 from ui.screens.order_services import OrderServicesScreen
 from ui.screens.order_slot import OrderSlotScreen
+from ui.screens.redeem_card import RedeemCardScreen
+from ui.screens.redeem_cart import RedeemCartScreen
+from ui.screens.redeem_done import RedeemDoneScreen
+from ui.screens.redeem_gifts import RedeemGiftsScreen
+from ui.screens.redeem_scan import RedeemScanScreen
 from ui.screens.staff_admin import STAFF_SCREENS
 from ui.screens.staff_pin import StaffPinScreen
 from ui.screens.track_lookup import TrackLookupScreen
@@ -43,6 +48,11 @@ FLOW_SCREENS: list[type[Screen]] = [
     TrackStatusScreen,
     TrackRateScreen,
     TrackThanksScreen,
+    RedeemScanScreen,
+    RedeemCardScreen,
+    RedeemGiftsScreen,
+    RedeemCartScreen,
+    RedeemDoneScreen,
 ]
 
 ALL_SCREENS: list[type[Screen]] = [*FRAME_SCREENS, *FLOW_SCREENS]

@@ -323,3 +323,24 @@ class FlowPage(Screen):
     def pick(self, zh_text: str, en_text: str) -> str:
         """A catalogue name in the current language (English falls back to Chinese)."""
         return zh_text if self.zh() else (en_text or zh_text)
+
+
+def star_text(level: int) -> str:
+    """★★★☆☆: the shape tells filled from empty, not only the colour."""
+    level = max(0, min(5, level))
+    return "★" * level + "☆" * (5 - level)
+
+
+_PICTURES: dict[str, QPixmap] = {}
+
+
+def gift_picture(image_path: str) -> QPixmap | None:
+    """A gift's picture from assets/gifts (cached; a few KB each)."""
+    if not image_path:
+        return None
+    if image_path not in _PICTURES:
+        from kiosk.paths import asset_path
+
+        _PICTURES[image_path] = QPixmap(str(asset_path(f"gifts/{image_path}")))
+    pm = _PICTURES[image_path]
+    return None if pm.isNull() else pm

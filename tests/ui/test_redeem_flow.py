@@ -1,0 +1,102 @@
+"""A volunteer scans their code, redeems two gifts and sees the balance drop; bad codes and
+keyboard input get the right treatment."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sqlalchemy import select
+
+from kiosk.demo import DEMO_KEY_ID, demo_signing_key
+from kiosk.store.models import OutboxEvent, Redemption, RevokedCode
+from sync.codes import b64url_decode, sign_code
+from tests.ui.flow_helpers import banner_text, click, text_of, wait_route
+
+VOLUNTEER = "V0001"  # 张晓明, 260 points in the demo data
+EGGS, SOAP = "G-EGG-10", "G-DISH-SOAP"  # 30 and 25 points
+
+
+def code(volunteer: str = VOLUNTEER, ttl_s: int = 120, now: float | None = None) -> str:
+    return sign_code(demo_signing_key(), DEMO_KEY_ID, volunteer, ttl_s, now=now)
+
+
+def test_volunteer_redeems_two_gifts_and_sees_the_balance_drop(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, kiosk, "tileRedeem")
+    wait_route(qtbot, kiosk, "redeem.scan")
+    scan(code())
+    wait_route(qtbot, kiosk, "redeem.gifts")
+    qtbot.waitUntil(lambda: text_of(kiosk, "volunteerBalance").endswith("260"))
+    assert text_of(kiosk, "volunteerName") == "张*明"
+    click(qtbot, kiosk, f"add_{EGGS}")
+    qtbot.waitUntil(lambda: "30" in text_of(kiosk, "cartSummary"))
+    click(qtbot, kiosk, f"add_{SOAP}")
+    qtbot.waitUntil(lambda: "55" in text_of(kiosk, "cartSummary"))
+    click(qtbot, kiosk, "toCart")
+    wait_route(qtbot, kiosk, "redeem.cart")
+    qtbot.waitUntil(lambda: text_of(kiosk, "balanceAfter") == "205")
+    click(qtbot, kiosk, f"plus_{EGGS}")
+    qtbot.waitUntil(lambda: text_of(kiosk, "balanceAfter") == "175")
+    click(qtbot, kiosk, "confirmRedeem")
+    wait_route(qtbot, kiosk, "redeem.done")
+    pickup = text_of(kiosk, "pickupCode")
+    assert len(pickup) == 6 and pickup.isdigit()
+    assert "175" in text_of(kiosk, "pointsLeft")
+
+    with kiosk.store.begin() as s:
+        red = s.scalars(select(Redemption)).one()
+        assert (red.volunteer_id, red.total_points, red.pickup_code) == (VOLUNTEER, 85, pickup)
+        assert sorted((ln.sku, ln.qty) for ln in red.lines) == sorted([(EGGS, 2), (SOAP, 1)])
+        assert s.scalars(select(OutboxEvent.type)).all().count("redemption.made") == 1
+
+    click(qtbot, kiosk, "doneButton")
+    wait_route(qtbot, kiosk, "home")
+    click(qtbot, kiosk, "tileRedeem")
+    scan(code())
+    wait_route(qtbot, kiosk, "redeem.gifts")
+    qtbot.waitUntil(lambda: text_of(kiosk, "volunteerBalance").endswith("175"))
+    # eggs: limit 2 a day, both taken; the tile says why in words
+    qtbot.waitUntil(lambda: not kiosk.nav.current.tiles[EGGS].button.isEnabled())
+    assert kiosk.nav.current.tiles[EGGS].reason.text() == kiosk.msg("gift.limit_reached")
+
+
+def _scan_and_expect(qtbot, kiosk, scan, text: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    kiosk.nav.current.clear_error()
+    scan(text)
+    qtbot.waitUntil(lambda: banner_text(kiosk) == kiosk.msg(key))
+    assert kiosk.nav.route == "redeem.scan"
+
+
+def test_bad_codes_each_get_their_message(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, kiosk, "tileRedeem")
+    wait_route(qtbot, kiosk, "redeem.scan")
+    _scan_and_expect(qtbot, kiosk, scan, "VK1.%%garbled;;burst", "code.malformed")
+    good = code()
+    forged = good[:-6] + ("AAAAAA" if not good.endswith("AAAAAA") else "BBBBBB")
+    _scan_and_expect(qtbot, kiosk, scan, forged, "code.forged")
+    _scan_and_expect(qtbot, kiosk, scan, code(now=time.time() - 3600), "code.expired")
+    revoked = code()
+    claims = json.loads(b64url_decode(revoked.split(".")[1]))
+    with kiosk.store.begin() as s:
+        s.add(RevokedCode(code_id=claims["jti"]))
+    _scan_and_expect(qtbot, kiosk, scan, revoked, "code.revoked")
+    _scan_and_expect(qtbot, kiosk, scan, code("V9999"), "volunteer.unknown")
+    with kiosk.store.begin() as s:
+        assert s.scalars(select(Redemption)).all() == []
+
+
+def test_a_slow_typist_is_not_a_scan(qtbot, kiosk, type_slowly, scan) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, kiosk, "tileRedeem")
+    wait_route(qtbot, kiosk, "redeem.scan")
+    with qtbot.assertNotEmitted(kiosk.scanner.scanned):
+        type_slowly(code())
+    assert kiosk.nav.route == "redeem.scan" and banner_text(kiosk) == ""
+    scan(code())  # the same text as a burst is a scan
+    wait_route(qtbot, kiosk, "redeem.gifts")
+
+
+def test_a_scan_elsewhere_is_ignored(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, kiosk, "tileOrder")
+    wait_route(qtbot, kiosk, "order.categories")
+    scan(code())
+    assert kiosk.nav.route == "order.categories"

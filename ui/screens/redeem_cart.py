@@ -1,0 +1,160 @@
+"""积分兑换: the cart — +/− per gift, total, balance after — and confirm."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk import redemption
+from kiosk.volunteers import VolunteerView
+from ui.context import AppContext
+from ui.screens import _flow_queries as q
+from ui.screens._flow_widgets import FlowPage, InfoRow, card, label, scroll
+from ui.widgets import BigButton
+
+log = logging.getLogger(__name__)
+
+
+class RedeemCartScreen(FlowPage):
+    route = "redeem.cart"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.header.back.clicked.disconnect()
+        self.header.back.clicked.connect(self.more)
+        self.volunteer: VolunteerView | None = None
+        self.cart: dict[str, int] = {}
+        self.quote: redemption.Quote | None = None
+        self.redeeming = False
+        holder = QWidget()
+        self.lines = QGridLayout(holder)
+        self.lines.setHorizontalSpacing(20)
+        self.lines.setVerticalSpacing(12)
+        self.lines.setColumnStretch(0, 1)
+        self.col.addWidget(scroll(holder), 1)
+        box = card()
+        totals = QVBoxLayout(box)
+        totals.setContentsMargins(32, 16, 32, 16)
+        self.total = InfoRow("cartTotal")
+        self.balance = InfoRow("cartBalance")
+        self.after = InfoRow("balanceAfter")
+        for row in (self.total, self.balance, self.after):
+            totals.addWidget(row)
+        self.col.addWidget(box)
+        buttons = QHBoxLayout()
+        self.more_button = BigButton("", "back", role="secondary")
+        self.more_button.setObjectName("moreGifts")
+        self.more_button.clicked.connect(self.more)
+        self.confirm = BigButton("", "check", role="primary")
+        self.confirm.setObjectName("confirmRedeem")
+        self.confirm.clicked.connect(self.redeem)
+        buttons.addWidget(self.more_button, 1)
+        buttons.addWidget(self.confirm, 2)
+        self.col.addLayout(buttons)
+        self.line_widgets: list[QWidget] = []
+        self.retranslate()
+
+    def enter(self, **params: Any) -> None:
+        if "volunteer" in params:
+            self.volunteer = params["volunteer"]
+        if "cart" in params:
+            self.cart = {s: n for s, n in dict(params["cart"]).items() if n > 0}
+        self.redeeming = False
+        self.clear_error()
+        self.load()
+
+    def load(self) -> None:
+        if self.volunteer is None:
+            return
+        self.ctx.ops.run_db(q.quote, self.volunteer.id, dict(self.cart),
+                            self.ctx.config.timezone, on_ok=self._quoted, on_err=self.show_error)
+
+    def _quoted(self, quote: redemption.Quote) -> None:
+        self.quote = quote
+        if quote.problems:
+            self.show_error(self.error_text(quote.problems[0]))
+        else:
+            self.clear_error()
+        self._build_lines()
+        self.retranslate()
+
+    def change(self, sku: str, delta: int) -> None:
+        qty = self.cart.get(sku, 0) + delta
+        if qty <= 0:
+            self.cart.pop(sku, None)
+        else:
+            self.cart[sku] = qty
+        if not self.cart:
+            self.more()
+            return
+        self.load()
+
+    def more(self) -> None:
+        self.ctx.nav.go("redeem.gifts", volunteer=self.volunteer, cart=dict(self.cart))
+
+    def redeem(self) -> None:
+        if self.redeeming or self.volunteer is None or not self.cart:
+            return
+        self.redeeming = True
+        self.confirm.setEnabled(False)
+        self.clear_error()
+        c = self.ctx.config
+        self.ctx.ops.run(redemption.redeem, self.ctx.store, self.volunteer.id, dict(self.cart),
+                         getattr(self.ctx, "authoriser", None), c.offline_limit_points, c,
+                         on_ok=self._redeemed, on_err=self._failed)
+
+    def _redeemed(self, result: redemption.RedemptionResult) -> None:
+        self.ctx.bus.changed.emit("stock")
+        self.ctx.nav.go("redeem.done", result=result)
+
+    def _failed(self, err: BaseException) -> None:
+        self.redeeming = False
+        self.show_error(err)
+        self.load()  # stock or balance may have moved: show the cart as it stands now
+
+    def _build_lines(self) -> None:
+        for w in self.line_widgets:
+            self.lines.removeWidget(w)
+            w.deleteLater()
+        self.line_widgets = []
+        if self.quote is None:
+            return
+        for i, line in enumerate(self.quote.lines):
+            name = label("", name=f"line_{line.sku}")
+            name.setText(line.name)
+            minus = BigButton("−", role="secondary")
+            minus.setObjectName(f"minus_{line.sku}")
+            minus.clicked.connect(lambda _=False, s=line.sku: self.change(s, -1))
+            qty = label("", wrap=False, name=f"qty_{line.sku}")
+            qty.setText(str(line.qty))
+            plus = BigButton("+", role="secondary")
+            plus.setObjectName(f"plus_{line.sku}")
+            plus.clicked.connect(lambda _=False, s=line.sku: self.change(s, +1))
+            points = label("", wrap=False)
+            points.setText(self.tr("%n point(s)", "", line.points))
+            for col, w in enumerate((name, minus, qty, plus, points)):
+                self.lines.addWidget(w, i, col)
+                self.line_widgets.append(w)
+        self.lines.setRowStretch(len(self.quote.lines), 1)
+
+    def reset(self) -> None:
+        self.volunteer = None
+        self.cart = {}
+        self.quote = None
+        self.redeeming = False
+        self._build_lines()
+        self.clear_error()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.header.set_title(self.tr("Your gifts"))
+        self.prompt.setText(self.tr("Check the gifts and points, then tap Redeem."))
+        qt = self.quote
+        self.total.set(self.tr("Total"), self.tr("%n point(s)", "", qt.total) if qt else "")
+        self.balance.set(self.tr("Your points now"), str(qt.balance) if qt else "")
+        self.after.set(self.tr("Points left after"), str(qt.balance_after) if qt else "")
+        self.more_button.setText(self.tr("Choose more"))
+        self.confirm.setText(self.tr("Redeem"))
+        self.confirm.setEnabled(bool(qt and not qt.problems and qt.lines) and not self.redeeming)

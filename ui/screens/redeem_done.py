@@ -1,0 +1,134 @@
+"""积分兑换 done: the pickup code, the points left, and whether the receipt printed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QMouseEvent, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel
+
+from kiosk.redemption import RedemptionResult
+from ui import theme
+from ui.context import AppContext
+from ui.screens._flow_widgets import FlowPage, label
+from ui.screens._print_status import PrintWatch
+from ui.widgets import BigButton
+
+log = logging.getLogger(__name__)
+
+HOME_AFTER_S = 30
+
+
+class RedeemDoneScreen(FlowPage):
+    route = "redeem.done"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx, back=False)
+        self.result: RedemptionResult | None = None
+        self.left_s = HOME_AFTER_S
+        self.print_state = "none"
+        self.col.addStretch(1)
+        self.code_caption = label("subtitle")
+        self.code_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.code = label("huge", wrap=False, name="pickupCode")
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.points = label("", name="pointsLeft")
+        self.points.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.mode = label("muted", name="redeemMode")
+        self.mode.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for w in (self.code_caption, self.code, self.points, self.mode):
+            self.col.addWidget(w)
+        print_row = QHBoxLayout()
+        print_row.addStretch(1)
+        self.print_icon = QLabel()
+        self.print_label = label("", wrap=True, name="printState")
+        self.print_label.setStyleSheet("font-weight: bold;")
+        print_row.addWidget(self.print_icon)
+        print_row.addWidget(self.print_label)
+        print_row.addStretch(1)
+        self.col.addLayout(print_row)
+        self.col.addStretch(1)
+        self.countdown = label("muted", name="countdown")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.done = BigButton("", "check", role="primary")
+        self.done.setObjectName("doneButton")
+        self.done.clicked.connect(ctx.nav.home)
+        self.col.addWidget(self.countdown)
+        self.col.addWidget(self.done)
+        self.watch = PrintWatch(ctx, self)
+        self.watch.state.connect(self._print_state)
+        self.timer = QTimer(self)
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self._tick)
+        self.retranslate()
+
+    def enter(self, **params: Any) -> None:
+        result = params.get("result")
+        if result is None:
+            return
+        self.result = result
+        self.left_s = HOME_AFTER_S
+        self.timer.start()
+        self.watch.watch(result.print_job_id)
+        self.retranslate()
+
+    def leave(self) -> None:
+        self.timer.stop()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.result is not None:
+            self.ctx.nav.home()
+        super().mousePressEvent(event)
+
+    def _tick(self) -> None:
+        self.left_s -= 1
+        if self.left_s <= 0:
+            self.timer.stop()
+            self.ctx.nav.home()
+            return
+        self._countdown_text()
+
+    def _print_state(self, state: str) -> None:
+        self.print_state = state
+        self.retranslate()
+
+    def reset(self) -> None:
+        self.timer.stop()
+        self.watch.stop()
+        self.result = None
+        self.print_state = "none"
+        self.retranslate()
+
+    def _countdown_text(self) -> None:
+        self.countdown.setText(
+            self.tr("Back to the start in %n second(s).", "", self.left_s) if self.result else ""
+        )
+
+    def retranslate(self) -> None:
+        r = self.result
+        self.header.set_title(self.tr("Redeemed. Thank you for volunteering!"))
+        self.prompt.setText(self.tr("Show this pickup code to the staff to get your gifts."))
+        self.code_caption.setText(self.tr("Pickup code"))
+        self.code.setText(r.pickup_code if r else "")
+        self.points.setText(
+            self.tr("%1 points used, %2 points left.").replace("%1", str(r.total))
+            .replace("%2", str(r.balance_after)) if r else ""
+        )
+        self.mode.setText(
+            self.tr("Recorded offline; it is sent to the centre when the network is back.")
+            if r and r.mode == "offline" else ""
+        )
+        texts = {
+            "printing": (self.tr("Printing your receipt…"), "printer", theme.TEXT),
+            "done": (self.tr("Receipt printed. Please take it."), "check", theme.SUCCESS),
+            "queued": (self.tr("The receipt is queued. Please ask the staff to print it."),
+                       "printer-off", theme.WARNING),
+        }
+        text, icon, colour = texts.get(self.print_state, ("", "", theme.TEXT))
+        self.print_label.setText(text)
+        self.print_icon.setPixmap(theme.pixmap(icon, 44, colour) if icon else QPixmap())
+        self.print_icon.setVisible(bool(icon))
+        self.done.setText(self.tr("Done"))
+        self._countdown_text()
