@@ -21,10 +21,16 @@ def _completed_order(store, config) -> tuple[str, str]:  # type: ignore[no-untyp
     with store.begin() as s:
         order = orders.place_order(s, draft, config, now=start)
         for i, status in enumerate(("assigned", "accepted", "in_service", "completed"), 1):
-            order.history.append(OrderStatusChange(
-                status=status, at=start + timedelta(minutes=20 * i),
-                team="梅园社区党员志愿服务队", volunteer_name="张*明"))
-        order.status, order.team, order.volunteer_name = "completed", "梅园社区党员志愿服务队", "张*明"
+            order.history.append(
+                OrderStatusChange(
+                    status=status,
+                    at=start + timedelta(minutes=20 * i),
+                    team="梅园社区党员志愿服务队",
+                    volunteer_name="张*明",
+                )
+            )
+        order.status, order.team = "completed", "梅园社区党员志愿服务队"
+        order.volunteer_name = "张*明"
         return order.ticket_no, orders.order_qr_payload(order)
 
 
@@ -71,7 +77,7 @@ def test_receipt_qr_scan_finds_the_order(qtbot, kiosk, config, scan) -> None:  #
 
 
 def test_rating_needs_a_star(qtbot, kiosk, config) -> None:  # type: ignore[no-untyped-def]
-    ticket, qr = _completed_order(kiosk.store, config)
+    _ticket, qr = _completed_order(kiosk.store, config)
     kiosk.nav.go("track.lookup")
     kiosk.nav.current.on_scan(qr)
     wait_route(qtbot, kiosk, "track.status")

@@ -127,8 +127,9 @@ def tile_button(
 class SplitPane(QWidget):
     """Two parts side by side on a landscape screen, one above the other on a portrait one."""
 
-    def __init__(self, first: QWidget | QLayout, second: QWidget | QLayout,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, first: QWidget | QLayout, second: QWidget | QLayout, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self.box.setContentsMargins(0, 0, 0, 0)

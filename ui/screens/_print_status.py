@@ -50,8 +50,13 @@ class PrintWatch(QObject):
             return
         self.polls += 1
         job_id = self.job_id
-        self.ctx.ops.run_db(q.print_state, job_id, busy=False,
-                            on_ok=lambda s: self._got(job_id, s), on_err=self._err)
+        self.ctx.ops.run_db(
+            q.print_state,
+            job_id,
+            busy=False,
+            on_ok=lambda s: self._got(job_id, s),
+            on_err=self._err,
+        )
 
     def _got(self, job_id: str, state: str) -> None:
         if job_id != self.job_id:

@@ -88,8 +88,10 @@ class OrderAddressScreen(FlowPage):
         self.buildings = buildings
         communities = list(dict.fromkeys(b.community for b in buildings))
         self.community_grid.set_tiles(
-            [tile_button(c, "home", lambda c=c: self.choose_community(c), name=f"community_{i}")
-             for i, c in enumerate(communities)]
+            [
+                tile_button(c, "home", lambda c=c: self.choose_community(c), name=f"community_{i}")
+                for i, c in enumerate(communities)
+            ]
         )
         if len(communities) == 1:
             self.choose_community(communities[0])
@@ -100,18 +102,31 @@ class OrderAddressScreen(FlowPage):
     def choose_community(self, community: str) -> None:
         self.community = community
         self.building_grid.set_tiles(
-            [tile_button(b.building, None, lambda b=b: self.choose_building(b),
-                         name=f"building_{b.building}")
-             for b in self.buildings if b.community == community]
+            [
+                tile_button(
+                    b.building,
+                    None,
+                    lambda b=b: self.choose_building(b),
+                    name=f"building_{b.building}",
+                )
+                for b in self.buildings
+                if b.community == community
+            ]
         )
         self._go_stage(BUILDING)
 
     def choose_building(self, building: q.Building) -> None:
         self.building = building
         self.unit_grid.set_tiles(
-            [tile_button(self.tr("Unit %1").replace("%1", str(u)), None,
-                         lambda u=u: self.choose_unit(u), name=f"unit_{u}")
-             for u in range(1, building.units + 1)]
+            [
+                tile_button(
+                    self.tr("Unit %1").replace("%1", str(u)),
+                    None,
+                    lambda u=u: self.choose_unit(u),
+                    name=f"unit_{u}",
+                )
+                for u in range(1, building.units + 1)
+            ]
         )
         if building.units == 1:
             self.choose_unit(1)
@@ -151,8 +166,13 @@ class OrderAddressScreen(FlowPage):
         if self.building is None or len(self.room) < 3:
             self.show_error(self.ctx.msg("order.address_required"))
             return
-        form = replace(self.form, community=self.community, building=self.building.building,
-                       unit=self.unit, room=self.room)
+        form = replace(
+            self.form,
+            community=self.community,
+            building=self.building.building,
+            unit=self.unit,
+            room=self.room,
+        )
         self.ctx.nav.go(form.next_after(self.route), form=form)
 
     def _go_stage(self, stage: int) -> None:

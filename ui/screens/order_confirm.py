@@ -61,8 +61,9 @@ class OrderConfirmScreen(FlowPage):
         self.submitting = True
         self.submit_button.setEnabled(False)
         self.clear_error()
-        self.ctx.ops.run_db(q.place, self.form.draft(), self.ctx.config,
-                            on_ok=self._placed, on_err=self._failed)
+        self.ctx.ops.run_db(
+            q.place, self.form.draft(), self.ctx.config, on_ok=self._placed, on_err=self._failed
+        )
 
     def _placed(self, placed: q.PlacedOrder) -> None:
         self.ctx.bus.changed.emit("orders")
@@ -83,8 +84,9 @@ class OrderConfirmScreen(FlowPage):
         f = self.form
         self.header.set_title(self.tr("Please check"))
         self.prompt.setText(self.tr("Is everything right? Tap Submit to send your request."))
-        where = (self.tr("A volunteer comes to your home") if f.home_visit
-                 else self.tr("At the station"))
+        where = (
+            self.tr("A volunteer comes to your home") if f.home_visit else self.tr("At the station")
+        )
         values = {
             "service": (self.tr("Service"), self.pick(f.service_name, f.service_name_en)),
             "where": (self.tr("Where"), where),
@@ -92,8 +94,10 @@ class OrderConfirmScreen(FlowPage):
             "name": (self.tr("Name"), f.honorific),
             "phone": (self.tr("Phone"), mask_phone(f.phone) if f.phone else ""),
             "time": (self.tr("Time"), texts.slot_labels().get(f.time_slot, "")),
-            "notes": (self.tr("Notes"),
-                      "、".join(texts.tag_label(t, self.zh()) for t in f.notes) or self.tr("None")),
+            "notes": (
+                self.tr("Notes"),
+                "、".join(texts.tag_label(t, self.zh()) for t in f.notes) or self.tr("None"),
+            ),
         }
         for key, (name, value) in values.items():
             self.rows[key].set(name, value)

@@ -125,13 +125,17 @@ class OrderDoneScreen(FlowPage):
         self.next_steps.setText(
             self.tr("We will call %1 soon to arrange the service.").replace("%1", phone)
         )
-        self.qr_caption.setText(self.tr("Scan with your phone, or scan it here later "
-                                        "to see the progress."))
+        self.qr_caption.setText(
+            self.tr("Scan with your phone, or scan it here later to see the progress.")
+        )
         texts = {
             "printing": (self.tr("Printing your receipt…"), "printer", theme.TEXT),
             "done": (self.tr("Receipt printed. Please take it."), "check", theme.SUCCESS),
-            "queued": (self.tr("The receipt is queued. Please ask the staff to print it."),
-                       "printer-off", theme.WARNING),
+            "queued": (
+                self.tr("The receipt is queued. Please ask the staff to print it."),
+                "printer-off",
+                theme.WARNING,
+            ),
         }
         text, icon, colour = texts.get(self.print_state, ("", "", theme.TEXT))
         self.print_label.setText(text)

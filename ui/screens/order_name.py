@@ -78,8 +78,11 @@ class OrderNameScreen(FlowPage):
     def _refresh(self) -> None:
         self.clear_error()
         value = self.honorific()
-        self.preview.setText(self.tr("We will call you: %1").replace("%1", value) if value
-                             else self.tr("Choose a title below (the surname is optional)."))
+        self.preview.setText(
+            self.tr("We will call you: %1").replace("%1", value)
+            if value
+            else self.tr("Choose a title below (the surname is optional).")
+        )
         self.next.setEnabled(bool(value))
 
     def submit(self) -> None:

@@ -101,9 +101,7 @@ class OrderPhoneScreen(FlowPage):
 
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Your mobile number"))
-        self.prompt.setText(
-            self.tr("We call this number about your request. Type it on the keys.")
-        )
+        self.prompt.setText(self.tr("We call this number about your request. Type it on the keys."))
         self.display.placeholder = self.tr("11 digits")
         self.next.setText(self.tr("Next"))
         self._refresh()

@@ -39,8 +39,9 @@ class OrderServicesScreen(FlowPage):
         self.items = []
         self.grid.set_tiles([])
         self.retranslate()
-        self.ctx.ops.run_db(q.services, self.form.category, on_ok=self._show,
-                            on_err=self.show_error)
+        self.ctx.ops.run_db(
+            q.services, self.form.category, on_ok=self._show, on_err=self.show_error
+        )
 
     def _show(self, items: list[q.ServiceItem]) -> None:
         self.items = items
@@ -61,7 +62,8 @@ class OrderServicesScreen(FlowPage):
         icon.setPixmap(theme.pixmap("home" if item.home_visit else "order", 36, theme.TEXT))
         where_text = label("", wrap=True, name="serviceWhere")
         where_text.setText(
-            self.tr("A volunteer comes to your home") if item.home_visit
+            self.tr("A volunteer comes to your home")
+            if item.home_visit
             else self.tr("At the station")
         )
         where.addWidget(icon)
@@ -76,8 +78,13 @@ class OrderServicesScreen(FlowPage):
         return frame
 
     def _choose(self, item: q.ServiceItem) -> None:
-        form = replace(self.form, service_code=item.code, service_name=item.name,
-                       service_name_en=item.name_en, home_visit=item.home_visit)
+        form = replace(
+            self.form,
+            service_code=item.code,
+            service_name=item.name,
+            service_name_en=item.name_en,
+            home_visit=item.home_visit,
+        )
         self.ctx.nav.go("order.phone", form=form)
 
     def reset(self) -> None:

@@ -89,8 +89,14 @@ class RedeemCardScreen(FlowPage):
             self._focus("pin")
             return
         self.checking = True
-        self.ctx.ops.run_db(q.identify_card, self.card_no, self.pin, self.ctx.config,
-                            on_ok=self._identified, on_err=self._failed)
+        self.ctx.ops.run_db(
+            q.identify_card,
+            self.card_no,
+            self.pin,
+            self.ctx.config,
+            on_ok=self._identified,
+            on_err=self._failed,
+        )
 
     def _identified(self, volunteer: Any) -> None:
         self.checking = False

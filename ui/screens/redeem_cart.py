@@ -68,8 +68,14 @@ class RedeemCartScreen(FlowPage):
     def load(self) -> None:
         if self.volunteer is None:
             return
-        self.ctx.ops.run_db(q.quote, self.volunteer.id, dict(self.cart),
-                            self.ctx.config.timezone, on_ok=self._quoted, on_err=self.show_error)
+        self.ctx.ops.run_db(
+            q.quote,
+            self.volunteer.id,
+            dict(self.cart),
+            self.ctx.config.timezone,
+            on_ok=self._quoted,
+            on_err=self.show_error,
+        )
 
     def _quoted(self, quote: redemption.Quote) -> None:
         self.quote = quote
@@ -101,9 +107,17 @@ class RedeemCartScreen(FlowPage):
         self.confirm.setEnabled(False)
         self.clear_error()
         c = self.ctx.config
-        self.ctx.ops.run(redemption.redeem, self.ctx.store, self.volunteer.id, dict(self.cart),
-                         getattr(self.ctx, "authoriser", None), c.offline_limit_points, c,
-                         on_ok=self._redeemed, on_err=self._failed)
+        self.ctx.ops.run(
+            redemption.redeem,
+            self.ctx.store,
+            self.volunteer.id,
+            dict(self.cart),
+            getattr(self.ctx, "authoriser", None),
+            c.offline_limit_points,
+            c,
+            on_ok=self._redeemed,
+            on_err=self._failed,
+        )
 
     def _redeemed(self, result: redemption.RedemptionResult) -> None:
         self.ctx.bus.changed.emit("stock")

@@ -113,18 +113,25 @@ class RedeemDoneScreen(FlowPage):
         self.code_caption.setText(self.tr("Pickup code"))
         self.code.setText(r.pickup_code if r else "")
         self.points.setText(
-            self.tr("%1 points used, %2 points left.").replace("%1", str(r.total))
-            .replace("%2", str(r.balance_after)) if r else ""
+            self.tr("%1 points used, %2 points left.")
+            .replace("%1", str(r.total))
+            .replace("%2", str(r.balance_after))
+            if r
+            else ""
         )
         self.mode.setText(
             self.tr("Recorded offline; it is sent to the centre when the network is back.")
-            if r and r.mode == "offline" else ""
+            if r and r.mode == "offline"
+            else ""
         )
         texts = {
             "printing": (self.tr("Printing your receipt…"), "printer", theme.TEXT),
             "done": (self.tr("Receipt printed. Please take it."), "check", theme.SUCCESS),
-            "queued": (self.tr("The receipt is queued. Please ask the staff to print it."),
-                       "printer-off", theme.WARNING),
+            "queued": (
+                self.tr("The receipt is queued. Please ask the staff to print it."),
+                "printer-off",
+                theme.WARNING,
+            ),
         }
         text, icon, colour = texts.get(self.print_state, ("", "", theme.TEXT))
         self.print_label.setText(text)

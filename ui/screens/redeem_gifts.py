@@ -78,8 +78,14 @@ class RedeemGiftsScreen(FlowPage):
     def load(self) -> None:
         if self.volunteer is None:
             return
-        self.ctx.ops.run_db(q.shelf, self.volunteer.id, dict(self.cart), self.ctx.config,
-                            on_ok=self._show, on_err=self.show_error)
+        self.ctx.ops.run_db(
+            q.shelf,
+            self.volunteer.id,
+            dict(self.cart),
+            self.ctx.config,
+            on_ok=self._show,
+            on_err=self.show_error,
+        )
 
     def _show(self, shelf: q.GiftShelf) -> None:
         first = self.shelf is None
@@ -157,27 +163,38 @@ class RedeemGiftsScreen(FlowPage):
             tile.set_picture(gift_picture(g.image_path), greyed=not g.available)
             tile.button.setEnabled(g.available)
             tile.button.setText(
-                self.tr("Add (%1 chosen)").replace("%1", str(g.in_cart)) if g.in_cart
+                self.tr("Add (%1 chosen)").replace("%1", str(g.in_cart))
+                if g.in_cart
                 else self.tr("Add")
             )
 
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Choose your gifts"))
-        self.prompt.setText(self.tr("Tap Add under a gift. Grey gifts cannot be chosen now; "
-                                    "the reason is written on them."))
+        self.prompt.setText(
+            self.tr(
+                "Tap Add under a gift. Grey gifts cannot be chosen now; "
+                "the reason is written on them."
+            )
+        )
         v = self.volunteer
         self.name.setText(v.masked_name if v else "")
         self.stars.setText(
             f"{star_text(v.star_level)} " + self.tr("%n-star volunteer", "", v.star_level)
-            if v else ""
+            if v
+            else ""
         )
-        self.hours.setText(self.tr("%1 hours of service").replace("%1", f"{v.total_hours:g}")
-                           if v else "")
+        self.hours.setText(
+            self.tr("%1 hours of service").replace("%1", f"{v.total_hours:g}") if v else ""
+        )
         self.balance.setText(self.tr("Points: %1").replace("%1", str(v.balance)) if v else "")
         if self.shelf is not None:
             labels = {ALL: self.tr("All")}
-            labels.update({c["code"]: self.pick(c["name"], c.get("name_en", ""))
-                           for c in self.shelf.categories})
+            labels.update(
+                {
+                    c["code"]: self.pick(c["name"], c.get("name_en", ""))
+                    for c in self.shelf.categories
+                }
+            )
             self.filter.set_labels(labels)
         self._tile_texts()
         count = sum(self.cart.values())
@@ -186,8 +203,11 @@ class RedeemGiftsScreen(FlowPage):
             points = {g.sku: g.points for g in self.shelf.gifts}
             total = sum(points.get(s, 0) * n for s, n in self.cart.items())
         self.cart_label.setText(
-            self.tr("Chosen: %1 item(s), %2 points").replace("%1", str(count))
-            .replace("%2", str(total)) if count else self.tr("Nothing chosen yet.")
+            self.tr("Chosen: %1 item(s), %2 points")
+            .replace("%1", str(count))
+            .replace("%2", str(total))
+            if count
+            else self.tr("Nothing chosen yet.")
         )
         self.to_cart.setText(self.tr("Check and redeem"))
         self.to_cart.setEnabled(count > 0)

@@ -44,8 +44,13 @@ class RedeemScanScreen(FlowPage):
         self.checking = False
         self.clear_error()
         self.art.start()
-        self.ctx.ops.run_db(q.card_pin_enabled, self.ctx.config.card_pin_enabled, busy=False,
-                            on_ok=self.card.setVisible, on_err=lambda _e: None)
+        self.ctx.ops.run_db(
+            q.card_pin_enabled,
+            self.ctx.config.card_pin_enabled,
+            busy=False,
+            on_ok=self.card.setVisible,
+            on_err=lambda _e: None,
+        )
 
     def leave(self) -> None:
         self.art.stop()
@@ -55,8 +60,13 @@ class RedeemScanScreen(FlowPage):
             return
         self.checking = True
         self.clear_error()
-        self.ctx.ops.run_db(q.identify_scan, text, self.ctx.config.offline_limit_points,
-                            on_ok=self._identified, on_err=self._failed)
+        self.ctx.ops.run_db(
+            q.identify_scan,
+            text,
+            self.ctx.config.offline_limit_points,
+            on_ok=self._identified,
+            on_err=self._failed,
+        )
 
     def _identified(self, volunteer: Any) -> None:
         self.checking = False
@@ -74,6 +84,7 @@ class RedeemScanScreen(FlowPage):
         self.header.set_title(self.tr("Redeem points"))
         self.prompt.setText("")
         self.hint.setText(self.tr("Please show your volunteer code to the scanner"))
-        self.sub.setText(self.tr("Open the volunteer app, tap \"My code\" and hold the phone "
-                                 "under the red light."))
+        self.sub.setText(
+            self.tr('Open the volunteer app, tap "My code" and hold the phone under the red light.')
+        )
         self.card.setText(self.tr("Use card number and PIN"))

@@ -77,8 +77,9 @@ class TrackLookupScreen(FlowPage):
             return
         self.looking = True
         self.clear_error()
-        self.ctx.ops.run_db(q.lookup_qr, text, self.ctx.config.timezone,
-                            on_ok=self._found, on_err=self._failed)
+        self.ctx.ops.run_db(
+            q.lookup_qr, text, self.ctx.config.timezone, on_ok=self._found, on_err=self._failed
+        )
 
     # -- typing ----------------------------------------------------------------------------
     def _focus(self, field: str) -> None:
@@ -125,8 +126,14 @@ class TrackLookupScreen(FlowPage):
             return
         self.looking = True
         self.clear_error()
-        self.ctx.ops.run_db(q.lookup, self.ticket_text(), self.last4, self.ctx.config.timezone,
-                            on_ok=self._found, on_err=self._failed)
+        self.ctx.ops.run_db(
+            q.lookup,
+            self.ticket_text(),
+            self.last4,
+            self.ctx.config.timezone,
+            on_ok=self._found,
+            on_err=self._failed,
+        )
 
     def _found(self, view: q.OrderStatusView) -> None:
         self.looking = False
@@ -154,10 +161,14 @@ class TrackLookupScreen(FlowPage):
         self.header.set_title(self.tr("Track or rate an order"))
         self.prompt.setText(self.tr("Find your order with your receipt."))
         self.scan_hint.setText(self.tr("Hold the QR code on your receipt under the scanner."))
-        self.or_label.setText(self.tr("Or type the ticket number and the last 4 digits of "
-                                      "your phone number:"))
-        self.ticket_label.setText(self.tr("Ticket number (the digits after %1)")
-                                  .replace("%1", self.ctx.config.ticket_prefix.upper()))
+        self.or_label.setText(
+            self.tr("Or type the ticket number and the last 4 digits of your phone number:")
+        )
+        self.ticket_label.setText(
+            self.tr("Ticket number (the digits after %1)").replace(
+                "%1", self.ctx.config.ticket_prefix.upper()
+            )
+        )
         self.last4_label.setText(self.tr("Last 4 digits of your phone"))
         self.find.setText(self.tr("Find my order"))
         self._refresh()

@@ -54,8 +54,14 @@ class TrackRateScreen(FlowPage):
             return
         self.sending = True
         self.send.setEnabled(False)
-        self.ctx.ops.run_db(q.rate, self.view.order_id, self.stars.value(), self.tags.selected(),
-                            on_ok=self._sent, on_err=self._failed)
+        self.ctx.ops.run_db(
+            q.rate,
+            self.view.order_id,
+            self.stars.value(),
+            self.tags.selected(),
+            on_ok=self._sent,
+            on_err=self._failed,
+        )
 
     def _sent(self, stars: int) -> None:
         self.ctx.bus.changed.emit("orders")

@@ -81,8 +81,11 @@ class TrackStatusScreen(FlowPage):
             step = reached.get(status)
             done = step is not None
             icon = QLabel()
-            icon.setPixmap(theme.pixmap("check" if done else "star-empty", 40,
-                                        theme.SUCCESS if done else theme.MUTED))
+            icon.setPixmap(
+                theme.pixmap(
+                    "check" if done else "star-empty", 40, theme.SUCCESS if done else theme.MUTED
+                )
+            )
             if status == "cancelled":
                 icon.setPixmap(theme.pixmap("warning", 40, theme.DANGER))
             name = label("", wrap=False, name=f"status_{status}")
@@ -116,14 +119,16 @@ class TrackStatusScreen(FlowPage):
             self.summary.setText("")
         else:
             service = self.pick(v.service_name, v.service_name_en)
-            self.summary.setText(self.tr("Ticket %1 · %2").replace("%1", v.ticket_no)
-                                 .replace("%2", service))
+            self.summary.setText(
+                self.tr("Ticket %1 · %2").replace("%1", v.ticket_no).replace("%2", service)
+            )
         self._build_timeline()
         rated = v is not None and v.rating is not None
         self.rated.setVisible(rated)
         self.rated.setText(
             self.tr("You rated this service %n star(s). Thank you.", "", v.rating or 0)
-            if rated and v else ""
+            if rated and v
+            else ""
         )
         self.rate.setVisible(bool(v and v.rateable))
         self.rate.setText(self.tr("Rate this service"))
