@@ -153,6 +153,8 @@ def write_ts(messages: list[Message], fills: Catalogue, lang: str) -> None:
     ]
     by_context: dict[str, list[Message]] = {}
     for msg in messages:
+        if not needs(lang, msg):
+            continue  # English is the source language: only plural forms are listed
         by_context.setdefault(msg.context, []).append(msg)
     for context in sorted(by_context):
         lines += ["<context>", f"    <name>{escape(context)}</name>"]

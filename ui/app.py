@@ -6,8 +6,6 @@
 from __future__ import annotations
 
 import logging
-import sys
-import types
 from typing import Any
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
@@ -19,7 +17,6 @@ from kiosk.paths import font_path
 from ui import theme
 from ui.context import AppContext
 from ui.i18n import Translations
-from ui.operations import short_code
 
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
@@ -71,20 +68,6 @@ def prepare_app(
     return app, translations, family
 
 
-def _install_excepthook(ctx: AppContext) -> None:
-    """An exception escaping a Qt slot: log it with a code, show the 请联系工作人员 screen."""
-
-    def hook(kind: type[BaseException], exc: BaseException, tb: types.TracebackType | None) -> None:
-        code = short_code()
-        log.critical("unhandled error %s", code, exc_info=(kind, exc, tb))
-        try:
-            ctx.nav.show_error(code)
-        except Exception:
-            log.exception("could not show the error screen")
-
-    sys.excepthook = hook
-
-
 def run_app(
     config: Config,
     store: Any,
@@ -103,10 +86,9 @@ def run_app(
     ctx = AppContext(store, config, sync=sync, printq=printq, authoriser=authoriser)
     window = KioskWindow(ctx, translations, font_family=family)
     window.install(app)
-    _install_excepthook(ctx)
     from ui.crash_handler import install_crash_handler
 
-    # Supersedes the hook above: worker threads too, delivered by a queued signal.
+    # Uncaught exceptions on any thread: logged with a code, then the error screen.
     crash_handler = install_crash_handler(ctx.nav.show_error)
     window.show_kiosk(windowed=windowed)
     log.info("UI up (demo=%s, windowed=%s, language=%s)", demo, windowed, config.language)

@@ -43,6 +43,13 @@ class Translations:
         self.lang = lang
         return ok
 
+    def clear(self) -> None:
+        """Remove the installed translators (tests; the source language remains)."""
+        for translator in self._installed:
+            self.app.removeTranslator(translator)
+        self._installed.clear()
+        self.lang = ""
+
     def _load(self, name: str, folder: str) -> bool:
         translator = QTranslator(self.app)
         if not translator.load(name, folder):

@@ -6,6 +6,9 @@ A screen:
   and ``accepts_scans`` (barcode-scanner bursts are delivered to ``on_scan``);
 * builds its widgets in ``__init__`` and ends ``__init__`` with ``self.retranslate()``;
 * sets every user-visible text in ``retranslate`` with ``self.tr("English source")``;
+  (PySide looks ``self.tr`` up under the *runtime* class name: code in a base class that
+  other screens subclass must use ``QCoreApplication.translate("BaseName", "text")``;
+  tests/ui/test_i18n.py checks this);
 * is told ``enter(**params)`` each time it is shown, and ``reset()`` when everything a person
   entered must go (idle reset, back home): phone, name, cart, volunteer, stars — all of it;
 * never calls another screen: it navigates with ``ctx.nav.go(route, **params)``,

@@ -86,7 +86,7 @@ QPushButton[role="key"] {{
 }}
 QPushButton#key_clear, QPushButton#key_back {{ font-size: {s["button"]}px; }}
 QPushButton[role="chip"] {{
-    border-radius: 40px; font-weight: normal; padding: 0 24px; font-size: {s["body"]}px;
+    border-radius: 40px; font-weight: normal; padding: 0 20px; font-size: {s["body"]}px;
 }}
 QPushButton[role="chip"]:checked {{
     background: {INFO_BG}; border: 3px solid {ACCENT}; font-weight: bold;

@@ -1,12 +1,17 @@
-"""The "please ask the staff" screen, with a short code the staff can find in the log."""
+"""The "please ask the staff" screen, with a short code the staff can find in the log.
+
+No traceback and no jargon reach this screen: ``ui.operations`` logs the details under the
+code and shows only the code.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
+from ui import theme
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.widgets import BigButton
@@ -19,28 +24,49 @@ class ErrorScreen(Screen):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.code = ""
-        col = QVBoxLayout(self)
+        card = QFrame()
+        card.setProperty("kind", "card")
+        card.setMaximumWidth(900)
+        col = QVBoxLayout(card)
+        col.setContentsMargins(48, 40, 48, 40)
+        col.setSpacing(20)
+        icon = QLabel()
+        icon.setPixmap(theme.pixmap("warning", 96, theme.DANGER))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = QLabel()
         self.title.setProperty("kind", "title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
+        self.hint = QLabel()
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
         self.code_label = QLabel()
         self.code_label.setObjectName("errorCode")
+        self.code_label.setProperty("kind", "display")
         self.code_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.home = BigButton("", "home")
+        self.home.setObjectName("errorHome")
         self.home.clicked.connect(ctx.nav.home)
-        col.addStretch(1)
-        col.addWidget(self.title)
-        col.addWidget(self.code_label)
+        for w in (icon, self.title, self.hint, self.code_label):
+            col.addWidget(w)
         col.addWidget(self.home, 0, Qt.AlignmentFlag.AlignHCenter)
-        col.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 32, 48, 32)
+        outer.addStretch(1)
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
         self.retranslate()
 
     def enter(self, **params: Any) -> None:
         self.code = str(params.get("code", ""))
         self.retranslate()
 
+    def reset(self) -> None:
+        self.code = ""
+        self.retranslate()
+
     def retranslate(self) -> None:
         self.title.setText(self.tr("Something went wrong. Please ask the staff for help."))
-        self.code_label.setText(self.tr("Code: %1").replace("%1", self.code))
+        self.hint.setText(self.tr("Show this code to the staff:"))
+        self.code_label.setText(self.code or "—")
         self.home.setText(self.tr("Back to start"))

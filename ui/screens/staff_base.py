@@ -20,10 +20,6 @@ from ui.widgets import BigButton, ErrorBanner
 log = logging.getLogger(__name__)
 
 
-def t(text: str) -> str:
-    return QCoreApplication.translate("StaffScreen", text)
-
-
 class Notice(QFrame):
     """A success line: a check icon and words (never colour alone)."""
 
@@ -118,8 +114,8 @@ class StaffScreen(Screen):
         self.notice.show_text(text)
 
     def _retranslate_base(self) -> None:
-        self.back.setText(t("Menu"))
-        self.sign_out.setText(t("Sign out"))
+        self.back.setText(QCoreApplication.translate("StaffScreen", "Menu"))
+        self.sign_out.setText(QCoreApplication.translate("StaffScreen", "Sign out"))
         staff = self.ctx.staff
         self.who.setText(staff.name if staff is not None else "")
 

@@ -44,6 +44,7 @@ class StaffMenuScreen(StaffScreen):
             self.tiles[route] = tile
         self.body.addWidget(holder, 1)
         self._columns = 0
+        self._hidden: set[str] = set(TECHNICIAN_ONLY)
         self._arrange(3)
         self.retranslate()
 
@@ -51,7 +52,7 @@ class StaffMenuScreen(StaffScreen):
         if columns == self._columns:
             return
         self._columns = columns
-        visible = [t for t in self.tiles.values() if not t.isHidden()]
+        visible = [t for r, t in self.tiles.items() if r not in self._hidden]
         for tile in self.tiles.values():
             self.grid.removeWidget(tile)
         for i, tile in enumerate(visible):
@@ -59,8 +60,9 @@ class StaffMenuScreen(StaffScreen):
 
     def refresh(self, **params: Any) -> None:
         technician = bool(self.ctx.staff and self.ctx.staff.technician)
-        for route in TECHNICIAN_ONLY:
-            self.tiles[route].setHidden(not technician)
+        self._hidden = set() if technician else set(TECHNICIAN_ONLY)
+        for route, tile in self.tiles.items():
+            tile.setVisible(route not in self._hidden)
         self._columns = 0
         self._arrange(2 if self.width() < self.height() else 3)
 

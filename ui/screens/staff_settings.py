@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBo
 from kiosk.config import save_config
 from ui.context import AppContext
 from ui.screens.staff_base import StaffScreen, section_label
-from ui.widgets import BigButton, ChipGroup
+from ui.widgets import BigButton, PickerGrid
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +32,14 @@ class SettingsScreen(StaffScreen):
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(12)
         self.labels: dict[str, QLabel] = {}
-        self.choices: dict[str, ChipGroup] = {
-            "language": ChipGroup(["zh_CN", "en"], multi=False),
-            "large_text": ChipGroup(["off", "on"], multi=False),
-            "card_pin_enabled": ChipGroup(["off", "on"], multi=False),
-            "idle_timeout_s": ChipGroup(["60", "120", "180"], multi=False),
-            "offline_limit_points": ChipGroup(["0", "200", "500"], multi=False),
+        options = {
+            "language": ["zh_CN", "en"],
+            "large_text": ["off", "on"],
+            "card_pin_enabled": ["off", "on"],
+            "idle_timeout_s": ["60", "120", "180"],
+            "offline_limit_points": ["0", "200", "500"],
         }
+        self.choices = {name: PickerGrid(items, columns=3) for name, items in options.items()}
         for row, (name, chips) in enumerate(self.choices.items()):
             chips.setObjectName(f"setting_{name}")
             self.labels[name] = QLabel()
@@ -75,17 +76,17 @@ class SettingsScreen(StaffScreen):
 
     def refresh(self, **params: Any) -> None:
         c = self.ctx.config
-        self.choices["language"].set_selected([c.language])
-        self.choices["large_text"].set_selected(["on" if c.large_text else "off"])
-        self.choices["card_pin_enabled"].set_selected(["on" if c.card_pin_enabled else "off"])
-        self.choices["idle_timeout_s"].set_selected([str(c.idle_timeout_s)])
-        self.choices["offline_limit_points"].set_selected([str(c.offline_limit_points)])
+        self.choices["language"].set_value(c.language)
+        self.choices["large_text"].set_value("on" if c.large_text else "off")
+        self.choices["card_pin_enabled"].set_value("on" if c.card_pin_enabled else "off")
+        self.choices["idle_timeout_s"].set_value(str(c.idle_timeout_s))
+        self.choices["offline_limit_points"].set_value(str(c.offline_limit_points))
         shown = c.shown()
         self.info.setText("\n".join(f"{k}: {shown.get(k) or '—'}" for k in SHOWN))
 
     def _chosen(self, name: str, default: str) -> str:
-        picked = self.choices[name].selected()
-        return picked[0] if picked else default
+        picked = self.choices[name].value()
+        return default if picked is None else str(picked)
 
     def _save(self) -> None:
         c = self.ctx.config

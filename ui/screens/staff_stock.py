@@ -18,7 +18,7 @@ from ui.screens.staff_queries import (
     gift_by_barcode,
     gift_stock,
 )
-from ui.widgets import BigButton, ChipGroup, NumericKeypad, PickerGrid, TouchScroll
+from ui.widgets import BigButton, NumericKeypad, PickerGrid, TouchScroll
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +26,6 @@ MAX_DIGITS = 5
 # Reasons are stored (and printed on the restock slip) in Chinese: the station's records.
 RESTOCK_REASONS = {"delivery": "到货", "donation": "捐赠", "transfer": "调入", "other": "其他"}
 CORRECT_REASONS = {"broken": "破损", "expired": "过期", "count": "盘点差异", "other": "其他"}
-
-
-def t(text: str) -> str:
-    return QCoreApplication.translate("StockEditScreen", text)
 
 
 class StockEditScreen(StaffScreen):
@@ -49,7 +45,7 @@ class StockEditScreen(StaffScreen):
         self.body.addLayout(self.split, 1)
         left = QVBoxLayout()
         self.pick_hint = section_label()
-        self.grid = PickerGrid(columns=3)
+        self.grid = PickerGrid(columns=2, wrap=True)
         self.grid.setObjectName("giftPicker")
         self.grid.picked.connect(self._picked)
         left.addWidget(self.pick_hint)
@@ -85,12 +81,12 @@ class StockEditScreen(StaffScreen):
         self.gift_label.setObjectName("chosenGift")
         self.gift_label.setWordWrap(True)
         self.gift_label.setProperty("kind", "subtitle")
-        self.sign = ChipGroup(multi=False)
+        self.sign = PickerGrid(columns=2, wrap=True)
         self.sign.setObjectName("deltaSign")
         self.sign.setVisible(self.correction)
         self.reason_hint = QLabel()
         self.reason_hint.setProperty("kind", "muted")
-        self.reason = ChipGroup(multi=False)
+        self.reason = PickerGrid(columns=2, wrap=True)
         self.reason.setObjectName("reasons")
         self.confirm = BigButton("", "check")
         self.confirm.setObjectName("stockConfirm")
@@ -118,7 +114,7 @@ class StockEditScreen(StaffScreen):
         return g.name if self.ctx.lang == "zh_CN" or not g.name_en else g.name_en
 
     def _fill_grid(self) -> None:
-        left = t("%1 left")
+        left = QCoreApplication.translate("StockEditScreen", "%1 left")
         items = [
             (g.sku, f"{self._name(g)}\n{left.replace('%1', str(g.level))}")
             for g in self.gifts.values()
@@ -151,28 +147,36 @@ class StockEditScreen(StaffScreen):
 
     def _delta(self) -> int:
         n = int(self.qty or 0)
-        return -n if self.correction and self.sign.selected() == ["minus"] else n
+        return -n if self.correction and self.sign.value() == "minus" else n
 
     def _update(self) -> None:
         g = self.chosen
         if g is None:
-            self.gift_label.setText(t("No gift chosen yet"))
+            self.gift_label.setText(
+                QCoreApplication.translate("StockEditScreen", "No gift chosen yet")
+            )
         else:
             name = self._name(g)
             self.gift_label.setText(
-                t("%1 · now %2").replace("%1", name).replace("%2", str(g.level))
+                QCoreApplication.translate("StockEditScreen", "%1 · now %2")
+                .replace("%1", name)
+                .replace("%2", str(g.level))
             )
-        self.qty_label.setText(f"{self._delta():+d}" if self.qty else t("Quantity"))
-        ready = g is not None and bool(self.qty) and bool(self.reason.selected())
+        self.qty_label.setText(
+            f"{self._delta():+d}"
+            if self.qty
+            else QCoreApplication.translate("StockEditScreen", "Quantity")
+        )
+        ready = g is not None and bool(self.qty) and self.reason.value() is not None
         if self.correction:
-            ready = ready and bool(self.sign.selected())
+            ready = ready and self.sign.value() is not None
         self.confirm.setEnabled(ready)
 
     def _confirm(self) -> None:
-        if self.chosen is None or not self.qty or not self.reason.selected():
+        if self.chosen is None or not self.qty or self.reason.value() is None:
             return
         staff_id = self.ctx.staff.id
-        reason = self.reasons[self.reason.selected()[0]]
+        reason = self.reasons[self.reason.value()]
         fn = apply_correction if self.correction else apply_restock
         sku, delta = self.chosen.sku, self._delta()
         self.ctx.ops.run_db(
@@ -191,7 +195,7 @@ class StockEditScreen(StaffScreen):
         self.ctx.bus.changed.emit("stock")
         name = self._name(old)
         self.done(
-            t("Saved: %1 %2, now %3")
+            QCoreApplication.translate("StockEditScreen", "Saved: %1 %2, now %3")
             .replace("%1", name)
             .replace("%2", f"{delta:+d}")
             .replace("%3", str(level))
@@ -219,6 +223,7 @@ class StockEditScreen(StaffScreen):
 
     def resizeEvent(self, event: Any) -> None:
         portrait = event.size().height() > event.size().width()
+        self.grid.set_columns(3 if portrait or event.size().width() > 1600 else 2)
         self.split.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
@@ -226,9 +231,13 @@ class StockEditScreen(StaffScreen):
 
     def retranslate_form(self) -> None:
         super().retranslate()
-        self.pick_hint.setText(t("Scan the gift's barcode, or tap the gift."))
-        self.confirm.setText(t("Save"))
-        self.reason_hint.setText(t("Reason"))
+        self.pick_hint.setText(
+            QCoreApplication.translate(
+                "StockEditScreen", "Scan the gift's barcode, or tap the gift."
+            )
+        )
+        self.confirm.setText(QCoreApplication.translate("StockEditScreen", "Save"))
+        self.reason_hint.setText(QCoreApplication.translate("StockEditScreen", "Reason"))
         if self.gifts:
             self._fill_grid()
         self._update()
@@ -241,7 +250,7 @@ class RestockScreen(StockEditScreen):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.reason.set_items(list(self.reasons))
-        self.reason.changed.connect(self._update)
+        self.reason.picked.connect(lambda _k: self._update())
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -251,7 +260,7 @@ class RestockScreen(StockEditScreen):
             {
                 "delivery": self.tr("New delivery"),
                 "donation": self.tr("Donation"),
-                "transfer": self.tr("From another station"),
+                "transfer": self.tr("Transfer in"),
                 "other": self.tr("Other"),
             }
         )
@@ -265,18 +274,16 @@ class CorrectStockScreen(StockEditScreen):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.reason.set_items(list(self.reasons))
-        self.reason.changed.connect(self._update)
+        self.reason.picked.connect(lambda _k: self._update())
         self.sign.set_items(["plus", "minus"])
         self.sign.setVisible(True)
-        self.sign.changed.connect(self._update)
+        self.sign.picked.connect(lambda _k: self._update())
         self.retranslate()
 
     def retranslate(self) -> None:
         self.retranslate_form()
         self.title.setText(self.tr("Correct stock"))
-        self.sign.set_labels(
-            {"plus": self.tr("+ More than recorded"), "minus": self.tr("− Fewer than recorded")}
-        )
+        self.sign.set_labels({"plus": self.tr("+ Add"), "minus": self.tr("− Take off")})
         self.reason.set_labels(
             {
                 "broken": self.tr("Broken"),

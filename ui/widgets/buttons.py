@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from ui import theme
 
@@ -45,3 +45,48 @@ class BigButton(QPushButton):
             colour = theme.DANGER
         self.setIcon(theme.icon(name, colour, px))
         self.setIconSize(QSize(px, px))
+
+
+class WrapButton(BigButton):
+    """A BigButton whose text wraps onto several lines (long gift or service names)."""
+
+    def __init__(
+        self,
+        text: str = "",
+        icon_name: str | None = None,
+        role: str = "pick",
+        parent: QWidget | None = None,
+        icon_px: int = 40,
+    ) -> None:
+        super().__init__("", icon_name, role, parent, icon_px)
+        self._label = QLabel(self)
+        self._label.setWordWrap(True)
+        self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 12, 6)
+        row.addWidget(self._label)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._label.setText(text)
+
+    def text(self) -> str:
+        return self._label.text()
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(theme.TOUCH, self._label.heightForWidth(width - 28) + 16)
+
+    def sizeHint(self) -> QSize:
+        hint = self._label.sizeHint()
+        width = min(hint.width() + 28, 320)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(theme.TOUCH * 2, theme.TOUCH)

@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLayout, QWidget
 
-from ui.widgets.buttons import BigButton
+from ui.widgets.buttons import BigButton, WrapButton
 from ui.widgets.flow import FlowLayout
 
 Item = Any  # a plain string, or (key, label), or (key, label, icon_name)
@@ -84,13 +85,16 @@ class PickerGrid(QWidget):
         columns: int = 4,
         parent: QWidget | None = None,
         role: str = "pick",
+        wrap: bool = False,
     ) -> None:
         super().__init__(parent)
         self.columns = max(1, columns)
         self.role = role
+        self.wrap = wrap
         self._grid = QGridLayout(self)
         self._grid.setSpacing(16)
         self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self._group = QButtonGroup(self)
         self.buttons: dict[Any, BigButton] = {}
         self.set_items(items)
@@ -103,18 +107,42 @@ class PickerGrid(QWidget):
         self.buttons = {}
         for index, item in enumerate(items):
             key, label, icon_name = _split(item)
-            button = BigButton(label, icon_name, role=self.role, icon_px=56)
+            if self.wrap:
+                button: BigButton = WrapButton(label, icon_name, role=self.role)
+            else:
+                button = BigButton(label, icon_name, role=self.role, icon_px=56)
             button.setCheckable(True)
             button.setObjectName(f"pick_{key}")
             button.clicked.connect(lambda _=False, key=key: self.picked.emit(key))
             self._group.addButton(button)
             self._grid.addWidget(button, index // self.columns, index % self.columns)
             self.buttons[key] = button
+        for column in range(self.columns):
+            self._grid.setColumnStretch(column, 1)
 
     def set_columns(self, columns: int) -> None:
-        items = [(k, b.text(), b._icon_name) for k, b in self.buttons.items()]
-        self.columns = max(1, columns)
-        self.set_items(items)
+        """Re-flow the same buttons into ``columns`` columns (keeps the chosen one)."""
+        columns = max(1, columns)
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for button in self.buttons.values():
+            self._grid.removeWidget(button)
+        for index, button in enumerate(self.buttons.values()):
+            self._grid.addWidget(button, index // columns, index % columns)
+
+    def set_labels(self, labels: dict[Any, str]) -> None:
+        for key, text in labels.items():
+            if key in self.buttons:
+                self.buttons[key].setText(text)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Wrapped labels need more height at narrow widths: ask the grid for it."""
+        super().resizeEvent(event)
+        if self.wrap:
+            needed = self._grid.heightForWidth(event.size().width())
+            if needed > 0 and needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
 
     def value(self) -> Any:
         for key, button in self.buttons.items():

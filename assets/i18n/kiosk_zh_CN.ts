@@ -1,0 +1,1342 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>BusyOverlay</name>
+    <message>
+        <source>Please wait…</source>
+        <translation>请稍候…</translation>
+    </message>
+</context>
+<context>
+    <name>CorrectStockScreen</name>
+    <message>
+        <source>+ Add</source>
+        <translation>+ 增加</translation>
+    </message>
+    <message>
+        <source>Broken</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <source>Correct stock</source>
+        <translation>库存更正</translation>
+    </message>
+    <message>
+        <source>Count differs</source>
+        <translation>盘点差异</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>过期</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>− Take off</source>
+        <translation>− 减少</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorScreen</name>
+    <message>
+        <source>Back to start</source>
+        <translation>回到首页</translation>
+    </message>
+    <message>
+        <source>Show this code to the staff:</source>
+        <translation>请把下面的编号告诉工作人员：</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Please ask the staff for help.</source>
+        <translation>出了点问题，请联系工作人员。</translation>
+    </message>
+</context>
+<context>
+    <name>ExceptionsScreen</name>
+    <message>
+        <source>%1 · %2 over by %3 points</source>
+        <translation>%1 · %2 超额 %3 积分</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>异常清单</translation>
+    </message>
+    <message>
+        <source>Mark handled</source>
+        <translation>标记已处理</translation>
+    </message>
+    <message>
+        <source>No exceptions. Every offline redemption was covered.</source>
+        <translation>没有异常，离线兑换都在余额之内。</translation>
+    </message>
+    <message>
+        <source>Offline redemptions that the centre found over the volunteer's balance. Talk to the volunteer, then mark handled.</source>
+        <translation>以下离线兑换经中心核对超出了志愿者余额。请与志愿者沟通后标记已处理。</translation>
+    </message>
+    <message>
+        <source>✓ handled</source>
+        <translation>✓ 已处理</translation>
+    </message>
+</context>
+<context>
+    <name>FlowTexts</name>
+    <message>
+        <source>Accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>As soon as possible</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Auntie</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dispatched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grandma</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Grandpa</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hard of hearing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limited mobility</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lives alone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mr.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ms.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Needs a home visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Please call back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Poor eyesight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skilled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today afternoon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today morning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tomorrow afternoon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tomorrow morning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uncle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warm</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HomeScreen</name>
+    <message>
+        <source>Redeem points</source>
+        <translation>积分兑换</translation>
+    </message>
+    <message>
+        <source>Repairs, health checks, legal advice and more</source>
+        <translation>家电维修、测血压、法律咨询等</translation>
+    </message>
+    <message>
+        <source>Request a service</source>
+        <translation>我要点单</translation>
+    </message>
+    <message>
+        <source>See how your request is going and rate it</source>
+        <translation>查看办理进度，给服务打分</translation>
+    </message>
+    <message>
+        <source>Tap a big button below to begin.</source>
+        <translation>请点下面的大按钮开始</translation>
+    </message>
+    <message>
+        <source>Track &amp; rate</source>
+        <translation>进度查询·评价</translation>
+    </message>
+    <message>
+        <source>Volunteers: exchange points for gifts</source>
+        <translation>志愿者用积分换礼品</translation>
+    </message>
+    <message>
+        <source>Welcome to %1</source>
+        <translation>欢迎来到%1</translation>
+    </message>
+</context>
+<context>
+    <name>IdleOverlay</name>
+    <message>
+        <source>I'm still here</source>
+        <translation>我还在</translation>
+    </message>
+    <message>
+        <source>Still there?</source>
+        <translation>还在吗？</translation>
+    </message>
+    <message>
+        <source>Tap anywhere to continue. Otherwise we go back to the start and clear what you entered.</source>
+        <translation>点一下屏幕继续。否则将回到首页，并清除您填写的内容。</translation>
+    </message>
+</context>
+<context>
+    <name>LowStockScreen</name>
+    <message>
+        <source>%1 — %2 left (reorder at %3)</source>
+        <translation>%1 — 剩 %2（低于 %3 需补货）</translation>
+    </message>
+    <message>
+        <source>Low stock</source>
+        <translation>库存不足</translation>
+    </message>
+    <message>
+        <source>No gift is low on stock.</source>
+        <translation>没有库存不足的礼品。</translation>
+    </message>
+    <message>
+        <source>Restock</source>
+        <translation>补货</translation>
+    </message>
+    <message>
+        <source>These gifts are at or below their reorder level.</source>
+        <translation>以下礼品已到补货线。</translation>
+    </message>
+</context>
+<context>
+    <name>NumericKeypad</name>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>OrderAddressScreen</name>
+    <message>
+        <source>Address: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Room %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tap your building.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tap your housing estate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tap your unit (entrance).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type your room number, e.g. 502.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unit %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where do you live?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OrderCategoriesScreen</name>
+    <message>
+        <source>Request a service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What do you need help with? Tap a picture.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OrderConfirmScreen</name>
+    <message>
+        <source>A volunteer comes to your home</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At the station</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Is everything right? Tap Submit to send your request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Please check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OrderDoneScreen</name>
+    <message numerus="yes">
+        <source>Back to the start in %n second(s).</source>
+        <translation type="unfinished"><numerusform></numerusform></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printing your receipt…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receipt printed. Please take it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scan with your phone, or scan it here later to see the progress.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thank you. Please keep your ticket number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The receipt is queued. Please ask the staff to print it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>We will call %1 soon to arrange the service.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your request has been sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your ticket number</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OrderNameScreen</name>
+    <message>
+        <source>Choose a title below (the surname is optional).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How should we address you?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Surname</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tap your surname, then a title.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>We will call you: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OrderPhoneScreen</name>
+    <message numerus="yes">
+        <source>%n more digit(s)</source>
+        <translation type="unfinished"><numerusform></numerusform></translation>
+    </message>
+    <message>
+        <source>11 digits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A mobile number starts with 1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Complete. Tap Next.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The second digit of a mobile number is 3 to 9.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>We call this number about your request. Type it on the keys.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your mobile number</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OrderServicesScreen</name>
+    <message>
+        <source>A volunteer comes to your home</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>At the station</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose this</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which service would you like?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OrderSlotScreen</name>
+    <message>
+        <source>Anything we should know? (optional, tap any)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tap a time. We will call you to confirm.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When would suit you?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PrinterTestScreen</name>
+    <message>
+        <source>%1 waiting, %2 not printed</source>
+        <translation>%1 张等待打印，%2 张未打出</translation>
+    </message>
+    <message>
+        <source>Connection: %1</source>
+        <translation>连接：%1</translation>
+    </message>
+    <message>
+        <source>Print a test page</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <source>Printer test</source>
+        <translation>打印机测试</translation>
+    </message>
+    <message>
+        <source>Printer: %1</source>
+        <translation>打印机：%1</translation>
+    </message>
+    <message>
+        <source>Test page sent to the print queue. Check the printer.</source>
+        <translation>测试页已加入打印队列，请查看打印机。</translation>
+    </message>
+    <message>
+        <source>The print queue is not running.</source>
+        <translation>打印队列没有运行。</translation>
+    </message>
+    <message>
+        <source>not reported</source>
+        <translation>状态未知</translation>
+    </message>
+    <message>
+        <source>off or unplugged</source>
+        <translation>未开机或未连接</translation>
+    </message>
+    <message>
+        <source>out of paper</source>
+        <translation>缺纸</translation>
+    </message>
+    <message>
+        <source>preview files (demo)</source>
+        <translation>预览文件（演示）</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>正常</translation>
+    </message>
+</context>
+<context>
+    <name>RedeemCardScreen</name>
+    <message>
+        <source>Card number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Card number and PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the number on your volunteer card, then your PIN.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RedeemCartScreen</name>
+    <message numerus="yes">
+        <source>%n point(s)</source>
+        <translation type="unfinished"><numerusform></numerusform></translation>
+    </message>
+    <message>
+        <source>Check the gifts and points, then tap Redeem.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points left after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your gifts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your points now</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RedeemDoneScreen</name>
+    <message>
+        <source>%1 points used, %2 points left.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Back to the start in %n second(s).</source>
+        <translation type="unfinished"><numerusform></numerusform></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pickup code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Printing your receipt…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receipt printed. Please take it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recorded offline; it is sent to the centre when the network is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeemed. Thank you for volunteering!</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show this pickup code to the staff to get your gifts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The receipt is queued. Please ask the staff to print it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RedeemGiftsScreen</name>
+    <message>
+        <source>%1 hours of service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n point(s)</source>
+        <translation type="unfinished"><numerusform></numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n-star volunteer</source>
+        <translation type="unfinished"><numerusform></numerusform></translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add (%1 chosen)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check and redeem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose your gifts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chosen: %1 item(s), %2 points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In stock: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Limit %1 per person a day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing chosen yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Points: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tap Add under a gift. Grey gifts cannot be chosen now; the reason is written on them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RedeemScanScreen</name>
+    <message>
+        <source>Open the volunteer app, tap "My code" and hold the phone under the red light.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Please show your volunteer code to the scanner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redeem points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use card number and PIN</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReprintScreen</name>
+    <message>
+        <source>Day report</source>
+        <translation>日报</translation>
+    </message>
+    <message>
+        <source>Gift receipt</source>
+        <translation>兑换小票</translation>
+    </message>
+    <message>
+        <source>Newest first. Tap Reprint next to the receipt.</source>
+        <translation>最新的在上面。点小票旁边的“补打”。</translation>
+    </message>
+    <message>
+        <source>No receipts yet.</source>
+        <translation>还没有小票。</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>补打</translation>
+    </message>
+    <message>
+        <source>Reprint a receipt</source>
+        <translation>补打小票</translation>
+    </message>
+    <message>
+        <source>Restock slip</source>
+        <translation>补货单</translation>
+    </message>
+    <message>
+        <source>Service ticket</source>
+        <translation>服务小票</translation>
+    </message>
+    <message>
+        <source>Test page</source>
+        <translation>测试页</translation>
+    </message>
+    <message>
+        <source>The copy is in the print queue.</source>
+        <translation>已加入打印队列。</translation>
+    </message>
+    <message>
+        <source>copy</source>
+        <translation>补打件</translation>
+    </message>
+    <message>
+        <source>not printed</source>
+        <translation>未打出</translation>
+    </message>
+    <message>
+        <source>printed</source>
+        <translation>已打印</translation>
+    </message>
+    <message>
+        <source>printing</source>
+        <translation>打印中</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>等待打印</translation>
+    </message>
+</context>
+<context>
+    <name>RestockScreen</name>
+    <message>
+        <source>Donation</source>
+        <translation>捐赠</translation>
+    </message>
+    <message>
+        <source>New delivery</source>
+        <translation>新到货</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Restock</source>
+        <translation>补货</translation>
+    </message>
+    <message>
+        <source>Transfer in</source>
+        <translation>调入</translation>
+    </message>
+</context>
+<context>
+    <name>ScreenHeader</name>
+    <message>
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+    <message>
+        <source>Home</source>
+        <translation>首页</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <source>Card number + PIN for volunteers</source>
+        <translation>志愿者卡号+密码登录</translation>
+    </message>
+    <message>
+        <source>Large text at start</source>
+        <translation>默认大字</translation>
+    </message>
+    <message>
+        <source>Leave kiosk mode</source>
+        <translation>退出自助模式</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Offline limit (points)</source>
+        <translation>离线兑换上限（积分）</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>Provisioned (change with `kiosk init`)</source>
+        <translation>部署参数（用 kiosk init 修改）</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Saved. Language and text size apply to the next visitor.</source>
+        <translation>已保存。语言和字号从下一位访客起生效。</translation>
+    </message>
+    <message>
+        <source>Seconds before "Still there?"</source>
+        <translation>无操作多少秒后提示“还在吗？”</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Start language</source>
+        <translation>默认语言</translation>
+    </message>
+</context>
+<context>
+    <name>StaffMenuScreen</name>
+    <message>
+        <source>Breakage, expiry, miscount</source>
+        <translation>破损、过期、盘点差异</translation>
+    </message>
+    <message>
+        <source>Correct stock</source>
+        <translation>库存更正</translation>
+    </message>
+    <message>
+        <source>Events not yet sent; sync now</source>
+        <translation>未上传的记录，立即同步</translation>
+    </message>
+    <message>
+        <source>Exceptions</source>
+        <translation>异常清单</translation>
+    </message>
+    <message>
+        <source>Gifts running out</source>
+        <translation>快用完的礼品</translation>
+    </message>
+    <message>
+        <source>Low stock</source>
+        <translation>库存不足</translation>
+    </message>
+    <message>
+        <source>Orders, redemptions, top gifts</source>
+        <translation>点单、兑换、热门礼品</translation>
+    </message>
+    <message>
+        <source>Overdrafts the centre reported</source>
+        <translation>中心反馈的离线超额</translation>
+    </message>
+    <message>
+        <source>Print a receipt again</source>
+        <translation>重新打印小票</translation>
+    </message>
+    <message>
+        <source>Print a test page</source>
+        <translation>打印测试页</translation>
+    </message>
+    <message>
+        <source>Printer test</source>
+        <translation>打印机测试</translation>
+    </message>
+    <message>
+        <source>Reprint</source>
+        <translation>补打小票</translation>
+    </message>
+    <message>
+        <source>Restock</source>
+        <translation>补货</translation>
+    </message>
+    <message>
+        <source>Scan or tap a gift, add stock</source>
+        <translation>扫码或点选礼品，增加库存</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Staff menu</source>
+        <translation>工作人员菜单</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>数据同步</translation>
+    </message>
+    <message>
+        <source>Technician: settings, leave kiosk</source>
+        <translation>技术员：设置、退出自助模式</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今日数据</translation>
+    </message>
+</context>
+<context>
+    <name>StaffPinScreen</name>
+    <message>
+        <source>%1, type your PIN on the keys.</source>
+        <translation>%1，请在键盘上输入密码。</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Not me</source>
+        <translation>不是我</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Staff sign-in</source>
+        <translation>工作人员登录</translation>
+    </message>
+    <message>
+        <source>Tap your name.</source>
+        <translation>请点您的名字。</translation>
+    </message>
+</context>
+<context>
+    <name>StaffScreen</name>
+    <message>
+        <source>Menu</source>
+        <translation>菜单</translation>
+    </message>
+    <message>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
+    </message>
+</context>
+<context>
+    <name>StatusStrip</name>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Large text</source>
+        <translation>大字</translation>
+    </message>
+    <message>
+        <source>No printer</source>
+        <translation>无打印机</translation>
+    </message>
+    <message>
+        <source>Offline mode</source>
+        <translation>离线模式</translation>
+    </message>
+    <message>
+        <source>Offline · %1 to sync</source>
+        <translation>离线 · %1 条待同步</translation>
+    </message>
+    <message>
+        <source>Online · %1 to sync</source>
+        <translation>已联网 · %1 条待同步</translation>
+    </message>
+    <message>
+        <source>Online · all synced</source>
+        <translation>已联网 · 已同步</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>Printer off</source>
+        <translation>打印机未连接</translation>
+    </message>
+    <message>
+        <source>Printer ready</source>
+        <translation>打印机正常</translation>
+    </message>
+    <message>
+        <source>Printer · %1 waiting</source>
+        <translation>打印机 · %1 张待打印</translation>
+    </message>
+    <message>
+        <source>Printer: no paper</source>
+        <translation>打印机缺纸</translation>
+    </message>
+</context>
+<context>
+    <name>StockEditScreen</name>
+    <message>
+        <source>%1 left</source>
+        <translation>库存 %1</translation>
+    </message>
+    <message>
+        <source>%1 · now %2</source>
+        <translation>%1 · 现有 %2</translation>
+    </message>
+    <message>
+        <source>No gift chosen yet</source>
+        <translation>还没有选择礼品</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Saved: %1 %2, now %3</source>
+        <translation>已保存：%1 %2，现有 %3</translation>
+    </message>
+    <message>
+        <source>Scan the gift's barcode, or tap the gift.</source>
+        <translation>请扫描礼品条码，或点选礼品。</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message>
+        <source>%1 events waiting to be sent, %2 rejected.</source>
+        <translation>%1 条记录等待上传，%2 条被拒绝。</translation>
+    </message>
+    <message>
+        <source>%1 tries</source>
+        <translation>已尝试 %1 次</translation>
+    </message>
+    <message>
+        <source>Cannot reach the centre.</source>
+        <translation>连不上中心。</translation>
+    </message>
+    <message>
+        <source>Connected to the centre.</source>
+        <translation>已连接中心。</translation>
+    </message>
+    <message>
+        <source>Connecting to the centre…</source>
+        <translation>正在连接中心…</translation>
+    </message>
+    <message>
+        <source>Everything is synced.</source>
+        <translation>全部已同步。</translation>
+    </message>
+    <message>
+        <source>Last sync: %1.</source>
+        <translation>上次同步：%1。</translation>
+    </message>
+    <message>
+        <source>No server is configured: this kiosk works offline only.</source>
+        <translation>没有配置服务器：本机只能离线使用。</translation>
+    </message>
+    <message>
+        <source>Offline only (no server configured).</source>
+        <translation>仅离线（未配置服务器）。</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>数据同步</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Sync started. The list updates when it finishes.</source>
+        <translation>已开始同步，完成后列表会更新。</translation>
+    </message>
+</context>
+<context>
+    <name>TodayScreen</name>
+    <message>
+        <source>Accepted</source>
+        <translation>已接单</translation>
+    </message>
+    <message>
+        <source>Assigned</source>
+        <translation>已派单</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>In service</source>
+        <translation>服务中</translation>
+    </message>
+    <message>
+        <source>Requests by status: %1</source>
+        <translation>点单状态：%1</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今日数据</translation>
+    </message>
+    <message>
+        <source>Top gifts: %1</source>
+        <translation>热门礼品：%1</translation>
+    </message>
+    <message>
+        <source>items restocked</source>
+        <translation>件补货</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>暂无</translation>
+    </message>
+    <message>
+        <source>points redeemed</source>
+        <translation>积分已兑换</translation>
+    </message>
+    <message>
+        <source>redemptions</source>
+        <translation>笔兑换</translation>
+    </message>
+    <message>
+        <source>residents served</source>
+        <translation>位群众</translation>
+    </message>
+    <message>
+        <source>service requests</source>
+        <translation>个点单</translation>
+    </message>
+    <message>
+        <source>volunteers redeemed</source>
+        <translation>位志愿者兑换</translation>
+    </message>
+</context>
+<context>
+    <name>TrackLookupScreen</name>
+    <message>
+        <source>Find my order</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find your order with your receipt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hold the QR code on your receipt under the scanner.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 4 digits of your phone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Or type the ticket number and the last 4 digits of your phone number:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticket number (the digits after %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Track or rate an order</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrackRateScreen</name>
+    <message>
+        <source>How was the service for ticket %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rate the service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send my rating</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tap the stars: 5 stars is the best.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What was good? (optional, tap any)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrackStatusScreen</name>
+    <message>
+        <source> (not yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back to start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Here is where your request is now.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Order progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rate this service</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ticket %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>You rated this service %n star(s). Thank you.</source>
+        <translation type="unfinished"><numerusform></numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>TrackThanksScreen</name>
+    <message>
+        <source>Back to start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thank you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Thank you for your rating. It helps our volunteers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
