@@ -56,7 +56,7 @@ def add_station(
     if not 1 <= len(station_id) <= 40:
         raise BadRequest("station id must be 1..40 characters")
     token = secrets.token_urlsafe(32)
-    with db.begin() as session:
+    with db.write() as session:
         if session.get(Station, station_id) is not None:
             raise Conflict(f"station {station_id} exists")
         station = Station(
@@ -76,7 +76,7 @@ def add_station(
 
 def rotate_token(db: Database, station_id: str) -> StationCredentials:
     token = secrets.token_urlsafe(32)
-    with db.begin() as session:
+    with db.write() as session:
         station = session.get(Station, station_id)
         if station is None:
             raise NotFound(f"unknown station {station_id}")
@@ -90,7 +90,7 @@ def update_settings(db: Database, station_id: str, **settings: Any) -> None:
     unknown = set(settings) - allowed
     if unknown:
         raise BadRequest(f"unknown station settings: {sorted(unknown)}")
-    with db.begin() as session:
+    with db.write() as session:
         station = session.get(Station, station_id)
         if station is None:
             raise NotFound(f"unknown station {station_id}")
@@ -133,7 +133,7 @@ def award_points(
     db: Database, volunteer_id: str, points: int, reason: str = "award", ref: str = ""
 ) -> int:
     """Add (or with a negative number take) points; returns the new balance."""
-    with db.begin() as session:
+    with db.write() as session:
         volunteer = ledger.lock_volunteer(session, volunteer_id)
         if volunteer is None:
             raise NotFound(f"unknown volunteer {volunteer_id}")
@@ -142,7 +142,7 @@ def award_points(
 
 
 def revoke_code(db: Database, code_id: str, reason: str = "") -> None:
-    with db.begin() as session:
+    with db.write() as session:
         if session.get(RevokedCode, code_id) is None:
             session.add(RevokedCode(code_id=code_id, reason=reason))
             feed.publish(db, session, "revoked_code", code_id, {"code_id": code_id})

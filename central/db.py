@@ -1,9 +1,9 @@
 """Central's database: SQLite file by default, PostgreSQL by URL, same code.
 
 Writes that must not race (balances, the change feed) rely on: SQLite — every
-transaction begins IMMEDIATE, so writers are serialised; PostgreSQL — row locks
-(SELECT … FOR UPDATE) on volunteers and a transaction-scoped advisory lock around
-appending to the change feed, so feed sequence numbers become visible in order.
+transaction begins IMMEDIATE, so writers are serialised; PostgreSQL — ``write()`` takes
+a transaction-scoped advisory lock first (so feed sequence numbers become visible in
+order and writers never deadlock), and balances are read with SELECT … FOR UPDATE.
 """
 
 from __future__ import annotations
@@ -80,6 +80,15 @@ class Database:
             session.commit()
         finally:
             session.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A writing transaction. Writers are serialised on both backends (SQLite by
+        BEGIN IMMEDIATE, PostgreSQL by the feed's advisory lock taken first, before any
+        row lock, so writers cannot deadlock); readers are not held up."""
+        with self.begin() as session:
+            self.lock_feed(session)
+            yield session
 
     def lock_feed(self, session: Session) -> None:
         """Serialise feed writers until commit (PostgreSQL; SQLite already is)."""

@@ -45,7 +45,7 @@ def set_status(
     volunteer_name: str | None = None,
 ) -> StatusChange:
     """Move an order to ``status`` (one of sync.protocol.ORDER_STATUSES)."""
-    with db.begin() as session:
+    with db.write() as session:
         order = session.get(Order, order_id)
         if order is None:
             raise NotFound(f"unknown order {order_id}")

@@ -160,7 +160,7 @@ def apply_one(db: Database, station_id: str, event: EventIn) -> dict[str, Any]:
         return dup
     try:
         payload, applier = _parse(event)
-        with db.begin() as s:
+        with db.write() as s:
             if s.get(ProcessedEvent, event.id) is not None:
                 raise IntegrityError("event id stored meanwhile", None, Exception())
             volunteer = applier(db, s, station_id, payload)

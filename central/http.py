@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -16,6 +17,8 @@ from central.errors import CentralError
 from sync.protocol import MAX_BODY_BYTES
 
 log = logging.getLogger(__name__)
+
+RETRY_AFTER_S = 5
 
 _STATUS_CODES = {
     400: "bad_request",
@@ -68,6 +71,13 @@ def install_error_handlers(app: FastAPI) -> None:
         code = _STATUS_CODES.get(exc.status_code, "bad_request")
         status = 400 if exc.status_code == 422 else exc.status_code
         return error_response(status, code, str(exc.detail), None, exc.headers)
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(_req: Request, exc: OperationalError) -> JSONResponse:
+        # Database unreachable, locked too long, a deadlock victim: worth retrying later.
+        log.error("database unavailable: %s", exc.orig or exc)
+        headers = {"Retry-After": str(RETRY_AFTER_S)}
+        return error_response(503, "unavailable", "database unavailable", None, headers)
 
     @app.exception_handler(Exception)
     async def _bug(_req: Request, exc: Exception) -> JSONResponse:

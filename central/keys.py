@@ -38,7 +38,7 @@ def _active(session: Session) -> SigningKey | None:
 
 def ensure_key(db: Database) -> str:
     """The active key's id, generating and publishing a key pair the first time."""
-    with db.begin() as session:
+    with db.write() as session:
         row = _active(session)
         if row is not None:
             return row.key_id

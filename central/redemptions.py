@@ -30,7 +30,7 @@ def _check_total(total: int, lines: list[Any]) -> bool:
 def authorise(db: Database, station_id: str, req: AuthoriseIn) -> dict[str, Any]:
     if not _check_total(req.total_points, req.lines):
         raise BadRequest("total_points is not the sum of the lines")
-    with db.begin() as session:
+    with db.write() as session:
         volunteer = ledger.lock_volunteer(session, req.volunteer_id)
         existing = session.get(Redemption, req.redemption_id)
         if existing is not None:

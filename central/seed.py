@@ -54,7 +54,7 @@ def install_demo_key(db: Database) -> bool:
     """Install the public demo key if central has no key yet; True if installed."""
     private = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(DEMO_KEY_SEED).digest())
     public = base64.b64encode(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
-    with db.begin() as session:
+    with db.write() as session:
         if session.scalars(select(SigningKey).limit(1)).first() is not None:
             return False
         session.add(
@@ -73,7 +73,7 @@ def seed_demo(db: Database, data: dict[str, Any] | None = None) -> admin.Station
     """Seed the catalogue and volunteers, and make sure the demo station exists.
     Returns the station's id and a fresh token (a new one on every call)."""
     data = data or load_demo()
-    with db.begin() as session:
+    with db.write() as session:
         _seed_catalogue(db, session, data)
         _seed_volunteers(db, session, data)
     station = data["station"]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from central import admin
-from tests.central.conftest import Api
+from tests.central.conftest import Api, TestClient
 from tests.central.factories import event
 
 
@@ -173,3 +173,26 @@ def test_body_over_2mb_is_413_when_streamed(api: Api) -> None:
 def test_unknown_path_and_method(api: Api) -> None:
     assert_error(api.get("/nothing-here"), 404, "not_found")
     assert_error(api.client.delete("/api/v1/events", headers=api.headers), 405, "bad_request")
+
+
+def test_a_bug_is_a_500_in_the_error_shape(db: Any) -> None:
+    from central.app import create_app
+
+    app = create_app(db, run_migrations=False)
+
+    def broken() -> None:
+        raise RuntimeError("secret detail")
+
+    app.add_api_route("/api/v1/broken", broken)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        error = assert_error(c.get("/api/v1/broken"), 500, "internal")
+    assert "secret" not in error["message"]
+
+
+def test_database_down_is_503_with_retry_after(api: Api, db: Any) -> None:
+    from central.db import Database
+
+    api.client.app.state.db = Database("sqlite:////nonexistent/dir/central.db")
+    answer = api.get("/changes")
+    assert_error(answer, 503, "unavailable")
+    assert answer.headers["Retry-After"] == "5"

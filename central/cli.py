@@ -1,0 +1,234 @@
+"""``kiosk-central``: run the server and do the district administrator's jobs.
+
+    kiosk-central serve [--host H] [--port P] [--ssl-certfile F --ssl-keyfile F]
+    kiosk-central station add NAME [--id ID] [--offline-limit N] [--card-pin]
+    kiosk-central station token ID            # a new token (the old one stops working)
+    kiosk-central station list
+    kiosk-central volunteer code ID [--ttl S] # a fresh signed QR payload
+    kiosk-central volunteer award ID POINTS
+    kiosk-central volunteer revoke CODE_ID
+    kiosk-central order list [--station ID]
+    kiosk-central order assign|accept|start|complete|cancel ORDER_ID [--team T] [--volunteer N]
+    kiosk-central seed-demo [--demo-key]
+
+The database is ``--db`` (a file path or a SQLAlchemy URL such as
+postgresql+psycopg://user:pass@host/db), else $KIOSK_CENTRAL_DB, else central.db in the
+platform's data directory. The schema is migrated on every start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import select
+
+from central import admin, dispatch, keys, migrate, seed
+from central.db import Database
+from central.errors import CentralError
+from central.models import Order, Station
+
+log = logging.getLogger(__name__)
+
+
+def default_db() -> str:
+    if env := os.environ.get("KIOSK_CENTRAL_DB"):
+        return env
+    folder = Path(platformdirs.user_data_dir("station-kiosk-central", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder / "central.db")
+
+
+def open_db(target: str, ensure_key: bool = True) -> Database:
+    db = Database(target)
+    migrate.upgrade(db.engine)
+    if ensure_key:
+        keys.ensure_key(db)
+    return db
+
+
+def cmd_serve(db: Database, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from central.app import create_app
+
+    app = create_app(db, run_migrations=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_station_add(db: Database, args: argparse.Namespace) -> int:
+    cred = admin.add_station(
+        db,
+        args.name,
+        station_id=args.id,
+        offline_limit_points=args.offline_limit,
+        card_pin_enabled=args.card_pin,
+    )
+    print(f"station_id: {cred.station_id}")
+    print(f"token: {cred.token}")
+    print("(the token is shown once; central keeps only its hash)", file=sys.stderr)
+    return 0
+
+
+def cmd_station_token(db: Database, args: argparse.Namespace) -> int:
+    cred = admin.rotate_token(db, args.id)
+    print(f"station_id: {cred.station_id}")
+    print(f"token: {cred.token}")
+    return 0
+
+
+def cmd_station_list(db: Database, _args: argparse.Namespace) -> int:
+    with db.begin() as session:
+        for st in session.scalars(select(Station).order_by(Station.id)):
+            print(f"{st.id}\t{st.name}\toffline_limit={st.offline_limit_points}")
+    return 0
+
+
+def cmd_volunteer_code(db: Database, args: argparse.Namespace) -> int:
+    print(keys.sign_volunteer_code(db, args.id, ttl_s=args.ttl))
+    return 0
+
+
+def cmd_volunteer_award(db: Database, args: argparse.Namespace) -> int:
+    print(f"balance: {admin.award_points(db, args.id, args.points, reason=args.reason)}")
+    return 0
+
+
+def cmd_volunteer_revoke(db: Database, args: argparse.Namespace) -> int:
+    admin.revoke_code(db, args.code_id, reason=args.reason)
+    print(f"revoked: {args.code_id}")
+    return 0
+
+
+def cmd_order_list(db: Database, args: argparse.Namespace) -> int:
+    with db.begin() as session:
+        query = select(Order).order_by(Order.placed_at)
+        if args.station:
+            query = query.where(Order.station_id == args.station)
+        for o in session.scalars(query):
+            print(f"{o.id}\t{o.station_id}\t{o.ticket_no}\t{o.service_code}\t{o.status}")
+    return 0
+
+
+def cmd_order_step(db: Database, args: argparse.Namespace) -> int:
+    change = dispatch.set_status(
+        db, args.order_id, dispatch.STEPS[args.step], team=args.team, volunteer_name=args.volunteer
+    )
+    print(f"{change.order_id} {change.ticket_no}: {change.status}")
+    return 0
+
+
+def cmd_seed_demo(db: Database, args: argparse.Namespace) -> int:
+    if args.demo_key and seed.install_demo_key(db):
+        print("installed the public demo signing key (key id 'demo')", file=sys.stderr)
+    keys.ensure_key(db)
+    cred = seed.seed_demo(db)
+    print(f"station_id: {cred.station_id}")
+    print(f"token: {cred.token}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk-central", description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=None, help="file path or SQLAlchemy URL")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate")
+    serve.add_argument("--ssl-keyfile", default=None)
+    serve.set_defaults(func=cmd_serve)
+
+    station = sub.add_parser("station", help="provision stations").add_subparsers(
+        dest="action", required=True
+    )
+    add = station.add_parser("add", help="add a station; prints its id and token")
+    add.add_argument("name")
+    add.add_argument("--id", default=None)
+    add.add_argument("--offline-limit", type=int, default=200)
+    add.add_argument("--card-pin", action="store_true", help="allow card number + PIN")
+    add.set_defaults(func=cmd_station_add)
+    token = station.add_parser("token", help="issue a new token for a station")
+    token.add_argument("id")
+    token.set_defaults(func=cmd_station_token)
+    station.add_parser("list").set_defaults(func=cmd_station_list)
+
+    vol = sub.add_parser("volunteer", help="volunteer codes and points").add_subparsers(
+        dest="action", required=True
+    )
+    code = vol.add_parser("code", help="print a fresh signed volunteer QR payload")
+    code.add_argument("id")
+    code.add_argument("--ttl", type=int, default=300, help="seconds until it expires")
+    code.set_defaults(func=cmd_volunteer_code)
+    award = vol.add_parser("award", help="add (or take, if negative) points")
+    award.add_argument("id")
+    award.add_argument("points", type=int)
+    award.add_argument("--reason", default="award")
+    award.set_defaults(func=cmd_volunteer_award)
+    revoke = vol.add_parser("revoke", help="revoke one volunteer code by its code id (jti)")
+    revoke.add_argument("code_id")
+    revoke.add_argument("--reason", default="")
+    revoke.set_defaults(func=cmd_volunteer_revoke)
+
+    order = sub.add_parser("order", help="dispatch orders (派单/接单/服务中/已完成)")
+    steps = order.add_subparsers(dest="step", required=True)
+    steps.add_parser("list").set_defaults(func=cmd_order_list)
+    steps.choices["list"].add_argument("--station", default=None)
+    for step, help_text in (
+        ("assign", "派单 → assigned"),
+        ("accept", "接单 → accepted"),
+        ("start", "服务中 → in_service"),
+        ("complete", "已完成 → completed"),
+        ("cancel", "→ cancelled"),
+    ):
+        p = steps.add_parser(step, help=help_text)
+        p.add_argument("order_id")
+        p.add_argument("--team", default=None)
+        p.add_argument("--volunteer", default=None, help="the volunteer's display name")
+        p.set_defaults(func=cmd_order_step)
+
+    demo = sub.add_parser("seed-demo", help="load assets/demo/demo.json; prints id and token")
+    demo.add_argument("--demo-key", action="store_true", help="sign with the public demo key")
+    demo.set_defaults(func=cmd_seed_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    func: Callable[[Database, argparse.Namespace], int] = args.func
+    try:
+        demo_key = args.command == "seed-demo" and args.demo_key
+        db = open_db(args.db or default_db(), ensure_key=not demo_key)
+    except Exception as exc:  # a wrong URL, an unreachable server: say so, no traceback
+        print(f"error: cannot open the database: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return func(db, args)
+    except CentralError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
