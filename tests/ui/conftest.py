@@ -1,7 +1,7 @@
 """UI fixtures: a kiosk context over the demo store, a controllable scanner clock.
 
-``kiosk`` is the AppContext with every screen built and the scanner filter installed;
-``ctx.nav.stack`` is the shown widget. ``scan(text)`` sends a scanner burst (chars 10 ms
+``window`` is the whole KioskWindow (zh_CN, 1280×800, scanner and idle filters installed);
+``kiosk`` is its AppContext. ``scan(text)`` sends a scanner burst (chars 10 ms
 apart, then Enter) as key events; ``type_slowly(text)`` sends the same keys 200 ms apart.
 Results of worker tasks: ``qtbot.waitUntil(lambda: not kiosk.ops.busy)`` or wait on a label.
 """
@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk.config import Config
 from kiosk.store import Store
 from ui.context import AppContext
+from ui.i18n import Translations
+from ui.window import KioskWindow
 
 
 class FakeClock:
@@ -38,29 +40,33 @@ def scan_clock() -> FakeClock:
     return FakeClock()
 
 
-def build_context(store: Store, config: Config, clock: FakeClock | None = None) -> AppContext:
-    from ui.screens import ALL_SCREENS
-
-    ctx = AppContext(store, config, clock=clock)
-    for cls in ALL_SCREENS:
-        ctx.nav.add(cls(ctx))
-    return ctx
+@pytest.fixture
+def window(
+    qtbot, demo_store: Store, config: Config, scan_clock: FakeClock
+) -> Iterator[KioskWindow]:
+    """The whole kiosk window (status strip, screens, idle and busy overlays) at 1280×800,
+    zh_CN translations loaded, scanner and idle filters installed."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translations = Translations(app)
+    translations.switch(config.language)
+    ctx = AppContext(demo_store, config, clock=scan_clock)
+    win = KioskWindow(ctx, translations)
+    qtbot.addWidget(win)
+    win.resize(1280, 800)
+    win.show()
+    win.install(app)
+    yield win
+    win.uninstall(app)
+    ctx.ops.drop_pending()
+    ctx.ops.wait_done()
+    translations.clear()
 
 
 @pytest.fixture
-def kiosk(qtbot, demo_store: Store, config: Config, scan_clock: FakeClock) -> Iterator[AppContext]:
-    ctx = build_context(demo_store, config, scan_clock)
-    window = ctx.nav.stack
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    app = QApplication.instance()
-    ctx.scanner.install(app)
-    ctx.nav.home()
-    yield ctx
-    ctx.scanner.uninstall(app)
-    ctx.ops.drop_pending()
-    ctx.ops.wait_done()
+def kiosk(window: KioskWindow) -> AppContext:
+    """The AppContext of the ``window`` fixture (on the home screen)."""
+    return window.ctx
 
 
 def send_keys(target: QWidget, clock: FakeClock, text: str, gap: float, enter: bool = True) -> None:
