@@ -242,6 +242,15 @@ class PrintQueue:
             log.warning("print job %s not printed (attempt %d): %s", job_id, self._failures, exc)
             self._finish(job_id, "pending", str(exc)[:200])
             return False
+        except Exception as exc:
+            # A bug or an unmapped driver error, most likely before any byte went out:
+            # keep the job (never lost) and retry with backoff like a printer fault.
+            log.exception("print job %s: unexpected error while sending", job_id)
+            self._failures += 1
+            self._printer = PrinterStatus.UNKNOWN.value
+            self._last_error = "print.error"
+            self._finish(job_id, "pending", f"print.error: {exc!r}"[:200])
+            return False
         self._failures = 0
         self._printer = PrinterStatus.OK.value
         self._last_error = ""

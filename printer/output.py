@@ -9,6 +9,7 @@ call ``send`` several times on retries.
 from __future__ import annotations
 
 import logging
+import time
 
 from printer import escpos_render, preview
 from printer.connections import Connection, PreviewConnection
@@ -20,12 +21,15 @@ from printer.status import PrinterStatus
 
 log = logging.getLogger(__name__)
 
+SILENT_RECHECK_S = 300.0
+
 
 class Output:
     def __init__(self, connection: Connection, profile: Profile, fonts: Fonts) -> None:
         self.connection = connection
         self.profile = profile
         self.fonts = fonts
+        self._silent_until = 0.0
 
     def render(self, receipt: Receipt) -> bytes:
         if isinstance(self.connection, PreviewConnection):
@@ -38,7 +42,12 @@ class Output:
     def send(self, payload: bytes, name: str) -> PrinterStatus:
         """Deliver one job. Raises a ``PrinterError`` if it did not get through; returns
         the state seen before writing (UNKNOWN where the transport cannot read)."""
-        state = self.connection.status() if self.connection.can_read else PrinterStatus.UNKNOWN
+        state = PrinterStatus.UNKNOWN
+        if self.connection.can_read and time.monotonic() >= self._silent_until:
+            state = self.connection.status()
+            if state is PrinterStatus.UNKNOWN:
+                # It does not answer status queries: stop paying the wait before every job.
+                self._silent_until = time.monotonic() + SILENT_RECHECK_S
         if state is PrinterStatus.PAPER_OUT:
             raise PaperOut(f"{self.connection.uri} reports paper out")
         if state is PrinterStatus.OFFLINE:

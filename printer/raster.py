@@ -49,10 +49,16 @@ class TextPainter:
         self.fonts = fonts
         self.cell = cell
         self._missing = self._mask("\ue000", False)
+        self._has: dict[str, bool] = {}
 
     def has_glyph(self, ch: str) -> bool:
         """False for characters the font draws as the empty .notdef box."""
-        return ch < "\x80" or self._mask(ch, False) != self._missing
+        if ch < "\x80":
+            return True
+        known = self._has.get(ch)
+        if known is None:
+            known = self._has[ch] = self._mask(ch, False) != self._missing
+        return known
 
     def _mask(self, ch: str, bold: bool) -> bytes:
         font = _font(self.fonts.path(bold), self.fonts.index, FONT_PX)

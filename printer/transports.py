@@ -103,7 +103,10 @@ class TcpConnection(Connection):
         except PrinterError:
             return PrinterStatus.OFFLINE
         try:
-            return parse(_ask(sock, commands.STATUS_PRINTER), _ask(sock, commands.STATUS_PAPER))
+            printer = _ask(sock, commands.STATUS_PRINTER)
+            if not printer:  # silent printer: do not wait a second time
+                return PrinterStatus.UNKNOWN
+            return parse(printer, _ask(sock, commands.STATUS_PAPER))
         finally:
             sock.close()
 

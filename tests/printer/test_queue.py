@@ -314,3 +314,35 @@ def test_enqueue_stores_the_document_as_json(demo_store: Store) -> None:
         job = print_queue.enqueue(s, "report", "", Receipt([Text("日报")]))
     assert Receipt.from_dict(job_of(demo_store, "").document) == Receipt([Text("日报")])
     assert job.state == "pending"
+
+
+class Exploding(DummyConnection):
+    def write(self, data: bytes) -> None:
+        raise RuntimeError("driver bug")
+
+
+def test_unexpected_error_keeps_the_job_pending(
+    demo_store: Store, config: Config, fonts: Fonts
+) -> None:
+    order_id = place(demo_store, config)
+    states: list[QueueState] = []
+    queue = make_queue(demo_store, Output(Exploding(), make_profile(58, "native"), fonts), states)
+    assert queue.process_once() is False
+    job = job_of(demo_store, order_id)
+    assert job.state == "pending" and job.last_error.startswith("print.error")
+    assert states[-1].last_error == "print.error" and states[-1].pending == 1
+
+
+def test_silent_printer_is_not_asked_before_every_job(printer: FakePrinter, fonts: Fonts) -> None:
+    printer.replies = {}  # never answers DLE EOT
+    # Tiny jobs on loopback are acknowledged by the kernel at once, so FAST is safe here.
+    output = Output(
+        TcpConnection("127.0.0.1", printer.port, FAST), make_profile(58, "native"), fonts
+    )
+    output.send(b"one", "a")  # asks, hears nothing (UNKNOWN, not OK), prints anyway
+    wait_until(lambda: len(printer.jobs) == 1)
+    before = printer.connections
+    output.send(b"two", "b")  # does not ask again
+    wait_until(lambda: len(printer.jobs) == 2)
+    assert printer.connections == before + 1
+    assert printer.jobs == [b"one", b"two"]
