@@ -85,111 +85,111 @@
     <name>FlowTexts</name>
     <message>
         <source>Accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>已接单</translation>
     </message>
     <message>
         <source>As soon as possible</source>
-        <translation type="unfinished"></translation>
+        <translation>尽快</translation>
     </message>
     <message>
         <source>Auntie</source>
-        <translation type="unfinished"></translation>
+        <translation>阿姨</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消</translation>
     </message>
     <message>
         <source>Completed</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成</translation>
     </message>
     <message>
         <source>Dispatched</source>
-        <translation type="unfinished"></translation>
+        <translation>已派单</translation>
     </message>
     <message>
         <source>Grandma</source>
-        <translation type="unfinished"></translation>
+        <translation>奶奶</translation>
     </message>
     <message>
         <source>Grandpa</source>
-        <translation type="unfinished"></translation>
+        <translation>大爷</translation>
     </message>
     <message>
         <source>Hard of hearing</source>
-        <translation type="unfinished"></translation>
+        <translation>听力不好</translation>
     </message>
     <message>
         <source>In service</source>
-        <translation type="unfinished"></translation>
+        <translation>服务中</translation>
     </message>
     <message>
         <source>Limited mobility</source>
-        <translation type="unfinished"></translation>
+        <translation>行动不便</translation>
     </message>
     <message>
         <source>Lives alone</source>
-        <translation type="unfinished"></translation>
+        <translation>独居老人</translation>
     </message>
     <message>
         <source>Mr.</source>
-        <translation type="unfinished"></translation>
+        <translation>先生</translation>
     </message>
     <message>
         <source>Ms.</source>
-        <translation type="unfinished"></translation>
+        <translation>女士</translation>
     </message>
     <message>
         <source>Needs a home visit</source>
-        <translation type="unfinished"></translation>
+        <translation>需要上门</translation>
     </message>
     <message>
         <source>On time</source>
-        <translation type="unfinished"></translation>
+        <translation>准时</translation>
     </message>
     <message>
         <source>Patient</source>
-        <translation type="unfinished"></translation>
+        <translation>耐心</translation>
     </message>
     <message>
         <source>Please call back</source>
-        <translation type="unfinished"></translation>
+        <translation>需要回电</translation>
     </message>
     <message>
         <source>Poor eyesight</source>
-        <translation type="unfinished"></translation>
+        <translation>视力不好</translation>
     </message>
     <message>
         <source>Skilled</source>
-        <translation type="unfinished"></translation>
+        <translation>专业</translation>
     </message>
     <message>
         <source>Submitted</source>
-        <translation type="unfinished"></translation>
+        <translation>已提交</translation>
     </message>
     <message>
         <source>Today afternoon</source>
-        <translation type="unfinished"></translation>
+        <translation>今天下午</translation>
     </message>
     <message>
         <source>Today morning</source>
-        <translation type="unfinished"></translation>
+        <translation>今天上午</translation>
     </message>
     <message>
         <source>Tomorrow afternoon</source>
-        <translation type="unfinished"></translation>
+        <translation>明天下午</translation>
     </message>
     <message>
         <source>Tomorrow morning</source>
-        <translation type="unfinished"></translation>
+        <translation>明天上午</translation>
     </message>
     <message>
         <source>Uncle</source>
-        <translation type="unfinished"></translation>
+        <translation>叔叔</translation>
     </message>
     <message>
         <source>Warm</source>
-        <translation type="unfinished"></translation>
+        <translation>热情</translation>
     </message>
 </context>
 <context>
@@ -280,264 +280,264 @@
     <name>OrderAddressScreen</name>
     <message>
         <source>Address: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>地址：%1</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一步</translation>
     </message>
     <message>
         <source>Room</source>
-        <translation type="unfinished"></translation>
+        <translation>房号</translation>
     </message>
     <message>
         <source>Room %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1室</translation>
     </message>
     <message>
         <source>Tap your building.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择楼号。</translation>
     </message>
     <message>
         <source>Tap your housing estate.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择小区。</translation>
     </message>
     <message>
         <source>Tap your unit (entrance).</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择单元。</translation>
     </message>
     <message>
         <source>Type your room number, e.g. 502.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入房号，例如 502。</translation>
     </message>
     <message>
         <source>Unit %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1单元</translation>
     </message>
     <message>
         <source>Where do you live?</source>
-        <translation type="unfinished"></translation>
+        <translation>您住在哪里？</translation>
     </message>
 </context>
 <context>
     <name>OrderCategoriesScreen</name>
     <message>
         <source>Request a service</source>
-        <translation type="unfinished"></translation>
+        <translation>我要点单</translation>
     </message>
     <message>
         <source>What do you need help with? Tap a picture.</source>
-        <translation type="unfinished"></translation>
+        <translation>您需要哪方面的帮助？请点下面的图标。</translation>
     </message>
 </context>
 <context>
     <name>OrderConfirmScreen</name>
     <message>
         <source>A volunteer comes to your home</source>
-        <translation type="unfinished"></translation>
+        <translation>志愿者上门服务</translation>
     </message>
     <message>
         <source>Address</source>
-        <translation type="unfinished"></translation>
+        <translation>地址</translation>
     </message>
     <message>
         <source>At the station</source>
-        <translation type="unfinished"></translation>
+        <translation>到站点服务</translation>
     </message>
     <message>
         <source>Change</source>
-        <translation type="unfinished"></translation>
+        <translation>修改</translation>
     </message>
     <message>
         <source>Is everything right? Tap Submit to send your request.</source>
-        <translation type="unfinished"></translation>
+        <translation>信息都对吗？点“确认提交”发送您的需求。</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>称呼</translation>
     </message>
     <message>
         <source>None</source>
-        <translation type="unfinished"></translation>
+        <translation>无</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Phone</source>
-        <translation type="unfinished"></translation>
+        <translation>手机</translation>
     </message>
     <message>
         <source>Please check</source>
-        <translation type="unfinished"></translation>
+        <translation>请核对</translation>
     </message>
     <message>
         <source>Service</source>
-        <translation type="unfinished"></translation>
+        <translation>服务</translation>
     </message>
     <message>
         <source>Submit</source>
-        <translation type="unfinished"></translation>
+        <translation>确认提交</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Where</source>
-        <translation type="unfinished"></translation>
+        <translation>服务方式</translation>
     </message>
 </context>
 <context>
     <name>OrderDoneScreen</name>
     <message numerus="yes">
         <source>Back to the start in %n second(s).</source>
-        <translation type="unfinished"><numerusform></numerusform></translation>
+        <translation><numerusform>%n 秒后回到首页。</numerusform></translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>完成</translation>
     </message>
     <message>
         <source>Printing your receipt…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在打印小票……</translation>
     </message>
     <message>
         <source>Receipt printed. Please take it.</source>
-        <translation type="unfinished"></translation>
+        <translation>小票已打印，请取走。</translation>
     </message>
     <message>
         <source>Scan with your phone, or scan it here later to see the progress.</source>
-        <translation type="unfinished"></translation>
+        <translation>用手机扫一扫，或以后在这里扫码，查看服务进度。</translation>
     </message>
     <message>
         <source>Thank you. Please keep your ticket number.</source>
-        <translation type="unfinished"></translation>
+        <translation>谢谢您！请记好您的单号。</translation>
     </message>
     <message>
         <source>The receipt is queued. Please ask the staff to print it.</source>
-        <translation type="unfinished"></translation>
+        <translation>小票暂未打印，已排队。请联系工作人员补打。</translation>
     </message>
     <message>
         <source>We will call %1 soon to arrange the service.</source>
-        <translation type="unfinished"></translation>
+        <translation>我们会尽快拨打 %1 和您约定服务。</translation>
     </message>
     <message>
         <source>Your request has been sent</source>
-        <translation type="unfinished"></translation>
+        <translation>您的需求已提交</translation>
     </message>
     <message>
         <source>Your ticket number</source>
-        <translation type="unfinished"></translation>
+        <translation>您的单号</translation>
     </message>
 </context>
 <context>
     <name>OrderNameScreen</name>
     <message>
         <source>Choose a title below (the surname is optional).</source>
-        <translation type="unfinished"></translation>
+        <translation>请在下面选择称呼（姓氏可以不选）。</translation>
     </message>
     <message>
         <source>How should we address you?</source>
-        <translation type="unfinished"></translation>
+        <translation>怎么称呼您？</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一步</translation>
     </message>
     <message>
         <source>Surname</source>
-        <translation type="unfinished"></translation>
+        <translation>姓氏</translation>
     </message>
     <message>
         <source>Tap your surname, then a title.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先点您的姓，再点称呼。</translation>
     </message>
     <message>
         <source>Title</source>
-        <translation type="unfinished"></translation>
+        <translation>称呼</translation>
     </message>
     <message>
         <source>We will call you: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>我们这样称呼您：%1</translation>
     </message>
 </context>
 <context>
     <name>OrderPhoneScreen</name>
     <message numerus="yes">
         <source>%n more digit(s)</source>
-        <translation type="unfinished"><numerusform></numerusform></translation>
+        <translation><numerusform>还差 %n 位</numerusform></translation>
     </message>
     <message>
         <source>11 digits</source>
-        <translation type="unfinished"></translation>
+        <translation>11位手机号</translation>
     </message>
     <message>
         <source>A mobile number starts with 1.</source>
-        <translation type="unfinished"></translation>
+        <translation>手机号码以1开头。</translation>
     </message>
     <message>
         <source>Complete. Tap Next.</source>
-        <translation type="unfinished"></translation>
+        <translation>已输完整，请点“下一步”。</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一步</translation>
     </message>
     <message>
         <source>The second digit of a mobile number is 3 to 9.</source>
-        <translation type="unfinished"></translation>
+        <translation>手机号码第二位是3到9。</translation>
     </message>
     <message>
         <source>We call this number about your request. Type it on the keys.</source>
-        <translation type="unfinished"></translation>
+        <translation>我们会打这个号码联系您。请在右边的数字键上输入。</translation>
     </message>
     <message>
         <source>Your mobile number</source>
-        <translation type="unfinished"></translation>
+        <translation>您的手机号码</translation>
     </message>
 </context>
 <context>
     <name>OrderServicesScreen</name>
     <message>
         <source>A volunteer comes to your home</source>
-        <translation type="unfinished"></translation>
+        <translation>志愿者上门服务</translation>
     </message>
     <message>
         <source>At the station</source>
-        <translation type="unfinished"></translation>
+        <translation>到站点服务</translation>
     </message>
     <message>
         <source>Choose a service</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择服务</translation>
     </message>
     <message>
         <source>Choose this</source>
-        <translation type="unfinished"></translation>
+        <translation>选这项</translation>
     </message>
     <message>
         <source>Which service would you like?</source>
-        <translation type="unfinished"></translation>
+        <translation>您需要哪项服务？</translation>
     </message>
 </context>
 <context>
     <name>OrderSlotScreen</name>
     <message>
         <source>Anything we should know? (optional, tap any)</source>
-        <translation type="unfinished"></translation>
+        <translation>需要我们注意什么吗？（可不选，可多选）</translation>
     </message>
     <message>
         <source>Next</source>
-        <translation type="unfinished"></translation>
+        <translation>下一步</translation>
     </message>
     <message>
         <source>Tap a time. We will call you to confirm.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择时间，我们会打电话和您确认。</translation>
     </message>
     <message>
         <source>When would suit you?</source>
-        <translation type="unfinished"></translation>
+        <translation>什么时间方便？</translation>
     </message>
 </context>
 <context>
@@ -595,179 +595,179 @@
     <name>RedeemCardScreen</name>
     <message>
         <source>Card number</source>
-        <translation type="unfinished"></translation>
+        <translation>卡号</translation>
     </message>
     <message>
         <source>Card number and PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>卡号和密码</translation>
     </message>
     <message>
         <source>OK</source>
-        <translation type="unfinished"></translation>
+        <translation>确定</translation>
     </message>
     <message>
         <source>PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Type the number on your volunteer card, then your PIN.</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入志愿者卡上的卡号，再输入密码。</translation>
     </message>
 </context>
 <context>
     <name>RedeemCartScreen</name>
     <message numerus="yes">
         <source>%n point(s)</source>
-        <translation type="unfinished"><numerusform></numerusform></translation>
+        <translation><numerusform>%n 积分</numerusform></translation>
     </message>
     <message>
         <source>Check the gifts and points, then tap Redeem.</source>
-        <translation type="unfinished"></translation>
+        <translation>请核对礼品和积分，然后点“确认兑换”。</translation>
     </message>
     <message>
         <source>Choose more</source>
-        <translation type="unfinished"></translation>
+        <translation>再选一些</translation>
     </message>
     <message>
         <source>Points left after</source>
-        <translation type="unfinished"></translation>
+        <translation>兑换后剩余</translation>
     </message>
     <message>
         <source>Redeem</source>
-        <translation type="unfinished"></translation>
+        <translation>确认兑换</translation>
     </message>
     <message>
         <source>Total</source>
-        <translation type="unfinished"></translation>
+        <translation>合计</translation>
     </message>
     <message>
         <source>Your gifts</source>
-        <translation type="unfinished"></translation>
+        <translation>已选礼品</translation>
     </message>
     <message>
         <source>Your points now</source>
-        <translation type="unfinished"></translation>
+        <translation>现有积分</translation>
     </message>
 </context>
 <context>
     <name>RedeemDoneScreen</name>
     <message>
         <source>%1 points used, %2 points left.</source>
-        <translation type="unfinished"></translation>
+        <translation>本次使用 %1 积分，剩余 %2 积分。</translation>
     </message>
     <message numerus="yes">
         <source>Back to the start in %n second(s).</source>
-        <translation type="unfinished"><numerusform></numerusform></translation>
+        <translation><numerusform>%n 秒后回到首页。</numerusform></translation>
     </message>
     <message>
         <source>Done</source>
-        <translation type="unfinished"></translation>
+        <translation>完成</translation>
     </message>
     <message>
         <source>Pickup code</source>
-        <translation type="unfinished"></translation>
+        <translation>取货码</translation>
     </message>
     <message>
         <source>Printing your receipt…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在打印小票……</translation>
     </message>
     <message>
         <source>Receipt printed. Please take it.</source>
-        <translation type="unfinished"></translation>
+        <translation>小票已打印，请取走。</translation>
     </message>
     <message>
         <source>Recorded offline; it is sent to the centre when the network is back.</source>
-        <translation type="unfinished"></translation>
+        <translation>已离线记录，网络恢复后自动上报中心。</translation>
     </message>
     <message>
         <source>Redeemed. Thank you for volunteering!</source>
-        <translation type="unfinished"></translation>
+        <translation>兑换成功，感谢您的志愿服务！</translation>
     </message>
     <message>
         <source>Show this pickup code to the staff to get your gifts.</source>
-        <translation type="unfinished"></translation>
+        <translation>请向工作人员出示取货码领取礼品。</translation>
     </message>
     <message>
         <source>The receipt is queued. Please ask the staff to print it.</source>
-        <translation type="unfinished"></translation>
+        <translation>小票暂未打印，已排队。请联系工作人员补打。</translation>
     </message>
 </context>
 <context>
     <name>RedeemGiftsScreen</name>
     <message>
         <source>%1 hours of service</source>
-        <translation type="unfinished"></translation>
+        <translation>服务时长 %1 小时</translation>
     </message>
     <message numerus="yes">
         <source>%n point(s)</source>
-        <translation type="unfinished"><numerusform></numerusform></translation>
+        <translation><numerusform>%n 积分</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n-star volunteer</source>
-        <translation type="unfinished"><numerusform></numerusform></translation>
+        <translation><numerusform>%n 星志愿者</numerusform></translation>
     </message>
     <message>
         <source>Add</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Add (%1 chosen)</source>
-        <translation type="unfinished"></translation>
+        <translation>选这个</translation>
     </message>
     <message>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>全部</translation>
     </message>
     <message>
         <source>Check and redeem</source>
-        <translation type="unfinished"></translation>
+        <translation>去结算</translation>
     </message>
     <message>
         <source>Choose your gifts</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择礼品</translation>
+    </message>
+    <message>
+        <source>Chosen: %1</source>
+        <translation>已选 %1 件</translation>
     </message>
     <message>
         <source>Chosen: %1 item(s), %2 points</source>
-        <translation type="unfinished"></translation>
+        <translation>已选 %1 件，共 %2 积分</translation>
     </message>
     <message>
         <source>In stock: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>库存 %1</translation>
     </message>
     <message>
         <source>Limit %1 per person a day</source>
-        <translation type="unfinished"></translation>
+        <translation>每人每天限兑 %1 件</translation>
     </message>
     <message>
         <source>Nothing chosen yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有选礼品。</translation>
     </message>
     <message>
         <source>Points: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>积分：%1</translation>
     </message>
     <message>
         <source>Tap Add under a gift. Grey gifts cannot be chosen now; the reason is written on them.</source>
-        <translation type="unfinished"></translation>
+        <translation>点礼品下面的“选这个”。灰色的礼品暂时不能选，原因写在上面。</translation>
     </message>
 </context>
 <context>
     <name>RedeemScanScreen</name>
     <message>
         <source>Open the volunteer app, tap "My code" and hold the phone under the red light.</source>
-        <translation type="unfinished"></translation>
+        <translation>打开志愿者App，点“我的码”，把手机对准红光处。</translation>
     </message>
     <message>
         <source>Please show your volunteer code to the scanner</source>
-        <translation type="unfinished"></translation>
+        <translation>请出示志愿者码</translation>
     </message>
     <message>
         <source>Redeem points</source>
-        <translation type="unfinished"></translation>
+        <translation>积分兑换</translation>
     </message>
     <message>
         <source>Use card number and PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>用卡号和密码</translation>
     </message>
 </context>
 <context>
@@ -1243,100 +1243,96 @@
     <name>TrackLookupScreen</name>
     <message>
         <source>Find my order</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Find your order with your receipt.</source>
-        <translation type="unfinished"></translation>
+        <translation>查询</translation>
     </message>
     <message>
         <source>Hold the QR code on your receipt under the scanner.</source>
-        <translation type="unfinished"></translation>
+        <translation>请把小票上的二维码对准扫码器。</translation>
     </message>
     <message>
         <source>Last 4 digits of your phone</source>
-        <translation type="unfinished"></translation>
+        <translation>手机号后四位</translation>
     </message>
     <message>
-        <source>Or type the ticket number and the last 4 digits of your phone number:</source>
-        <translation type="unfinished"></translation>
+        <source>Scan the QR code on your receipt, or type the ticket number and the last 4 digits of your phone.</source>
+        <translation>请扫小票上的二维码，或输入单号和手机号后四位。</translation>
     </message>
     <message>
         <source>Ticket number (the digits after %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>单号（%1 后面的数字）</translation>
     </message>
     <message>
         <source>Track or rate an order</source>
-        <translation type="unfinished"></translation>
+        <translation>进度查询·评价</translation>
     </message>
 </context>
 <context>
     <name>TrackRateScreen</name>
     <message>
         <source>How was the service for ticket %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>单号 %1 的服务，您满意吗？</translation>
     </message>
     <message>
         <source>Rate the service</source>
-        <translation type="unfinished"></translation>
+        <translation>服务评价</translation>
     </message>
     <message>
         <source>Send my rating</source>
-        <translation type="unfinished"></translation>
+        <translation>提交评价</translation>
     </message>
     <message>
         <source>Tap the stars: 5 stars is the best.</source>
-        <translation type="unfinished"></translation>
+        <translation>请点星星：5颗星是最满意。</translation>
     </message>
     <message>
         <source>What was good? (optional, tap any)</source>
-        <translation type="unfinished"></translation>
+        <translation>哪些方面好？（可不选，可多选）</translation>
     </message>
 </context>
 <context>
     <name>TrackStatusScreen</name>
     <message>
         <source> (not yet)</source>
-        <translation type="unfinished"></translation>
+        <translation>（未到）</translation>
     </message>
     <message>
         <source>Back to start</source>
-        <translation type="unfinished"></translation>
+        <translation>回到首页</translation>
     </message>
     <message>
         <source>Here is where your request is now.</source>
-        <translation type="unfinished"></translation>
+        <translation>这是您的服务单现在的进度。</translation>
     </message>
     <message>
         <source>Order progress</source>
-        <translation type="unfinished"></translation>
+        <translation>服务进度</translation>
     </message>
     <message>
         <source>Rate this service</source>
-        <translation type="unfinished"></translation>
+        <translation>评价这次服务</translation>
     </message>
     <message>
         <source>Ticket %1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>单号 %1 · %2</translation>
     </message>
     <message numerus="yes">
         <source>You rated this service %n star(s). Thank you.</source>
-        <translation type="unfinished"><numerusform></numerusform></translation>
+        <translation><numerusform>您已评价 %n 颗星，谢谢！</numerusform></translation>
     </message>
 </context>
 <context>
     <name>TrackThanksScreen</name>
     <message>
         <source>Back to start</source>
-        <translation type="unfinished"></translation>
+        <translation>回到首页</translation>
     </message>
     <message>
         <source>Thank you</source>
-        <translation type="unfinished"></translation>
+        <translation>谢谢您</translation>
     </message>
     <message>
         <source>Thank you for your rating. It helps our volunteers.</source>
-        <translation type="unfinished"></translation>
+        <translation>感谢您的评价，这对志愿者很有帮助。</translation>
     </message>
 </context>
 </TS>

@@ -46,6 +46,7 @@ class RedeemGiftsScreen(FlowPage):
         self.balance.setStyleSheet("font-weight: bold;")
         for w in (self.name, self.stars, self.hours):
             row.addWidget(w)
+            row.addSpacing(24)
         row.addStretch(1)
         row.addWidget(self.balance)
         self.col.addWidget(who)
@@ -157,16 +158,14 @@ class RedeemGiftsScreen(FlowPage):
             stock = self.tr("In stock: %1").replace("%1", str(g.stock))
             if g.limit:
                 stock += " · " + self.tr("Limit %1 per person a day").replace("%1", str(g.limit))
-            tile.stock.setText(stock)
             tile.reason.setText(self.ctx.msg(g.reason_key) if g.reason_key else "")
             tile.reason.setVisible(bool(g.reason_key))
             tile.set_picture(gift_picture(g.image_path), greyed=not g.available)
             tile.button.setEnabled(g.available)
-            tile.button.setText(
-                self.tr("Add (%1 chosen)").replace("%1", str(g.in_cart))
-                if g.in_cart
-                else self.tr("Add")
-            )
+            tile.button.setText(self.tr("Add"))
+            if g.in_cart:
+                stock += "\n" + self.tr("Chosen: %1").replace("%1", str(g.in_cart))
+            tile.stock.setText(stock)
 
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Choose your gifts"))

@@ -30,14 +30,12 @@ class TrackLookupScreen(FlowPage):
         self.looking = False
         left = QVBoxLayout()
         scan_row = QHBoxLayout()
-        self.scan_art = ScanPrompt(px=140)
+        self.scan_art = ScanPrompt(px=96)
         self.scan_hint = label("", name="scanHint")
         self.scan_hint.setStyleSheet("font-weight: bold;")
         scan_row.addWidget(self.scan_art)
         scan_row.addWidget(self.scan_hint, 1)
         left.addLayout(scan_row)
-        self.or_label = label("muted")
-        left.addWidget(self.or_label)
         self.ticket_box = BigButton("", role="pick")
         self.ticket_box.setObjectName("ticketField")
         self.ticket_box.setCheckable(True)
@@ -159,11 +157,11 @@ class TrackLookupScreen(FlowPage):
 
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Track or rate an order"))
-        self.prompt.setText(self.tr("Find your order with your receipt."))
+        self.prompt.setText(self.tr(
+                "Scan the QR code on your receipt, or type the ticket number and "
+                "the last 4 digits of your phone."
+            ))
         self.scan_hint.setText(self.tr("Hold the QR code on your receipt under the scanner."))
-        self.or_label.setText(
-            self.tr("Or type the ticket number and the last 4 digits of your phone number:")
-        )
         self.ticket_label.setText(
             self.tr("Ticket number (the digits after %1)").replace(
                 "%1", self.ctx.config.ticket_prefix.upper()
