@@ -7,16 +7,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from central import admin
 from central.db import Database
+from central.embedded import EmbeddedCentral
 from kiosk.config import Config
 from kiosk.store.db import Store, open_store
 from sync.client import CentralClient
 from sync.engine import SyncEngine
 from tests.sync.faultproxy import FaultProxy
+
+# What the seeded volunteers hold on central when a test starts.
+BALANCES = {"V001": 100, "V002": 500}
+
+
+class Central:
+    """The embedded central plus what the tests read from it."""
+
+    def __init__(self, server: EmbeddedCentral) -> None:
+        self.server = server
+        self.db: Database = server.db
+        self.url = server.url
+        parts = urlsplit(self.url)
+        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
+
 
 # Short timeouts keep fault tests quick; a loaded 2-core box still answers in far less.
 TEST_TIMEOUT = (2.0, 3.0)

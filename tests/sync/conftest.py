@@ -4,27 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from central.db import Database
-from central.embedded import EmbeddedCentral, start_embedded
-from tests.sync.centralkit import Kiosk, make_kiosk, seed_catalogue
-
-# What the seeded volunteers hold on central when a test starts.
-BALANCES = {"V001": 100, "V002": 500}
-
-
-class Central:
-    """The embedded central plus what the tests read from it."""
-
-    def __init__(self, server: EmbeddedCentral) -> None:
-        self.server = server
-        self.db: Database = server.db
-        self.url = server.url
-        parts = urlsplit(self.url)
-        self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
+from central.embedded import start_embedded
+from tests.sync.centralkit import BALANCES, Central, Kiosk, make_kiosk, seed_catalogue
 
 
 @pytest.fixture

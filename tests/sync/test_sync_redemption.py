@@ -19,8 +19,7 @@ from kiosk.stock import restock
 from kiosk.store.models import LedgerEntry, Overdraft
 from kiosk.volunteers import available_balance
 from sync.authorise import CentralAuthoriser
-from tests.sync.centralkit import Kiosk
-from tests.sync.conftest import BALANCES, Central
+from tests.sync.centralkit import BALANCES, Central, Kiosk
 
 LIMIT = 50
 

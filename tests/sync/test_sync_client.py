@@ -8,8 +8,7 @@ import pytest
 
 from sync.client import CentralClient
 from sync.errors import BadResponse, ServerDown, ServerError, SyncTimeout, Unauthorised
-from tests.sync.centralkit import Kiosk
-from tests.sync.conftest import Central
+from tests.sync.centralkit import Central, Kiosk
 from tests.sync.faultproxy import FaultProxy
 
 

@@ -17,8 +17,7 @@ from kiosk.store.models import Gift, OutboxEvent, ServiceOrder, Volunteer
 from sync.push import next_batch
 from sync.status import SyncStatus
 from tests.sync import centralkit
-from tests.sync.centralkit import Kiosk, count
-from tests.sync.conftest import Central
+from tests.sync.centralkit import Central, Kiosk, count
 
 
 def _place(kiosk: Kiosk, phone: str = "13812345678") -> str:

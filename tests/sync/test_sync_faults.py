@@ -15,8 +15,7 @@ from kiosk.staff import add_staff
 from kiosk.stock import restock
 from kiosk.store.models import OrderStatusChange, OutboxEvent, ServiceOrder, SyncCursor
 from tests.sync import centralkit
-from tests.sync.centralkit import Kiosk, count
-from tests.sync.conftest import Central
+from tests.sync.centralkit import Central, Kiosk, count
 
 # mode → the keys a failed cycle may report. "reset" may hit before or after the headers.
 FAULTS = {

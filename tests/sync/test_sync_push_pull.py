@@ -19,8 +19,7 @@ from sync.errors import BadResponse
 from sync.protocol import MAX_BODY_BYTES
 from sync.push import fit_batch, record_results
 from sync.wire import check_results
-from tests.sync.centralkit import Kiosk, count
-from tests.sync.conftest import Central
+from tests.sync.centralkit import Central, Kiosk, count
 
 
 def _events(store: Store, n: int) -> list[str]:
