@@ -236,9 +236,13 @@ class GiftTile(QFrame):
         col = QVBoxLayout(self)
         col.setContentsMargins(16, 16, 16, 16)
         col.setSpacing(8)
+        top = QHBoxLayout()
+        top.setSpacing(16)
         self.picture = QLabel()
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.picture.setMinimumHeight(120)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignTop)
+        self.picture.setFixedSize(96, 96)
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
         self.name = label(name="giftName")
         self.name.setStyleSheet("font-weight: bold;")
         self.points = label()
@@ -247,12 +251,15 @@ class GiftTile(QFrame):
         self.reason = label()
         self.reason.setObjectName("giftReason")
         self.reason.setStyleSheet(f"color: {theme.DANGER}; font-weight: bold;")
+        for w in (self.name, self.points, self.stock, self.reason):
+            texts.addWidget(w)
+        texts.addStretch(1)
+        top.addWidget(self.picture)
+        top.addLayout(texts, 1)
+        col.addLayout(top, 1)
         self.button = BigButton("", "check", role="primary", icon_px=32)
         self.button.setObjectName(f"add_{sku}")
         self.button.clicked.connect(lambda: self.add.emit(self.sku))
-        for w in (self.picture, self.name, self.points, self.stock, self.reason):
-            col.addWidget(w)
-        col.addStretch(1)
         col.addWidget(self.button)
 
     def set_picture(self, pixmap: QPixmap | None, greyed: bool) -> None:
@@ -260,7 +267,7 @@ class GiftTile(QFrame):
             self.picture.setPixmap(theme.pixmap("redeem", 96, theme.MUTED))
             return
         scaled = pixmap.scaled(
-            QSize(120, 120),
+            QSize(96, 96),
             Qt.AspectRatioMode.KeepAspectRatio,
             Qt.TransformationMode.SmoothTransformation,
         )

@@ -54,7 +54,7 @@ class RedeemGiftsScreen(FlowPage):
         self.filter.setObjectName("giftFilter")
         self.filter.changed.connect(self._filter_changed)
         self.col.addWidget(self.filter)
-        self.grid = TileGrid(min_width=300)
+        self.grid = TileGrid(min_width=380)
         self.col.addWidget(scroll(self.grid), 1)
         bar = QHBoxLayout()
         self.cart_label = label("", name="cartSummary")

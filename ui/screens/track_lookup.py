@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QVBoxLayout
 
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
-from ui.screens._flow_widgets import FlowPage, ScanPrompt, SplitPane, label
+from ui.screens._flow_widgets import FlowPage, SplitPane, label
 from ui.widgets import BigButton, NumericKeypad
 
 log = logging.getLogger(__name__)
@@ -29,13 +29,6 @@ class TrackLookupScreen(FlowPage):
         self.field = "ticket"
         self.looking = False
         left = QVBoxLayout()
-        scan_row = QHBoxLayout()
-        self.scan_art = ScanPrompt(px=96)
-        self.scan_hint = label("", name="scanHint")
-        self.scan_hint.setStyleSheet("font-weight: bold;")
-        scan_row.addWidget(self.scan_art)
-        scan_row.addWidget(self.scan_hint, 1)
-        left.addLayout(scan_row)
         self.ticket_box = BigButton("", role="pick")
         self.ticket_box.setObjectName("ticketField")
         self.ticket_box.setCheckable(True)
@@ -63,11 +56,7 @@ class TrackLookupScreen(FlowPage):
 
     def enter(self, **params: Any) -> None:
         self.looking = False
-        self.scan_art.start()
         self.retranslate()
-
-    def leave(self) -> None:
-        self.scan_art.stop()
 
     # -- scanning --------------------------------------------------------------------------
     def on_scan(self, text: str) -> None:
@@ -157,11 +146,12 @@ class TrackLookupScreen(FlowPage):
 
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Track or rate an order"))
-        self.prompt.setText(self.tr(
+        self.prompt.setText(
+            self.tr(
                 "Scan the QR code on your receipt, or type the ticket number and "
                 "the last 4 digits of your phone."
-            ))
-        self.scan_hint.setText(self.tr("Hold the QR code on your receipt under the scanner."))
+            )
+        )
         self.ticket_label.setText(
             self.tr("Ticket number (the digits after %1)").replace(
                 "%1", self.ctx.config.ticket_prefix.upper()
