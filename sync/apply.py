@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from kiosk.clock import parse_iso, utcnow
@@ -44,6 +44,15 @@ def _opt(data: Data, key: str) -> str | None:
     # Unique columns (card_no, barcode) must hold NULL, not "", when absent.
     value = data.get(key)
     return str(value) if value not in (None, "") else None
+
+
+def _free_unique(session: Session, column: Any, value: str | None, pk: Any, key: str) -> None:
+    """Central may move a card number or barcode from one row to another; the page may
+    bring the new holder first. Take it from the old holder so the page still applies."""
+    if value is not None:
+        session.execute(
+            update(column.class_).where(column == value, pk != key).values({column: None})
+        )
 
 
 def _upsert(session: Session, model: type, key: Any, fields: Data) -> Any:
@@ -97,6 +106,7 @@ def apply_gift(session: Session, d: Data) -> None:
         "image_path": _s(d, "image"),
         "sort": int(d.get("sort") or 0),
     }
+    _free_unique(session, Gift.barcode, fields["barcode"], Gift.sku, str(d["sku"]))
     _upsert(session, Gift, str(d["sku"]), fields)
 
 
@@ -111,6 +121,7 @@ def apply_volunteer(session: Session, d: Data) -> None:
         "active": bool(d.get("active", True)),
     }
     balance, as_of = int(d["balance"]), parse_iso(d["balance_as_of"])
+    _free_unique(session, Volunteer.card_no, fields["card_no"], Volunteer.id, str(d["id"]))
     volunteer = _upsert(session, Volunteer, str(d["id"]), fields)
     update_balance(volunteer, balance, as_of)
 

@@ -184,3 +184,15 @@ def test_settings_keys_revocations_and_overdrafts(store: Store) -> None:
         assert s.get(Setting, "station_settings").value == {"offline_limit_points": 50}
         od = s.get(Overdraft, "r1")
         assert (od.amount, od.resolved) == (30, True)
+
+
+def test_a_card_number_moving_to_another_volunteer(store: Store) -> None:
+    first, second = _vol(10, "2026-11-23T10:00:00Z"), _vol(20, "2026-11-23T10:00:00Z")
+    first["data"]["card_no"] = "C-1"
+    second["data"] |= {"id": "v2", "card_no": "C-1"}
+    _apply(store, [first])
+    # The card moved: the new holder arrives before the old holder's update.
+    moved = {**first, "data": {**first["data"], "card_no": None}}
+    assert _apply(store, [second, moved]) == 2
+    with store.session() as s:
+        assert (s.get(Volunteer, "v1").card_no, s.get(Volunteer, "v2").card_no) == (None, "C-1")
