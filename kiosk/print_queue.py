@@ -133,13 +133,13 @@ def _printer_state(exc: PrinterError) -> str:
 
 
 class PrintQueue:
-    """One worker thread over the print_jobs table. ``listener`` is called from the worker
+    """One worker thread over the print_jobs table. Listeners are called from the worker
     thread with a ``QueueState`` after every change (the UI re-emits it as a Qt signal)."""
 
     def __init__(
         self,
         store: Store,
-        output: Output,
+        output: Output | Config,
         *,
         listener: Callable[[QueueState], None] | None = None,
         min_backoff: float = 1.0,
@@ -148,8 +148,9 @@ class PrintQueue:
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.store = store
-        self.output = output
-        self.listener = listener
+        # A Config means "the printer it names" (what the composition root passes).
+        self.output = output_for(output) if isinstance(output, Config) else output
+        self._listeners: list[Callable[[QueueState], None]] = [listener] if listener else []
         self.min_backoff, self.max_backoff, self.idle_poll = min_backoff, max_backoff, idle_poll
         self._rng = rng
         self._wake = threading.Event()
@@ -161,6 +162,15 @@ class PrintQueue:
         self._rendered: tuple[str, bytes] | None = None  # (job id, payload): render once
 
     # --- control -----------------------------------------------------------------
+
+    def add_listener(self, listener: Callable[[QueueState], None]) -> None:
+        """Called from the worker thread after every change; kicks so it hears soon."""
+        self._listeners.append(listener)
+        self.kick()
+
+    def remove_listener(self, listener: Callable[[QueueState], None]) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
 
     def start(self) -> None:
         self.recover()
@@ -286,10 +296,12 @@ class PrintQueue:
             self._publish(session)
 
     def _publish(self, session: Session) -> None:
-        if self.listener is None:
+        if not self._listeners:
             return
         pending, failed = counts(session)
-        try:
-            self.listener(QueueState(self._printer, pending, failed, self._last_error))
-        except Exception:
-            log.exception("print queue listener failed")
+        state = QueueState(self._printer, pending, failed, self._last_error)
+        for listener in list(self._listeners):
+            try:
+                listener(state)
+            except Exception:
+                log.exception("print queue listener failed")

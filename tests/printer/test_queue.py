@@ -346,3 +346,18 @@ def test_silent_printer_is_not_asked_before_every_job(printer: FakePrinter, font
     wait_until(lambda: len(printer.jobs) == 2)
     assert printer.connections == before + 1
     assert printer.jobs == [b"one", b"two"]
+
+
+def test_runtime_style_construction_and_listeners(demo_store: Store, config: Config) -> None:
+    queue = PrintQueue(demo_store, config)  # as kiosk.runtime builds it: the configured printer
+    assert isinstance(queue.output.connection, PreviewConnection)
+    seen: list[QueueState] = []
+    queue.add_listener(seen.append)
+    place(demo_store, config)
+    queue.start()
+    try:
+        wait_until(lambda: seen and seen[-1].pending == 0 and seen[-1].printer == "ok")
+    finally:
+        queue.stop()
+    queue.remove_listener(seen.append)
+    assert list((config.store_path().parent / "receipts").glob("order_ticket-*.png"))
