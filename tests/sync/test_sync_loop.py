@@ -11,6 +11,7 @@ from sqlalchemy import select
 from central.models import Order
 from central.models import StockMovement as CentralMovement
 from kiosk.orders import OrderDraft, place_order, rate_order
+from kiosk.outbox import emit
 from kiosk.staff import add_staff
 from kiosk.stock import restock
 from kiosk.store.models import Gift, OutboxEvent, ServiceOrder, Volunteer
@@ -104,3 +105,34 @@ def test_running_engine_sends_a_local_event_at_once(
     order_id = _place(kiosk)  # no kick(): the commit itself wakes the engine
     assert clean.wait(20)
     assert count(central.db, Order, Order.id == order_id) == 1
+
+
+def test_rejected_events_are_kept_for_staff_not_retried(
+    kiosks: Callable[..., Kiosk], central: Central
+) -> None:
+    kiosk = kiosks("k1")
+    kiosk.sync()
+    with kiosk.store.begin() as s:  # a rating for an order central never heard of
+        emit(
+            s,
+            "order.rated",
+            {
+                "order_id": "no-such-order",
+                "rating": 5,
+                "tags": [],
+                "rated_at": "2026-11-23T10:00:00.000Z",
+            },
+        )
+    order_id = _place(kiosk)
+    status = kiosk.sync()
+    assert (status.last_error, status.pending, status.rejected) == (None, 0, 1)
+    assert count(central.db, Order, Order.id == order_id) == 1  # the rest went on
+    with kiosk.store.session() as s:
+        row = s.scalars(select(OutboxEvent).where(OutboxEvent.state == "rejected")).one()
+        assert row.result and row.attempts == 1
+    assert kiosk.sync().rejected == 1
+    with kiosk.store.session() as s:
+        assert (
+            s.scalars(select(OutboxEvent.attempts).where(OutboxEvent.state == "rejected")).one()
+            == 1
+        )
