@@ -11,7 +11,7 @@ from sqlalchemy import select
 from kiosk.demo import DEMO_KEY_ID, demo_signing_key
 from kiosk.store.models import OutboxEvent, Redemption, RevokedCode
 from sync.codes import b64url_decode, sign_code
-from tests.ui.flow_helpers import banner_text, click, text_of, wait_route
+from tests.ui.flow_helpers import banner_text, button, click, keys, text_of, wait_route
 
 VOLUNTEER = "V0001"  # 张晓明, 260 points in the demo data
 EGGS, SOAP = "G-EGG-10", "G-DISH-SOAP"  # 30 and 25 points
@@ -100,3 +100,41 @@ def test_a_scan_elsewhere_is_ignored(qtbot, kiosk, scan) -> None:  # type: ignor
     wait_route(qtbot, kiosk, "order.categories")
     scan(code())
     assert kiosk.nav.route == "order.categories"
+
+
+def test_greyed_gifts_say_why(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, kiosk, "tileRedeem")
+    scan(code("V0002"))  # 李*: no points yet
+    wait_route(qtbot, kiosk, "redeem.gifts")
+    qtbot.waitUntil(lambda: bool(kiosk.nav.current.tiles))
+    tiles = kiosk.nav.current.tiles
+    assert not tiles["G-MILK-12"].button.isEnabled()  # stock 0 in the demo
+    assert tiles["G-MILK-12"].reason.text() == kiosk.msg("gift.out_of_stock")
+    assert not tiles[EGGS].button.isEnabled()
+    assert tiles[EGGS].reason.text() == kiosk.msg("gift.unaffordable")
+    assert not button(kiosk, "toCart").isEnabled()
+
+
+def test_card_and_pin_when_the_station_allows_it(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
+    kiosk.config.card_pin_enabled = True
+    click(qtbot, kiosk, "tileRedeem")
+    click(qtbot, kiosk, "cardButton")
+    wait_route(qtbot, kiosk, "redeem.card")
+    keys(qtbot, kiosk, "31010000001")
+    click(qtbot, kiosk, "cardOk")  # moves on to the PIN
+    keys(qtbot, kiosk, "1111")
+    click(qtbot, kiosk, "cardOk")
+    qtbot.waitUntil(lambda: banner_text(kiosk) == kiosk.msg("volunteer.card_unknown"))
+    assert kiosk.nav.current.pin == ""  # a wrong PIN is not kept
+    keys(qtbot, kiosk, "6283")
+    click(qtbot, kiosk, "cardOk")
+    wait_route(qtbot, kiosk, "redeem.gifts")
+    qtbot.waitUntil(lambda: text_of(kiosk, "volunteerName") == "张*明")
+
+
+def test_card_button_hidden_by_default(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, kiosk, "tileRedeem")
+    wait_route(qtbot, kiosk, "redeem.scan")
+    kiosk.ops.wait_done()
+    qtbot.wait(20)
+    assert not button(kiosk, "cardButton").isVisible()

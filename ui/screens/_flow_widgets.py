@@ -97,6 +97,11 @@ class TileGrid(QWidget):
         if columns_for(max(self.width(), 1), self.min_width) != self._columns:
             QTimer.singleShot(0, self, self._relayout)
 
+    def relayout(self) -> None:
+        """Recompute the columns (after ``min_width`` changed)."""
+        self._columns = 0
+        self._relayout()
+
     def _relayout(self) -> None:
         columns = columns_for(max(self.width(), 1), self.min_width)
         if columns == self._columns and all(self._grid.indexOf(t) >= 0 for t in self.tiles):

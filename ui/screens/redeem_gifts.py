@@ -54,7 +54,7 @@ class RedeemGiftsScreen(FlowPage):
         self.filter.setObjectName("giftFilter")
         self.filter.changed.connect(self._filter_changed)
         self.col.addWidget(self.filter)
-        self.grid = TileGrid(min_width=380)
+        self.grid = TileGrid()
         self.col.addWidget(scroll(self.grid), 1)
         bar = QHBoxLayout()
         self.cart_label = label("", name="cartSummary")
@@ -66,7 +66,20 @@ class RedeemGiftsScreen(FlowPage):
         bar.addWidget(self.to_cart)
         self.col.addLayout(bar)
         self.tiles: dict[str, GiftTile] = {}
+        ctx.bus.changed.connect(self._on_changed)
+        self._fit_tiles()
         self.retranslate()
+
+    def _fit_tiles(self) -> None:
+        """Wider tiles (fewer columns) when the text is large."""
+        self.grid.min_width = 480 if self.ctx.large_text else 380
+        self.grid.relayout()
+
+    def _on_changed(self, what: str) -> None:
+        if what == "large_text":
+            self._fit_tiles()
+        elif what == "stock" and self.volunteer is not None and self.isVisible():
+            self.load()
 
     def enter(self, **params: Any) -> None:
         if "volunteer" in params:
