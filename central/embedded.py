@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import ssl
 import threading
 import time
 import urllib.request
@@ -90,7 +91,9 @@ def _prepare(db: Database, seed_demo: bool, station_id: str | None) -> admin.Sta
     return admin.add_station(db, "本地测试站", station_id=station_id)
 
 
-def _wait_until_up(server: uvicorn.Server, thread: threading.Thread, url: str) -> None:
+def _wait_until_up(
+    server: uvicorn.Server, thread: threading.Thread, url: str, cafile: str | None
+) -> None:
     deadline = time.monotonic() + START_TIMEOUT_S
     while not server.started:
         if not thread.is_alive():
@@ -98,25 +101,33 @@ def _wait_until_up(server: uvicorn.Server, thread: threading.Thread, url: str) -
         if time.monotonic() > deadline:
             raise RuntimeError("embedded central did not start in time")
         time.sleep(0.01)  # uvicorn has no "started" callback: poll its flag
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
+    handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]  # loopback
+    if cafile:
+        context = ssl.create_default_context(cafile=cafile)
+        handlers.append(urllib.request.HTTPSHandler(context=context))
+    opener = urllib.request.build_opener(*handlers)
     with opener.open(url + "/api/v1/health", timeout=5) as answer:
         if json.load(answer).get("status") != "ok":
             raise RuntimeError("embedded central is not healthy")
 
 
 def start_embedded(
-    db_path: Path,
+    db_path: Path | str,
     seed_demo: bool = False,
     host: str = "127.0.0.1",
     port: int = 0,
     station_id: str | None = None,
+    ssl_certfile: str | Path | None = None,
+    ssl_keyfile: str | Path | None = None,
 ) -> EmbeddedCentral:
     """Start central on ``host:port`` (0 = a free port) over the SQLite file ``db_path``
     (or a database URL), in a daemon thread; return once /health answers.
 
     With ``seed_demo`` the demo data is loaded and the demo station (its id from
     demo.json) is ready; otherwise a station ``station_id`` (default ST-LOCAL) is.
-    Either way the station gets a fresh token, returned in the result."""
+    Either way the station gets a fresh token, returned in the result. With
+    ``ssl_certfile``/``ssl_keyfile`` it serves HTTPS (the certificate must be valid for
+    ``host``; it is also used as the CA when checking that the server is up)."""
     db = Database(db_path)
     cred = _prepare(db, seed_demo, station_id)
     app = create_app(db, run_migrations=False)
@@ -127,7 +138,13 @@ def start_embedded(
     sock.listen(128)
     bound_port = sock.getsockname()[1]
     config = uvicorn.Config(
-        app, log_config=None, access_log=False, lifespan="off", timeout_graceful_shutdown=5
+        app,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+        ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
+        ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(
@@ -135,9 +152,9 @@ def start_embedded(
     )
     thread.start()
     shown_host = f"[{host}]" if ":" in host else host
-    url = f"http://{shown_host}:{bound_port}"
+    url = f"{'https' if ssl_certfile else 'http'}://{shown_host}:{bound_port}"
     try:
-        _wait_until_up(server, thread, url)
+        _wait_until_up(server, thread, url, str(ssl_certfile) if ssl_certfile else None)
     except BaseException:
         server.should_exit = True
         thread.join(5)

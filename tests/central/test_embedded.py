@@ -125,3 +125,64 @@ def test_stop_closes_the_port(tmp_path: Path) -> None:
     ec.stop()
     with pytest.raises(requests.ConnectionError):
         requests.get(url, timeout=5)
+
+
+def _self_signed(folder: Path) -> tuple[Path, Path]:
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "central.test")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_tls_with_the_district_ca(tmp_path: Path) -> None:
+    cert, key = _self_signed(tmp_path)
+    ec = start_embedded(tmp_path / "central.db", ssl_certfile=cert, ssl_keyfile=key)
+    try:
+        assert ec.url.startswith("https://127.0.0.1:")
+        with requests.Session() as http:
+            answer = http.get(
+                ec.api_url + "/changes", headers=ec.headers, verify=str(cert), timeout=5
+            )
+            assert answer.status_code == 200
+        # Without the district's CA the certificate is refused. (Not pytest.raises: a kept
+        # traceback would keep the half-open socket, and stop() would wait for it.)
+        try:
+            requests.get(ec.api_url + "/health", verify=True, timeout=5)
+            refused = False
+        except requests.exceptions.SSLError:
+            refused = True
+        assert refused
+    finally:
+        ec.stop()
