@@ -60,8 +60,13 @@ class UsbConnection(Connection):
         if dev is None:
             raise NotFound(f"no USB device {self.vid:04x}:{self.pid:04x}")
         try:
-            cfg = dev.get_active_configuration()
-            intf = cfg[(0, 0)]
+            try:
+                cfg = dev.get_active_configuration()
+            except usb.core.USBError:
+                dev.set_configuration()  # unconfigured device: take its first configuration
+                cfg = dev.get_active_configuration()
+            # The printer-class interface (7); composite devices put it anywhere.
+            intf = usb.util.find_descriptor(cfg, bInterfaceClass=7) or cfg[(0, 0)]
             if dev.is_kernel_driver_active(intf.bInterfaceNumber):
                 # usblp holds the printer; we talk to it directly for status replies.
                 dev.detach_kernel_driver(intf.bInterfaceNumber)

@@ -88,3 +88,28 @@ def test_printer_package_imports_neither_qt_nor_kiosk() -> None:
     for path in (ROOT / "printer").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import kiosk" not in text and "from kiosk" not in text, path
+
+
+def test_test_page_preview_scans_qr_and_barcode() -> None:
+    from datetime import datetime
+
+    import zxingcpp
+
+    from printer.preview import render_image
+    from printer.profiles import make_profile
+    from printer.raster import Fonts
+    from printer.testpage import test_page
+
+    from .conftest import BOLD, REGULAR
+
+    if not REGULAR.is_file():
+        pytest.skip(f"bundled font missing: {REGULAR}")
+    for mm in (58, 80):
+        img = render_image(
+            test_page(make_profile(mm), datetime(2026, 1, 1)),
+            make_profile(mm),
+            Fonts(REGULAR, BOLD),
+        )
+        found = {(r.format, r.text) for r in zxingcpp.read_barcodes(img.convert("L"))}
+        assert (zxingcpp.BarcodeFormat.QRCode, QR_PAYLOAD) in found
+        assert (zxingcpp.BarcodeFormat.Code128, "KIOSK-0123") in found
