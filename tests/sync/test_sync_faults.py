@@ -14,8 +14,9 @@ from kiosk.orders import OrderDraft, place_order
 from kiosk.staff import add_staff
 from kiosk.stock import restock
 from kiosk.store.models import OrderStatusChange, OutboxEvent, ServiceOrder, SyncCursor
+from sync.status import SyncStatus
 from tests.sync import centralkit
-from tests.sync.centralkit import Central, Kiosk, count
+from tests.sync.centralkit import TEST_TIMEOUT, Central, Kiosk, count
 
 # mode → the keys a failed cycle may report. "reset" may hit before or after the headers.
 FAULTS = {
@@ -45,6 +46,15 @@ def _local_events(kiosk: Kiosk) -> list[str]:
     return ids
 
 
+def _faulty_sync(kiosk: Kiosk) -> SyncStatus:
+    # A stalled answer costs the read timeout: keep it short for the faulty cycle only.
+    kiosk.client.timeout = (TEST_TIMEOUT[0], 1.0)
+    try:
+        return kiosk.sync()
+    finally:
+        kiosk.client.timeout = TEST_TIMEOUT
+
+
 def _heal(kiosk: Kiosk) -> None:
     assert kiosk.proxy is not None
     kiosk.proxy.set("pass")
@@ -61,7 +71,7 @@ def test_push_fault_loses_and_duplicates_nothing(
     assert kiosk.proxy is not None
     kiosk.proxy.set(mode, path="/api/v1/events")
 
-    status = kiosk.sync()
+    status = _faulty_sync(kiosk)
     assert status.last_error in FAULTS[mode]
     assert (status.online, status.pending) == (False, 3)  # nothing marked sent on a failure
     expected = 2 if mode in CENTRAL_SAW_IT else 0
@@ -93,7 +103,7 @@ def test_pull_fault_loses_and_duplicates_nothing(
     assert kiosk.proxy is not None
     kiosk.proxy.set(mode, path="/api/v1/changes")
 
-    status = kiosk.sync()
+    status = _faulty_sync(kiosk)
     assert status.last_error in FAULTS[mode]
     with kiosk.store.session() as s:
         assert s.get(SyncCursor, "changes").cursor == cursor_before
