@@ -19,8 +19,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central import admin, feed, ledger
+from central.clock import utcnow
 from central.db import Database
-from central.models import Gift, Service, ServiceCategory, SigningKey, Station, Volunteer
+from central.models import (
+    Gift,
+    LedgerEntry,
+    Service,
+    ServiceCategory,
+    SigningKey,
+    Station,
+    Volunteer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +121,11 @@ def _seed_volunteers(db: Database, session: Session, data: dict[str, Any]) -> No
             "team": v.get("team", ""),
             "active": bool(v.get("active", True)),
         }
-        volunteer = admin.upsert_volunteer(db, session, profile)
-        if v.get("balance"):
-            ledger.change_balance(db, session, volunteer, int(v["balance"]), "seed")
+        balance = int(v.get("balance") or 0)
+        volunteer = Volunteer(**profile, balance=balance, balance_as_of=utcnow())
+        session.add(volunteer)
+        ledger.publish_volunteer(db, session, volunteer)  # flushes the volunteer first
+        if balance:
+            session.add(LedgerEntry(volunteer_id=v["id"], delta=balance, reason="seed"))
         added += 1
     log.info("demo seed: %d volunteers added", added)
