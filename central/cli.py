@@ -3,7 +3,9 @@
     kiosk-central serve [--host H] [--port P] [--ssl-certfile F --ssl-keyfile F]
     kiosk-central station add NAME [--id ID] [--offline-limit N] [--card-pin]
     kiosk-central station token ID            # a new token (the old one stops working)
+    kiosk-central station set ID [--offline-limit N] [--card-pin|--no-card-pin] [--retention-days N]
     kiosk-central station list
+    kiosk-central volunteer add ID NAME [--card NO --pin PIN] [--hours H] [--team T]
     kiosk-central volunteer code ID [--ttl S] # a fresh signed QR payload
     kiosk-central volunteer award ID POINTS
     kiosk-central volunteer revoke CODE_ID
@@ -90,10 +92,44 @@ def cmd_station_token(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_station_set(db: Database, args: argparse.Namespace) -> int:
+    changes = {
+        name: value
+        for name, value in (
+            ("offline_limit_points", args.offline_limit),
+            ("card_pin_enabled", args.card_pin),
+            ("privacy_retention_days", args.retention_days),
+            ("name", args.name),
+        )
+        if value is not None
+    }
+    admin.update_settings(db, args.id, **changes)
+    print(f"{args.id}: " + ", ".join(f"{k}={v}" for k, v in changes.items()))
+    return 0
+
+
 def cmd_station_list(db: Database, _args: argparse.Namespace) -> int:
     with db.begin() as session:
         for st in session.scalars(select(Station).order_by(Station.id)):
             print(f"{st.id}\t{st.name}\toffline_limit={st.offline_limit_points}")
+    return 0
+
+
+def cmd_volunteer_add(db: Database, args: argparse.Namespace) -> int:
+    profile = {
+        "id": args.id,
+        "name": args.name,
+        "card_no": args.card,
+        "pin_hash": seed.hash_pin(args.pin, n=2**14) if args.pin else None,
+        "total_hours": args.hours,
+        "team": args.team,
+        "active": not args.inactive,
+    }
+    # On an update, card and PIN stay as they are unless given.
+    profile = {k: v for k, v in profile.items() if v is not None}
+    with db.write() as session:
+        admin.upsert_volunteer(db, session, profile)
+    print(f"volunteer: {args.id}")
     return 0
 
 
@@ -166,11 +202,27 @@ def build_parser() -> argparse.ArgumentParser:
     token = station.add_parser("token", help="issue a new token for a station")
     token.add_argument("id")
     token.set_defaults(func=cmd_station_token)
+    st_set = station.add_parser("set", help="change a station's settings (sent to the kiosk)")
+    st_set.add_argument("id")
+    st_set.add_argument("--name", default=None)
+    st_set.add_argument("--offline-limit", type=int, default=None)
+    st_set.add_argument("--card-pin", action=argparse.BooleanOptionalAction, default=None)
+    st_set.add_argument("--retention-days", type=int, default=None)
+    st_set.set_defaults(func=cmd_station_set)
     station.add_parser("list").set_defaults(func=cmd_station_list)
 
     vol = sub.add_parser("volunteer", help="volunteer codes and points").add_subparsers(
         dest="action", required=True
     )
+    vadd = vol.add_parser("add", help="add or update a volunteer's profile")
+    vadd.add_argument("id")
+    vadd.add_argument("name")
+    vadd.add_argument("--card", default=None, help="card number (for card + PIN)")
+    vadd.add_argument("--pin", default=None)
+    vadd.add_argument("--hours", type=float, default=0.0)
+    vadd.add_argument("--team", default="")
+    vadd.add_argument("--inactive", action="store_true")
+    vadd.set_defaults(func=cmd_volunteer_add)
     code = vol.add_parser("code", help="print a fresh signed volunteer QR payload")
     code.add_argument("id")
     code.add_argument("--ttl", type=int, default=300, help="seconds until it expires")

@@ -111,3 +111,83 @@ def test_console_script_runs_in_a_fresh_interpreter(tmp_path: Path) -> None:
 def test_bad_database_url_is_a_message_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     code = cli.main(["--db", "nosuchdialect://x/y", "station", "list"])
     assert code == 2 and "cannot open the database" in capsys.readouterr().err
+
+
+def test_station_set_and_volunteer_add(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.pins import check_pin
+
+    run(db_url, capsys, "station", "add", "站", "--id", "ST-A")
+    code, out, _ = run(
+        db_url, capsys, "station", "set", "ST-A", "--offline-limit", "50", "--card-pin"
+    )
+    assert code == 0 and "offline_limit_points=50" in out
+    code, _, _ = run(
+        db_url,
+        capsys,
+        "volunteer",
+        "add",
+        "V9",
+        "李娜",
+        "--card",
+        "3101",
+        "--pin",
+        "2468",
+        "--hours",
+        "320",
+    )
+    assert code == 0
+    run(db_url, capsys, "volunteer", "add", "V9", "李娜", "--hours", "330")  # PIN kept
+    db = Database(db_url)
+    with db.begin() as s:
+        from central import feed
+
+        page = feed.read_page(s, "ST-A", "", 1000)
+    db.close()
+    by_kind = {c["kind"]: c["data"] for c in page.changes}
+    assert by_kind["station_settings"]["offline_limit_points"] == 50
+    assert by_kind["station_settings"]["card_pin_enabled"] is True
+    v9 = by_kind["volunteer"]
+    assert (v9["masked_name"], v9["star_level"], v9["total_hours"]) == ("李*", 2, 330.0)
+    assert check_pin("2468", v9["pin_hash"])
+
+
+def test_serve_answers_health(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import requests
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "central",
+            "--db",
+            str(tmp_path / "c.db"),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            try:
+                body = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).json()
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "kiosk-central serve did not come up"
+                time.sleep(0.05)  # a separate process: nothing to wait on but the port
+        assert body["status"] == "ok"
+        assert requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).ok
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        if server.stderr:
+            server.stderr.close()
