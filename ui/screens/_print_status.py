@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
 
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
@@ -45,8 +47,9 @@ class PrintWatch(QObject):
         self.current = "none"
 
     def poll(self) -> None:
-        if not self.job_id:
-            self.timer.stop()
+        screen = self.parent()
+        if not self.job_id or (isinstance(screen, QWidget) and not screen.isVisible()):
+            self.timer.stop()  # nobody is looking: stop asking
             return
         self.polls += 1
         job_id = self.job_id
@@ -59,8 +62,8 @@ class PrintWatch(QObject):
         )
 
     def _got(self, job_id: str, state: str) -> None:
-        if job_id != self.job_id:
-            return
+        if not shiboken6.isValid(self) or job_id != self.job_id:
+            return  # the screen went away while the query ran
         if state == "done":
             self.timer.stop()
             self._set("done")
@@ -71,6 +74,8 @@ class PrintWatch(QObject):
             self._set("printing")
 
     def _err(self, _err: BaseException) -> None:
+        if not shiboken6.isValid(self):
+            return
         self.timer.stop()
         self._set("queued")
 

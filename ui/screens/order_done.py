@@ -85,6 +85,7 @@ class OrderDoneScreen(FlowPage):
 
     def leave(self) -> None:
         self.timer.stop()
+        self.watch.timer.stop()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if self.placed is not None:

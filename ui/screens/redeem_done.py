@@ -76,6 +76,7 @@ class RedeemDoneScreen(FlowPage):
 
     def leave(self) -> None:
         self.timer.stop()
+        self.watch.timer.stop()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if self.result is not None:
