@@ -37,17 +37,3 @@ def kiosks(tmp_path: Path, central: Central) -> Iterator[Callable[..., Kiosk]]:
     finally:
         for kiosk in made:
             kiosk.close()
-
-
-@pytest.fixture(autouse=True)
-def _printing_if_present(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Receipts are another engineer's part: while kiosk.print_queue / kiosk.receipts are
-    not there yet, orders and redemptions skip their print job (nothing else changes)."""
-    try:
-        from kiosk import print_queue, receipts  # noqa: F401
-    except ImportError:
-        import kiosk.orders
-        import kiosk.redemption
-
-        monkeypatch.setattr(kiosk.orders, "_enqueue_ticket", lambda *a: None)
-        monkeypatch.setattr(kiosk.redemption, "_enqueue_receipt", lambda *a: None)
