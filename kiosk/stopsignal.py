@@ -32,7 +32,6 @@ class StopSignals:
         self._old_handlers: dict[int, object] = {}
         self._old_wakeup = -1
         self._handled = threading.Event()
-        self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._watch, name="stop-signals", daemon=True)
 
     def install(self) -> StopSignals:
@@ -61,27 +60,31 @@ class StopSignals:
                 return
             for signum in data:
                 if signum in STOP_SIGNALS:
-                    self._request(signum)
+                    self._watch_request(signum)
 
-    def _request(self, signum: int) -> None:
-        with self._lock:
-            if self._handled.is_set():
-                return
+    def _request(self, signum: int) -> bool:
+        """Pass the stop on once; True when it has been taken. Never blocks: the Python
+        handler may run in the middle of anything, even inside a logging call."""
+        self.requested.set()
+        if self._handled.is_set():
+            return True
+        try:
+            taken = self._on_stop(signum)
+        except Exception:
+            taken = False
+        if taken:
+            self._handled.set()
+        return taken
+
+    def _watch_request(self, signum: int) -> None:
+        if self._request(signum):
+            # Logged from this thread, never from the Python handler (it may interrupt
+            # the main thread while that holds a logging lock).
             log.warning("signal %s: stopping", signal.Signals(signum).name)
-            self.requested.set()
-            try:
-                if self._on_stop(signum):
-                    self._handled.set()
-            except Exception:
-                log.exception("stop request failed")
 
     def _python_handler(self, signum: int, _frame: FrameType | None) -> None:
-        # Runs on the main thread whenever it next executes Python code. The watcher
-        # thread normally got there first; if nothing could take the stop (no UI yet),
-        # unwind from here.
-        self._request(signum)
-        with self._lock:
-            if self._handled.is_set():
-                return
-            self._handled.set()
-        raise SystemExit(0)
+        # Runs on the main thread whenever it next executes Python code; the watcher
+        # thread has usually taken the stop already. With no UI to quit (start-up),
+        # unwind from here through the callers' finally blocks.
+        if not self._request(signum):
+            raise SystemExit(0)

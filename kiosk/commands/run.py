@@ -69,13 +69,13 @@ def _quit_qt_loop(_signum: int) -> bool:
 
     if "PySide6.QtCore" not in sys.modules:
         return False
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QCoreApplication, QMetaObject, Qt
 
     app = QCoreApplication.instance()
     if app is None:
         return False
     # Not app.quit(): in Qt 6 that asks the windows first, and the kiosk window refuses
-    # to close in kiosk mode. QThread.exit() ends the main thread's event loop and, unlike
-    # QCoreApplication.exit(), is documented thread-safe (this runs on the signal watcher).
-    app.thread().exit(0)
+    # to close in kiosk mode. The main thread's QThread.quit() ends its event loop; queued,
+    # it also works when the signal lands just before app.exec() starts the loop.
+    QMetaObject.invokeMethod(app.thread(), "quit", Qt.ConnectionType.QueuedConnection)
     return True
