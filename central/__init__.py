@@ -5,4 +5,6 @@ and small districts. It shares only the protocol shapes in ``sync.protocol`` and
 ``sync.codes`` with the kiosk.
 """
 
-__version__ = "0.1.0"
+from central.version import __version__
+
+__all__ = ["__version__"]

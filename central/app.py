@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import IntegrityError
 
-import central
 from central import admin, events, feed, keys, migrate, redemptions
 from central.clock import iso, utcnow
 from central.db import Database
@@ -26,6 +25,7 @@ from central.payloads import (
     EventResultsOut,
     HealthOut,
 )
+from central.version import __version__
 from sync import protocol as p
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ router = APIRouter(prefix=p.API_PREFIX, responses=_ERRORS)
 @router.get("/health", response_model=HealthOut, tags=["health"])
 def health() -> dict[str, Any]:
     """Liveness; no authentication."""
-    return {"status": "ok", "version": central.__version__, "time": iso(utcnow())}
+    return {"status": "ok", "version": __version__, "time": iso(utcnow())}
 
 
 @router.post("/events", response_model=EventResultsOut, tags=["push"])
@@ -118,7 +118,7 @@ def create_app(db: Database, run_migrations: bool = True) -> FastAPI:
     keys.ensure_key(db)
     app = FastAPI(
         title="Station kiosk central",
-        version=central.__version__,
+        version=__version__,
         description="Sync protocol between practice-station kiosks and central. "
         "See docs/sync-protocol.md.",
         openapi_url="/openapi.json",

@@ -129,7 +129,7 @@ def test_unusable_configured_key_is_a_code_error() -> None:
             verify_code(code, {"k1": bad}, (), now=NOW)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.text())
 def test_fuzz_any_text_raises_only_code_errors(text: str) -> None:
     with contextlib.suppress(CodeError):
@@ -139,7 +139,7 @@ def test_fuzz_any_text_raises_only_code_errors(text: str) -> None:
 VALID = sign_code(KEY, "k1", "V0001", ttl_s=10**6, now=NOW)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.integers(min_value=0, max_value=len(VALID) - 1),
     st.sampled_from(list("AZaz09-_.=+/ \n\x00é码")),
