@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -322,6 +322,11 @@ class FlowPage(Screen):
         self.col.addWidget(self.header)
         self.col.addWidget(self.prompt)
         self.col.addWidget(self.banner)
+        ctx.bus.changed.connect(self._on_text_size)
+
+    def _on_text_size(self, what: str) -> None:
+        if what == "large_text":
+            self.retranslate()  # re-measures what depends on the font (chips)
 
     def show_error(self, err: BaseException | str) -> None:
         text = err if isinstance(err, str) else self.error_text(err)
@@ -357,3 +362,15 @@ def gift_picture(image_path: str) -> QPixmap | None:
         _PICTURES[image_path] = QPixmap(str(asset_path(f"gifts/{image_path}")))
     pm = _PICTURES[image_path]
     return None if pm.isNull() else pm
+
+
+def fit_chips(group: QWidget) -> None:
+    """A chosen chip turns bold; reserve that width so its text never gets clipped."""
+    for chip in getattr(group, "buttons", {}).values():
+        chip.ensurePolished()
+        font = QFont(chip.font())
+        font.setBold(True)
+        width = QFontMetrics(font).horizontalAdvance(chip.text()) + 72
+        if not chip.icon().isNull():
+            width += chip.iconSize().width() + 8
+        chip.setMinimumWidth(width)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout
 from kiosk.orders import SURNAMES, TITLES
 from ui.context import AppContext
 from ui.screens import _flow_texts as texts
-from ui.screens._flow_widgets import FlowPage, columns_for, label, scroll
+from ui.screens._flow_widgets import FlowPage, columns_for, fit_chips, label, scroll
 from ui.screens.order_form import OrderForm
 from ui.widgets import BigButton, ChipGroup, PickerGrid
 
@@ -105,5 +105,6 @@ class OrderNameScreen(FlowPage):
         self.surname_label.setText(self.tr("Surname"))
         self.title_label.setText(self.tr("Title"))
         self.titles.set_labels(texts.title_labels(TITLES, self.zh()))
+        fit_chips(self.titles)
         self.next.setText(self.tr("Next"))
         self._refresh()

@@ -7,12 +7,13 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.orders import TIME_SLOTS
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
 from ui.screens import _flow_texts as texts
-from ui.screens._flow_widgets import FlowPage, label
+from ui.screens._flow_widgets import FlowPage, fit_chips, label, scroll
 from ui.screens.order_form import OrderForm
 from ui.widgets import BigButton, ChipGroup
 
@@ -32,11 +33,15 @@ class OrderSlotScreen(FlowPage):
         self.notes_label = label("", name="notesLabel")
         self.notes = ChipGroup([], multi=True)
         self.notes.setObjectName("notes")
-        self.col.addWidget(self.slots)
-        self.col.addSpacing(16)
-        self.col.addWidget(self.notes_label)
-        self.col.addWidget(self.notes)
-        self.col.addStretch(1)
+        inner = QWidget()
+        body = QVBoxLayout(inner)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(14)
+        body.addWidget(self.slots)
+        body.addWidget(self.notes_label)
+        body.addWidget(self.notes)
+        body.addStretch(1)
+        self.col.addWidget(scroll(inner), 1)  # long English labels may need a third row
         self.next = BigButton("", "check", role="primary")
         self.next.setObjectName("nextButton")
         self.next.clicked.connect(self.submit)
@@ -83,4 +88,6 @@ class OrderSlotScreen(FlowPage):
         self.slots.set_labels(texts.slot_labels())
         self.notes_label.setText(self.tr("Anything we should know? (optional, tap any)"))
         self.notes.set_labels({t: texts.tag_label(t, self.zh()) for t in self.tags})
+        fit_chips(self.slots)
+        fit_chips(self.notes)
         self.next.setText(self.tr("Next"))

@@ -15,6 +15,7 @@ from ui.screens._flow_widgets import (
     GiftTile,
     TileGrid,
     card,
+    fit_chips,
     gift_picture,
     label,
     scroll,
@@ -208,6 +209,7 @@ class RedeemGiftsScreen(FlowPage):
                 }
             )
             self.filter.set_labels(labels)
+            fit_chips(self.filter)
         self._tile_texts()
         count = sum(self.cart.values())
         total = 0

@@ -8,7 +8,7 @@ from typing import Any
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
 from ui.screens import _flow_texts as texts
-from ui.screens._flow_widgets import FlowPage, label
+from ui.screens._flow_widgets import FlowPage, fit_chips, label
 from ui.widgets import BigButton, ChipGroup, StarRating
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ class TrackRateScreen(FlowPage):
         self.tags_label.setText(self.tr("What was good? (optional, tap any)"))
         if self.view is not None:
             self.tags.set_labels({t: texts.tag_label(t, self.zh()) for t in self.view.rating_tags})
+            fit_chips(self.tags)
         self.send.setText(self.tr("Send my rating"))
         self.stars.retranslate()
         self._refresh()
