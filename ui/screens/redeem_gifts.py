@@ -71,6 +71,10 @@ class RedeemGiftsScreen(FlowPage):
         self._fit_tiles()
         self.retranslate()
 
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.prompt.setVisible(self.height() > 900)  # on a short screen the gifts need the room
+
     def _fit_tiles(self) -> None:
         """Wider tiles (fewer columns) when the text is large."""
         self.grid.min_width = 480 if self.ctx.large_text else 380
