@@ -82,3 +82,20 @@ def test_idle_reset_leaves_no_trace(qtbot, kiosk, scan) -> None:  # type: ignore
                 assert not value, f"{screen.route}.{attr}"
     assert kiosk.nav.screen("track.rate").stars.value() == 0
     assert kiosk.nav.screen("order.name").surnames.value() is None
+
+
+def test_backing_out_to_home_forgets_the_phone(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, kiosk, "tileOrder")
+    click(qtbot, kiosk, "category_repair")
+    click(qtbot, kiosk, "choose_repair-tv")
+    wait_route(qtbot, kiosk, "order.phone")
+    keys(qtbot, kiosk, "1381234")
+    for _ in range(3):
+        click(qtbot, kiosk, "backButton")
+    wait_route(qtbot, kiosk, "home")
+    click(qtbot, kiosk, "tileOrder")
+    click(qtbot, kiosk, "category_repair")
+    click(qtbot, kiosk, "choose_repair-tv")
+    wait_route(qtbot, kiosk, "order.phone")
+    assert kiosk.nav.current.digits == ""
+    assert "1234" not in " ".join(_texts(kiosk.nav.current))

@@ -323,6 +323,13 @@ class FlowPage(Screen):
         self.col.addWidget(self.prompt)
         self.col.addWidget(self.banner)
         ctx.bus.changed.connect(self._on_text_size)
+        ctx.nav.navigated.connect(self._on_navigated)
+
+    def _on_navigated(self, route: str) -> None:
+        # Back, back, back to the start is leaving too: nothing typed may wait for the next
+        # person (nav.home() resets every screen; reaching home by "Back" must as well).
+        if route == "home":
+            self.reset()
 
     def _on_text_size(self, what: str) -> None:
         if what == "large_text":
