@@ -171,8 +171,8 @@ def check_font(_ctx: Context) -> Result:
 
 
 def check_translations(_ctx: Context) -> Result:
-    folder = paths.assets_dir() / "translations"
-    files = sorted(p.name for p in folder.glob("*.qm")) if folder.is_dir() else []
+    folder = paths.assets_dir() / "i18n"
+    files = sorted(p.name for p in folder.glob("kiosk_*.qm")) if folder.is_dir() else []
     if not files:
         return Result(
             "translations",

@@ -84,32 +84,62 @@ def _translations(_state: dict[str, Any]) -> str:
 
     from kiosk import paths
 
-    folder = paths.assets_dir() / "translations"
-    files = sorted(folder.glob("*.qm")) if folder.is_dir() else []
+    folder = paths.assets_dir() / "i18n"
+    files = sorted(folder.glob("kiosk_*.qm")) if folder.is_dir() else []
     if not files:
-        return "none bundled yet (WARN: UI shows source strings)"
+        raise RuntimeError(f"no compiled translations (kiosk_*.qm) in {folder}")
     for qm in files:
         if not QTranslator().load(str(qm)):
             raise RuntimeError(f"cannot load {qm.name}")
-    return ", ".join(f.name for f in files)
+    from PySide6.QtCore import QLibraryInfo
+
+    # Qt's own texts (dialog buttons) in Chinese come from the bundled qtbase_zh_CN.qm.
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not QTranslator().load("qtbase_zh_CN", qt_dir):
+        raise RuntimeError(f"qtbase_zh_CN.qm missing from {qt_dir}")
+    return ", ".join(f.name for f in files) + ", qtbase_zh_CN.qm"
 
 
 def _home_widget(state: dict[str, Any]) -> tuple[Any, str]:
-    """The real home screen when the UI package provides one, else a placeholder."""
+    """The real kiosk window on its home screen (ui/app.py's setup), built as ``kiosk`` does."""
     try:
-        from ui.app import build_selftest_window  # the UI engineer's app setup
-    except ImportError:
-        build_selftest_window = None
-    if build_selftest_window is not None:
-        return build_selftest_window(state["config"], state["app"]), "home screen"
-    # PLACEHOLDER until ui/app.py provides build_selftest_window(config, app): a label
-    # in the bundled font proves font + offscreen rendering, not the real home screen.
+        from ui.app import prepare_app
+        from ui.context import AppContext
+        from ui.window import KioskWindow
+    except ImportError as exc:
+        # Only a build without the ui package lands here: then a label in the bundled
+        # font proves font + offscreen rendering, not the home screen.
+        log.warning("no UI package (%s): rendering a placeholder", exc)
+        return _placeholder(state), "PLACEHOLDER label (no ui package)"
+    from kiosk.store import open_store
+
+    config = state["config"]
+    app, translations, family = prepare_app(config, ["kiosk", "-platform", "offscreen"])
+    state["app"] = app
+    store = state["ui_store"] = open_store(config.store_path())
+    ctx = state["ctx"] = AppContext(store, config)
+    window = KioskWindow(ctx, translations, font_family=family)
+    window.allow_close()
+    return window, f"home screen ({family})"
+
+
+def _placeholder(state: dict[str, Any]) -> Any:
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QLabel
 
     label = QLabel(f"{state['config'].station_name}\n我要点单 · 积分兑换")
     label.setFont(QFont(state.get("family", ""), 40))
-    return label, "PLACEHOLDER label (ui/app.py has no build_selftest_window yet)"
+    return label
+
+
+def _cleanup(state: dict[str, Any]) -> None:
+    ctx = state.pop("ctx", None)
+    if ctx is not None:
+        ctx.ops.drop_pending()
+        ctx.ops.wait_done(5000)
+    store = state.pop("ui_store", None)
+    if store is not None:
+        store.close()
 
 
 def _render(state: dict[str, Any]) -> str:
@@ -117,11 +147,14 @@ def _render(state: dict[str, Any]) -> str:
 
     _qt_app(state)
     widget, what = _home_widget(state)
-    widget.resize(1280, 800)
-    widget.show()
-    state["app"].processEvents()
-    image = widget.grab().toImage()
-    widget.close()
+    try:
+        widget.resize(1280, 800)
+        widget.show()
+        state["app"].processEvents()
+        image = widget.grab().toImage()
+        widget.close()
+    finally:
+        _cleanup(state)
     if image.isNull():
         raise RuntimeError("rendering produced no image")
     colours = {
