@@ -34,8 +34,13 @@ def _qt_message(kind: QtMsgType, _context: Any, message: str) -> None:
     qt_log.log(_QT_LEVELS.get(kind, logging.WARNING), "%s", message)
 
 
+_registered: list[str] = []
+
+
 def register_fonts() -> str:
-    """Register the bundled CJK font; return its family (so no glyph is ever a box)."""
+    """Register the bundled CJK font once; return its family (so no glyph is ever a box)."""
+    if _registered:
+        return _registered[0]
     family = ""
     for bold in (False, True):
         path = font_path(bold)
@@ -50,6 +55,7 @@ def register_fonts() -> str:
         font.setPixelSize(theme.sizes(False)["body"])
         QApplication.setFont(font)
         log.info("font family %s registered", family)
+        _registered.append(family)
     return family or theme.FONT_FAMILY
 
 

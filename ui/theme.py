@@ -40,7 +40,7 @@ FONT_FAMILY = "Noto Sans SC Kiosk"  # replaced by the registered family at start
 def sizes(large: bool) -> dict[str, int]:
     """Font pixel sizes for normal and large-text mode."""
     if large:
-        return {"body": 32, "small": 28, "button": 36, "title": 52, "huge": 120, "tile": 48}
+        return {"body": 32, "small": 32, "button": 36, "title": 52, "huge": 120, "tile": 48}
     return {"body": 24, "small": 24, "button": 28, "title": 40, "huge": 96, "tile": 40}
 
 
@@ -69,7 +69,7 @@ QPushButton {{
     background: {SURFACE}; border: 2px solid {BORDER}; color: {TEXT};
 }}
 QPushButton:pressed {{ background: #EFE9DF; }}
-QPushButton:disabled {{ color: #6B6B6B; background: #ECEAE6; border-color: #D9D6D0; }}
+QPushButton:disabled {{ color: #5C5C5C; background: #ECEAE6; border-color: #D9D6D0; }}
 QPushButton[role="primary"] {{ background: {ACCENT}; border-color: {ACCENT}; color: {ON_ACCENT}; }}
 QPushButton[role="primary"]:pressed {{ background: {ACCENT_DARK}; }}
 QPushButton[role="primary"]:disabled {{

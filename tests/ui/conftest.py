@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
 from kiosk.store import Store
+from ui import theme
+from ui.app import register_fonts
 from ui.context import AppContext
 from ui.i18n import Translations
 from ui.window import KioskWindow
@@ -48,10 +50,12 @@ def window(
     zh_CN translations loaded, scanner and idle filters installed."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
+    family = register_fonts()
+    theme.apply(app, config.large_text, family)
     translations = Translations(app)
     translations.switch(config.language)
     ctx = AppContext(demo_store, config, clock=scan_clock)
-    win = KioskWindow(ctx, translations)
+    win = KioskWindow(ctx, translations, font_family=family)
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()
@@ -61,6 +65,7 @@ def window(
     ctx.ops.drop_pending()
     ctx.ops.wait_done()
     translations.clear()
+    app.setStyleSheet("")
 
 
 @pytest.fixture
