@@ -7,7 +7,12 @@ import os
 # Before anything imports Qt: no test needs a display, and nobody should have to remember.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
-os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", os.path.join(os.path.dirname(__file__), "..", "build", "escpos-cache"))
+# python-escpos caches its printer database here instead of a new temp folder per import.
+_ESCPOS_CACHE = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "build", "escpos-cache"
+)
+os.makedirs(_ESCPOS_CACHE, exist_ok=True)
+os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", _ESCPOS_CACHE)
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -19,7 +24,9 @@ from kiosk.store import Store, open_store  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _isolated_paths(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_paths(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads or writes the real user's config or data dir."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("KIOSK_CONFIG", str(home / "kiosk.toml"))
@@ -32,8 +39,12 @@ def _isolated_paths(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return Config(station_id="ST-TEST", station_name="测试社区新时代文明实践站", data_dir=str(tmp_path),
-                  printer_connection=f"preview://{tmp_path / 'receipts'}")
+    return Config(
+        station_id="ST-TEST",
+        station_name="测试社区新时代文明实践站",
+        data_dir=str(tmp_path),
+        printer_connection=f"preview://{tmp_path / 'receipts'}",
+    )
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import kiosk.print_queue
+import kiosk.receipts  # noqa: F401
 from kiosk.config import Config
 from kiosk.errors import KioskError
 from kiosk.redemption import redeem

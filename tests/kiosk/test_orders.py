@@ -106,8 +106,9 @@ def test_home_visit_needs_an_address(demo_store, config) -> None:  # type: ignor
 )
 def test_each_bad_field_has_its_own_message(demo_store, config, field, value, key) -> None:  # type: ignore[no-untyped-def]
     code = first_at_station(demo_store)
+    fields = {"service_code": code, field: value}
     with demo_store.begin() as s, pytest.raises(ValidationError) as err:
-        orders.place_order(s, draft(service_code=code, **{field: value}), config)
+        orders.place_order(s, draft(**fields), config)
     assert err.value.key == key
     with demo_store.begin() as s:
         assert s.scalars(select(ServiceOrder)).first() is None

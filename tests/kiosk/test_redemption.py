@@ -52,7 +52,9 @@ def volunteer_and_gifts(store, *, balance: int = 500):  # type: ignore[no-untype
         v = s.get(Volunteer, "V0001")
         v.central_balance = balance
         gifts = s.scalars(select(Gift).order_by(Gift.points)).all()
-        cheap = [g for g in gifts if stock_level(s, g.sku) >= 3 and not g.per_volunteer_limit]
+        cheap = [g for g in gifts if stock_level(s, g.sku) >= 3][:2]
+        for gift in cheap:  # limits have their own test
+            gift.per_volunteer_limit = 0
         return v.id, cheap[0].sku, cheap[1].sku, cheap[0].points, cheap[1].points
 
 
@@ -123,7 +125,7 @@ def test_stock_and_limits_are_checked(demo_store, config) -> None:  # type: igno
     vid, a, _, _, _ = volunteer_and_gifts(demo_store, balance=100_000)
     with demo_store.begin() as s:
         left = stock_level(s, a)
-        limited = s.scalars(select(Gift).where(Gift.per_volunteer_limit > 0)).first()
+        limited = s.scalars(select(Gift).where(Gift.per_volunteer_limit > 0, Gift.sku != a)).first()
         limited_sku, limit = limited.sku, limited.per_volunteer_limit
         restock(s, "S01", limited_sku, 50)
     with pytest.raises(OutOfStockError) as err:

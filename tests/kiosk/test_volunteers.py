@@ -37,8 +37,10 @@ def test_each_bad_code_has_its_own_message(demo_store) -> None:  # type: ignore[
     assert identify_key(demo_store, "V0002") == "code.malformed"
     assert identify_key(demo_store, "VK1.@@@.###") == "code.malformed"
     assert identify_key(demo_store, good[:-6] + "AAAAAA") == "code.forged"
-    assert identify_key(demo_store, code_for("V0002", key=Ed25519PrivateKey.generate())) == "code.forged"
-    assert identify_key(demo_store, code_for("V0002", now=now - timedelta(minutes=30))) == "code.expired"
+    stranger = Ed25519PrivateKey.generate()
+    assert identify_key(demo_store, code_for("V0002", key=stranger)) == "code.forged"
+    stale = code_for("V0002", now=now - timedelta(minutes=30))
+    assert identify_key(demo_store, stale) == "code.expired"
     assert identify_key(demo_store, code_for("NOBODY")) == "volunteer.unknown"
     from sync.codes import verify_code
 
@@ -79,7 +81,20 @@ def test_balance_is_central_plus_unconfirmed(demo_store) -> None:  # type: ignor
         assert view.masked_name == "张*明" and view.balance == 260 and view.star_level == 1
 
 
-@pytest.mark.parametrize(("hours", "stars"), [(0, 0), (99.9, 0), (100, 1), (299, 1), (300, 2),
-                                              (600, 3), (1000, 4), (1499, 4), (1500, 5), (9000, 5)])
+@pytest.mark.parametrize(
+    ("hours", "stars"),
+    [
+        (0, 0),
+        (99.9, 0),
+        (100, 1),
+        (299, 1),
+        (300, 2),
+        (600, 3),
+        (1000, 4),
+        (1499, 4),
+        (1500, 5),
+        (9000, 5),
+    ],
+)
 def test_star_levels_follow_the_national_rule(hours: float, stars: int) -> None:
     assert volunteers.star_level_for(hours) == stars
