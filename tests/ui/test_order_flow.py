@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
 from kiosk.store.models import OutboxEvent, PrintJob, ServiceOrder
@@ -93,3 +95,40 @@ def test_station_service_skips_the_address(qtbot, kiosk) -> None:  # type: ignor
     with kiosk.store.begin() as s:
         order = s.scalars(select(ServiceOrder)).one()
         assert (order.honorific, order.address, order.time_slot) == ("先生", "", "asap")
+
+
+def _to_confirm(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, kiosk, "tileOrder")
+    click(qtbot, kiosk, "category_repair")
+    click(qtbot, kiosk, "choose_repair-small")
+    keys(qtbot, kiosk, PHONE)
+    click(qtbot, kiosk, "nextButton")
+    click(qtbot, kiosk, "chip_女士")
+    click(qtbot, kiosk, "nextButton")
+    click(qtbot, kiosk, "chip_asap")
+    click(qtbot, kiosk, "nextButton")
+    wait_route(qtbot, kiosk, "order.confirm")
+
+
+def test_a_double_tap_places_one_order(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
+    _to_confirm(qtbot, kiosk)
+    confirm = kiosk.nav.current
+    confirm.submit()
+    confirm.submit()  # the second tap while the first is on its way
+    wait_route(qtbot, kiosk, "order.done")
+    kiosk.ops.wait_done()
+    with kiosk.store.begin() as s:
+        assert len(s.scalars(select(ServiceOrder)).all()) == 1
+
+
+def test_done_goes_home_by_itself_or_on_a_tap(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
+    _to_confirm(qtbot, kiosk)
+    click(qtbot, kiosk, "submitButton")
+    wait_route(qtbot, kiosk, "order.done")
+    kiosk.nav.current.left_s = 2  # instead of 30 s
+    wait_route(qtbot, kiosk, "home")
+    _to_confirm(qtbot, kiosk)
+    click(qtbot, kiosk, "submitButton")
+    wait_route(qtbot, kiosk, "order.done")
+    qtbot.mouseClick(kiosk.nav.current.findChild(QLabel, "ticketNumber"), Qt.MouseButton.LeftButton)
+    wait_route(qtbot, kiosk, "home")

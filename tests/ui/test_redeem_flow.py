@@ -138,3 +138,25 @@ def test_card_button_hidden_by_default(qtbot, kiosk) -> None:  # type: ignore[no
     kiosk.ops.wait_done()
     qtbot.wait(20)
     assert not button(kiosk, "cardButton").isVisible()
+
+
+def test_stock_gone_while_in_the_cart(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.stock import record_movement, stock_level
+
+    click(qtbot, kiosk, "tileRedeem")
+    scan(code())
+    wait_route(qtbot, kiosk, "redeem.gifts")
+    click(qtbot, kiosk, "add_G-OIL-18")  # 3 in stock
+    qtbot.waitUntil(lambda: "100" in text_of(kiosk, "cartSummary"))
+    click(qtbot, kiosk, "toCart")
+    wait_route(qtbot, kiosk, "redeem.cart")
+    qtbot.waitUntil(lambda: button(kiosk, "confirmRedeem").isEnabled())
+    with kiosk.store.begin() as s:  # another volunteer took the last ones meanwhile
+        record_movement(s, "G-OIL-18", -stock_level(s, "G-OIL-18"), "correction", reason="test")
+    click(qtbot, kiosk, "confirmRedeem")
+    gone = kiosk.msg("redeem.out_of_stock", name="食用油（1.8升）", left=0)
+    qtbot.waitUntil(lambda: banner_text(kiosk) == gone)
+    assert kiosk.nav.route == "redeem.cart"
+    qtbot.waitUntil(lambda: not button(kiosk, "confirmRedeem").isEnabled())
+    with kiosk.store.begin() as s:
+        assert s.scalars(select(Redemption)).all() == []
