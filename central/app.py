@@ -56,7 +56,7 @@ def authenticated_station(
     """The calling station's id, after checking its bearer token (401 otherwise)."""
     if not station_id or credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("missing X-Station-Id or bearer token")
-    with _db(request).begin() as session:
+    with _db(request).read() as session:
         station = session.get(Station, station_id[:40])
         expected = station.token_hash if station is not None and station.active else None
     given = admin.hash_token(credentials.credentials)
@@ -90,7 +90,7 @@ def changes(
     limit: Annotated[int, Query(ge=1, le=p.MAX_CHANGES_LIMIT)] = p.DEFAULT_CHANGES_LIMIT,
 ) -> dict[str, Any]:
     """Changes after ``cursor`` for this station ("" = from the start)."""
-    with _db(request).begin() as session:
+    with _db(request).read() as session:
         page = feed.read_page(session, station_id, cursor, limit)
     return {"changes": page.changes, "next_cursor": page.next_cursor, "has_more": page.has_more}
 

@@ -35,7 +35,9 @@ def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
 
 
 def _on_sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Readers (WAL) need no lock up front; writers take it at BEGIN, never half-way.
+    read_only = conn.get_execution_options().get("central_read_only", False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def database_url(target: str | Path) -> str:
@@ -66,6 +68,8 @@ class Database:
         self.engine = make_engine(self.url)
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        reader = self.engine.execution_options(central_read_only=True)
+        self._readers = sessionmaker(reader, expire_on_commit=False)
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
@@ -79,6 +83,16 @@ class Database:
         else:
             session.commit()
         finally:
+            session.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only (on SQLite it does not take the write lock)."""
+        session = self._readers()
+        try:
+            yield session
+        finally:
+            session.rollback()
             session.close()
 
     @contextmanager

@@ -144,7 +144,7 @@ def _result(event_id: str, status: str, reason: str | None, v: Volunteer | None)
 
 
 def _duplicate(db: Database, station_id: str, event_id: str) -> dict[str, Any] | None:
-    with db.begin() as s:
+    with db.read() as s:
         known = s.get(ProcessedEvent, event_id)
         if known is None:
             return None

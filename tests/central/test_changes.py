@@ -150,3 +150,13 @@ def test_revocations_and_settings_reach_the_feed(api: Api, api_b: Api, db: Datab
     assert new_a[0]["data"] == {"code_id": "abcdefghijkl"}
     assert new_a[1]["data"]["offline_limit_points"] == 50
     assert [c["kind"] for c in new_b] == ["revoked_code"]
+
+
+def test_pulling_is_not_held_up_by_a_writer(api: Api, db: Database) -> None:
+    add_catalogue(db)
+    with db.write() as session:  # a long write transaction is open...
+        admin.upsert_gift(db, session, {"sku": "G-NEW", "name": "新礼品", "points": 5})
+        page = api.get("/changes").json()  # ...and a kiosk still pulls (committed rows)
+        assert "G-NEW" not in [c["key"] for c in page["changes"]]
+        assert "G-EGG" in [c["key"] for c in page["changes"]]
+    assert "G-NEW" in [c["key"] for c in api.all_changes()[0]]
