@@ -1,0 +1,98 @@
+"""The frozen entry point (run from the checkout) and the files a technician installs."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("KIOSK_") and k != "ESCPOS_CAPABILITIES_PICKLE_DIR"
+    }
+    env.update(
+        KIOSK_CONFIG=str(tmp_path / "kiosk.toml"),
+        XDG_DATA_HOME=str(tmp_path / "xdg"),
+        QT_QPA_PLATFORM="xcb",  # the self-test must switch to offscreen by itself
+    )
+    return env
+
+
+def test_self_test_from_the_entry_point_creates_a_store_and_renders_home(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk.frozen", "--self-test"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "self-test passed" in proc.stdout
+    data = tmp_path / "xdg" / "station-kiosk"
+    assert (data / "kiosk.db").exists() and (data / "selftest-home.png").exists()
+    # escpos's printer database is cached in the data dir, not a new temp dir per start.
+    assert list((data / "cache" / "escpos").glob("*.capabilities.pickle"))
+    assert "PLACEHOLDER" not in proc.stdout
+
+
+def test_self_test_fails_when_the_data_dir_cannot_be_created(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    proc = subprocess.run(
+        [sys.executable, "-m", "kiosk.frozen", "--self-test", "--data-dir", str(blocker / "x")],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "FAIL  store" in proc.stdout and "self-test FAILED" in proc.stdout
+
+
+def test_systemd_unit_restarts_on_failure_and_stops_with_sigterm():
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read(DEPLOY / "station-kiosk.service", encoding="utf-8")
+    service = unit["Service"]
+    assert service["Restart"] == "on-failure"
+    assert service["KillSignal"] == "SIGTERM"
+    assert service["User"] == "kiosk"
+    assert "/opt/station-kiosk/deploy/kiosk-session.sh" in service["ExecStart"]
+    assert unit["Install"]["WantedBy"] == "graphical.target"
+    user_unit = (DEPLOY / "autostart" / "station-kiosk-user.service").read_text()
+    assert "Restart=on-failure" in user_unit
+
+
+def test_session_script_is_valid_sh_and_execs_the_kiosk(tmp_path):
+    script = DEPLOY / "kiosk-session.sh"
+    assert os.access(script, os.X_OK)
+    assert subprocess.run(["sh", "-n", str(script)]).returncode == 0
+    fake = tmp_path / "kiosk"
+    fake.write_text('#!/bin/sh\necho "kiosk ran with $*"\n')
+    fake.chmod(0o755)
+    env = {"PATH": "/usr/bin:/bin", "KIOSK_BIN": str(fake)}
+    out = subprocess.run(
+        ["sh", str(script), "--windowed"], env=env, capture_output=True, text=True, timeout=30
+    )
+    assert out.returncode == 0 and "kiosk ran with --windowed" in out.stdout
+
+
+def test_udev_rules_are_well_formed():
+    for line in (DEPLOY / "99-station-kiosk.rules").read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        for pair in line.split(", "):
+            key, op, value = pair.partition("=" if "==" not in pair else "==")
+            if op == "=" and key.endswith("+"):
+                key = key[:-1]
+            assert key and value.startswith('"') and value.endswith('"'), (line, pair)
