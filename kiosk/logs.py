@@ -25,7 +25,9 @@ def setup_logging(data_dir: str | Path, level: int = logging.INFO, stderr: bool 
     root = logging.getLogger()
     root.setLevel(level)
     for handler in list(root.handlers):
-        if getattr(handler, "_kiosk", False):
+        # Ours from an earlier call, or the CLI's bootstrap basicConfig (would double stderr).
+        bootstrap = type(handler) is logging.StreamHandler and handler.stream is sys.stderr
+        if getattr(handler, "_kiosk", False) or bootstrap:
             root.removeHandler(handler)
             handler.close()
     file_handler = logging.handlers.RotatingFileHandler(

@@ -109,6 +109,7 @@ def start_demo(config: Config, *, keep_dir: Path | None = None) -> Runtime:
     from kiosk.demo import load_demo_data, seed_demo, station_overrides
 
     folder = keep_dir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
     data = load_demo_data()
     central = start_embedded(folder / "central.db", seed_demo=True)
     for key, value in station_overrides(data).items():
