@@ -45,6 +45,10 @@ def test_openapi_describes_the_protocol(client: Any) -> None:
     ):
         assert path in paths
     assert "StationToken" in spec["components"]["securitySchemes"]
+    events = paths["/api/v1/events"]["post"]
+    assert events["security"] == [{"StationId": [], "StationToken": []}]  # both, together
+    assert "422" not in events["responses"] and "400" in events["responses"]
+    assert "security" not in paths["/api/v1/health"]["get"]
 
 
 @pytest.mark.parametrize(
