@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -22,11 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
-from ui.screen import Screen
-from ui.widgets import BigButton, ErrorBanner, ScreenHeader
+from ui.widgets import BigButton
 
 if TYPE_CHECKING:
-    from ui.context import AppContext
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -228,68 +227,6 @@ class ScanPrompt(QWidget):
         painter.end()
 
 
-class GiftTile(QFrame):
-    """One gift: picture, name, points, stock, limit; greyed with the reason in words."""
-
-    add = Signal(str)
-
-    def __init__(self, sku: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.sku = sku
-        self.setProperty("kind", "card")
-        self.setObjectName(f"gift_{sku}")
-        col = QVBoxLayout(self)
-        col.setContentsMargins(16, 16, 16, 16)
-        col.setSpacing(8)
-        top = QHBoxLayout()
-        top.setSpacing(16)
-        self.picture = QLabel()
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignTop)
-        self.picture.setFixedSize(96, 96)
-        texts = QVBoxLayout()
-        texts.setSpacing(4)
-        self.name = label(name="giftName")
-        self.name.setStyleSheet("font-weight: bold;")
-        self.points = label()
-        self.points.setStyleSheet(f"color: {theme.ACCENT}; font-weight: bold;")
-        self.stock = label("muted")
-        self.reason = label()
-        self.reason.setObjectName("giftReason")
-        self.reason.setStyleSheet(f"color: {theme.DANGER}; font-weight: bold;")
-        for w in (self.name, self.points, self.stock, self.reason):
-            texts.addWidget(w)
-        texts.addStretch(1)
-        top.addWidget(self.picture)
-        top.addLayout(texts, 1)
-        col.addLayout(top, 1)
-        self.button = BigButton("", "check", role="primary", icon_px=32)
-        self.button.setObjectName(f"add_{sku}")
-        self.button.clicked.connect(lambda: self.add.emit(self.sku))
-        col.addWidget(self.button)
-
-    def set_picture(self, pixmap: QPixmap | None, greyed: bool) -> None:
-        if pixmap is None or pixmap.isNull():
-            self.picture.setPixmap(theme.pixmap("redeem", 96, theme.MUTED))
-            return
-        scaled = pixmap.scaled(
-            QSize(96, 96),
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-        if greyed:
-            scaled = _greyed(scaled)
-        self.picture.setPixmap(scaled)
-
-
-def _greyed(pixmap: QPixmap) -> QPixmap:
-    image = pixmap.toImage().convertToFormat(pixmap.toImage().Format.Format_Grayscale8)
-    out = QPixmap.fromImage(image)
-    painter = QPainter(out)
-    painter.fillRect(QRectF(out.rect()), QColor(250, 247, 242, 120))
-    painter.end()
-    return out
-
-
 class InfoRow(QWidget):
     """'Label: value' in one row of a summary card."""
 
@@ -307,68 +244,6 @@ class InfoRow(QWidget):
     def set(self, key: str, value: str) -> None:
         self.key.setText(key)
         self.value.setText(value)
-
-
-class FlowPage(Screen):
-    """A flow screen's frame: header (back, title, home), a prompt line, an error banner and
-    a body layout. Subclasses set every text in their own ``retranslate``."""
-
-    def __init__(self, ctx: AppContext, back: bool = True) -> None:
-        super().__init__(ctx)
-        self.col = page_layout(self)
-        self.header = ScreenHeader(on_back=ctx.nav.back if back else None, on_home=ctx.nav.home)
-        self.prompt = label("subtitle", name="prompt")
-        self.banner = ErrorBanner()
-        self.col.addWidget(self.header)
-        self.col.addWidget(self.prompt)
-        self.col.addWidget(self.banner)
-        ctx.bus.changed.connect(self._on_text_size)
-        ctx.nav.navigated.connect(self._on_navigated)
-
-    def _on_navigated(self, route: str) -> None:
-        # Back, back, back to the start is leaving too: nothing typed may wait for the next
-        # person (nav.home() resets every screen; reaching home by "Back" must as well).
-        if route == "home":
-            self.reset()
-
-    def _on_text_size(self, what: str) -> None:
-        if what == "large_text":
-            self.retranslate()  # re-measures what depends on the font (chips)
-
-    def show_error(self, err: BaseException | str) -> None:
-        text = err if isinstance(err, str) else self.error_text(err)
-        self.banner.show(text)
-
-    def clear_error(self) -> None:
-        self.banner.hide()
-
-    def zh(self) -> bool:
-        return not self.ctx.lang.startswith("en")
-
-    def pick(self, zh_text: str, en_text: str) -> str:
-        """A catalogue name in the current language (English falls back to Chinese)."""
-        return zh_text if self.zh() else (en_text or zh_text)
-
-
-def star_text(level: int) -> str:
-    """★★★☆☆: the shape tells filled from empty, not only the colour."""
-    level = max(0, min(5, level))
-    return "★" * level + "☆" * (5 - level)
-
-
-_PICTURES: dict[str, QPixmap] = {}
-
-
-def gift_picture(image_path: str) -> QPixmap | None:
-    """A gift's picture from assets/gifts (cached; a few KB each)."""
-    if not image_path:
-        return None
-    if image_path not in _PICTURES:
-        from kiosk.paths import asset_path
-
-        _PICTURES[image_path] = QPixmap(str(asset_path(f"gifts/{image_path}")))
-    pm = _PICTURES[image_path]
-    return None if pm.isNull() else pm
 
 
 def fit_chips(group: QWidget) -> None:

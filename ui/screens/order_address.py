@@ -14,15 +14,8 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
-from ui.screens._flow_widgets import (
-    FlowPage,
-    SplitPane,
-    TileGrid,
-    ValueDisplay,
-    label,
-    scroll,
-    tile_button,
-)
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import SplitPane, TileGrid, ValueDisplay, label, scroll, tile_button
 from ui.screens.order_form import OrderForm
 from ui.widgets import BigButton, NumericKeypad
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
-from ui.screens._flow_widgets import FlowPage, TileGrid, scroll, tile_button
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import TileGrid, scroll, tile_button
 from ui.screens.order_form import OrderForm
 
 log = logging.getLogger(__name__)

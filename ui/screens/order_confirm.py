@@ -11,7 +11,8 @@ from kiosk.privacy import mask_phone
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
 from ui.screens import _flow_texts as texts
-from ui.screens._flow_widgets import FlowPage, InfoRow, card
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import InfoRow, card
 from ui.screens.order_form import OrderForm
 from ui.widgets import BigButton
 

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 from ui import theme
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
-from ui.screens._flow_widgets import FlowPage, SplitPane, label
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import SplitPane, label
 from ui.screens._print_status import PrintWatch
 from ui.widgets import BigButton, QrLabel
 

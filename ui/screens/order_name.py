@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout
 from kiosk.orders import SURNAMES, TITLES
 from ui.context import AppContext
 from ui.screens import _flow_texts as texts
-from ui.screens._flow_widgets import FlowPage, columns_for, fit_chips, label, scroll
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import columns_for, fit_chips, label, scroll
 from ui.screens.order_form import OrderForm
 from ui.widgets import BigButton, ChipGroup, PickerGrid
 

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.orders import PHONE_RE, phone_prefix_ok
 from ui.context import AppContext
-from ui.screens._flow_widgets import FlowPage, SplitPane, ValueDisplay, group_phone, label
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import SplitPane, ValueDisplay, group_phone, label
 from ui.screens.order_form import OrderForm
 from ui.widgets import BigButton, NumericKeypad
 

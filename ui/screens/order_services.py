@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from ui import theme
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
-from ui.screens._flow_widgets import FlowPage, TileGrid, card, label, scroll
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import TileGrid, card, label, scroll
 from ui.screens.order_form import OrderForm
 from ui.widgets import BigButton
 

@@ -13,7 +13,8 @@ from kiosk.orders import TIME_SLOTS
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
 from ui.screens import _flow_texts as texts
-from ui.screens._flow_widgets import FlowPage, fit_chips, label, scroll
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import fit_chips, label, scroll
 from ui.screens.order_form import OrderForm
 from ui.widgets import BigButton, ChipGroup
 

@@ -11,7 +11,8 @@ from kiosk import redemption
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
-from ui.screens._flow_widgets import FlowPage, InfoRow, card, label, scroll
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import InfoRow, card, label, scroll
 from ui.widgets import BigButton
 
 log = logging.getLogger(__name__)

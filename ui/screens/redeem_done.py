@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel
 from kiosk.redemption import RedemptionResult
 from ui import theme
 from ui.context import AppContext
-from ui.screens._flow_widgets import FlowPage, label
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import label
 from ui.screens._print_status import PrintWatch
 from ui.widgets import BigButton
 

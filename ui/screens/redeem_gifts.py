@@ -10,17 +10,9 @@ from PySide6.QtWidgets import QHBoxLayout
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
-from ui.screens._flow_widgets import (
-    FlowPage,
-    GiftTile,
-    TileGrid,
-    card,
-    fit_chips,
-    gift_picture,
-    label,
-    scroll,
-    star_text,
-)
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import TileGrid, card, fit_chips, label, scroll
+from ui.screens._gift_tile import GiftTile, gift_picture, star_text
 from ui.widgets import BigButton, ChipGroup
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
-from ui.screens._flow_widgets import FlowPage, ScanPrompt, label
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import ScanPrompt, label
 from ui.widgets import BigButton
 
 log = logging.getLogger(__name__)

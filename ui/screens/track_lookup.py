@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
-from ui.screens._flow_widgets import FlowPage, SplitPane, label
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import SplitPane, label
 from ui.widgets import BigButton, NumericKeypad
 
 log = logging.getLogger(__name__)

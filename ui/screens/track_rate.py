@@ -8,7 +8,8 @@ from typing import Any
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
 from ui.screens import _flow_texts as texts
-from ui.screens._flow_widgets import FlowPage, fit_chips, label
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import fit_chips, label
 from ui.widgets import BigButton, ChipGroup, StarRating
 
 log = logging.getLogger(__name__)

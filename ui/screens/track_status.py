@@ -12,7 +12,8 @@ from ui import theme
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
 from ui.screens import _flow_texts as texts
-from ui.screens._flow_widgets import FlowPage, card, label, scroll
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import card, label, scroll
 from ui.widgets import BigButton
 
 log = logging.getLogger(__name__)

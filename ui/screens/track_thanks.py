@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QLabel
 
 from ui import theme
 from ui.context import AppContext
-from ui.screens._flow_widgets import FlowPage, label
+from ui.screens._flow_page import FlowPage
+from ui.screens._flow_widgets import label
 from ui.widgets import BigButton
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,56 @@
+"""The frame every flow screen shares: header (back, title, home), prompt, error banner."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from ui.screen import Screen
+from ui.screens._flow_widgets import label, page_layout
+from ui.widgets import ErrorBanner, ScreenHeader
+
+if TYPE_CHECKING:
+    from ui.context import AppContext
+
+log = logging.getLogger(__name__)
+
+
+class FlowPage(Screen):
+    """A flow screen's frame: header (back, title, home), a prompt line, an error banner and
+    a body layout. Subclasses set every text in their own ``retranslate``."""
+
+    def __init__(self, ctx: AppContext, back: bool = True) -> None:
+        super().__init__(ctx)
+        self.col = page_layout(self)
+        self.header = ScreenHeader(on_back=ctx.nav.back if back else None, on_home=ctx.nav.home)
+        self.prompt = label("subtitle", name="prompt")
+        self.banner = ErrorBanner()
+        self.col.addWidget(self.header)
+        self.col.addWidget(self.prompt)
+        self.col.addWidget(self.banner)
+        ctx.bus.changed.connect(self._on_text_size)
+        ctx.nav.navigated.connect(self._on_navigated)
+
+    def _on_navigated(self, route: str) -> None:
+        # Back, back, back to the start is leaving too: nothing typed may wait for the next
+        # person (nav.home() resets every screen; reaching home by "Back" must as well).
+        if route == "home":
+            self.reset()
+
+    def _on_text_size(self, what: str) -> None:
+        if what == "large_text":
+            self.retranslate()  # re-measures what depends on the font (chips)
+
+    def show_error(self, err: BaseException | str) -> None:
+        text = err if isinstance(err, str) else self.error_text(err)
+        self.banner.show(text)
+
+    def clear_error(self) -> None:
+        self.banner.hide()
+
+    def zh(self) -> bool:
+        return not self.ctx.lang.startswith("en")
+
+    def pick(self, zh_text: str, en_text: str) -> str:
+        """A catalogue name in the current language (English falls back to Chinese)."""
+        return zh_text if self.zh() else (en_text or zh_text)
