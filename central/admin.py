@@ -142,6 +142,8 @@ def award_points(
 
 
 def revoke_code(db: Database, code_id: str, reason: str = "") -> None:
+    if not 1 <= len(code_id) <= 64:
+        raise BadRequest("a code id is 1..64 characters")
     with db.write() as session:
         if session.get(RevokedCode, code_id) is None:
             session.add(RevokedCode(code_id=code_id, reason=reason))

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from central import admin, dispatch, keys, migrate, seed
 from central.db import Database
@@ -277,6 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(db, args)
     except CentralError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:  # e.g. a value too long for its column
+        print(f"error: the database refused it: {exc.__class__.__name__}", file=sys.stderr)
+        log.debug("database error", exc_info=True)
         return 1
     finally:
         db.close()

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sync.protocol import MAX_EVENTS_PER_BATCH
 
 Id = Field(min_length=1, max_length=64)
+VolunteerId = Field(min_length=1, max_length=40)
 
 
 class Strict(BaseModel):
@@ -44,7 +45,7 @@ class LineIn(Strict):
 
 class AuthoriseIn(Strict):
     redemption_id: str = Id
-    volunteer_id: str = Id
+    volunteer_id: str = VolunteerId
     total_points: int = Field(ge=0, le=100_000_000)
     lines: list[LineIn] = Field(default_factory=list, max_length=200)
 
@@ -73,7 +74,7 @@ class OrderRated(Strict):
 
 class RedemptionMade(Strict):
     redemption_id: str = Id
-    volunteer_id: str = Id
+    volunteer_id: str = VolunteerId
     pickup_code: str = Field("", max_length=16)
     mode: Literal["online", "offline"]
     total_points: int = Field(ge=0, le=100_000_000)

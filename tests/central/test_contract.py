@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -41,13 +40,6 @@ def test_cursor_round_trip() -> None:
 
 def test_authorise_model_mirrors_the_typed_dict() -> None:
     assert set(AuthoriseIn.model_fields) == set(protocol.AuthoriseRequest.__annotations__)
-
-
-@pytest.fixture
-def db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    # One SQLite file for all hypothesis examples of a test (fixtures are not reset
-    # between examples); every example uses fresh event ids.
-    return f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'central.db'}"
 
 
 JSON = st.recursive(

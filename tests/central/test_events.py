@@ -132,3 +132,37 @@ def test_stock_view_is_per_station(api: Api, api_b: Api, db: Database) -> None:
         assert s.get(StationStock, ("ST-A", "G-EGG")).qty == 9
         assert s.get(StationStock, ("ST-B", "G-EGG")).qty == 5
         assert s.scalar(select(func.count()).select_from(StockMovement)) == 3
+
+
+def test_over_long_fields_are_rejected_not_a_database_error(api: Api, db: Database) -> None:
+    from tests.central.factories import authorise_body, redemption_made
+
+    long = "长" * 300
+    placed = order_placed()
+    made = redemption_made("r1")
+    batch = [
+        *[
+            event("order.placed", {**placed["payload"], name: long})
+            for name in (
+                "order_id",
+                "ticket_no",
+                "service_code",
+                "honorific",
+                "phone",
+                "address",
+                "time_slot",
+            )
+        ],
+        *[
+            event("redemption.made", {**made["payload"], name: long})
+            for name in ("redemption_id", "volunteer_id", "pickup_code")
+        ],
+        event(
+            "stock.moved",
+            {"movement_id": "m", "sku": long, "delta": 1, "kind": "restock", "at": NOW},
+        ),
+    ]
+    results = api.push(*batch)
+    assert all(r["status"] == "rejected" and r["reason"].startswith("bad_payload") for r in results)
+    answer = api.post("/redemptions/authorise", json=authorise_body("r2", "V" * 41))
+    assert answer.status_code == 400
