@@ -89,3 +89,38 @@ def test_rating_needs_a_star(qtbot, kiosk, config) -> None:  # type: ignore[no-u
     assert banner_text(kiosk)
     with kiosk.store.begin() as s:
         assert s.scalars(select(ServiceOrder.rating)).one() is None
+
+
+def test_rated_and_cancelled_orders(qtbot, kiosk, config) -> None:  # type: ignore[no-untyped-def]
+    _ticket, qr = _completed_order(kiosk.store, config)
+    with kiosk.store.begin() as s:
+        orders.rate_order(s, s.scalars(select(ServiceOrder.id)).one(), 5, ["准时"])
+        cancelled = orders.place_order(
+            s, orders.OrderDraft("repair-small", "李先生", "13700001111", "asap"), config
+        )
+        cancelled.history.append(OrderStatusChange(status="cancelled", at=utcnow()))
+        cancelled.status = "cancelled"
+        s.flush()
+        cancelled_qr = orders.order_qr_payload(cancelled)
+    kiosk.nav.go("track.lookup")
+    kiosk.nav.current.on_scan(qr)
+    wait_route(qtbot, kiosk, "track.status")
+    status = kiosk.nav.current
+    assert not status.rate.isVisible() and status.rated.isVisible()
+    kiosk.nav.go("track.lookup")
+    kiosk.nav.current.on_scan(cancelled_qr)
+    qtbot.waitUntil(lambda: kiosk.nav.route == "track.status" and status.view.status == "cancelled")
+    assert text_of(kiosk, "status_cancelled")
+    assert not status.rate.isVisible()
+
+
+def test_lookup_messages(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
+    click(qtbot, kiosk, "tileTrack")
+    wait_route(qtbot, kiosk, "track.lookup")
+    keys(qtbot, kiosk, "11")
+    click(qtbot, kiosk, "findButton")
+    assert banner_text(kiosk) == kiosk.msg("order.lookup_invalid")
+    kiosk.nav.current.on_scan("KIOSK-ORDER:A1123-001:00000000-0000-0000-0000-000000000000")
+    qtbot.waitUntil(lambda: banner_text(kiosk) == kiosk.msg("order.not_found"))
+    kiosk.nav.current.on_scan("hello world")
+    qtbot.waitUntil(lambda: banner_text(kiosk) == kiosk.msg("order.qr_invalid"))
