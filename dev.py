@@ -69,7 +69,8 @@ def ensure_system_libs(libs: dict[str, str]) -> None:
         say(f"installing system libraries Qt needs: {' '.join(packages)}")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
     else:
         say(f"Qt may need these Debian packages: sudo apt-get install -y {' '.join(packages)}")
 
