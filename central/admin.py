@@ -86,7 +86,13 @@ def rotate_token(db: Database, station_id: str) -> StationCredentials:
 
 
 def update_settings(db: Database, station_id: str, **settings: Any) -> None:
-    allowed = {"offline_limit_points", "card_pin_enabled", "privacy_retention_days", "name"}
+    allowed = {
+        "offline_limit_points",
+        "card_pin_enabled",
+        "privacy_retention_days",
+        "name",
+        "active",
+    }
     unknown = set(settings) - allowed
     if unknown:
         raise BadRequest(f"unknown station settings: {sorted(unknown)}")

@@ -4,6 +4,7 @@
     kiosk-central station add NAME [--id ID] [--offline-limit N] [--card-pin]
     kiosk-central station token ID            # a new token (the old one stops working)
     kiosk-central station set ID [--offline-limit N] [--card-pin|--no-card-pin] [--retention-days N]
+                              [--no-active]
     kiosk-central station list
     kiosk-central volunteer add ID NAME [--card NO --pin PIN] [--hours H] [--team T]
     kiosk-central volunteer code ID [--ttl S] # a fresh signed QR payload
@@ -101,6 +102,7 @@ def cmd_station_set(db: Database, args: argparse.Namespace) -> int:
             ("card_pin_enabled", args.card_pin),
             ("privacy_retention_days", args.retention_days),
             ("name", args.name),
+            ("active", args.active),
         )
         if value is not None
     }
@@ -209,6 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     st_set.add_argument("--offline-limit", type=int, default=None)
     st_set.add_argument("--card-pin", action=argparse.BooleanOptionalAction, default=None)
     st_set.add_argument("--retention-days", type=int, default=None)
+    st_set.add_argument(
+        "--active",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="--no-active: lock out",
+    )
     st_set.set_defaults(func=cmd_station_set)
     station.add_parser("list").set_defaults(func=cmd_station_list)
 

@@ -200,3 +200,9 @@ def test_database_down_is_503_with_retry_after(api: Api, db: Any) -> None:
     answer = api.get("/changes")
     assert_error(answer, 503, "unavailable")
     assert answer.headers["Retry-After"] == "5"
+
+
+def test_a_deactivated_station_is_locked_out(api: Api, db: Any) -> None:
+    assert api.get("/changes").status_code == 200
+    admin.update_settings(db, "ST-A", active=False)
+    assert_error(api.get("/changes"), 401, "unauthorized")
