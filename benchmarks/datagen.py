@@ -22,7 +22,14 @@ from benchmarks.harness import Sizes
 from kiosk.clock import iso, local_day, utcnow
 from kiosk.demo import load_demo_data, seed_demo
 from kiosk.store.db import Store, open_store
-from kiosk.store.models import Gift, OutboxEvent, ServiceOrder, StockMovement, Volunteer
+from kiosk.store.models import (
+    Gift,
+    OutboxEvent,
+    ServiceOrder,
+    StockMovement,
+    TicketSequence,
+    Volunteer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +182,10 @@ def build_large_store(path: Path, sizes: Sizes) -> LargeStore:
         ]
         _bulk(store, StockMovement, stock)
         _bulk(store, ServiceOrder, orders)
+        last: dict[str, int] = {}
+        for o in orders:  # place_order numbers on from these, as on a real station
+            last[o["ticket_day"]] = max(last.get(o["ticket_day"], 0), o["ticket_seq"])
+        _bulk(store, TicketSequence, [{"day": d, "last": n} for d, n in last.items()])
         pending = orders[-sizes.outbox_events :] if sizes.outbox_events else []
         events = [order_placed_event(o) for o in pending]
         events += [

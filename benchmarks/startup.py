@@ -1,0 +1,59 @@
+"""Spawning the fresh interpreters of figures 1 and 2 (same interpreter, same platform)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.context import RunContext
+from benchmarks.datagen import copy_store
+from benchmarks.harness import NotAvailable, now_ns
+
+log = logging.getLogger(__name__)
+TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class Start:
+    ready_ns: int  # from spawning the interpreter to the first paint processed
+    maxrss_kb: int
+
+
+def kiosk_data_dir(ctx: RunContext) -> Path:
+    """A data dir holding a copy of the large store as the kiosk's own store."""
+    try:
+        import ui.app
+        import ui.window  # noqa: F401
+    except ModuleNotFoundError as exc:
+        raise NotAvailable(f"{exc.name} has not landed") from exc
+    folder = ctx.workdir / "kiosk-data"
+    folder.mkdir(exist_ok=True)
+    copy_store(ctx.large_store().path, folder / "kiosk.db")
+    return folder
+
+
+def start_once(mode: str, data_dir: Path, idle_s: float = 0.0) -> Start:
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    cmd = [sys.executable, "-m", "benchmarks.startup_child", mode, str(data_dir), str(idle_s)]
+    start = now_ns()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stdout is not None
+    ready_ns, rss = 0, 0
+    try:
+        for line in proc.stdout:
+            if line.startswith("READY") and not ready_ns:
+                ready_ns = now_ns() - start
+            elif line.startswith("MAXRSS"):
+                rss = int(line.split()[1])
+        proc.wait(TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    err = proc.stderr.read() if proc.stderr else ""
+    if not ready_ns or not rss:
+        raise RuntimeError(f"{mode} start did not report (rc {proc.returncode}): {err[-400:]}")
+    return Start(ready_ns, rss)
