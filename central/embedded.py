@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from central import admin, keys, migrate, seed
 from central.app import create_app
 from central.db import Database
+from central.demo_dispatch import DemoDispatcher
 from central.models import Station
 from sync import codes
 
@@ -43,6 +44,7 @@ class EmbeddedCentral:
     key_id: str
     _server: uvicorn.Server = field(repr=False)
     _thread: threading.Thread = field(repr=False)
+    dispatcher: DemoDispatcher | None = None
 
     @property
     def api_url(self) -> str:
@@ -71,6 +73,8 @@ class EmbeddedCentral:
 
     def stop(self, timeout_s: float = 10.0) -> None:
         """Shut the server down cleanly (open connections are closed) and the database."""
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
         self._server.should_exit = True
         self._thread.join(timeout_s)
         if self._thread.is_alive():
@@ -119,6 +123,7 @@ def start_embedded(
     station_id: str | None = None,
     ssl_certfile: str | Path | None = None,
     ssl_keyfile: str | Path | None = None,
+    auto_dispatch_s: float | None = None,
 ) -> EmbeddedCentral:
     """Start central on ``host:port`` (0 = a free port) over the SQLite file ``db_path``
     (or a database URL), in a daemon thread; return once /health answers.
@@ -127,7 +132,9 @@ def start_embedded(
     demo.json) is ready; otherwise a station ``station_id`` (default ST-LOCAL) is.
     Either way the station gets a fresh token, returned in the result. With
     ``ssl_certfile``/``ssl_keyfile`` it serves HTTPS (the certificate must be valid for
-    ``host``; it is also used as the CA when checking that the server is up)."""
+    ``host``; it is also used as the CA when checking that the server is up). With
+    ``auto_dispatch_s`` a demo dispatcher moves every open order one step along
+    assigned → accepted → in_service → completed every that many seconds."""
     db = Database(db_path)
     cred = _prepare(db, seed_demo, station_id)
     app = create_app(db, run_migrations=False)
@@ -161,5 +168,9 @@ def start_embedded(
         sock.close()
         db.close()
         raise
+    dispatcher = None
+    if auto_dispatch_s:
+        dispatcher = DemoDispatcher(db, auto_dispatch_s)
+        dispatcher.start()
     log.info("embedded central at %s (station %s)", url, cred.station_id)
-    return EmbeddedCentral(url, cred.station_id, cred.token, db, key_id, server, thread)
+    return EmbeddedCentral(url, cred.station_id, cred.token, db, key_id, server, thread, dispatcher)
