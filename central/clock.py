@@ -21,4 +21,7 @@ def parse_iso(text: str) -> datetime:
     """ISO 8601 (with Z or an offset; a bare time is taken as UTC) → naive UTC."""
     if not isinstance(text, str) or not 10 <= len(text) <= 40:
         raise ValueError(f"not an ISO 8601 time: {text!r:.60}")
-    return to_utc_naive(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    try:
+        return to_utc_naive(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except OverflowError as exc:  # year 1 or 9999 shifted out of range by its offset
+        raise ValueError(f"time out of range: {text!r:.60}") from exc

@@ -166,3 +166,13 @@ def test_over_long_fields_are_rejected_not_a_database_error(api: Api, db: Databa
     assert all(r["status"] == "rejected" and r["reason"].startswith("bad_payload") for r in results)
     answer = api.post("/redemptions/authorise", json=authorise_body("r2", "V" * 41))
     assert answer.status_code == 400
+
+
+def test_times_out_of_range_are_rejected_not_a_crash(api: Api) -> None:
+    edge = "9999-12-31T23:59:59-05:00"
+    placed = order_placed(placed_at=edge)
+    placed["occurred_at"] = "0001-01-01T00:00:00+05:00"
+    assert api.push(placed)[0]["reason"].startswith("bad_payload")
+    ok = order_placed()
+    ok["occurred_at"] = edge  # occurred_at is informative only: kept out of the way
+    assert api.push(ok)[0]["status"] == "accepted"
