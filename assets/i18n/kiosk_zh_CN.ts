@@ -491,7 +491,7 @@
     </message>
     <message>
         <source>We call this number about your request. Type it on the keys.</source>
-        <translation>我们会打这个号码联系您。请在右边的数字键上输入。</translation>
+        <translation>我们会打这个号码联系您，请用数字键输入。</translation>
     </message>
     <message>
         <source>Your mobile number</source>
@@ -1160,6 +1160,26 @@
         <translation>仅离线（未配置服务器）。</translation>
     </message>
     <message>
+        <source>Rating</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <source>Redemption</source>
+        <translation>积分兑换</translation>
+    </message>
+    <message>
+        <source>Redemption voided</source>
+        <translation>兑换作废</translation>
+    </message>
+    <message>
+        <source>Service request</source>
+        <translation>点单</translation>
+    </message>
+    <message>
+        <source>Stock change</source>
+        <translation>库存变动</translation>
+    </message>
+    <message>
         <source>Sync</source>
         <translation>数据同步</translation>
     </message>
@@ -1212,7 +1232,7 @@
     </message>
     <message>
         <source>items restocked</source>
-        <translation>件补货</translation>
+        <translation>补货件数</translation>
     </message>
     <message>
         <source>none yet</source>
@@ -1220,23 +1240,23 @@
     </message>
     <message>
         <source>points redeemed</source>
-        <translation>积分已兑换</translation>
+        <translation>兑换积分</translation>
     </message>
     <message>
         <source>redemptions</source>
-        <translation>笔兑换</translation>
+        <translation>兑换笔数</translation>
     </message>
     <message>
         <source>residents served</source>
-        <translation>位群众</translation>
+        <translation>服务群众（人）</translation>
     </message>
     <message>
         <source>service requests</source>
-        <translation>个点单</translation>
+        <translation>点单数</translation>
     </message>
     <message>
         <source>volunteers redeemed</source>
-        <translation>位志愿者兑换</translation>
+        <translation>兑换志愿者（人）</translation>
     </message>
 </context>
 <context>
@@ -1244,10 +1264,6 @@
     <message>
         <source>Find my order</source>
         <translation>查询</translation>
-    </message>
-    <message>
-        <source>Hold the QR code on your receipt under the scanner.</source>
-        <translation>请把小票上的二维码对准扫码器。</translation>
     </message>
     <message>
         <source>Last 4 digits of your phone</source>

@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QPushButton,
     QScrollArea,
     QScroller,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -132,9 +134,14 @@ class SplitPane(QWidget):
     """Two parts side by side on a landscape screen, one above the other on a portrait one."""
 
     def __init__(
-        self, first: QWidget | QLayout, second: QWidget | QLayout, parent: QWidget | None = None
+        self,
+        first: QWidget | QLayout,
+        second: QWidget | QLayout,
+        parent: QWidget | None = None,
+        keypad: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.keypad = keypad  # the second part is a keypad: bigger keys when there is room
         self.box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self.box.setContentsMargins(0, 0, 0, 0)
         self.box.setSpacing(32)
@@ -143,6 +150,12 @@ class SplitPane(QWidget):
                 self.box.addLayout(part, 1)
             else:
                 self.box.addWidget(part, 1)
+        self.second = second
+        self._landscape_max = second.maximumWidth() if isinstance(second, QWidget) else 0
+        if keypad and isinstance(second, QWidget):
+            grow = QSizePolicy.Policy.Expanding
+            for key in second.findChildren(QPushButton):
+                key.setSizePolicy(grow, grow)  # keys fill the bigger portrait keypad
         # Hidden screens in the stack keep their last direction; an explicit minimum stops a
         # portrait-stacked pane from forcing its height on the landscape window.
         self.setMinimumSize(1, 1)
@@ -162,7 +175,22 @@ class SplitPane(QWidget):
         return QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
 
     def _flip(self) -> None:
-        self.box.setDirection(self._wanted())
+        direction = self._wanted()
+        if direction == self.box.direction() and self.box.property("placed"):
+            return
+        self.box.setProperty("placed", True)
+        self.box.setDirection(direction)
+        portrait = direction == QBoxLayout.Direction.TopToBottom
+        # Portrait: the first part as tall as it needs, the second right below it, centred;
+        # landscape: two halves, the second centred vertically.
+        self.box.setStretch(0, 0 if portrait else 1)
+        self.box.setStretch(1, 1)
+        if isinstance(self.second, QWidget):
+            flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+            self.box.setAlignment(self.second, flags if portrait else Qt.AlignmentFlag.AlignVCenter)
+            if self.keypad:
+                self.second.setMaximumWidth(760 if portrait else self._landscape_max)
+                self.second.setMinimumSize(720 if portrait else 0, 560 if portrait else 0)
 
 
 class ValueDisplay(QLabel):

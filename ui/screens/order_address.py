@@ -66,7 +66,7 @@ class OrderAddressScreen(FlowPage):
         self.keypad.digit.connect(self._room_digit)
         self.keypad.backspace.connect(lambda: self._set_room(self.room[:-1]))
         self.keypad.clear.connect(lambda: self._set_room(""))
-        return SplitPane(left, self.keypad)
+        return SplitPane(left, self.keypad, keypad=True)
 
     def enter(self, **params: Any) -> None:
         if "form" not in params:

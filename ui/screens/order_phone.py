@@ -42,7 +42,7 @@ class OrderPhoneScreen(FlowPage):
         self.keypad.digit.connect(self.type_digit)
         self.keypad.backspace.connect(self.backspace)
         self.keypad.clear.connect(self.clear_digits)
-        self.col.addWidget(SplitPane(left, self.keypad), 1)
+        self.col.addWidget(SplitPane(left, self.keypad, keypad=True), 1)
         self.retranslate()
 
     def enter(self, **params: Any) -> None:

@@ -50,7 +50,7 @@ class RedeemCardScreen(FlowPage):
         self.keypad.digit.connect(self.type_digit)
         self.keypad.backspace.connect(self.backspace)
         self.keypad.clear.connect(self.clear_field)
-        self.col.addWidget(SplitPane(left, self.keypad), 1)
+        self.col.addWidget(SplitPane(left, self.keypad, keypad=True), 1)
         self.retranslate()
 
     def enter(self, **params: Any) -> None:
