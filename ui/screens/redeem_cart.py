@@ -29,6 +29,7 @@ class RedeemCartScreen(FlowPage):
         self.cart: dict[str, int] = {}
         self.quote: redemption.Quote | None = None
         self.redeeming = False
+        self._asked = 0
         holder = QWidget()
         self.lines = QGridLayout(holder)
         self.lines.setHorizontalSpacing(20)
@@ -66,16 +67,20 @@ class RedeemCartScreen(FlowPage):
         self.clear_error()
         self.load()
 
-    def load(self) -> None:
+    def load(self, busy: bool = True) -> None:
+        """Ask again; only the newest answer is shown (taps may overtake each other)."""
         if self.volunteer is None:
             return
+        self._asked += 1
+        asked = self._asked
         self.ctx.ops.run_db(
             q.quote,
             self.volunteer.id,
             dict(self.cart),
             self.ctx.config.timezone,
-            on_ok=self._quoted,
+            on_ok=lambda result: self._quoted(result) if asked == self._asked else None,
             on_err=self.show_error,
+            busy=busy,
         )
 
     def _quoted(self, quote: redemption.Quote) -> None:
@@ -96,7 +101,7 @@ class RedeemCartScreen(FlowPage):
         if not self.cart:
             self.more()
             return
-        self.load()
+        self.load(busy=False)
 
     def more(self) -> None:
         self.ctx.nav.go("redeem.gifts", volunteer=self.volunteer, cart=dict(self.cart))

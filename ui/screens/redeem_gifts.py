@@ -28,6 +28,7 @@ class RedeemGiftsScreen(FlowPage):
         self.volunteer: VolunteerView | None = None
         self.cart: dict[str, int] = {}
         self.shelf: q.GiftShelf | None = None
+        self._asked = 0
         who = card()
         row = QHBoxLayout(who)
         row.setContentsMargins(24, 12, 24, 12)
@@ -86,16 +87,20 @@ class RedeemGiftsScreen(FlowPage):
         self.clear_error()
         self.load()
 
-    def load(self) -> None:
+    def load(self, busy: bool = True) -> None:
+        """Ask again; only the newest answer is shown (taps may overtake each other)."""
         if self.volunteer is None:
             return
+        self._asked += 1
+        asked = self._asked
         self.ctx.ops.run_db(
             q.shelf,
             self.volunteer.id,
             dict(self.cart),
             self.ctx.config,
-            on_ok=self._show,
+            on_ok=lambda result: self._show(result) if asked == self._asked else None,
             on_err=self.show_error,
+            busy=busy,
         )
 
     def _show(self, shelf: q.GiftShelf) -> None:
@@ -135,7 +140,7 @@ class RedeemGiftsScreen(FlowPage):
         if gift is None or not gift.available:
             return
         self.cart[sku] = self.cart.get(sku, 0) + 1
-        self.load()
+        self.load(busy=False)
 
     def _gift(self, sku: str) -> Any:
         if self.shelf is None:
