@@ -42,8 +42,11 @@ def _wait_for(proc: subprocess.Popen[bytes], needle: bytes, timeout: float = 90)
         ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
         chunk = os.read(fd, 65536) if ready else b""
         if not chunk:  # exited, or hung, before the UI came up
+            code = proc.poll()
             proc.kill()
-            raise AssertionError(f"{needle!r} never appeared:\n{seen.decode()[-4000:]}")
+            raise AssertionError(
+                f"{needle!r} never appeared (exit code {code}):\n{seen.decode()[-4000:]}"
+            )
         seen += chunk
     return seen
 
