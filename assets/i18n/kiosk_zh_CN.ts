@@ -750,6 +750,10 @@
         <source>Tap Add under a gift. Grey gifts cannot be chosen now; the reason is written on them.</source>
         <translation>点礼品下面的“选这个”。灰色的礼品暂时不能选，原因写在上面。</translation>
     </message>
+    <message>
+        <source>The centre cannot be reached: up to %1 points can be redeemed now.</source>
+        <translation>暂时连不上中心：现在最多可兑换 %1 积分。</translation>
+    </message>
 </context>
 <context>
     <name>RedeemScanScreen</name>

@@ -44,6 +44,8 @@ class RedeemGiftsScreen(FlowPage):
         row.addStretch(1)
         row.addWidget(self.balance)
         self.col.addWidget(who)
+        self.offline = label("muted", name="offlineNote")
+        self.col.addWidget(self.offline)
         self.filter = ChipGroup([], multi=False)
         self.filter.setObjectName("giftFilter")
         self.filter.changed.connect(self._filter_changed)
@@ -142,6 +144,12 @@ class RedeemGiftsScreen(FlowPage):
         self.cart[sku] = self.cart.get(sku, 0) + 1
         self.load(busy=False)
 
+    def _offline(self) -> bool:
+        """Redemptions go offline (bounded) when there is no authoriser or sync is down."""
+        if getattr(self.ctx, "authoriser", None) is None or self.ctx.sync is None:
+            return True
+        return self.ctx.sync.status().online is False
+
     def _gift(self, sku: str) -> Any:
         if self.shelf is None:
             return None
@@ -172,7 +180,7 @@ class RedeemGiftsScreen(FlowPage):
             tile.points.setText(self.tr("%n point(s)", "", g.points))
             stock = self.tr("In stock: %1").replace("%1", str(g.stock))
             if g.limit:
-                stock += " · " + self.tr("Limit %1 per person a day").replace("%1", str(g.limit))
+                stock += "\n" + self.tr("Limit %1 per person a day").replace("%1", str(g.limit))
             tile.reason.setText(self.ctx.msg(g.reason_key) if g.reason_key else "")
             tile.reason.setVisible(bool(g.reason_key))
             tile.set_picture(gift_picture(g.image_path), greyed=not g.available)
@@ -201,6 +209,15 @@ class RedeemGiftsScreen(FlowPage):
             self.tr("%1 hours of service").replace("%1", f"{v.total_hours:g}") if v else ""
         )
         self.balance.setText(self.tr("Points: %1").replace("%1", str(v.balance)) if v else "")
+        offline = v is not None and self._offline()
+        self.offline.setVisible(offline)
+        self.offline.setText(
+            self.tr("The centre cannot be reached: up to %1 points can be redeemed now.").replace(
+                "%1", str(min(v.offline_left, v.balance))
+            )
+            if v is not None and offline
+            else ""
+        )
         if self.shelf is not None:
             labels = {ALL: self.tr("All")}
             labels.update(
