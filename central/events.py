@@ -194,8 +194,8 @@ def _reject(db: Database, station_id: str, event: EventIn, exc: Rejected) -> dic
             RejectedEvent(
                 event_id=event.id,
                 station_id=station_id,
-                type=str(event.type)[:200],
-                reason=reason,
+                type=str(event.type)[:200].replace("\x00", "\ufffd"),
+                reason=reason.replace("\x00", "\ufffd"),
             )
         )
     return _result(event.id, "rejected", reason, None)

@@ -6,12 +6,24 @@ kiosk may send more than this server knows.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from sync.protocol import MAX_EVENTS_PER_BATCH
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, CR, LF pass
+
+
+def _no_control(value: str) -> str:
+    # PostgreSQL cannot store NUL at all, and no name, address or id needs a control char.
+    if _CONTROL.search(value):
+        raise ValueError("control characters are not allowed")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control)]
 Id = Field(min_length=1, max_length=64)
 VolunteerId = Field(min_length=1, max_length=40)
 
@@ -25,7 +37,7 @@ class EventIn(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    id: str = Field(min_length=1, max_length=64, strict=True, description="UUID from the kiosk")
+    id: Text = Field(min_length=1, max_length=64, strict=True, description="UUID from the kiosk")
     type: Any = Field(None, json_schema_extra={"type": "string"}, examples=["order.placed"])
     occurred_at: Any = Field(None, json_schema_extra={"type": "string", "format": "date-time"})
     payload: Any = Field(None, json_schema_extra={"type": "object"})
@@ -38,14 +50,14 @@ class EventBatchIn(BaseModel):
 
 
 class LineIn(Strict):
-    sku: str = Field(min_length=1, max_length=40)
+    sku: Text = Field(min_length=1, max_length=40)
     qty: int = Field(ge=1, le=10_000)
     points_each: int = Field(ge=0, le=10_000_000)
 
 
 class AuthoriseIn(Strict):
-    redemption_id: str = Id
-    volunteer_id: str = VolunteerId
+    redemption_id: Text = Id
+    volunteer_id: Text = VolunteerId
     total_points: int = Field(ge=0, le=100_000_000)
     lines: list[LineIn] = Field(default_factory=list, max_length=200)
 
@@ -54,47 +66,47 @@ class AuthoriseIn(Strict):
 
 
 class OrderPlaced(Strict):
-    order_id: str = Id
-    ticket_no: str = Field(max_length=24)
-    service_code: str = Field(min_length=1, max_length=40)
-    honorific: str = Field("", max_length=16)
-    phone: str = Field("", max_length=16)
-    address: str = Field("", max_length=120)
-    time_slot: str = Field("", max_length=16)
-    note_tags: list[str] = Field(default_factory=list, max_length=50)
-    placed_at: str
+    order_id: Text = Id
+    ticket_no: Text = Field(max_length=24)
+    service_code: Text = Field(min_length=1, max_length=40)
+    honorific: Text = Field("", max_length=16)
+    phone: Text = Field("", max_length=16)
+    address: Text = Field("", max_length=120)
+    time_slot: Text = Field("", max_length=16)
+    note_tags: list[Text] = Field(default_factory=list, max_length=50)
+    placed_at: Text
 
 
 class OrderRated(Strict):
-    order_id: str = Id
+    order_id: Text = Id
     rating: int = Field(ge=1, le=5)
-    tags: list[str] = Field(default_factory=list, max_length=50)
-    rated_at: str
+    tags: list[Text] = Field(default_factory=list, max_length=50)
+    rated_at: Text
 
 
 class RedemptionMade(Strict):
-    redemption_id: str = Id
-    volunteer_id: str = VolunteerId
-    pickup_code: str = Field("", max_length=16)
+    redemption_id: Text = Id
+    volunteer_id: Text = VolunteerId
+    pickup_code: Text = Field("", max_length=16)
     mode: Literal["online", "offline"]
     total_points: int = Field(ge=0, le=100_000_000)
     lines: list[LineIn] = Field(default_factory=list, max_length=200)
-    at: str
+    at: Text
 
 
 class RedemptionVoided(Strict):
-    redemption_id: str = Id
-    reason: str = Field("", max_length=200)
+    redemption_id: Text = Id
+    reason: Text = Field("", max_length=200)
 
 
 class StockMoved(Strict):
-    movement_id: str = Id
-    sku: str = Field(min_length=1, max_length=40)
+    movement_id: Text = Id
+    sku: Text = Field(min_length=1, max_length=40)
     delta: int = Field(ge=-1_000_000, le=1_000_000)
     kind: Literal["restock", "redemption", "correction"]
-    reason: str | None = Field("", max_length=200)
-    staff_id: str | None = Field(None, max_length=40)
-    at: str
+    reason: Text | None = Field("", max_length=200)
+    staff_id: Text | None = Field(None, max_length=40)
+    at: Text
 
 
 class ErrorDetailOut(BaseModel):

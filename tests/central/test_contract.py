@@ -96,3 +96,61 @@ def test_fuzzed_events_are_answered_never_crash(
     assert answer.status_code == 200, answer.text
     (result,) = answer.json()["results"]
     assert result["id"] == ev["id"] and result["status"] in ("accepted", "rejected")
+
+
+def _valid_payloads() -> dict[str, dict[str, Any]]:
+    from tests.central.factories import NOW, order_placed, redemption_made
+
+    return {
+        "order.placed": order_placed()["payload"],
+        "order.rated": {"order_id": "o", "rating": 5, "tags": [], "rated_at": NOW},
+        "redemption.made": redemption_made("r", volunteer_id="V1")["payload"],
+        "redemption.voided": {"redemption_id": "r", "reason": ""},
+        "stock.moved": {
+            "movement_id": "m",
+            "sku": "G",
+            "delta": 1,
+            "kind": "restock",
+            "reason": "",
+            "staff_id": None,
+            "at": NOW,
+        },
+    }
+
+
+VALID = _valid_payloads()
+ANY_VALUE = (
+    st.text()
+    | st.text(min_size=1).map(lambda t: t[:1] + "\x00" + t[1:])  # PostgreSQL's nemesis
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | JSON
+)
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    type_=st.sampled_from(sorted(VALID)),
+    changes=st.dictionaries(st.sampled_from(FIELDS), ANY_VALUE, max_size=3),
+)
+def test_nearly_valid_events_never_crash(api: Api, type_: str, changes: dict[str, Any]) -> None:
+    """Valid payloads with a few fields swapped for anything (NUL, huge ints, nesting):
+    the database must never see a value it cannot store."""
+    import uuid
+
+    payload = {**VALID[type_], **changes}
+    for key in ("order_id", "redemption_id", "movement_id"):
+        if key in payload and payload[key] == VALID[type_].get(key):
+            payload[key] = str(uuid.uuid4())  # fresh ids: each example may be accepted
+    ev = {
+        "id": str(uuid.uuid4()),
+        "type": type_,
+        "occurred_at": "2026-11-23T08:00:00Z",
+        "payload": payload,
+    }
+    answer = api.post("/events", json={"events": [ev]})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["results"][0]["status"] in ("accepted", "rejected")

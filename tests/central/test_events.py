@@ -176,3 +176,18 @@ def test_times_out_of_range_are_rejected_not_a_crash(api: Api) -> None:
     ok = order_placed()
     ok["occurred_at"] = edge  # occurred_at is informative only: kept out of the way
     assert api.push(ok)[0]["status"] == "accepted"
+
+
+def test_control_characters_are_refused_politely(api: Api) -> None:
+    # PostgreSQL cannot store NUL: it must never reach the database (nor become a 500).
+    results = api.push(
+        order_placed(honorific="王\x00阿姨"),
+        order_placed(note_tags=["行动\x07不便"]),
+        event("order.bogus\x00", {}),
+    )
+    assert [r["status"] for r in results] == ["rejected"] * 3
+    assert api.push(order_placed(address="梅园小区\n3号楼"))[0]["status"] == "accepted"
+    answer = api.post("/events", json={"events": [{**order_placed(), "id": "e\x00"}]})
+    assert answer.status_code == 400
+    body = {"redemption_id": "r\x00", "volunteer_id": "V1", "total_points": 1}
+    assert api.post("/redemptions/authorise", json=body).status_code == 400
