@@ -165,7 +165,7 @@ def _check_signature(
         load_public_key(key).verify(sig, signed.encode("ascii"))  # type: ignore[arg-type]
     except InvalidSignature as exc:
         raise CodeForged("bad signature") from exc
-    except (ValueError, TypeError, binascii.Error) as exc:
+    except (ValueError, TypeError, AttributeError, binascii.Error) as exc:
         raise CodeForged(f"unusable public key for key id {key_id!r}") from exc
 
 

@@ -124,9 +124,9 @@ def test_non_string_input_is_malformed() -> None:
 
 def test_unusable_configured_key_is_a_code_error() -> None:
     code = sign_code(KEY, "k1", "V0001", now=NOW)
-    for bad in ("", "AAA", "%%%", "QUJD"):
+    for bad in ("", "AAA", "%%%", "QUJD", 42, None, b"short", object()):
         with pytest.raises(CodeForged):
-            verify_code(code, {"k1": bad}, (), now=NOW)
+            verify_code(code, {"k1": bad}, (), now=NOW)  # type: ignore[dict-item]
 
 
 @settings(max_examples=200, deadline=None)
