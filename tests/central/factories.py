@@ -89,3 +89,12 @@ def authorise_body(redemption_id: str, volunteer_id: str = "V1", points: int = 3
         "total_points": points,
         "lines": [{"sku": "G-EGG", "qty": 1, "points_each": points}],
     }
+
+
+def local_http() -> Any:
+    """A requests session for loopback servers: no proxy from the environment."""
+    import requests
+
+    session = requests.Session()
+    session.trust_env = False
+    return session

@@ -12,6 +12,7 @@ from central import cli
 from central.db import Database
 from central.models import Order, Station
 from sync.codes import verify_code
+from tests.central.factories import local_http
 
 
 def run(db_url: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -156,16 +157,17 @@ def test_serve_answers_health(tmp_path: Path) -> None:
     )
     try:
         deadline = time.monotonic() + 30
-        while True:
-            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
-            try:
-                body = requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).json()
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "kiosk-central serve did not come up"
-                time.sleep(0.05)  # a separate process: nothing to wait on but the port
-        assert body["status"] == "ok"
-        assert requests.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).ok
+        with local_http() as http:
+            while True:
+                assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+                try:
+                    body = http.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2).json()
+                    break
+                except requests.ConnectionError:
+                    assert time.monotonic() < deadline, "kiosk-central serve did not come up"
+                    time.sleep(0.05)  # a separate process: nothing to wait on but the port
+            assert body["status"] == "ok"
+            assert http.get(f"http://127.0.0.1:{port}/openapi.json", timeout=5).ok
     finally:
         server.terminate()
         server.wait(timeout=15)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import requests
-
 from central.db import Database
 from central.demo_dispatch import DemoDispatcher
 from central.embedded import start_embedded
 from tests.central.conftest import Api
-from tests.central.factories import add_volunteer, order_placed
+from tests.central.factories import add_volunteer, local_http, order_placed
 
 
 def test_each_step_moves_open_orders_once(api: Api, db: Database) -> None:
@@ -27,7 +25,7 @@ def test_each_step_moves_open_orders_once(api: Api, db: Database) -> None:
 def test_embedded_demo_dispatches_by_itself(tmp_path: Path) -> None:
     ec = start_embedded(tmp_path / "central.db", seed_demo=True, auto_dispatch_s=0.05)
     try:
-        with requests.Session() as http:
+        with local_http() as http:
             placed = order_placed("o-demo", service_code="repair-tv")
             http.post(
                 ec.api_url + "/events", json={"events": [placed]}, headers=ec.headers, timeout=5

@@ -14,6 +14,7 @@ import requests
 from central import admin
 from central.embedded import EmbeddedCentral, start_embedded
 from sync.codes import verify_code
+from tests.central.factories import local_http
 
 
 @pytest.fixture
@@ -26,7 +27,7 @@ def demo_central(tmp_path: Path) -> Iterator[EmbeddedCentral]:
 def test_demo_central_serves_the_demo_station(demo_central: EmbeddedCentral) -> None:
     ec = demo_central
     assert ec.url.startswith("http://127.0.0.1:") and ec.station_id == "ST-DEMO-01"
-    with requests.Session() as http:
+    with local_http() as http:
         assert http.get(ec.api_url + "/health", timeout=5).json()["status"] == "ok"
         page = http.get(
             ec.api_url + "/changes", headers=ec.headers, params={"limit": 1000}, timeout=5
@@ -53,7 +54,7 @@ def test_restart_on_the_same_file_keeps_data_and_issues_a_new_token(tmp_path: Pa
     assert not first.running
     second = start_embedded(tmp_path / "central.db", seed_demo=True)
     try:
-        with requests.Session() as http:
+        with local_http() as http:
             old = http.get(second.api_url + "/changes", headers=old_headers, timeout=5)
             assert old.status_code == 401
             page = http.get(
@@ -82,7 +83,7 @@ def test_concurrent_authorisations_never_overdraw(db_url: str) -> None:
         lock = threading.Lock()
 
         def kiosk(n: int) -> None:
-            with requests.Session() as http:
+            with local_http() as http:
                 for _ in range(4):
                     body = {
                         "redemption_id": str(uuid.uuid4()),
@@ -110,7 +111,7 @@ def test_concurrent_authorisations_never_overdraw(db_url: str) -> None:
         assert errors == []
         assert len(approved) == 10
         assert sorted(approved) == list(range(0, 100, 10))
-        with requests.Session() as http:
+        with local_http() as http:
             page = http.get(ec.api_url + "/changes", headers=ec.headers, timeout=5).json()
         v1 = next(c["data"] for c in page["changes"] if c["key"] == "V1")
         assert v1["balance"] == 0
@@ -121,10 +122,10 @@ def test_concurrent_authorisations_never_overdraw(db_url: str) -> None:
 def test_stop_closes_the_port(tmp_path: Path) -> None:
     ec = start_embedded(tmp_path / "central.db")
     url = ec.api_url + "/health"
-    assert requests.get(url, timeout=5).status_code == 200
+    assert local_http().get(url, timeout=5).status_code == 200
     ec.stop()
     with pytest.raises(requests.ConnectionError):
-        requests.get(url, timeout=5)
+        local_http().get(url, timeout=5)
 
 
 def _self_signed(folder: Path) -> tuple[Path, Path]:
@@ -171,7 +172,7 @@ def test_tls_with_the_district_ca(tmp_path: Path) -> None:
     ec = start_embedded(tmp_path / "central.db", ssl_certfile=cert, ssl_keyfile=key)
     try:
         assert ec.url.startswith("https://127.0.0.1:")
-        with requests.Session() as http:
+        with local_http() as http:
             answer = http.get(
                 ec.api_url + "/changes", headers=ec.headers, verify=str(cert), timeout=5
             )
@@ -179,7 +180,7 @@ def test_tls_with_the_district_ca(tmp_path: Path) -> None:
         # Without the district's CA the certificate is refused. (Not pytest.raises: a kept
         # traceback would keep the half-open socket, and stop() would wait for it.)
         try:
-            requests.get(ec.api_url + "/health", verify=True, timeout=5)
+            local_http().get(ec.api_url + "/health", verify=True, timeout=5)
             refused = False
         except requests.exceptions.SSLError:
             refused = True
