@@ -88,10 +88,9 @@ def read_page(session: Session, station_id: str, cursor: str, limit: int) -> Pag
         .limit(limit + 1)
     ).all()
     page = rows[:limit]
-    last = page[-1].seq if page else after
     return Page(
         changes=[{"kind": r.kind, "key": r.key, "data": r.data} for r in page],
-        next_cursor=encode_cursor(last),
+        next_cursor=encode_cursor(page[-1].seq) if page else cursor,
         has_more=len(rows) > limit,
     )
 
