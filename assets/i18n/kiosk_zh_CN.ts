@@ -164,6 +164,10 @@
         <translation>专业</translation>
     </message>
     <message>
+        <source>Step %1 of %2</source>
+        <translation>第 %1 步，共 %2 步</translation>
+    </message>
+    <message>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>

@@ -63,3 +63,11 @@ def title_labels(titles: tuple[str, ...] | list[str], zh: bool) -> dict[str, str
         "奶奶": _T.translate("FlowTexts", "Grandma"),
     }
     return {t: t if zh else f"{t} {names.get(t, '')}".strip() for t in titles}
+
+
+def step_label(route: str, steps: list[str]) -> str:
+    """'Step 2 of 5 · ' for a question of the 点单 flow ('' when the route is not a step)."""
+    if route not in steps:
+        return ""
+    text = _T.translate("FlowTexts", "Step %1 of %2")
+    return text.replace("%1", str(steps.index(route) + 1)).replace("%2", str(len(steps))) + " · "

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
+from ui.screens import _flow_texts as texts
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import SplitPane, TileGrid, ValueDisplay, label, scroll, tile_button
 from ui.screens.order_form import OrderForm
@@ -200,7 +201,8 @@ class OrderAddressScreen(FlowPage):
             UNIT: self.tr("Tap your unit (entrance)."),
             ROOM: self.tr("Type your room number, e.g. 502."),
         }
-        self.prompt.setText(prompts[self.stages.currentIndex()])
+        step = texts.step_label(self.route, self.form.steps())
+        self.prompt.setText(step + prompts[self.stages.currentIndex()])
         self.room_display.placeholder = self.tr("Room")
         self.room_display.show_value(self.room)
         self.next.setText(self.tr("Next"))

@@ -84,7 +84,10 @@ class OrderConfirmScreen(FlowPage):
     def retranslate(self) -> None:
         f = self.form
         self.header.set_title(self.tr("Please check"))
-        self.prompt.setText(self.tr("Is everything right? Tap Submit to send your request."))
+        self.prompt.setText(
+            texts.step_label(self.route, self.form.steps())
+            + self.tr("Is everything right? Tap Submit to send your request.")
+        )
         where = (
             self.tr("A volunteer comes to your home") if f.home_visit else self.tr("At the station")
         )

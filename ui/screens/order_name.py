@@ -102,7 +102,10 @@ class OrderNameScreen(FlowPage):
 
     def retranslate(self) -> None:
         self.header.set_title(self.tr("How should we address you?"))
-        self.prompt.setText(self.tr("Tap your surname, then a title."))
+        self.prompt.setText(
+            texts.step_label(self.route, self.form.steps())
+            + self.tr("Tap your surname, then a title.")
+        )
         self.surname_label.setText(self.tr("Surname"))
         self.title_label.setText(self.tr("Title"))
         self.titles.set_labels(texts.title_labels(TITLES, self.zh()))

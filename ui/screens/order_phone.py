@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.orders import PHONE_RE, phone_prefix_ok
 from ui.context import AppContext
+from ui.screens import _flow_texts as texts
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import SplitPane, ValueDisplay, group_phone, label
 from ui.screens.order_form import OrderForm
@@ -102,7 +103,10 @@ class OrderPhoneScreen(FlowPage):
 
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Your mobile number"))
-        self.prompt.setText(self.tr("We call this number about your request. Type it on the keys."))
+        self.prompt.setText(
+            texts.step_label(self.route, self.form.steps())
+            + self.tr("We call this number about your request. Type it on the keys.")
+        )
         self.display.placeholder = self.tr("11 digits")
         self.next.setText(self.tr("Next"))
         self._refresh()

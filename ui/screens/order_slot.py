@@ -85,7 +85,10 @@ class OrderSlotScreen(FlowPage):
 
     def retranslate(self) -> None:
         self.header.set_title(self.tr("When would suit you?"))
-        self.prompt.setText(self.tr("Tap a time. We will call you to confirm."))
+        self.prompt.setText(
+            texts.step_label(self.route, self.form.steps())
+            + self.tr("Tap a time. We will call you to confirm.")
+        )
         self.slots.set_labels(texts.slot_labels())
         self.notes_label.setText(self.tr("Anything we should know? (optional, tap any)"))
         self.notes.set_labels({t: texts.tag_label(t, self.zh()) for t in self.tags})
