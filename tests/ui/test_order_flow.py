@@ -132,3 +132,15 @@ def test_done_goes_home_by_itself_or_on_a_tap(qtbot, kiosk) -> None:  # type: ig
     wait_route(qtbot, kiosk, "order.done")
     qtbot.mouseClick(kiosk.nav.current.findChild(QLabel, "ticketNumber"), Qt.MouseButton.LeftButton)
     wait_route(qtbot, kiosk, "home")
+
+
+def test_language_switch_mid_flow(qtbot, kiosk, window) -> None:  # type: ignore[no-untyped-def]
+    _to_confirm(qtbot, kiosk)
+    assert text_of(kiosk, "summary_time") == "尽快"
+    assert text_of(kiosk, "summary_service") == "小家电维修"
+    window.set_language("en")
+    assert text_of(kiosk, "summary_time") == "As soon as possible"
+    assert text_of(kiosk, "summary_service") == "Small appliance repair"
+    assert button(kiosk, "submitButton").text() == "Submit"
+    window.set_language("zh_CN")
+    assert button(kiosk, "submitButton").text() == "确认提交"
