@@ -62,9 +62,12 @@ def _fill_everything(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def
     qtbot.waitUntil(lambda: kiosk.nav.current.quote is not None)
 
 
-def test_idle_reset_leaves_no_trace(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
+def test_idle_reset_leaves_no_trace(qtbot, kiosk, window, scan) -> None:  # type: ignore[no-untyped-def]
     _fill_everything(qtbot, kiosk, scan)
-    kiosk.nav.home()  # what the idle countdown does at zero
+    # the real idle watcher, with its minute and ten-second countdown made short
+    with qtbot.waitSignal(window.idle.expired, timeout=10_000):
+        window.idle.set_timeouts(idle_ms=50, admin_ms=120_000, tick_ms=5)
+    assert kiosk.nav.route == "home"
     kiosk.ops.wait_done()
     qtbot.wait(50)  # let any late callback arrive (it must be dropped)
     for screen in kiosk.nav.screens():
