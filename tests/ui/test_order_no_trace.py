@@ -47,12 +47,11 @@ def _fill_everything(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def
     click(qtbot, kiosk, "chip_today_pm")
     click(qtbot, kiosk, "nextButton")
     wait_route(qtbot, kiosk, "order.confirm")
-    kiosk.nav.home()
-    click(qtbot, kiosk, "tileTrack")
+    # straight on to the other flows (not via home), so every screen holds something at once
+    kiosk.nav.go("track.lookup")
     keys(qtbot, kiosk, "1123001")
     keys(qtbot, kiosk, "5678")
-    kiosk.nav.home()
-    click(qtbot, kiosk, "tileRedeem")
+    kiosk.nav.go("redeem.scan")
     scan(sign_code(demo_signing_key(), DEMO_KEY_ID, "V0001", 120))
     wait_route(qtbot, kiosk, "redeem.gifts")
     click(qtbot, kiosk, "add_G-EGG-10")
@@ -64,6 +63,8 @@ def _fill_everything(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def
 
 def test_idle_reset_leaves_no_trace(qtbot, kiosk, window, scan) -> None:  # type: ignore[no-untyped-def]
     _fill_everything(qtbot, kiosk, scan)
+    assert kiosk.nav.screen("order.phone").digits == "13812345678"  # the traces are there
+    assert kiosk.nav.screen("track.lookup").last4 == "5678"
     # the real idle watcher, with its minute and ten-second countdown made short
     with qtbot.waitSignal(window.idle.expired, timeout=10_000):
         window.idle.set_timeouts(idle_ms=50, admin_ms=120_000, tick_ms=5)
