@@ -10,12 +10,13 @@ a kiosk starting from an empty cursor gets exactly the current state.
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from central.clock import iso, utcnow
@@ -26,25 +27,32 @@ from sync.protocol import mask_name, star_level
 
 log = logging.getLogger(__name__)
 
-_CURSOR = re.compile(r"c1\.(\d{1,18})")
+_CURSOR = re.compile(r"c1\.([0-9a-f]{8})\.(\d{1,18})")
 
 
-def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"c1.{seq}".encode()).decode().rstrip("=")
+def station_epoch(station: Station) -> str:
+    """Names this station's registration in this database: a cursor from another
+    database (central rebuilt, station re-provisioned) does not match it."""
+    text = f"{station.id}|{station.created_at.isoformat()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
-def decode_cursor(cursor: str) -> int:
-    """The last ``seq`` a cursor names; "" is the start. Anything else → BadRequest."""
+def encode_cursor(seq: int, epoch: str) -> str:
+    return base64.urlsafe_b64encode(f"c1.{epoch}.{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, int]:
+    """(epoch, last seq) of a cursor; "" is the start. Anything else → BadRequest."""
     if not cursor:
-        return 0
+        return "", 0
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("malformed cursor", {"cursor": cursor[:100]}) from exc
     match = _CURSOR.fullmatch(raw)
-    if match is None or len(cursor) > 40:
+    if match is None or len(cursor) > 60:
         raise BadRequest("malformed cursor", {"cursor": cursor[:100]})
-    return int(match.group(1))
+    return match.group(1), int(match.group(2))
 
 
 def publish(
@@ -77,7 +85,18 @@ class Page:
 
 
 def read_page(session: Session, station_id: str, cursor: str, limit: int) -> Page:
-    after = decode_cursor(cursor)
+    """The station's changes after ``cursor``. A cursor from another database, or one
+    ahead of the feed (central restored from a backup), restarts from the beginning:
+    every change is an upsert, so sending everything again is safe; missing some is not."""
+    given_epoch, after = decode_cursor(cursor)
+    station = session.get(Station, station_id)
+    epoch = station_epoch(station) if station is not None else "0" * 8
+    restart = bool(cursor) and (given_epoch != epoch or after > _head(session))
+    if restart:
+        log.warning(
+            "station %s: cursor %r is not from this feed; starting over", station_id, cursor
+        )
+        after = 0
     rows = session.scalars(
         select(ChangeRow)
         .where(
@@ -88,11 +107,19 @@ def read_page(session: Session, station_id: str, cursor: str, limit: int) -> Pag
         .limit(limit + 1)
     ).all()
     page = rows[:limit]
+    unchanged = "" if restart else cursor
+    next_cursor = encode_cursor(page[-1].seq, epoch) if page else unchanged
     return Page(
         changes=[{"kind": r.kind, "key": r.key, "data": r.data} for r in page],
-        next_cursor=encode_cursor(page[-1].seq) if page else cursor,
+        next_cursor=next_cursor,
         has_more=len(rows) > limit,
     )
+
+
+def _head(session: Session) -> int:
+    # The newest row of the feed always survives compaction (only older rows of the
+    # same key are deleted), so max(seq) is the last sequence number handed out.
+    return int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
 
 
 # --- what each kind of change carries ----------------------------------------------

@@ -160,3 +160,18 @@ def test_pulling_is_not_held_up_by_a_writer(api: Api, db: Database) -> None:
         assert "G-NEW" not in [c["key"] for c in page["changes"]]
         assert "G-EGG" in [c["key"] for c in page["changes"]]
     assert "G-NEW" in [c["key"] for c in api.all_changes()[0]]
+
+
+def test_a_cursor_from_another_database_starts_over(api: Api, db: Database) -> None:
+    from central import feed
+
+    add_catalogue(db)
+    everything, cursor = api.all_changes()
+    _epoch, seq = feed.decode_cursor(cursor)
+    # Central rebuilt (another epoch), or restored from a backup (cursor ahead of the
+    # feed): resend everything rather than silently skip what the kiosk lacks.
+    for stale in (feed.encode_cursor(seq, "deadbeef"), feed.encode_cursor(seq + 50, _epoch)):
+        again, _ = api.all_changes(stale)
+        assert again == everything
+    # A good cursor at the head still gets nothing.
+    assert api.get("/changes", params={"cursor": cursor}).json()["changes"] == []
