@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.datagen import LargeStore, build_large_store, copy_store
+from benchmarks.datagen import LargeStore, build_large_store, copy_store, load_large, save_large
 from benchmarks.harness import Sizes
 
 log = logging.getLogger(__name__)
@@ -22,8 +22,13 @@ class RunContext:
     def large_store(self) -> LargeStore:
         """The template large store, generated on first use in this run only."""
         if self._large is None:
-            log.info("generating the large store (%s)", self.sizes)
-            self._large = build_large_store(self.workdir / "large-template.db", self.sizes)
+            described = self.workdir / "large-template.json"
+            if described.exists():  # made by the parent run for this child
+                self._large = load_large(described)
+            else:
+                log.info("generating the large store (%s)", self.sizes)
+                self._large = build_large_store(self.workdir / "large-template.db", self.sizes)
+                save_large(self._large, described)
         return self._large
 
     def copy_of_large(self, name: str) -> Path:

@@ -5,6 +5,7 @@ template file is built once and each figure works on its own copy."""
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import shutil
@@ -206,6 +207,17 @@ def build_large_store(path: Path, sizes: Sizes) -> LargeStore:
         service_codes=services,
         demo=demo,
     )
+
+
+def save_large(large: LargeStore, path: Path) -> None:
+    """Describe ``large`` next to its file, so a figure in a child process can use it."""
+    data = {**large.__dict__, "path": str(large.path)}
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def load_large(path: Path) -> LargeStore:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return LargeStore(**{**data, "path": Path(data["path"])})
 
 
 def checkpoint(path: Path) -> None:

@@ -1,5 +1,6 @@
-"""Figure 2: peak memory (ru_maxrss of the child) after sitting idle on the home screen,
-against the same bare PySide6 window idling as long."""
+"""Figure 2: peak memory of a fresh kiosk process after sitting idle on the home screen,
+against the same bare PySide6 window idling as long. Peak = VmHWM of the child (its
+ru_maxrss on Linux also counts the parent's RSS at fork; see startup_child.peak_rss_kb)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,6 @@ def run(ctx: RunContext) -> list[Result]:
             median(ours) / 1024,
             median(bare) / 1024,
             TARGET,
-            note=f"ru_maxrss after {idle:g} s idle, median of {runs}",
+            note=f"peak RSS (VmHWM) after {idle:g} s idle, median of {runs}",
         )
     ]

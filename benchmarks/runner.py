@@ -4,7 +4,11 @@ yet", a figure that breaks is an "error" row with the exception, and the run goe
 from __future__ import annotations
 
 import importlib
+import json
 import logging
+import os
+import subprocess
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -13,6 +17,7 @@ from benchmarks.context import RunContext
 from benchmarks.harness import NotAvailable, Result, Sizes, failed, not_measured
 
 log = logging.getLogger(__name__)
+CHILD_TIMEOUT_S = 600
 
 # figure number → (module, what it measures)
 FIGURES: dict[str, tuple[str, str]] = {
@@ -51,13 +56,29 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{at}"[:300]
 
 
+def run_isolated(number: str, ctx: RunContext) -> list[Result]:
+    """``run_figure`` in a fresh interpreter (see benchmarks.one)."""
+    out = ctx.workdir / f"fig{number}.json"
+    sizes = "smoke" if ctx.sizes.smoke else "full"
+    env = {**os.environ, "BENCH_LOG_LEVEL": logging.getLevelName(log.getEffectiveLevel())}
+    cmd = [sys.executable, "-m", "benchmarks.one", number, sizes, str(ctx.workdir), str(out)]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
+    if proc.stderr:
+        sys.stderr.write(proc.stderr)
+    if proc.returncode != 0 or not out.exists():
+        title = FIGURES[number][1]
+        return [failed(number, title, f"child exited {proc.returncode}: {proc.stderr[-200:]}")]
+    return [Result(**row) for row in json.loads(out.read_text(encoding="utf-8"))]
+
+
 def run_figures(numbers: list[str], sizes: Sizes, workdir: Path) -> tuple[list[Result], float]:
     ctx = RunContext(sizes=sizes, workdir=workdir)
     start = time.perf_counter()
+    ctx.large_store()  # once for the whole run; each figure copies it
     results: list[Result] = []
     for number in numbers:
         t = time.perf_counter()
-        rows = run_figure(number, ctx)
+        rows = run_isolated(number, ctx)
         log.info("figure %s: %.1f s", number, time.perf_counter() - t)
         results.extend(rows)
     return results, time.perf_counter() - start
