@@ -156,6 +156,38 @@ def check_backups(ctx: Context) -> Result:
     return Result("backups", OK, text)
 
 
+def check_restore(ctx: Context) -> Result:
+    from kiosk.backup import last_restore_notice, notice_text
+
+    notice = last_restore_notice(ctx.config.data_dir)
+    if notice is None:
+        return Result("restore", OK, "no unread restore notice")
+    return Result(
+        "restore",
+        WARN,
+        notice_text(notice, "en"),
+        "check the storage (SMART, SD card), then `kiosk backup notice --ack`",
+    )
+
+
+def check_crashes(ctx: Context) -> Result:
+    from kiosk.logs import log_dir
+
+    week_ago = datetime.now(UTC).timestamp() - 7 * 86400
+    recent = [
+        p for p in log_dir(ctx.config.data_dir).glob("crash-*.log") if p.stat().st_mtime > week_ago
+    ]
+    if recent:
+        newest = max(recent, key=lambda p: p.stat().st_mtime)
+        return Result(
+            "crashes",
+            WARN,
+            f"{len(recent)} hard crash(es) in 7 days, newest {newest}",
+            "send the crash logs and kiosk.log to the developers",
+        )
+    return Result("crashes", OK, "no hard crash in 7 days")
+
+
 # --- assets --------------------------------------------------------------------------
 
 
@@ -346,6 +378,8 @@ CHECKS: list[Callable[[Context], Result]] = [
     check_migrations,
     check_integrity,
     check_backups,
+    check_restore,
+    check_crashes,
     check_font,
     check_translations,
     check_printer,

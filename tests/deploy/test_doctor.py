@@ -135,3 +135,21 @@ def test_doctor_exit_code_from_a_real_process(tmp_path):
     )
     assert proc.returncode == 1, proc.stderr
     assert "FAIL  integrity" in proc.stdout
+
+
+def test_restore_notice_and_crash_logs_are_reported(tmp_path, capsys):
+    provision(tmp_path)
+    data = tmp_path / "data"
+    corrupt_middle_of_outbox(data / "kiosk.db")
+    backup.open_checked_store(data / "kiosk.db", data).close()  # as at start
+    (data / "logs").mkdir(exist_ok=True)
+    (data / "logs" / "crash-20261123-080000.log").write_text("Fatal Python error: Aborted\n")
+    code, lines = doctor_lines(capsys)
+    assert code == 0  # the kiosk recovered by itself: warnings for the technician
+    assert lines["integrity"].startswith("OK")
+    assert lines["restore"].startswith("WARN") and "notice --ack" in lines["restore"]
+    assert lines["crashes"].startswith("WARN") and "1 hard crash" in lines["crashes"]
+    assert main(["backup", "notice", "--ack"]) == 0
+    capsys.readouterr()
+    code, lines = doctor_lines(capsys)
+    assert lines["restore"].startswith("OK")
