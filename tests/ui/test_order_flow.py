@@ -144,3 +144,21 @@ def test_language_switch_mid_flow(qtbot, kiosk, window) -> None:  # type: ignore
     assert button(kiosk, "submitButton").text() == "Submit"
     window.set_language("zh_CN")
     assert button(kiosk, "submitButton").text() == "确认提交"
+
+
+def test_done_says_printed_or_queued(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
+    _to_confirm(qtbot, kiosk)
+    click(qtbot, kiosk, "submitButton")
+    wait_route(qtbot, kiosk, "order.done")
+    done = kiosk.nav.current
+    qtbot.waitUntil(lambda: done.print_state == "printing")
+    with kiosk.store.begin() as s:
+        s.scalars(select(PrintJob)).one().state = "done"
+    kiosk.bus.changed.emit("printer")  # what the status strip says when the queue moves
+    qtbot.waitUntil(lambda: done.print_state == "done")
+    assert "补打" not in text_of(kiosk, "printState")
+    with kiosk.store.begin() as s:  # a printer that gave up: the job waits for staff
+        s.scalars(select(PrintJob)).one().state = "failed"
+    done.watch.watch(done.placed.print_job_id)
+    qtbot.waitUntil(lambda: done.print_state == "queued")
+    assert text_of(kiosk, "printState") == "小票暂未打印，已排队。请联系工作人员补打。"
