@@ -521,6 +521,10 @@
         <translation>选这项</translation>
     </message>
     <message>
+        <source>No service can be booked here right now. Please ask the staff.</source>
+        <translation>这里暂时没有可预约的服务，请联系工作人员。</translation>
+    </message>
+    <message>
         <source>Which service would you like?</source>
         <translation>您需要哪项服务？</translation>
     </message>
@@ -929,16 +933,12 @@
 <context>
     <name>StaffMenuScreen</name>
     <message>
-        <source>Breakage, expiry, miscount</source>
+        <source>Broken, expired, miscounted</source>
         <translation>破损、过期、盘点差异</translation>
     </message>
     <message>
         <source>Correct stock</source>
         <translation>库存更正</translation>
-    </message>
-    <message>
-        <source>Events not yet sent; sync now</source>
-        <translation>未上传的记录，立即同步</translation>
     </message>
     <message>
         <source>Exceptions</source>
@@ -953,20 +953,12 @@
         <translation>库存不足</translation>
     </message>
     <message>
-        <source>Orders, redemptions, top gifts</source>
-        <translation>点单、兑换、热门礼品</translation>
+        <source>Offline overdrafts</source>
+        <translation>离线兑换超额</translation>
     </message>
     <message>
-        <source>Overdrafts the centre reported</source>
-        <translation>中心反馈的离线超额</translation>
-    </message>
-    <message>
-        <source>Print a receipt again</source>
+        <source>Print again</source>
         <translation>重新打印小票</translation>
-    </message>
-    <message>
-        <source>Print a test page</source>
-        <translation>打印测试页</translation>
     </message>
     <message>
         <source>Printer test</source>
@@ -981,8 +973,8 @@
         <translation>补货</translation>
     </message>
     <message>
-        <source>Scan or tap a gift, add stock</source>
-        <translation>扫码或点选礼品，增加库存</translation>
+        <source>Scan or tap a gift</source>
+        <translation>扫码或点选礼品</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -997,12 +989,24 @@
         <translation>数据同步</translation>
     </message>
     <message>
-        <source>Technician: settings, leave kiosk</source>
-        <translation>技术员：设置、退出自助模式</translation>
+        <source>Technicians only</source>
+        <translation>仅限技术员</translation>
+    </message>
+    <message>
+        <source>Test page</source>
+        <translation>打印测试页</translation>
     </message>
     <message>
         <source>Today</source>
         <translation>今日数据</translation>
+    </message>
+    <message>
+        <source>Today's figures</source>
+        <translation>点单、兑换、热门礼品</translation>
+    </message>
+    <message>
+        <source>Unsent records</source>
+        <translation>未上传的记录</translation>
     </message>
 </context>
 <context>

@@ -47,6 +47,10 @@ class OrderServicesScreen(FlowPage):
     def _show(self, items: list[q.ServiceItem]) -> None:
         self.items = items
         self.grid.set_tiles([self._tile(s) for s in items])
+        if not items:  # a category emptied by a catalogue update
+            self.show_error(
+                self.tr("No service can be booked here right now. Please ask the staff.")
+            )
 
     def _tile(self, item: q.ServiceItem) -> QWidget:
         frame = card()
