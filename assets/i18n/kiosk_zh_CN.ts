@@ -412,16 +412,16 @@
         <translation>小票已打印，请取走。</translation>
     </message>
     <message>
-        <source>Scan with your phone, or scan it here later to see the progress.</source>
-        <translation>用手机扫一扫，或以后在这里扫码，查看服务进度。</translation>
-    </message>
-    <message>
         <source>Thank you. Please keep your ticket number.</source>
         <translation>谢谢您！请记好您的单号。</translation>
     </message>
     <message>
         <source>The receipt is queued. Please ask the staff to print it.</source>
         <translation>小票暂未打印，已排队。请联系工作人员补打。</translation>
+    </message>
+    <message>
+        <source>The same code is on your receipt: scan it here later to see the progress.</source>
+        <translation>小票上也有这个二维码，以后在这里扫一扫就能查看进度。</translation>
     </message>
     <message>
         <source>We will call %1 soon to arrange the service.</source>

@@ -128,7 +128,7 @@ class OrderDoneScreen(FlowPage):
             self.tr("We will call %1 soon to arrange the service.").replace("%1", phone)
         )
         self.qr_caption.setText(
-            self.tr("Scan with your phone, or scan it here later to see the progress.")
+            self.tr("The same code is on your receipt: scan it here later to see the progress.")
         )
         texts = {
             "printing": (self.tr("Printing your receipt…"), "printer", theme.TEXT),
