@@ -52,8 +52,11 @@ def _escpos(_state: dict[str, Any]) -> str:
 
 
 def _qt_app(state: dict[str, Any]) -> Any:
+    from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 
+    # Qt's chatter (e.g. the offscreen platform's notes) goes to the log, not the report.
+    qInstallMessageHandler(lambda _kind, _ctx, message: log.debug("qt: %s", message))
     app = QApplication.instance() or QApplication(["kiosk", "-platform", "offscreen"])
     state["app"] = app
     return app
