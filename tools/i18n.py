@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -186,11 +187,16 @@ def lrelease() -> Path | None:
 
 
 def compile_qm(lang: str) -> None:
+    """lrelease into a temporary file, then an atomic rename: a kiosk or test loading the
+    catalogue at that moment never reads half a file."""
     tool = lrelease()
     if tool is None:
         raise SystemExit("pyside6-lrelease not found: install PySide6-Essentials in the venv")
-    cmd = [str(tool), "-silent", "-removeidentical", str(ts_path(lang)), "-qm", str(qm_path(lang))]
+    target = qm_path(lang)
+    tmp = target.with_suffix(".qm.tmp")
+    cmd = [str(tool), "-silent", "-removeidentical", str(ts_path(lang)), "-qm", str(tmp)]
     subprocess.run(cmd, check=True)
+    os.replace(tmp, target)
 
 
 def main(argv: list[str]) -> int:

@@ -10,7 +10,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QScroller, QStackedWidget
 
 from kiosk import messages
 from kiosk.config import Config
@@ -31,6 +31,19 @@ class Bus(QObject):
     changed = Signal(str)
 
 
+class _ScreenFrame(QScrollArea):
+    """Holds one screen. A screen that needs more room than the window has (large text on a
+    small display) scrolls instead of pushing the window beyond the display."""
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.setObjectName("screenFrame")
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setWidget(screen)
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+
+
 class Navigator(QObject):
     """Owns the stack of screens; screens navigate by route, never by reference."""
 
@@ -42,6 +55,7 @@ class Navigator(QObject):
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
         self._screens: dict[str, Screen] = {}
+        self._frames: dict[str, QScrollArea] = {}
         self._history: list[str] = []
 
     # -- registry --------------------------------------------------------------------
@@ -49,7 +63,8 @@ class Navigator(QObject):
         if not screen.route:
             raise ValueError(f"{type(screen).__name__} has no route")
         self._screens[screen.route] = screen
-        self.stack.addWidget(screen)
+        self._frames[screen.route] = frame = _ScreenFrame(screen)
+        self.stack.addWidget(frame)
 
     def screen(self, route: str) -> Screen:
         return self._screens[route]
@@ -62,8 +77,12 @@ class Navigator(QObject):
 
     @property
     def current(self) -> Screen | None:
-        widget = self.stack.currentWidget()
+        frame = self.stack.currentWidget()
+        widget = frame.widget() if isinstance(frame, QScrollArea) else None
         return widget if widget in self._screens.values() else None  # type: ignore[return-value]
+
+    def _show(self, screen: Screen) -> None:
+        self.stack.setCurrentWidget(self._frames[screen.route])
 
     @property
     def route(self) -> str:
@@ -83,7 +102,7 @@ class Navigator(QObject):
             self._history.append(previous.route)
             del self._history[:-20]
         log.info("screen %s", route)
-        self.stack.setCurrentWidget(target)
+        self._show(target)
         target.enter(**params)
         self.navigated.emit(route)
 
@@ -93,7 +112,7 @@ class Navigator(QObject):
         if previous is not None:
             previous.leave()
         target = self._screens[route]
-        self.stack.setCurrentWidget(target)
+        self._show(target)
         target.enter()
         self.navigated.emit(route)
 
@@ -106,7 +125,7 @@ class Navigator(QObject):
             previous = self.current
             if previous is not None:
                 previous.leave()
-            self.stack.setCurrentWidget(self._screens["home"])
+            self._show(self._screens["home"])
             self._screens["home"].enter()
             self.navigated.emit("home")
 

@@ -25,7 +25,7 @@ from ui.widgets import BigButton
 log = logging.getLogger(__name__)
 
 LONG_PRESS_MS = 3000
-WIDE_PX = 1200
+STATION_MIN_PX = 420
 WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -86,6 +86,8 @@ class StatusStrip(QFrame):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("statusStrip")
+        # never widen the window: the strip re-arranges itself into two rows instead
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._now = now or (lambda: datetime.now(ZoneInfo(ctx.config.timezone)))
         self.sync_status: Any = ctx.sync.status() if ctx.sync is not None else None
         self.printer_state: Any = None
@@ -118,6 +120,13 @@ class StatusStrip(QFrame):
         self.text_button.setChecked(ctx.large_text)
         self.text_button.toggled.connect(on_large_text)
         self.station.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.states = QWidget()
+        states = QHBoxLayout(self.states)
+        states.setContentsMargins(0, 0, 0, 0)
+        states.setSpacing(24)
+        for w in (self.clock, self.network, self.printer):
+            states.addWidget(w)
+        states.addStretch(1)
         self.station.setStyleSheet("text-align: left; padding-left: 0;")
         self._arrange(wide=True)
         self._timer = QTimer(self, interval=1000)
@@ -135,33 +144,28 @@ class StatusStrip(QFrame):
         if wide == self._wide:
             return
         self._wide = wide
-        items = (
-            self.station,
-            self.clock,
-            self.network,
-            self.printer,
-            self.lang_button,
-            self.text_button,
-        )
-        for w in items:
+        for w in (self.station, self.states, self.lang_button, self.text_button):
             self.grid.removeWidget(w)
-        for column in range(8):
-            self.grid.setColumnStretch(column, 0)
         if wide:
-            for column, w in enumerate(items):
-                self.grid.addWidget(w, 0, column)
-            self.grid.setColumnStretch(0, 1)
+            self.grid.addWidget(self.station, 0, 0)
+            self.grid.addWidget(self.states, 0, 1)
+            self.grid.addWidget(self.lang_button, 0, 2)
+            self.grid.addWidget(self.text_button, 0, 3)
         else:
-            self.grid.addWidget(self.station, 0, 0, 1, 3)
-            self.grid.addWidget(self.lang_button, 0, 3)
-            self.grid.addWidget(self.text_button, 0, 4)
-            self.grid.addWidget(self.clock, 1, 0)
-            self.grid.addWidget(self.network, 1, 1)
-            self.grid.addWidget(self.printer, 1, 2, 1, 3)
-            self.grid.setColumnStretch(2, 1)
+            self.grid.addWidget(self.station, 0, 0)
+            self.grid.addWidget(self.lang_button, 0, 2)
+            self.grid.addWidget(self.text_button, 0, 3)
+            self.grid.addWidget(self.states, 1, 0, 1, 4)
+        self.grid.setColumnStretch(0, 1)
+
+    def _wide_enough(self, width: int) -> bool:
+        """One row only when the station name keeps at least STATION_MIN_PX."""
+        fixed = (self.states, self.lang_button, self.text_button)
+        needed = sum(w.sizeHint().width() for w in fixed) + 24 * len(fixed) + 40
+        return width - needed >= STATION_MIN_PX
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._arrange(wide=event.size().width() >= WIDE_PX)
+        self._arrange(wide=self._wide_enough(event.size().width()))
         super().resizeEvent(event)
         self._elide_station()
 

@@ -53,6 +53,7 @@ QMainWindow, QWidget#kioskRoot, QStackedWidget#screens, Screen {{ background: {B
 QLabel {{ background: transparent; }}
 QLabel[kind="title"] {{ font-size: {s["title"]}px; font-weight: bold; }}
 QLabel[kind="tileTitle"] {{ font-size: {s["tile"]}px; font-weight: bold; }}
+QLabel[kind="tileTitleSmall"] {{ font-size: {s["button"]}px; font-weight: bold; }}
 QLabel[kind="subtitle"] {{ font-size: {s["button"]}px; color: {MUTED}; }}
 QLabel[kind="muted"] {{ color: {MUTED}; font-size: {s["small"]}px; }}
 QLabel[kind="huge"] {{ font-size: {s["huge"]}px; font-weight: bold; color: {ACCENT}; }}
@@ -84,7 +85,7 @@ QPushButton[role="tile"]:pressed {{ border: 3px solid {ACCENT}; background: {INF
 QPushButton[role="key"] {{
     font-size: {s["title"]}px; min-height: 80px; min-width: 100px; padding: 0 8px;
 }}
-QPushButton#key_clear, QPushButton#key_back {{ font-size: {s["button"]}px; }}
+QPushButton#key_clear, QPushButton#key_back {{ font-size: {s["body"]}px; }}
 QPushButton[role="chip"] {{
     border-radius: 40px; font-weight: normal; padding: 0 20px; font-size: {s["body"]}px;
 }}
@@ -106,8 +107,9 @@ QFrame#busyBox {{ background: {SURFACE}; border: 2px solid {BORDER}; border-radi
 QFrame#idleOverlay {{ background: rgba(31, 41, 55, 170); }}
 QFrame#idleBox {{ background: {SURFACE}; border-radius: 24px; }}
 QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border: none; }}
-QScrollBar:vertical {{ width: 24px; background: #ECEAE6; }}
-QScrollBar::handle:vertical {{ background: #A8A29E; border-radius: 10px; min-height: 80px; }}
+QScrollArea#screenFrame {{ background: {BG}; }}
+QScrollBar:vertical {{ width: 40px; background: #ECEAE6; border-radius: 12px; }}
+QScrollBar::handle:vertical {{ background: #8A847E; border-radius: 12px; min-height: 80px; }}
 QLineEdit {{
     min-height: {TOUCH}px; border: 2px solid {BORDER}; border-radius: 10px; padding: 0 12px;
     background: {SURFACE}; }}

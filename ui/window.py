@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from ui import theme
@@ -115,6 +115,16 @@ class KioskWindow(QWidget):
         """A technician leaves kiosk mode: the window closes and the app ends."""
         self.allow_close()
         self.close()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Hidden screens learn the new size too, so each arranges itself for it (portrait or
+        landscape) before it is shown."""
+        super().resizeEvent(event)
+        size = self.ctx.nav.stack.size()
+        if size.isValid() and size.width() > 0:
+            for screen in self.ctx.nav.screens():
+                if screen is not self.ctx.nav.current:
+                    screen.resize(size.expandedTo(screen.minimumSizeHint()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closable or not self.isFullScreen():

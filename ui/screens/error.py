@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from ui import theme
 from ui.context import AppContext
@@ -52,8 +52,12 @@ class ErrorScreen(Screen):
         col.addWidget(self.home, 0, Qt.AlignmentFlag.AlignHCenter)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 32, 48, 32)
+        middle = QHBoxLayout()
+        middle.addStretch(1)
+        middle.addWidget(card, 8)
+        middle.addStretch(1)
         outer.addStretch(1)
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(middle)
         outer.addStretch(1)
         self.retranslate()
 

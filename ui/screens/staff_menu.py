@@ -37,8 +37,8 @@ class StaffMenuScreen(StaffScreen):
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.tiles: dict[str, Tile] = {}
         for route, icon_name in SECTIONS:
-            tile = Tile(icon_name, icon_px=64)
-            tile.setMinimumHeight(140)
+            tile = Tile(icon_name, icon_px=56, compact=True)
+            tile.setMinimumHeight(120)
             tile.setObjectName("menu_" + route.split(".", 1)[1])
             tile.clicked.connect(lambda _=False, r=route: ctx.nav.go(r))
             self.tiles[route] = tile
@@ -64,25 +64,32 @@ class StaffMenuScreen(StaffScreen):
         for route, tile in self.tiles.items():
             tile.setVisible(route not in self._hidden)
         self._columns = 0
-        self._arrange(2 if self.width() < self.height() else 3)
+        self._arrange(self._fit(self.width(), self.height()))
+
+    @staticmethod
+    def _fit(width: int, height: int) -> int:
+        """Two rows of tiles in landscape, more rows in portrait."""
+        if width < height:
+            return 2
+        return 5 if width >= 1200 else 3
 
     def resizeEvent(self, event: Any) -> None:
-        self._arrange(2 if event.size().width() < event.size().height() else 3)
+        self._arrange(self._fit(event.size().width(), event.size().height()))
         super().resizeEvent(event)
 
     def retranslate(self) -> None:
         super().retranslate()
         self.title.setText(self.tr("Staff menu"))
         texts = {
-            "staff.restock": (self.tr("Restock"), self.tr("Scan or tap a gift, add stock")),
-            "staff.correct": (self.tr("Correct stock"), self.tr("Breakage, expiry, miscount")),
+            "staff.restock": (self.tr("Restock"), self.tr("Scan or tap a gift")),
+            "staff.correct": (self.tr("Correct stock"), self.tr("Broken, expired, miscounted")),
             "staff.low": (self.tr("Low stock"), self.tr("Gifts running out")),
-            "staff.today": (self.tr("Today"), self.tr("Orders, redemptions, top gifts")),
-            "staff.sync": (self.tr("Sync"), self.tr("Events not yet sent; sync now")),
-            "staff.reprint": (self.tr("Reprint"), self.tr("Print a receipt again")),
-            "staff.printer": (self.tr("Printer test"), self.tr("Print a test page")),
-            "staff.exceptions": (self.tr("Exceptions"), self.tr("Overdrafts the centre reported")),
-            "staff.settings": (self.tr("Settings"), self.tr("Technician: settings, leave kiosk")),
+            "staff.today": (self.tr("Today"), self.tr("Today's figures")),
+            "staff.sync": (self.tr("Sync"), self.tr("Unsent records")),
+            "staff.reprint": (self.tr("Reprint"), self.tr("Print again")),
+            "staff.printer": (self.tr("Printer test"), self.tr("Test page")),
+            "staff.exceptions": (self.tr("Exceptions"), self.tr("Offline overdrafts")),
+            "staff.settings": (self.tr("Settings"), self.tr("Technicians only")),
         }
         for route, (title, caption) in texts.items():
             self.tiles[route].set_texts(title, caption)

@@ -55,7 +55,12 @@ class StaffPinScreen(Screen):
         self.banner = ErrorBanner()
         outer.addWidget(self.banner)
         self.pages = QStackedWidget()
-        outer.addWidget(self.pages, 1)
+        self.pages.setMaximumWidth(1200)
+        centre = QHBoxLayout()
+        centre.addStretch(0)
+        centre.addWidget(self.pages, 1)
+        centre.addStretch(0)
+        outer.addLayout(centre, 1)
         self.pages.addWidget(self._names_page())
         self.pages.addWidget(self._pin_page())
         self.retranslate()
@@ -66,7 +71,7 @@ class StaffPinScreen(Screen):
         col.setContentsMargins(0, 0, 0, 0)
         self.names_hint = QLabel()
         self.names_hint.setProperty("kind", "subtitle")
-        self.names = PickerGrid(columns=3)
+        self.names = PickerGrid(columns=3, role="tile")
         self.names.setObjectName("staffNames")
         self.names.picked.connect(self._picked)
         col.addWidget(self.names_hint)
@@ -95,7 +100,6 @@ class StaffPinScreen(Screen):
         self.ok = BigButton("", "check")
         self.ok.setObjectName("pinOk")
         self.ok.clicked.connect(self._submit)
-        left.addStretch(1)
         for w in (self.pin_hint, self.dots, self.ok, self.other):
             left.addWidget(w)
         left.addStretch(1)
@@ -106,7 +110,8 @@ class StaffPinScreen(Screen):
         self.keypad.backspace.connect(self._backspace)
         self.keypad.clear.connect(self._clear_pin)
         self.pin_split.addLayout(left, 1)
-        self.pin_split.addWidget(self.keypad, 1)
+        self.pin_split.addWidget(self.keypad, 1, Qt.AlignmentFlag.AlignTop)
+        self.pin_split.addStretch(0)
         return page
 
     def resizeEvent(self, event: QResizeEvent) -> None:

@@ -30,7 +30,7 @@ class SettingsScreen(StaffScreen):
         super().__init__(ctx)
         grid = QGridLayout()
         grid.setHorizontalSpacing(24)
-        grid.setVerticalSpacing(12)
+        grid.setVerticalSpacing(6)
         self.labels: dict[str, QLabel] = {}
         options = {
             "language": ["zh_CN", "en"],
@@ -39,7 +39,9 @@ class SettingsScreen(StaffScreen):
             "idle_timeout_s": ["60", "120", "180"],
             "offline_limit_points": ["0", "200", "500"],
         }
-        self.choices = {name: PickerGrid(items, columns=3) for name, items in options.items()}
+        self.choices = {
+            name: PickerGrid(items, columns=3, wrap=True) for name, items in options.items()
+        }
         for row, (name, chips) in enumerate(self.choices.items()):
             chips.setObjectName(f"setting_{name}")
             self.labels[name] = QLabel()

@@ -84,8 +84,15 @@ class SyncScreen(StaffScreen):
         )
         self.state.setText(self._status_text() + "\n" + counts)
         self.rows.clear()
+        names = {
+            "order.placed": self.tr("Service request"),
+            "order.rated": self.tr("Rating"),
+            "redemption.made": self.tr("Redemption"),
+            "redemption.voided": self.tr("Redemption voided"),
+            "stock.moved": self.tr("Stock change"),
+        }
         for e in events:
-            text = f"{e.occurred_local} · {e.type}"
+            text = f"{e.occurred_local} · {names.get(e.type, e.type)}"
             if e.attempts:
                 text += " · " + self.tr("%1 tries").replace("%1", str(e.attempts))
             if e.result:

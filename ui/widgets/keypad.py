@@ -26,7 +26,7 @@ class NumericKeypad(QWidget):
         self.clear_key.clicked.connect(self.clear)
         grid.addWidget(self.clear_key, 3, 0)
         self._add_digit(grid, "0", 3, 1)
-        self.back_key = BigButton("", icon_name="backspace", role="key")
+        self.back_key = BigButton("", icon_name="backspace", role="key", icon_px=28)
         self.back_key.setObjectName("key_back")
         self.back_key.clicked.connect(self.backspace)
         grid.addWidget(self.back_key, 3, 2)

@@ -1,4 +1,9 @@
-"""A scroll area that scrolls by dragging a finger (kinetic), with a wide scroll bar."""
+"""A scroll area that scrolls by dragging a finger (kinetic), with a wide scroll bar.
+
+The scroller listens to touch events only: a mouse-like tap (single-touch screens that
+report as a pointer, and tests) goes straight to the button under it, and the wide scroll
+bar still scrolls.
+"""
 
 from __future__ import annotations
 
@@ -13,4 +18,4 @@ class TouchScroll(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)

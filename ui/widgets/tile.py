@@ -10,7 +10,11 @@ from ui import theme
 
 class Tile(QPushButton):
     def __init__(
-        self, icon_name: str | None = None, icon_px: int = 120, parent: QWidget | None = None
+        self,
+        icon_name: str | None = None,
+        icon_px: int = 120,
+        parent: QWidget | None = None,
+        compact: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setProperty("role", "tile")
@@ -18,12 +22,13 @@ class Tile(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(theme.TOUCH * 2)
         col = QVBoxLayout(self)
-        col.setContentsMargins(24, 24, 24, 24)
+        margin = 12 if compact else 24
+        col.setContentsMargins(margin, margin, margin, margin)
         col.setSpacing(12)
         self.icon = QLabel()
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = QLabel()
-        self.title.setProperty("kind", "tileTitle")
+        self.title.setProperty("kind", "tileTitleSmall" if compact else "tileTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
         self.caption = QLabel()

@@ -1,0 +1,187 @@
+"""Render every screen, in representative states, to PNG (``kiosk screenshots --out DIR``).
+
+A throw-away demo station is created for each language and size; a script then taps
+through the real screens by their object names — the way a person (or a test) would —
+and grabs the window after each step. Files: ``DIR/<lang>/<W>x<H>/NN-name.png``.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from kiosk.config import Config
+from kiosk.print_queue import QueueState
+from ui.screenshots_script import SCRIPT
+
+log = logging.getLogger(__name__)
+
+SIZES = (QSize(1920, 1080), QSize(1280, 800), QSize(1080, 1920))
+LANGS = ("zh_CN", "en")
+
+
+class StepFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class DemoSync:
+    """A sync engine stand-in that reports "online, all synced" (screenshots only)."""
+
+    def status(self) -> Any:
+        from sync.status import SyncStatus
+
+        return SyncStatus(online=True, pending=0)
+
+    def add_listener(self, cb: Callable[[Any], None]) -> None:
+        pass
+
+    def remove_listener(self, cb: Callable[[Any], None]) -> None:
+        pass
+
+    def kick(self) -> None:
+        pass
+
+
+class DemoPrinter:
+    """A print queue stand-in whose printer is ready (screenshots only)."""
+
+    def __init__(self) -> None:
+        self.listener: Callable[[Any], None] | None = None
+
+    def kick(self) -> None:
+        if self.listener is not None:
+            self.listener(QueueState("ok", 0, 0, ""))
+
+
+class Driver:
+    """Taps, keys, scans and waits on a live kiosk window."""
+
+    def __init__(self, window: Any, app: QApplication) -> None:
+        self.window = window
+        self.ctx = window.ctx
+        self.app = app
+
+    def settle(self, timeout_s: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            self.app.processEvents()
+            if not self.ctx.ops.busy and self.ctx.ops.pending == 0:
+                break
+            time.sleep(0.01)
+        for _ in range(3):
+            self.app.processEvents()
+
+    def until(self, check: Callable[[], bool], what: str, timeout_s: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not check():
+            if time.monotonic() > deadline:
+                raise StepFailed(f"timed out waiting for {what} (on {self.ctx.nav.route})")
+            self.app.processEvents()
+            time.sleep(0.01)
+        self.settle()
+
+    def click(self, name: str) -> None:
+        def ready() -> bool:
+            screen = self.ctx.nav.current
+            found = screen.findChild(QPushButton, name) if screen is not None else None
+            return found is not None and found.isVisible() and found.isEnabled()
+
+        self.until(ready, f"button {name}")
+        button = self.ctx.nav.current.findChild(QPushButton, name)
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        self.settle()
+
+    def keys(self, digits: str) -> None:
+        for d in digits:
+            self.click(f"key_{d}")
+
+    def route(self, route: str) -> None:
+        self.until(lambda: self.ctx.nav.route == route, f"screen {route}")
+
+    def go(self, route: str, **params: Any) -> None:
+        self.ctx.nav.go(route, **params)
+        self.settle()
+
+    def scan(self, text: str) -> None:
+        self.ctx.nav.deliver_scan(text)
+        self.settle()
+
+    def grab(self, path: Path) -> None:
+        self.settle()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.window.grab().save(str(path)):
+            raise StepFailed(f"could not write {path}")
+
+
+def render_set(
+    app: QApplication, lang: str, size: QSize, out: Path, family: str, translations: Any
+) -> list[str]:
+    """One language at one size; returns the failures (empty when all went well)."""
+    from kiosk.demo import load_demo_data, seed_demo, station_overrides
+    from kiosk.store import open_store
+    from ui.context import AppContext
+    from ui.window import KioskWindow
+
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
+    data = load_demo_data()
+    config = Config(data_dir=str(folder), language=lang, **station_overrides(data))
+    store = open_store(config.store_path())
+    seed_demo(store, data)
+    translations.switch(lang)
+    ctx = AppContext(store, config, sync=DemoSync(), printq=DemoPrinter())
+    window = KioskWindow(ctx, translations, font_family=family)
+    window.resize(size)
+    window.show()
+    drv = Driver(window, app)
+    drv.settle()
+    failures: list[str] = []
+    target = out / lang / f"{size.width()}x{size.height()}"
+    try:
+        for name, step in SCRIPT:
+            try:
+                step(drv)
+                window.resize(size)
+                drv.grab(target / f"{name}.png")
+                if window.size() != size:
+                    got = f"{window.width()}x{window.height()}"
+                    raise StepFailed(f"the window grew to {got}: a screen does not fit")
+            except Exception as exc:
+                log.exception(
+                    "screenshot %s (%s, %dx%d) failed", name, lang, size.width(), size.height()
+                )
+                failures.append(f"{lang} {size.width()}x{size.height()} {name}: {exc}")
+                ctx.nav.home()
+    finally:
+        window.idle.overlay.setVisible(False)
+        ctx.ops.drop_pending()
+        ctx.ops.wait_done(10_000)
+        window.strip.detach()
+        window.allow_close()
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+        store.close()
+    return failures
+
+
+def render_all(
+    out: Path, langs: tuple[str, ...] = LANGS, sizes: tuple[QSize, ...] = SIZES
+) -> list[str]:
+    from ui.app import prepare_app
+
+    app, translations, family = prepare_app(Config(), ["kiosk-screenshots"])
+    failures: list[str] = []
+    for lang in langs:
+        for size in sizes:
+            failures += render_set(app, lang, size, out, family, translations)
+    return failures
