@@ -49,6 +49,16 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _lower_bound(conn: sqlite3.Connection) -> int:
+    # The leftmost path of the rowid tree: readable unless that very page is damaged, and
+    # it skips rows purged long ago.
+    try:
+        row = conn.execute("SELECT min(seq) FROM outbox_events").fetchone()
+    except sqlite3.DatabaseError:
+        return 1
+    return int(row[0]) if row and row[0] else 1
+
+
 def _upper_bound(conn: sqlite3.Connection) -> int:
     for sql in (
         "SELECT seq FROM sqlite_sequence WHERE name = 'outbox_events'",
@@ -83,7 +93,7 @@ def _probe(conn: sqlite3.Connection) -> tuple[list[sqlite3.Row], int]:
     rows: list[sqlite3.Row] = []
     unreadable = gap = 0
     bound = _upper_bound(conn)
-    seq = 0
+    seq = _lower_bound(conn) - 1
     while True:
         seq += 1
         if seq > bound and gap >= GAP_LIMIT:

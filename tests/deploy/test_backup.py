@@ -242,3 +242,23 @@ def test_backup_command_now_list_salvage_notice(tmp_path, capsys):
 
     assert main(["--data-dir", str(data), "backup", "notice"]) == 0
     assert "no unread restore notice" in capsys.readouterr().out
+
+
+def test_salvage_finds_events_after_a_long_purged_stretch(tmp_path):
+    damaged = tmp_path / "old.db"
+    store = open_store(damaged)
+    try:
+        fill_outbox(store, 0, sent=1500, tag="old")
+        with store.begin() as s:
+            s.query(OutboxEvent).delete()  # sent events purged: seq 1..1500 are gone
+        ids = fill_outbox(store, 120, tag="new")
+    finally:
+        store.close()
+    corrupt_middle_of_outbox(damaged)
+    live = open_store(tmp_path / "kiosk.db")
+    try:
+        result = salvage_outbox(damaged, live)
+    finally:
+        live.close()
+    assert result.copied > 0 and result.unreadable > 0
+    assert result.copied + result.unreadable >= len(ids) - 10
