@@ -181,7 +181,10 @@ def render_all(
 
     app, translations, family = prepare_app(Config(), ["kiosk-screenshots"])
     failures: list[str] = []
-    for lang in langs:
-        for size in sizes:
-            failures += render_set(app, lang, size, out, family, translations)
+    try:
+        for lang in langs:
+            for size in sizes:
+                failures += render_set(app, lang, size, out, family, translations)
+    finally:
+        translations.clear()
     return failures
