@@ -30,7 +30,8 @@ class OrderConfirmScreen(FlowPage):
         self.submitting = False
         box = card()
         inner = QVBoxLayout(box)
-        inner.setContentsMargins(32, 24, 32, 24)
+        inner.setContentsMargins(32, 10, 32, 10)
+        inner.setSpacing(0)
         self.rows = {key: InfoRow(f"summary_{key}") for key in ROWS}
         for row in self.rows.values():
             inner.addWidget(row)

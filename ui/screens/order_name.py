@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.orders import SURNAMES, TITLES
 from ui.context import AppContext
@@ -26,14 +26,17 @@ class OrderNameScreen(FlowPage):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.form = OrderForm()
-        self.surname_label = label("", name="surnameLabel")
         self.surnames = PickerGrid([(s, s) for s in SURNAMES], columns=12)
         self.surnames.picked.connect(lambda _key: self._refresh())
         self.title_label = label("", name="titleLabel")
         self.titles = ChipGroup([(t, t) for t in TITLES], multi=False)
         self.titles.changed.connect(self._refresh)
-        self.col.addWidget(self.surname_label)
-        self.col.addWidget(scroll(self.surnames), 1)
+        holder = QWidget()  # keeps the surname rows together at the top of a tall screen
+        rows = QVBoxLayout(holder)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.addWidget(self.surnames)
+        rows.addStretch(1)
+        self.col.addWidget(scroll(holder), 1)
         self.col.addWidget(self.title_label)
         self.col.addWidget(self.titles)
         row = QHBoxLayout()
@@ -106,7 +109,6 @@ class OrderNameScreen(FlowPage):
             texts.step_label(self.route, self.form.steps())
             + self.tr("Tap your surname, then a title.")
         )
-        self.surname_label.setText(self.tr("Surname"))
         self.title_label.setText(self.tr("Title"))
         self.titles.set_labels(texts.title_labels(TITLES, self.zh()))
         fit_chips(self.titles)

@@ -139,5 +139,7 @@ class RedeemDoneScreen(FlowPage):
         self.print_label.setText(text)
         self.print_icon.setPixmap(theme.pixmap(icon, 44, colour) if icon else QPixmap())
         self.print_icon.setVisible(bool(icon))
+        for line in (self.mode, self.print_label):
+            line.setVisible(bool(line.text()))  # an empty line would still take its height
         self.done.setText(self.tr("Done"))
         self._countdown_text()

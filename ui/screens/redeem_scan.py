@@ -24,7 +24,7 @@ class RedeemScanScreen(FlowPage):
         super().__init__(ctx)
         self.checking = False
         self.col.addStretch(1)
-        self.art = ScanPrompt(px=280)
+        self.art = ScanPrompt(px=220)
         self.art.setObjectName("scanPrompt")
         self.col.addWidget(self.art, 0, Qt.AlignmentFlag.AlignHCenter)
         self.hint = label("title", name="scanHint")
