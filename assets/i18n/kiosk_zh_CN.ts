@@ -451,10 +451,6 @@
         <translation>下一步</translation>
     </message>
     <message>
-        <source>Surname</source>
-        <translation>姓氏</translation>
-    </message>
-    <message>
         <source>Tap your surname, then a title.</source>
         <translation>请先点您的姓，再点称呼。</translation>
     </message>
