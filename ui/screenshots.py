@@ -1,6 +1,7 @@
 """Render every screen, in representative states, to PNG (``kiosk screenshots --out DIR``).
 
-A throw-away demo station is created for each language and size; a script then taps
+A throw-away demo station (as ``kiosk --demo``) is started for each language and size; a
+script then taps
 through the real screens by their object names — the way a person (or a test) would —
 and grabs the window after each step. Files: ``DIR/<lang>/<W>x<H>/NN-name.png``.
 """
@@ -8,10 +9,8 @@ and grabs the window after each step. Files: ``DIR/<lang>/<W>x<H>/NN-name.png``.
 from __future__ import annotations
 
 import logging
-import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from kiosk.config import Config
-from kiosk.print_queue import QueueState
 from ui.screenshots_script import SCRIPT
 
 log = logging.getLogger(__name__)
@@ -31,36 +29,6 @@ LANGS = ("zh_CN", "en")
 
 class StepFailed(RuntimeError):
     pass
-
-
-@dataclass
-class DemoSync:
-    """A sync engine stand-in that reports "online, all synced" (screenshots only)."""
-
-    def status(self) -> Any:
-        from sync.status import SyncStatus
-
-        return SyncStatus(online=True, pending=0)
-
-    def add_listener(self, cb: Callable[[Any], None]) -> None:
-        pass
-
-    def remove_listener(self, cb: Callable[[Any], None]) -> None:
-        pass
-
-    def kick(self) -> None:
-        pass
-
-
-class DemoPrinter:
-    """A print queue stand-in whose printer is ready (screenshots only)."""
-
-    def __init__(self) -> None:
-        self.listener: Callable[[Any], None] | None = None
-
-    def kick(self) -> None:
-        if self.listener is not None:
-            self.listener(QueueState("ok", 0, 0, ""))
 
 
 class Driver:
@@ -126,24 +94,27 @@ class Driver:
 def render_set(
     app: QApplication, lang: str, size: QSize, out: Path, family: str, translations: Any
 ) -> list[str]:
-    """One language at one size; returns the failures (empty when all went well)."""
-    from kiosk.demo import load_demo_data, seed_demo, station_overrides
-    from kiosk.store import open_store
+    """One language at one size on a fresh demo station (``kiosk --demo``: its own store,
+    an embedded central server, the real sync engine and a print queue printing PNG
+    previews); returns the failures (empty when all went well)."""
+    from kiosk import runtime
     from ui.context import AppContext
     from ui.window import KioskWindow
 
-    folder = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
-    data = load_demo_data()
-    config = Config(data_dir=str(folder), language=lang, **station_overrides(data))
-    store = open_store(config.store_path())
-    seed_demo(store, data)
+    rt = runtime.start_demo(Config(language=lang))
     translations.switch(lang)
-    ctx = AppContext(store, config, sync=DemoSync(), printq=DemoPrinter())
+    ctx = AppContext(rt.store, rt.config, sync=rt.sync, printq=rt.printq, authoriser=rt.authoriser)
     window = KioskWindow(ctx, translations, font_family=family)
     window.resize(size)
     window.show()
     drv = Driver(window, app)
-    drv.settle()
+    drv.until(
+        lambda: (
+            window.strip.sync_status is not None and window.strip.sync_status.online is not None
+        ),
+        "the first sync",
+        20,
+    )
     failures: list[str] = []
     target = out / lang / f"{size.width()}x{size.height()}"
     try:
@@ -170,7 +141,7 @@ def render_set(
         window.close()
         window.deleteLater()
         app.processEvents()
-        store.close()
+        rt.stop()
     return failures
 
 

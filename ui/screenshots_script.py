@@ -201,6 +201,16 @@ def _staff_section(route: str) -> Step:
     return step
 
 
+def _exceptions(d: Any) -> None:
+    """An offline redemption central found over the balance (as a pull would record it)."""
+    from kiosk.store.models import Overdraft
+
+    with d.ctx.store.begin() as s:
+        s.merge(Overdraft(redemption_id="demo-overdraft-1", volunteer_id="V0002", amount=35))
+    d.go("staff.exceptions")
+    d.route("staff.exceptions")
+
+
 def _correct(d: Any) -> None:
     d.go("staff.correct")
     d.click("pick_G-OIL-18")
@@ -240,6 +250,6 @@ SCRIPT: list[tuple[str, Step]] = [
     ("28-staff-sync", _staff_section("staff.sync")),
     ("29-staff-reprint", _staff_section("staff.reprint")),
     ("30-staff-printer", _staff_section("staff.printer")),
-    ("31-staff-exceptions", _staff_section("staff.exceptions")),
+    ("31-staff-exceptions", _exceptions),
     ("32-staff-settings", _staff_section("staff.settings")),
 ]

@@ -1199,6 +1199,10 @@
         <source>Sync started. The list updates when it finishes.</source>
         <translation>已开始同步，完成后列表会更新。</translation>
     </message>
+    <message>
+        <source>centre says: %1</source>
+        <translation>中心答复：%1</translation>
+    </message>
 </context>
 <context>
     <name>TodayScreen</name>
