@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 TARGET = Target("<=", 30, "abs", "ms")
 BUDGET_S = 20.0  # stop early (and say so) when scans are too slow for 1,000 in time
-SCAN_TIMEOUT_S = 60.0
+SCAN_TIMEOUT_S = 30.0
 
 
 def _send(target: object, text: str, enter: bool) -> None:
