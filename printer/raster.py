@@ -90,9 +90,7 @@ class TextPainter:
         are narrowed to fit, as a printer's fixed-pitch font would draw them."""
         advance = _advance(font, ch)
         if advance <= cell_w:
-            draw.text(
-                (x + (cell_w - advance) / 2, baseline), ch, font=font, fill=0, anchor="ls"
-            )
+            draw.text((x + (cell_w - advance) / 2, baseline), ch, font=font, fill=0, anchor="ls")
             return
         tmp = Image.new("L", (max(1, round(advance)), grey.size[1]), 255)
         ImageDraw.Draw(tmp).text((0, baseline), ch, font=font, fill=0, anchor="ls")
