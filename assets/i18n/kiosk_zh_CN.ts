@@ -431,10 +431,6 @@
         <source>Your request has been sent</source>
         <translation>您的需求已提交</translation>
     </message>
-    <message>
-        <source>Your ticket number</source>
-        <translation>您的单号</translation>
-    </message>
 </context>
 <context>
     <name>OrderNameScreen</name>

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -57,9 +57,17 @@ def card() -> QFrame:
     return frame
 
 
+class _Scroll(QScrollArea):
+    """Asks for little height: the screen around it is laid out by preferred heights (its
+    labels wrap), and a list that can scroll must not push the buttons below off screen."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), 160)
+
+
 def scroll(inner: QWidget) -> QScrollArea:
     """A scroll area a finger can drag (no scrollbar hunting)."""
-    area = QScrollArea()
+    area = _Scroll()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

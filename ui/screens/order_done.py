@@ -30,11 +30,11 @@ class OrderDoneScreen(FlowPage):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx, back=False)
+        self.col.setSpacing(8)
         self.placed: q.PlacedOrder | None = None
         self.left_s = HOME_AFTER_S
         self.print_state = "none"
         left = QVBoxLayout()
-        self.ticket_caption = label("subtitle")
         self.ticket = label("huge", wrap=False, name="ticketNumber")
         self.ticket.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.ticket.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -45,17 +45,16 @@ class OrderDoneScreen(FlowPage):
         self.print_label.setStyleSheet("font-weight: bold;")
         print_row.addWidget(self.print_icon)
         print_row.addWidget(self.print_label, 1)
-        for w in (self.ticket_caption, self.ticket, self.next_steps):
+        for w in (self.ticket, self.next_steps):
             left.addWidget(w)
         left.addLayout(print_row)
         left.addStretch(1)
         right = QVBoxLayout()
-        self.qr = QrLabel("", size=300)
+        self.qr = QrLabel("", size=260)
         self.qr.setObjectName("orderQr")
         self.qr_caption = label("muted")
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_caption.setFixedWidth(420)
-        self.qr_caption.setMinimumHeight(70)
         right.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
         right.addWidget(self.qr_caption, 0, Qt.AlignmentFlag.AlignHCenter)
         right.addStretch(1)
@@ -64,8 +63,10 @@ class OrderDoneScreen(FlowPage):
         self.done = BigButton("", "check", role="primary")
         self.done.setObjectName("doneButton")
         self.done.clicked.connect(ctx.nav.home)
-        self.col.addWidget(self.countdown)
-        self.col.addWidget(self.done)
+        bottom = QHBoxLayout()  # the countdown beside the button: one row, not two
+        bottom.addWidget(self.countdown, 1)
+        bottom.addWidget(self.done, 2)
+        self.col.addLayout(bottom)
         self.watch = PrintWatch(ctx, self)
         self.watch.state.connect(self._print_state)
         self.timer = QTimer(self)
@@ -121,7 +122,6 @@ class OrderDoneScreen(FlowPage):
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Your request has been sent"))
         self.prompt.setText(self.tr("Thank you. Please keep your ticket number."))
-        self.ticket_caption.setText(self.tr("Your ticket number"))
         self.ticket.setText(self.placed.ticket_no if self.placed else "")
         phone = self.placed.masked_phone if self.placed else ""
         self.next_steps.setText(

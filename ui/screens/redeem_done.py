@@ -27,6 +27,7 @@ class RedeemDoneScreen(FlowPage):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx, back=False)
+        self.col.setSpacing(8)
         self.result: RedemptionResult | None = None
         self.left_s = HOME_AFTER_S
         self.print_state = "none"
@@ -52,12 +53,13 @@ class RedeemDoneScreen(FlowPage):
         self.col.addLayout(print_row)
         self.col.addStretch(1)
         self.countdown = label("muted", name="countdown")
-        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.done = BigButton("", "check", role="primary")
         self.done.setObjectName("doneButton")
         self.done.clicked.connect(ctx.nav.home)
-        self.col.addWidget(self.countdown)
-        self.col.addWidget(self.done)
+        bottom = QHBoxLayout()  # the countdown beside the button: one row, not two
+        bottom.addWidget(self.countdown, 1)
+        bottom.addWidget(self.done, 2)
+        self.col.addLayout(bottom)
         self.watch = PrintWatch(ctx, self)
         self.watch.state.connect(self._print_state)
         self.timer = QTimer(self)
