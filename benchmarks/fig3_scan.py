@@ -91,7 +91,7 @@ def run(ctx: RunContext) -> list[Result]:
     short = "" if n >= ctx.sizes.scans else f"; stopped after {n} of {ctx.sizes.scans} (budget)"
     if timed_out:
         short += f"; the last scan did not paint within {SCAN_TIMEOUT_S:.0f} s (lower bound)"
-    note = f"{n} scans, large store ({len(large.gift_skus)} gifts){short}"
+    note = f"{n} scan(s), large store ({len(large.gift_skus)} gifts){short}"
     return [
         result(
             "3 p50", "scan → volunteer card painted", "ms", percentile(samples, 50) / 1e6, note=note

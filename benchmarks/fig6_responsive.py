@@ -101,6 +101,9 @@ def run(ctx: RunContext) -> list[Result]:
     if not statuses or statuses[-1].last_error is not None:
         raise RuntimeError(f"sync did not finish cleanly: {statuses[-1:]}")
     left = statuses[-1].pending
+    freeze = (
+        "; with gc.freeze() before the sync (BENCH_FREEZE=1, not the app's own)" if FREEZE else ""
+    )
     return [
         result(
             "6",
@@ -110,6 +113,7 @@ def run(ctx: RunContext) -> list[Result]:
             bare_gap / 1e6,
             TARGET,
             note=f"sync cycle {busy_s:.1f} s: {ctx.sizes.outbox_events} events pushed "
-            f"({left} left), {changes} changes pulled; {ours_ticks} ticks vs {bare_ticks} idle",
+            f"({left} left), {changes} changes pulled; {ours_ticks} ticks vs {bare_ticks} idle"
+            f"{freeze}",
         )
     ]
