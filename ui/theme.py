@@ -40,7 +40,7 @@ FONT_FAMILY = "Noto Sans SC Kiosk"  # replaced by the registered family at start
 def sizes(large: bool) -> dict[str, int]:
     """Font pixel sizes for normal and large-text mode."""
     if large:
-        return {"body": 32, "small": 32, "button": 36, "title": 52, "huge": 120, "tile": 48}
+        return {"body": 32, "small": 32, "button": 36, "title": 48, "huge": 120, "tile": 44}
     return {"body": 24, "small": 24, "button": 28, "title": 40, "huge": 96, "tile": 40}
 
 

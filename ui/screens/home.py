@@ -52,6 +52,7 @@ class HomeScreen(Screen):
         self.order.clicked.connect(lambda: ctx.nav.go("order.categories"))
         self.redeem.clicked.connect(lambda: ctx.nav.go("redeem.scan"))
         self.track.clicked.connect(lambda: ctx.nav.go("track.lookup"))
+        ctx.bus.changed.connect(lambda what: self.refit() if what == "large_text" else None)
         self.retranslate()
 
     def _arrange(self, portrait: bool) -> None:
@@ -64,8 +65,19 @@ class HomeScreen(Screen):
             self.grid.addWidget(tile, i if portrait else 0, 0 if portrait else i)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._arrange(portrait=event.size().height() > event.size().width())
+        portrait = event.size().height() > event.size().width()
+        self._arrange(portrait=portrait)
+        self._fit_icons(event.size().height(), portrait)
         super().resizeEvent(event)
+
+    def _fit_icons(self, height: int, portrait: bool) -> None:
+        room = height // (6 if portrait else 3) - (120 if self.ctx.large_text else 60)
+        for tile in self.tiles:
+            tile.set_icon_px(max(64, min(140, room)))
+
+    def refit(self) -> None:
+        """Text size changed: the pictures make room for bigger words."""
+        self._fit_icons(self.height(), self.height() > self.width())
 
     def retranslate(self) -> None:
         self.welcome.setText(self.tr("Welcome to %1").replace("%1", self.ctx.station_name()))

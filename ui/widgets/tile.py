@@ -45,7 +45,15 @@ class Tile(QPushButton):
             self.set_icon(icon_name)
 
     def set_icon(self, name: str, colour: str = theme.ACCENT) -> None:
+        self._icon_name = name
         self.icon.setPixmap(theme.pixmap(name, self.icon_px, colour))
+
+    def set_icon_px(self, px: int) -> None:
+        """A smaller picture where room is short (large text on a small display)."""
+        if px != self.icon_px:
+            self.icon_px = px
+            if getattr(self, "_icon_name", None):
+                self.set_icon(self._icon_name)
 
     def set_texts(self, title: str, caption: str = "") -> None:
         self.title.setText(title)
