@@ -62,7 +62,7 @@ class _Scroll(QScrollArea):
     labels wrap), and a list that can scroll must not push the buttons below off screen."""
 
     def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), 160)
+        return QSize(super().sizeHint().width(), 120)
 
 
 def scroll(inner: QWidget) -> QScrollArea:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
@@ -25,13 +25,14 @@ class RedeemGiftsScreen(FlowPage):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
+        self.col.setSpacing(8)  # the shelf needs every row it can get
         self.volunteer: VolunteerView | None = None
         self.cart: dict[str, int] = {}
         self.shelf: q.GiftShelf | None = None
         self._asked = 0
         who = card()
         row = QHBoxLayout(who)
-        row.setContentsMargins(24, 12, 24, 12)
+        row.setContentsMargins(24, 6, 24, 6)
         self.name = label("", wrap=False, name="volunteerName")
         self.name.setStyleSheet("font-weight: bold;")
         self.stars = label("", wrap=False, name="volunteerStars")
@@ -44,8 +45,6 @@ class RedeemGiftsScreen(FlowPage):
         row.addStretch(1)
         row.addWidget(self.balance)
         self.col.addWidget(who)
-        self.offline = label("muted", name="offlineNote")
-        self.col.addWidget(self.offline)
         self.filter = ChipGroup([], multi=False)
         self.filter.setObjectName("giftFilter")
         self.filter.changed.connect(self._filter_changed)
@@ -58,7 +57,12 @@ class RedeemGiftsScreen(FlowPage):
         self.to_cart = BigButton("", "redeem", role="primary")
         self.to_cart.setObjectName("toCart")
         self.to_cart.clicked.connect(self._to_cart)
-        bar.addWidget(self.cart_label, 1)
+        self.offline = label("muted", name="offlineNote")
+        summary = QVBoxLayout()  # the offline note under the cart line: no extra row
+        summary.setSpacing(0)
+        summary.addWidget(self.cart_label)
+        summary.addWidget(self.offline)
+        bar.addLayout(summary, 1)
         bar.addWidget(self.to_cart)
         self.col.addLayout(bar)
         self.tiles: dict[str, GiftTile] = {}
