@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
@@ -21,6 +21,8 @@ from ui.status_strip import StatusStrip
 from ui.widgets import BusyOverlay
 
 log = logging.getLogger(__name__)
+
+BUSY_DELAY_MS = 250
 
 
 class KioskWindow(QWidget):
@@ -49,11 +51,21 @@ class KioskWindow(QWidget):
         for cls in screens if screens is not None else ALL_SCREENS:
             ctx.nav.add(cls(ctx))
         self.busy = BusyOverlay(ctx.nav.stack)
-        ctx.ops.busy_changed.connect(self.busy.set_busy)
+        # Quick work (most store reads) finishes before the overlay would flash up.
+        self._busy_delay = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)
+        self._busy_delay.timeout.connect(lambda: self.busy.set_busy(self.ctx.ops.busy))
+        ctx.ops.busy_changed.connect(self._busy_changed)
         self.idle = IdleWatcher(ctx, self)
         self.idle.expired.connect(self._restore_defaults)
         ctx.window = self  # type: ignore[attr-defined]
         ctx.nav.home()
+
+    def _busy_changed(self, busy: bool) -> None:
+        if busy:
+            self._busy_delay.start()
+        else:
+            self._busy_delay.stop()
+            self.busy.set_busy(False)
 
     # -- wiring to the application ---------------------------------------------------
     def install(self, app: QApplication) -> None:
