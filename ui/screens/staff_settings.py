@@ -44,6 +44,8 @@ class SettingsScreen(StaffScreen):
         }
         for row, (name, chips) in enumerate(self.choices.items()):
             chips.setObjectName(f"setting_{name}")
+            for key, button in chips.buttons.items():
+                button.setObjectName(f"{name}_{key}")  # "pick_on" would be ambiguous
             self.labels[name] = QLabel()
             grid.addWidget(self.labels[name], row, 0)
             grid.addWidget(chips, row, 1)

@@ -1,0 +1,100 @@
+"""The other admin sections, tapped as staff would: today's figures, sync now, reprint,
+printer test, exceptions, low stock to restock, technician settings saved to the config."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+from sqlalchemy import select
+
+from kiosk.config import load_config
+from kiosk.store.models import AuditEntry, Overdraft, PrintJob
+from tests.ui.flow_helpers import click, text_of, wait_route
+from tests.ui.test_staff import STAFF, STAFF_PIN, TECH, TECH_PIN, sign_in
+
+
+def test_today_shows_the_day_figures(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ctx = window.ctx
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    click(qtbot, ctx, "menu_today")
+    wait_route(qtbot, ctx, "staff.today")
+    screen = ctx.nav.current
+    qtbot.waitUntil(lambda: screen.figures is not None)
+    assert screen.cards["orders"].value.text() == str(screen.figures.orders_total)
+    assert screen.cards["restocked"].value.text() == str(screen.figures.restocked_items)
+    assert "已提交" in text_of(ctx, "ordersByStatus")
+
+
+def test_sync_without_a_server_says_so(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ctx = window.ctx
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    click(qtbot, ctx, "menu_sync")
+    wait_route(qtbot, ctx, "staff.sync")
+    click(qtbot, ctx, "syncNow")
+    assert ctx.nav.current.banner.text() == "没有配置服务器：本机只能离线使用。"
+
+
+def test_reprint_and_printer_test_queue_jobs(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ctx = window.ctx
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    click(qtbot, ctx, "menu_printer")
+    wait_route(qtbot, ctx, "staff.printer")
+    click(qtbot, ctx, "printTest")
+    qtbot.waitUntil(lambda: ctx.nav.current.notice.isVisible())
+    with ctx.store.begin() as s:
+        test_job = s.scalars(select(PrintJob).where(PrintJob.kind == "test")).one()
+        test_id = test_job.id
+    click(qtbot, ctx, "staffBack")
+    click(qtbot, ctx, "menu_reprint")
+    wait_route(qtbot, ctx, "staff.reprint")
+    qtbot.waitUntil(lambda: bool(ctx.nav.current.jobs))
+    newest = ctx.nav.current.rows.rows[0].findChild(QPushButton, "rowAction")
+    qtbot.mouseClick(newest, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ctx.nav.current.notice.isVisible())
+    with ctx.store.begin() as s:
+        copy = s.scalars(select(PrintJob).where(PrintJob.reprint_of == test_id)).one()
+        assert copy.kind == "test"
+        audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "print.reprint")).one()
+        assert audit.staff_id == STAFF
+
+
+def test_an_exception_is_marked_handled(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ctx = window.ctx
+    with ctx.store.begin() as s:
+        s.add(Overdraft(redemption_id="r-1", volunteer_id="V0001", amount=35))
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    click(qtbot, ctx, "menu_exceptions")
+    wait_route(qtbot, ctx, "staff.exceptions")
+    qtbot.waitUntil(lambda: bool(ctx.nav.current.items))
+    assert "35" in ctx.nav.current.rows.texts()[0]
+    click(qtbot, ctx, "rowAction")
+    qtbot.waitUntil(lambda: bool(ctx.nav.current.items) and ctx.nav.current.items[0].resolved)
+    with ctx.store.begin() as s:
+        assert s.get(Overdraft, "r-1").resolved
+
+
+def test_low_stock_leads_to_restock_of_that_gift(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ctx = window.ctx
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    click(qtbot, ctx, "menu_low")
+    wait_route(qtbot, ctx, "staff.low")
+    qtbot.waitUntil(lambda: bool(ctx.nav.current.gifts))
+    low = ctx.nav.current.gifts[0]
+    click(qtbot, ctx, "rowAction")
+    wait_route(qtbot, ctx, "staff.restock")
+    qtbot.waitUntil(lambda: ctx.nav.current.chosen is not None)
+    assert ctx.nav.current.chosen.sku == low.sku
+
+
+def test_technician_saves_settings(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ctx = window.ctx
+    sign_in(qtbot, window, TECH, TECH_PIN)
+    click(qtbot, ctx, "menu_settings")
+    wait_route(qtbot, ctx, "staff.settings")
+    click(qtbot, ctx, "large_text_on")
+    click(qtbot, ctx, "idle_timeout_s_120")
+    click(qtbot, ctx, "saveSettings")
+    qtbot.waitUntil(lambda: ctx.nav.current.notice.isVisible())
+    assert ctx.config.large_text and ctx.config.idle_timeout_s == 120
+    saved = load_config()
+    assert saved.large_text and saved.idle_timeout_s == 120
