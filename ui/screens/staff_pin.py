@@ -110,7 +110,9 @@ class StaffPinScreen(Screen):
         self.keypad.backspace.connect(self._backspace)
         self.keypad.clear.connect(self._clear_pin)
         self.pin_split.addLayout(left, 1)
-        self.pin_split.addWidget(self.keypad, 1, Qt.AlignmentFlag.AlignTop)
+        self.pin_split.addWidget(
+            self.keypad, 1, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter
+        )
         self.pin_split.addStretch(0)
         return page
 
@@ -119,6 +121,9 @@ class StaffPinScreen(Screen):
         self.pin_split.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
+        # portrait: hint, field and buttons on top, the keypad right under them
+        for index, stretch in enumerate((0, 0, 1) if portrait else (1, 1, 0)):
+            self.pin_split.setStretch(index, stretch)
         super().resizeEvent(event)
 
     # -- flow --------------------------------------------------------------------------
