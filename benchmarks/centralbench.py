@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from benchmarks.datagen import CHUNK
-from benchmarks.harness import NotAvailable
+from benchmarks.harness import NotAvailable, child_env
 from kiosk.clock import iso, utcnow
 from kiosk.store.db import Store
 from kiosk.store.models import OutboxEvent
@@ -58,6 +58,7 @@ def embedded_central(
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
+        env=child_env(),
     )
     try:
         assert proc.stdout is not None and proc.stdin is not None

@@ -237,6 +237,18 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for ``python -m benchmarks.…`` children: our packages importable
+    from the repository root wherever the parent was started (pytest from a subfolder)."""
+    import os
+
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
+
 def ensure_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path

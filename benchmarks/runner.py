@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ import traceback
 from pathlib import Path
 
 from benchmarks.context import RunContext
-from benchmarks.harness import NotAvailable, Result, Sizes, failed, not_measured
+from benchmarks.harness import NotAvailable, Result, Sizes, child_env, failed, not_measured
 
 log = logging.getLogger(__name__)
 CHILD_TIMEOUT_S = 600
@@ -60,7 +59,7 @@ def run_isolated(number: str, ctx: RunContext) -> list[Result]:
     """``run_figure`` in a fresh interpreter (see benchmarks.one)."""
     out = ctx.workdir / f"fig{number}.json"
     sizes = "smoke" if ctx.sizes.smoke else "full"
-    env = {**os.environ, "BENCH_LOG_LEVEL": logging.getLevelName(log.getEffectiveLevel())}
+    env = child_env(BENCH_LOG_LEVEL=logging.getLevelName(log.getEffectiveLevel()))
     cmd = [sys.executable, "-m", "benchmarks.one", number, sizes, str(ctx.workdir), str(out)]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
     if proc.stderr:

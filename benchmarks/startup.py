@@ -11,7 +11,7 @@ from pathlib import Path
 
 from benchmarks.context import RunContext
 from benchmarks.datagen import copy_store
-from benchmarks.harness import NotAvailable, now_ns
+from benchmarks.harness import NotAvailable, child_env, now_ns
 
 log = logging.getLogger(__name__)
 TIMEOUT_S = 120
@@ -37,7 +37,7 @@ def kiosk_data_dir(ctx: RunContext) -> Path:
 
 
 def start_once(mode: str, data_dir: Path, idle_s: float = 0.0) -> Start:
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    env = child_env(QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     cmd = [sys.executable, "-m", "benchmarks.startup_child", mode, str(data_dir), str(idle_s)]
     start = now_ns()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
