@@ -41,4 +41,9 @@ def iso(at: datetime) -> str:
 
 
 def parse_iso(text: str) -> datetime:
-    return to_utc_naive(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    """Wire time to naive UTC. Anything unusable is a ValueError (never OverflowError:
+    9999-12-31T23:59:59-05:00 parses but cannot be moved to UTC)."""
+    try:
+        return to_utc_naive(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except OverflowError as exc:
+        raise ValueError(f"time out of range: {text!r}") from exc

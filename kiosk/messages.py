@@ -75,7 +75,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "order.rating_invalid": ("请选择1到5颗星。", "Please choose 1 to 5 stars."),
     # volunteers and codes
-    "code.invalid": ("这个码无法使用，请联系工作人员。", "This code cannot be used. Please ask the staff."),
+    "code.invalid": (
+        "这个码无法使用，请联系工作人员。",
+        "This code cannot be used. Please ask the staff.",
+    ),
     "code.malformed": (
         "没有识别出志愿者码，请再扫一次。",
         "The code could not be read. Please scan again.",
@@ -239,20 +242,48 @@ def text(key: str, lang: str = "zh_CN", **params: object) -> str:
         log.error("message %r lacks params for %r", key, template)
         return template
 
+
 # printing (printer/ errors and the print queue)
 MESSAGES.update(
     {
-        "print.error": ("打印机出了点问题，小票稍后补打。", "Printer problem; the receipt will print later."),
-        "print.not_found": ("找不到打印机，请检查连接线。", "Printer not found. Check its cable or address."),
-        "print.permission_denied": ("没有使用打印机的权限，请联系技术人员。", "No permission to use the printer. Please call the technician."),
+        "print.error": (
+            "打印机出了点问题，小票稍后补打。",
+            "Printer problem; the receipt will print later.",
+        ),
+        "print.not_found": (
+            "找不到打印机，请检查连接线。",
+            "Printer not found. Check its cable or address.",
+        ),
+        "print.permission_denied": (
+            "没有使用打印机的权限，请联系技术人员。",
+            "No permission to use the printer. Please call the technician.",
+        ),
         "print.busy": ("打印机正被占用，稍后重试。", "The printer is busy; retrying shortly."),
-        "print.offline": ("打印机未连接或未开机，小票稍后补打。", "The printer is offline; the receipt will print later."),
-        "print.paper_out": ("打印机缺纸，请工作人员装纸。", "The printer is out of paper. Staff: please load paper."),
-        "print.timeout": ("打印机没有响应，小票稍后补打。", "The printer is not responding; the receipt will print later."),
+        "print.offline": (
+            "打印机未连接或未开机，小票稍后补打。",
+            "The printer is offline; the receipt will print later.",
+        ),
+        "print.paper_out": (
+            "打印机缺纸，请工作人员装纸。",
+            "The printer is out of paper. Staff: please load paper.",
+        ),
+        "print.timeout": (
+            "打印机没有响应，小票稍后补打。",
+            "The printer is not responding; the receipt will print later.",
+        ),
         "print.status_unknown": ("无法读取打印机状态。", "The printer's state cannot be read."),
-        "print.bad_uri": ("打印机连接设置有误，请联系技术人员。", "The printer connection setting is wrong. Please call the technician."),
+        "print.bad_uri": (
+            "打印机连接设置有误，请联系技术人员。",
+            "The printer connection setting is wrong. Please call the technician.",
+        ),
         "print.job_not_found": ("没有找到这张小票。", "That receipt was not found."),
-        "print.interrupted": ("打印中断，可能未打出，请核对后补打。", "Printing was interrupted; check and reprint if missing."),
-        "print.render_failed": ("小票内容有误，无法打印。", "This receipt cannot be printed (bad content)."),
+        "print.interrupted": (
+            "打印中断，可能未打出，请核对后补打。",
+            "Printing was interrupted; check and reprint if missing.",
+        ),
+        "print.render_failed": (
+            "小票内容有误，无法打印。",
+            "This receipt cannot be printed (bad content).",
+        ),
     }
 )

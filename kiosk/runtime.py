@@ -102,16 +102,20 @@ def start(config: Config, *, services: bool = True) -> Runtime:
     return runtime
 
 
-def start_demo(config: Config, *, keep_dir: Path | None = None) -> Runtime:
-    """A throw-away station: temp data dir, demo data, preview printer, local central."""
-    from central.embedded import start_embedded
+def start_demo(
+    config: Config, *, keep_dir: Path | None = None, dispatch_s: float | None = None
+) -> Runtime:
+    """A throw-away station: temp data dir, demo data, preview printer, local central.
 
+    ``dispatch_s`` lets a stand-in dispatcher on central move every open order one step
+    (派单 → 接单 → 服务中 → 已完成) that often, so tracking and rating can be shown alone."""
+    from central.embedded import start_embedded
     from kiosk.demo import load_demo_data, seed_demo, station_overrides
 
     folder = keep_dir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
     data = load_demo_data()
-    central = start_embedded(folder / "central.db", seed_demo=True)
+    central = start_embedded(folder / "central.db", seed_demo=True, auto_dispatch_s=dispatch_s)
     for key, value in station_overrides(data).items():
         setattr(config, key, value)
     config.data_dir = str(folder)
@@ -120,11 +124,32 @@ def start_demo(config: Config, *, keep_dir: Path | None = None) -> Runtime:
     config.token = central.token
     config.printer_connection = f"preview://{folder / 'receipts'}"
     store = open_store(config.store_path())
-    seed_demo(store, data)
+    if _is_empty(store):  # a kept --demo-dir is reused as it is
+        seed_demo(store, data)
     store.close()
     runtime = start(config)
     runtime.central = central
     if keep_dir is None:
         runtime._cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
     log.info("demo station in %s, central at %s", folder, central.url)
+    print(
+        f"demo station: {folder}\n"
+        f"  receipts (PNG): {folder / 'receipts'}\n"
+        f"  central: {central.url}  (OpenAPI: {central.url}/docs)\n"
+        f"  dispatch an order as the district centre would:\n"
+        f"    kiosk-central --db {folder / 'central.db'} order list\n"
+        f"    kiosk-central --db {folder / 'central.db'} order assign TICKET\n"
+        f"  a volunteer code to scan:\n"
+        f"    kiosk-central --db {folder / 'central.db'} volunteer code V0001",
+        flush=True,
+    )
     return runtime
+
+
+def _is_empty(store: Store) -> bool:
+    from sqlalchemy import select
+
+    from kiosk.store.models import Service
+
+    with store.begin() as session:
+        return session.scalars(select(Service.code).limit(1)).first() is None

@@ -23,6 +23,12 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help="keep the demo station's files in this folder instead of a temp dir",
     )
     parser.add_argument(
+        "--demo-dispatch",
+        type=float,
+        metavar="SECONDS",
+        help="demo only: move every open order one dispatch step this often",
+    )
+    parser.add_argument(
         "--windowed",
         action="store_true",
         help="a normal window instead of full-screen kiosk mode (development)",
@@ -35,7 +41,11 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.logs import setup_logging
 
     config = config_from_args(args)
-    rt = runtime.start_demo(config, keep_dir=args.demo_dir) if args.demo else runtime.start(config)
+    rt = (
+        runtime.start_demo(config, keep_dir=args.demo_dir, dispatch_s=args.demo_dispatch)
+        if args.demo
+        else runtime.start(config)
+    )
     setup_logging(rt.config.data_dir, logging.DEBUG if args.verbose else logging.INFO)
     log.info("kiosk starting (station %s, demo=%s)", rt.config.station_id or "-", args.demo)
     from kiosk.stopsignal import StopSignals
