@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -98,6 +99,11 @@ def run_app(
     crash_handler = install_crash_handler(ctx.nav.show_error)
     window.show_kiosk(windowed=windowed)
     log.info("UI up (demo=%s, windowed=%s, language=%s)", demo, windowed, config.language)
+    # The start-up heap (modules, Qt wrappers, the built screens) lives as long as the
+    # process: keep it out of the collector, so a gen-2 collection started by the sync
+    # thread does not hold the GIL for 100-300 ms while it walks all of it.
+    gc.collect()
+    gc.freeze()
     try:
         return app.exec()
     finally:

@@ -55,10 +55,18 @@ class Navigator(QObject):
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
         self._screens: dict[str, Screen] = {}
+        self._factories: dict[str, type[Screen]] = {}
         self._frames: dict[str, QScrollArea] = {}
         self._history: list[str] = []
 
     # -- registry --------------------------------------------------------------------
+    def register(self, cls: type[Screen]) -> None:
+        """Know a screen class; it is built the first time it is needed (a faster start,
+        less memory: most visits touch a handful of the ~35 screens)."""
+        if not cls.route:
+            raise ValueError(f"{cls.__name__} has no route")
+        self._factories[cls.route] = cls
+
     def add(self, screen: Screen) -> None:
         if not screen.route:
             raise ValueError(f"{type(screen).__name__} has no route")
@@ -67,13 +75,25 @@ class Navigator(QObject):
         self.stack.addWidget(frame)
 
     def screen(self, route: str) -> Screen:
-        return self._screens[route]
+        """The screen for ``route``, built now if it was not yet (KeyError if unknown)."""
+        found = self._screens.get(route)
+        if found is None:
+            cls = self._factories[route]
+            log.debug("building screen %s", route)
+            found = cls(self.ctx)
+            self.add(found)
+        return found
 
     def screens(self) -> list[Screen]:
+        """The screens built so far (only these can hold anything a person entered)."""
         return list(self._screens.values())
 
+    def build_all(self) -> None:
+        for route in self._factories:
+            self.screen(route)
+
     def has(self, route: str) -> bool:
-        return route in self._screens
+        return route in self._screens or route in self._factories
 
     @property
     def current(self) -> Screen | None:
@@ -91,7 +111,7 @@ class Navigator(QObject):
 
     # -- navigation ------------------------------------------------------------------
     def go(self, route: str, **params: Any) -> None:
-        target = self._screens.get(route)
+        target = self.screen(route) if self.has(route) else None
         if target is None:
             log.error("no screen for route %r", route)
             self.ctx.ops.crashed.emit("E-ROUTE")
@@ -111,7 +131,7 @@ class Navigator(QObject):
         previous = self.current
         if previous is not None:
             previous.leave()
-        target = self._screens[route]
+        target = self.screen(route)
         self._show(target)
         target.enter()
         self.navigated.emit(route)
@@ -121,12 +141,13 @@ class Navigator(QObject):
         self.ctx.ops.drop_pending()
         self.reset_all()
         self._history.clear()
-        if "home" in self._screens:
+        if self.has("home"):
+            home = self.screen("home")
             previous = self.current
             if previous is not None:
                 previous.leave()
-            self._show(self._screens["home"])
-            self._screens["home"].enter()
+            self._show(home)
+            home.enter()
             self.navigated.emit("home")
 
     def reset_all(self) -> None:
@@ -150,7 +171,7 @@ class Navigator(QObject):
 
     def show_error(self, code: str) -> None:
         self.ctx.ops.drop_pending()
-        if "error" in self._screens:
+        if self.has("error"):
             self.reset_all()
             self._history.clear()
             self.go("error", code=code)

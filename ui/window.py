@@ -49,7 +49,7 @@ class KioskWindow(QWidget):
         col.addWidget(self.strip)
         col.addWidget(ctx.nav.stack, 1)
         for cls in screens if screens is not None else ALL_SCREENS:
-            ctx.nav.add(cls(ctx))
+            ctx.nav.register(cls)
         self.busy = BusyOverlay(ctx.nav.stack)
         # Quick work (most store reads) finishes before the overlay would flash up.
         self._busy_delay = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)

@@ -23,6 +23,7 @@ SIZES = [QSize(1920, 1080), QSize(1280, 800), QSize(1080, 1920)]
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s.width()}x{s.height()}")
 def test_every_screen_fits_each_kiosk_size(qtbot, window, size, lang) -> None:  # type: ignore[no-untyped-def]
     window.set_language(lang)
+    window.ctx.nav.build_all()
     window.resize(size)
     qtbot.waitUntil(lambda: window.size() == size)
     stack = window.ctx.nav.stack

@@ -47,6 +47,7 @@ class SettingsScreen(StaffScreen):
             for key, button in chips.buttons.items():
                 button.setObjectName(f"{name}_{key}")  # "pick_on" would be ambiguous
             self.labels[name] = QLabel()
+            self.labels[name].setWordWrap(True)
             grid.addWidget(self.labels[name], row, 0)
             grid.addWidget(chips, row, 1)
         grid.setColumnStretch(1, 1)
