@@ -25,7 +25,7 @@ from ui.widgets import BigButton
 log = logging.getLogger(__name__)
 
 LONG_PRESS_MS = 3000
-STATION_MIN_PX = 420
+STATION_MIN_PX = 240
 WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -159,10 +159,11 @@ class StatusStrip(QFrame):
         self.grid.setColumnStretch(0, 1)
 
     def _wide_enough(self, width: int) -> bool:
-        """One row only when the station name keeps at least STATION_MIN_PX."""
+        """One row only when the whole station name fits beside the states and toggles."""
         fixed = (self.states, self.lang_button, self.text_button)
         needed = sum(w.sizeHint().width() for w in fixed) + 24 * len(fixed) + 40
-        return width - needed >= STATION_MIN_PX
+        name = self.station.fontMetrics().horizontalAdvance(self._station_text) + 16
+        return width - needed >= max(STATION_MIN_PX, name)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._arrange(wide=self._wide_enough(event.size().width()))
@@ -282,6 +283,8 @@ class StatusStrip(QFrame):
     def retranslate(self) -> None:
         self._station_text = self.ctx.station_name()
         self.station.setToolTip(self._station_text)
+        if self.width() > 0:
+            self._arrange(wide=self._wide_enough(self.width()))
         self._elide_station()
         self.lang_button.setText("English" if self.ctx.lang == "zh_CN" else "中文")
         self.text_button.setText(self.tr("Large text"))
