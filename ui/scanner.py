@@ -38,6 +38,16 @@ MAX_GAP_S = 0.050
 MIN_CHARS = 4
 MAX_CHARS = 4096
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+# A wedge scanner presses Shift for every capital letter, as a keyboard would; these
+# presses carry no text and must neither break nor end a burst.
+MODIFIER_KEYS = (
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_CapsLock,
+)
 TEXT_FIELDS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox)
 
 Clock = Callable[[QKeyEvent], float]
@@ -86,6 +96,8 @@ class ScannerFilter(QObject):
 
     def feed(self, event: QKeyEvent) -> bool:
         """Process one key press; True when the key was part of a burst (swallowed)."""
+        if event.key() in MODIFIER_KEYS:
+            return bool(self._buffer)
         now = self.clock(event)
         gap = now - self._last
         self._last = now

@@ -37,6 +37,23 @@ def test_burst_ending_in_enter_is_a_scan(qtbot) -> None:  # type: ignore[no-unty
     assert got.args == ["KV1.abc"]
 
 
+def test_shift_presses_of_capital_letters_stay_inside_the_burst(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Found on a real X display: xdotool (like a real wedge scanner) presses Shift before
+    each capital, and the burst used to restart there, so a VK1 code never scanned."""
+    clock = FakeClock()
+    f = ScannerFilter(clock=clock)
+    shift = QKeyEvent(QKeyEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier, "")
+    with qtbot.waitSignal(f.scanned) as got:
+        clock.advance(1.0)
+        for ch in "VK1.eyJ\r":
+            if ch.isupper():
+                clock.advance(0.004)
+                f.feed(shift)
+            clock.advance(0.008)
+            f.feed(key(ch))
+    assert got.args == ["VK1.eyJ"]
+
+
 def test_a_pause_inside_the_burst_breaks_it(qtbot) -> None:  # type: ignore[no-untyped-def]
     clock = FakeClock()
     f = ScannerFilter(clock=clock)
