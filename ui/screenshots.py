@@ -115,6 +115,14 @@ def render_set(
         "the first sync",
         20,
     )
+    try:  # the print queue's first probe of the printer (a printer may never say)
+        drv.until(
+            lambda: getattr(window.strip.printer_state, "printer", "unknown") != "unknown",
+            "the printer state",
+            5,
+        )
+    except StepFailed:
+        log.info("the printer did not report its state")
     failures: list[str] = []
     target = out / lang / f"{size.width()}x{size.height()}"
     try:
