@@ -28,6 +28,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
@@ -174,10 +175,12 @@ class PrintQueue:
 
     def start(self) -> None:
         self.recover()
+        self._hook_commits(True)
         self._thread = threading.Thread(target=self._run, name="print-queue", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._hook_commits(False)
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
@@ -187,6 +190,23 @@ class PrintQueue:
     def kick(self) -> None:
         """Retry now (a job was added, staff pressed retry, paper was loaded)."""
         self._wake.set()
+
+    # A receipt should start printing the moment its transaction commits, not at the next
+    # idle poll: note new jobs at flush, wake the worker after the commit that holds them.
+    def _hook_commits(self, on: bool) -> None:
+        for name, fn in (("before_flush", self._note_job), ("after_commit", self._kick_if_job)):
+            if on and not sa_event.contains(Session, name, fn):
+                sa_event.listen(Session, name, fn)
+            elif not on and sa_event.contains(Session, name, fn):
+                sa_event.remove(Session, name, fn)
+
+    def _note_job(self, session: Session, _context: object, _instances: object) -> None:
+        if session.bind is self.store.engine and any(isinstance(o, PrintJob) for o in session.new):
+            session.info["print_job_written"] = True
+
+    def _kick_if_job(self, session: Session) -> None:
+        if session.info.pop("print_job_written", False):
+            self.kick()
 
     def recover(self) -> int:
         """Jobs left ``printing`` by a crash become ``failed``: see the module docstring."""

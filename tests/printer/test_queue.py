@@ -361,3 +361,18 @@ def test_runtime_style_construction_and_listeners(demo_store: Store, config: Con
         queue.stop()
     queue.remove_listener(seen.append)
     assert list((config.store_path().parent / "receipts").glob("order_ticket-*.png"))
+
+
+def test_a_committed_receipt_prints_without_waiting_for_the_idle_poll(
+    demo_store: Store, config: Config, fonts: Fonts, printer: FakePrinter
+) -> None:
+    """Found in the demo: a redemption's receipt waited for the next poll. No kick() here:
+    the commit that wrote the job wakes the worker, and the poll is ten minutes."""
+    queue = make_queue(demo_store, tcp_output(printer, fonts), idle_poll=600.0)
+    queue.start()
+    try:
+        order_id = place(demo_store, config)
+        wait_until(lambda: job_of(demo_store, order_id).state == "done")
+    finally:
+        queue.stop()
+    assert len(printer.jobs) == 1
