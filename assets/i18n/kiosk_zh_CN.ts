@@ -945,6 +945,10 @@
         <translation>库存不足</translation>
     </message>
     <message>
+        <source>Noted, hide this</source>
+        <translation>知道了，不再显示</translation>
+    </message>
+    <message>
         <source>Offline overdrafts</source>
         <translation>离线兑换超额</translation>
     </message>
@@ -1037,6 +1041,13 @@
     <message>
         <source>Sign out</source>
         <translation>退出登录</translation>
+    </message>
+</context>
+<context>
+    <name>StartupNotices</name>
+    <message>
+        <source>The kiosk stopped abnormally last time ({what}). The details are in {folder}; please pass them to the technician.</source>
+        <translation>本机上次异常退出（{what}）。详细记录在 {folder}，请转交技术员。</translation>
     </message>
 </context>
 <context>

@@ -6,9 +6,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QWidget
 
+from ui import startup_notices
 from ui.context import AppContext
 from ui.screens.staff_base import StaffScreen
-from ui.widgets import Tile
+from ui.widgets import BigButton, ErrorBanner, Tile
 
 # (route, icon) in menu order; the texts are in retranslate.
 SECTIONS = (
@@ -31,6 +32,16 @@ class StaffMenuScreen(StaffScreen):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.back.setVisible(False)
+        # A crash or a restored store since the last visit: said here until dismissed.
+        self.startup = ErrorBanner()
+        self.startup.setObjectName("startupNotice")
+        self.dismiss = BigButton("", "check", role="secondary")
+        self.dismiss.setObjectName("dismissStartupNotice")
+        self.dismiss.clicked.connect(self._dismiss_notices)
+        self.body.addWidget(self.startup)
+        self.body.addWidget(self.dismiss)
+        self.startup.hide()
+        self.dismiss.setVisible(False)
         holder = QWidget()
         self.grid = QGridLayout(holder)
         self.grid.setSpacing(20)
@@ -58,7 +69,20 @@ class StaffMenuScreen(StaffScreen):
         for i, tile in enumerate(visible):
             self.grid.addWidget(tile, i // columns, i % columns)
 
+    def _show_notices(self) -> None:
+        notes = startup_notices.pending(self.ctx.config.data_dir, self.ctx.lang)
+        if notes:
+            self.startup.show("\n".join(notes))
+        else:
+            self.startup.hide()
+        self.dismiss.setVisible(bool(notes))
+
+    def _dismiss_notices(self) -> None:
+        startup_notices.dismiss(self.ctx.config.data_dir)
+        self._show_notices()
+
     def refresh(self, **params: Any) -> None:
+        self._show_notices()
         technician = bool(self.ctx.staff and self.ctx.staff.technician)
         self._hidden = set() if technician else set(TECHNICIAN_ONLY)
         for route, tile in self.tiles.items():
@@ -80,6 +104,7 @@ class StaffMenuScreen(StaffScreen):
     def retranslate(self) -> None:
         super().retranslate()
         self.title.setText(self.tr("Staff menu"))
+        self.dismiss.setText(self.tr("Noted, hide this"))
         texts = {
             "staff.restock": (self.tr("Restock"), self.tr("Scan or tap a gift")),
             "staff.correct": (self.tr("Correct stock"), self.tr("Broken, expired, miscounted")),
