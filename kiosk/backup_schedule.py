@@ -1,5 +1,8 @@
 """The daily backup in the running kiosk: a check at start and then every hour.
 
+Other hourly chores (the privacy purge) ride along as ``chores``: plain callables, each
+failure logged and survived.
+
 A plain daemon thread; it only reads the store (through SQLite's backup API), so it needs
 no session and never blocks the UI or the writers.
 """
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from kiosk.backup import daily_backup
@@ -24,7 +28,9 @@ class BackupScheduler:
         data_dir: str | Path,
         keep_days: int,
         interval_s: float = CHECK_EVERY_S,
+        chores: Sequence[Callable[[], object]] = (),
     ) -> None:
+        self.chores = list(chores)
         self.store_path, self.data_dir = Path(store_path), Path(data_dir)
         self.keep_days, self.interval_s = keep_days, interval_s
         self._stop = threading.Event()
@@ -42,6 +48,13 @@ class BackupScheduler:
         self.last_error = None
         return made
 
+    def run_chores(self) -> None:
+        for chore in self.chores:
+            try:
+                chore()
+            except Exception:
+                log.exception("hourly chore %s failed", getattr(chore, "__name__", chore))
+
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="backup", daemon=True)
         self._thread.start()
@@ -54,4 +67,5 @@ class BackupScheduler:
     def _run(self) -> None:
         while not self._stop.is_set():
             self.run_once()
+            self.run_chores()
             self._stop.wait(self.interval_s)

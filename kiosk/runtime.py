@@ -77,10 +77,30 @@ def start_sync(config: Config, store: Store) -> tuple[Any, Any]:
     return engine, CentralAuthoriser(client, timeout_s=config.authorise_timeout_s)
 
 
-def start_backups(config: Config) -> Any:
+def purge_chore(config: Config, store: Store) -> Any:
+    """Forget residents' phone numbers once their orders are closed, synced and old enough;
+    central's station setting for the retention wins over the local config once pulled."""
+    from kiosk import catalog
+    from kiosk.privacy import purge_closed_orders
+
+    def purge_personal_data() -> int:
+        with store.begin() as session:
+            pulled = catalog.get_setting(session, "station_settings").get("privacy_retention_days")
+            days = (
+                pulled if isinstance(pulled, int) and pulled >= 0 else config.privacy_retention_days
+            )
+            return purge_closed_orders(session, days)
+
+    return purge_personal_data
+
+
+def start_backups(config: Config, store: Store | None = None) -> Any:
     from kiosk.backup_schedule import BackupScheduler
 
-    scheduler = BackupScheduler(config.store_path(), config.data_dir, config.backup_keep_days)
+    chores = [purge_chore(config, store)] if store is not None else []
+    scheduler = BackupScheduler(
+        config.store_path(), config.data_dir, config.backup_keep_days, chores=chores
+    )
     scheduler.start()
     return scheduler
 
@@ -93,7 +113,7 @@ def start(config: Config, *, services: bool = True) -> Runtime:
     runtime = Runtime(config=config, store=store)
     if services:
         try:
-            runtime.backups = start_backups(config)
+            runtime.backups = start_backups(config, store)
             runtime.printq = start_print_queue(config, store)
             runtime.sync, runtime.authoriser = start_sync(config, store)
         except Exception:

@@ -44,3 +44,29 @@ def test_purge_only_closed_synced_and_old(demo_store, config) -> None:  # type: 
         assert s.get(ServiceOrder, closed_synced).phone_last4 == "0001"  # tracking still works
         assert s.get(ServiceOrder, closed_unsynced).phone == "13800000002"
         assert s.get(ServiceOrder, still_open).phone == "13800000003"
+
+
+def test_the_running_kiosk_purges_with_central_retention(demo_store, config) -> None:  # type: ignore[no-untyped-def]
+    from kiosk import catalog
+    from kiosk.runtime import purge_chore
+
+    long_ago = datetime(2020, 1, 1, 2, 0)
+    with demo_store.begin() as s:
+        oid = place_order(
+            s,
+            OrderDraft("repair-tv", "王先生", "13800000009", "asap", "1号楼"),
+            config,
+            now=long_ago,
+        ).id
+        s.get(ServiceOrder, oid).status = "cancelled"
+        s.add(OrderStatusChange(order_id=oid, status="cancelled", at=long_ago))
+        s.execute(update(OutboxEvent).values(state="sent"))
+        # Central says keep phones for 100 years: nothing may go yet.
+        catalog.put_setting(s, "station_settings", {"privacy_retention_days": 36500})
+    chore = purge_chore(config, demo_store)
+    assert chore() == 0
+    with demo_store.begin() as s:
+        catalog.put_setting(s, "station_settings", {"privacy_retention_days": 30})
+    assert chore() == 1
+    with demo_store.begin() as s:
+        assert s.get(ServiceOrder, oid).phone == ""
