@@ -8,32 +8,28 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QMouseEvent, QPixmap
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from ui import theme
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
+from ui.screens._done_page import DoneMixin
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import SplitPane, label
-from ui.screens._print_status import PrintWatch
 from ui.widgets import BigButton, QrLabel
 
 log = logging.getLogger(__name__)
 
-HOME_AFTER_S = 30
 
-
-class OrderDoneScreen(FlowPage):
+class OrderDoneScreen(DoneMixin, FlowPage):
     route = "order.done"
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx, back=False)
         self.col.setSpacing(8)
         self.placed: q.PlacedOrder | None = None
-        self.left_s = HOME_AFTER_S
-        self.print_state = "none"
         left = QVBoxLayout()
         self.ticket = label("huge", wrap=False, name="ticketNumber")
         self.ticket.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -67,11 +63,7 @@ class OrderDoneScreen(FlowPage):
         bottom.addWidget(self.countdown, 1)
         bottom.addWidget(self.done, 2)
         self.col.addLayout(bottom)
-        self.watch = PrintWatch(ctx, self)
-        self.watch.state.connect(self._print_state)
-        self.timer = QTimer(self)
-        self.timer.setInterval(1000)
-        self.timer.timeout.connect(self._tick)
+        self._setup_done(ctx)
         self.retranslate()
 
     def enter(self, **params: Any) -> None:
@@ -80,37 +72,15 @@ class OrderDoneScreen(FlowPage):
             return
         self.placed = placed
         self.qr.set_payload(placed.qr_payload)
-        self.left_s = HOME_AFTER_S
-        self.timer.start()
-        self.watch.watch(placed.print_job_id)
+        self._start_done(placed.print_job_id)
         self.retranslate()
 
-    def leave(self) -> None:
-        self.timer.stop()
-        self.watch.timer.stop()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if self.placed is not None:
-            self.ctx.nav.home()
-        super().mousePressEvent(event)
-
-    def _tick(self) -> None:
-        self.left_s -= 1
-        if self.left_s <= 0:
-            self.timer.stop()
-            self.ctx.nav.home()
-            return
-        self._countdown_text()
-
-    def _print_state(self, state: str) -> None:
-        self.print_state = state
-        self.retranslate()
+    def _shown(self) -> Any:
+        return self.placed
 
     def reset(self) -> None:
-        self.timer.stop()
-        self.watch.stop()
+        self._stop_done()
         self.placed = None
-        self.print_state = "none"
         self.qr.set_payload("")
         self.retranslate()
 
