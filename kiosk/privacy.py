@@ -11,6 +11,12 @@ from sqlalchemy.orm import Session
 from kiosk.clock import utcnow
 from kiosk.store.models import OrderStatusChange, OutboxEvent, ServiceOrder
 
+# 张*明 / 张*: one rule for the kiosk and central (sync.protocol is a leaf module), so a
+# name reads the same on screen, on paper and in central's feed.
+from sync.protocol import mask_name
+
+__all__ = ["mask_name", "mask_phone", "purge_closed_orders"]
+
 log = logging.getLogger(__name__)
 
 CLOSED_STATUSES = ("completed", "cancelled")
@@ -23,16 +29,6 @@ def mask_phone(phone: str) -> str:
     if len(phone) > 4:
         return "*" * (len(phone) - 4) + phone[-4:]
     return "*" * len(phone)
-
-
-def mask_name(name: str) -> str:
-    """张*明 for three or more characters, 张* for two."""
-    name = name.strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def purge_closed_orders(session: Session, retention_days: int, now: datetime | None = None) -> int:

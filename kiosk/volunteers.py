@@ -14,14 +14,12 @@ from kiosk import catalog
 from kiosk.errors import AuthError, KioskError, NotFoundError, ValidationError
 from kiosk.pins import check_pin
 from kiosk.store.models import LedgerEntry, RevokedCode, Volunteer
+from sync.protocol import star_level
 
 log = logging.getLogger(__name__)
 
-STAR_HOURS = (100, 300, 600, 1000, 1500)  # national rule: one to five stars
-
-
-def star_level_for(hours: float) -> int:
-    return sum(1 for threshold in STAR_HOURS if hours >= threshold)
+# The national rule (100/300/600/1000/1500 h = one to five stars), shared with central.
+star_level_for = star_level
 
 
 class _RevokedInStore:
