@@ -28,13 +28,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import event as sa_event
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kiosk.clock import utcnow
 from kiosk.config import Config
 from kiosk.errors import NotFoundError
+from kiosk.store.commit_hooks import WakeOnCommit
 from kiosk.store.db import Store
 from kiosk.store.models import AuditEntry, PrintJob
 from printer.connections import open_connection
@@ -161,6 +161,8 @@ class PrintQueue:
         self._printer = PrinterStatus.UNKNOWN.value
         self._last_error = ""
         self._rendered: tuple[str, bytes] | None = None  # (job id, payload): render once
+        # A receipt starts printing the moment its transaction commits, not at the next poll.
+        self._job_hook = WakeOnCommit(store, PrintJob, self.kick)
 
     # --- control -----------------------------------------------------------------
 
@@ -175,12 +177,12 @@ class PrintQueue:
 
     def start(self) -> None:
         self.recover()
-        self._hook_commits(True)
+        self._job_hook.install()
         self._thread = threading.Thread(target=self._run, name="print-queue", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._hook_commits(False)
+        self._job_hook.remove()
         self._stopping.set()
         self._wake.set()
         if self._thread is not None:
@@ -190,23 +192,6 @@ class PrintQueue:
     def kick(self) -> None:
         """Retry now (a job was added, staff pressed retry, paper was loaded)."""
         self._wake.set()
-
-    # A receipt should start printing the moment its transaction commits, not at the next
-    # idle poll: note new jobs at flush, wake the worker after the commit that holds them.
-    def _hook_commits(self, on: bool) -> None:
-        for name, fn in (("before_flush", self._note_job), ("after_commit", self._kick_if_job)):
-            if on and not sa_event.contains(Session, name, fn):
-                sa_event.listen(Session, name, fn)
-            elif not on and sa_event.contains(Session, name, fn):
-                sa_event.remove(Session, name, fn)
-
-    def _note_job(self, session: Session, _context: object, _instances: object) -> None:
-        if session.bind is self.store.engine and any(isinstance(o, PrintJob) for o in session.new):
-            session.info["print_job_written"] = True
-
-    def _kick_if_job(self, session: Session) -> None:
-        if session.info.pop("print_job_written", False):
-            self.kick()
 
     def recover(self) -> int:
         """Jobs left ``printing`` by a crash become ``failed``: see the module docstring."""

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from kiosk.clock import utcnow
+from kiosk.store.commit_hooks import WakeOnCommit
 from kiosk.store.db import Store
 from kiosk.store.models import OutboxEvent
 from sync.backoff import Backoff
@@ -57,6 +57,7 @@ class SyncEngine:
         self._not_before = 0.0  # monotonic time before which central asked us to wait
         self._retry_after: float | None = None
         self._next_at: float | None = None  # monotonic time of the next planned cycle
+        self._outbox_hook = WakeOnCommit(store, OutboxEvent, self.kick)
 
     # --- public API ------------------------------------------------------------------
 
@@ -136,22 +137,10 @@ class SyncEngine:
     def _watch_outbox(self, on: bool) -> None:
         """Kick after any commit on our store that wrote an outbox row, so a local event
         goes out at once without every screen having to remember to call kick()."""
-        hooks = (("before_flush", self._note_outbox), ("after_commit", self._kick_if_outbox))
-        for name, fn in hooks:
-            if on and not event.contains(Session, name, fn):
-                event.listen(Session, name, fn)
-            elif not on and event.contains(Session, name, fn):
-                event.remove(Session, name, fn)
-
-    def _note_outbox(self, session: Session, _ctx: Any, _instances: Any) -> None:
-        if session.bind is self.store.engine and any(
-            isinstance(obj, OutboxEvent) for obj in session.new
-        ):
-            session.info["sync_outbox_written"] = True
-
-    def _kick_if_outbox(self, session: Session) -> None:
-        if session.info.pop("sync_outbox_written", False):
-            self.kick()
+        if on:
+            self._outbox_hook.install()
+        else:
+            self._outbox_hook.remove()
 
     def _counts(self) -> dict[str, int]:
         try:
