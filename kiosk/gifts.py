@@ -63,41 +63,56 @@ def gift_views(
     zone_name: str = "Asia/Shanghai",
     now: datetime | None = None,
 ) -> list[GiftView]:
+    """Every active gift as this volunteer may take it now, in shelf order.
+
+    A fixed handful of set-based queries whatever the catalogue size; the gifts are read as
+    plain rows, not ORM objects: at 2,000 gifts loading entities (identity map, attribute
+    instrumentation) was most of the time, and this runs again on every tap of Add.
+    """
     cart = dict(cart or {})
-    gifts = list(session.scalars(select(Gift).where(Gift.active).order_by(Gift.sort, Gift.sku)))
+    rows = session.execute(
+        select(
+            Gift.sku,
+            Gift.name,
+            Gift.name_en,
+            Gift.category,
+            Gift.points,
+            Gift.per_volunteer_limit,
+            Gift.image_path,
+        )
+        .where(Gift.active)
+        .order_by(Gift.sort, Gift.sku)
+    ).all()
     levels = stock_levels(session)
-    by_sku = {g.sku: g for g in gifts}
-    spent = sum(by_sku[s].points * q for s, q in cart.items() if s in by_sku)
+    points = {row.sku: row.points for row in rows}
+    spent = sum(points[s] * q for s, q in cart.items() if s in points)
     if volunteer_id is None:
         left, taken = None, {}
     else:
         left = available_balance(session, volunteer_id) - spent
         taken = taken_today(session, volunteer_id, zone_name, now)
     views = []
-    for gift in gifts:
-        stock, in_cart = levels.get(gift.sku, 0), cart.get(gift.sku, 0)
+    for sku, name, name_en, category, price, limit, image_path in rows:
+        stock, in_cart, had = levels.get(sku, 0), cart.get(sku, 0), taken.get(sku, 0)
         reason = None
         if stock - in_cart <= 0:
             reason = "gift.out_of_stock"
-        elif (
-            gift.per_volunteer_limit
-            and taken.get(gift.sku, 0) + in_cart >= gift.per_volunteer_limit
-        ):
+        elif limit and had + in_cart >= limit:
             reason = "gift.limit_reached"
-        elif left is not None and gift.points > left:
+        elif left is not None and price > left:
             reason = "gift.unaffordable"
         views.append(
             GiftView(
-                sku=gift.sku,
-                name=gift.name,
-                name_en=gift.name_en,
-                category=gift.category,
-                points=gift.points,
+                sku=sku,
+                name=name,
+                name_en=name_en,
+                category=category,
+                points=price,
                 stock=stock,
-                limit=gift.per_volunteer_limit,
-                taken_today=taken.get(gift.sku, 0),
+                limit=limit,
+                taken_today=had,
                 in_cart=in_cart,
-                image_path=gift.image_path,
+                image_path=image_path,
                 available=reason is None,
                 reason_key=reason,
             )
