@@ -1,0 +1,72 @@
+"""The store's schema check at start: upgrade when behind, and leave Alembic unloaded when
+the store is already current (what nearly every start finds)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from kiosk.store import open_store
+from kiosk.store.db import make_engine
+from kiosk.store.migrate import (
+    current_revision,
+    head_revision,
+    plain_head_revision,
+    upgrade,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_plain_reading_of_the_revision_files_finds_alembics_head() -> None:
+    assert plain_head_revision() == head_revision()
+
+
+def test_an_unclear_history_leaves_the_decision_to_alembic(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text('revision = "a"\ndown_revision = None\n', "utf-8")
+    (tmp_path / "b.py").write_text('revision = "b"\ndown_revision = None\n', "utf-8")
+    assert plain_head_revision(tmp_path) is None  # two heads
+    (tmp_path / "b.py").write_text('revision = "b"\ndown_revision = ("a", "x")\n', "utf-8")
+    assert plain_head_revision(tmp_path) is None  # a merge
+    (tmp_path / "b.py").write_text('revision: str = "b"\ndown_revision: str | None = "a"\n')
+    assert plain_head_revision(tmp_path) == "b"
+
+
+def test_a_store_one_revision_behind_still_upgrades(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = make_engine(path)
+    upgrade(engine, "0001")
+    engine.dispose()
+    store = open_store(path)
+    try:
+        assert current_revision(store.engine) == head_revision()
+    finally:
+        store.close()
+
+
+def test_a_new_file_gets_the_whole_schema(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "new.db")
+    try:
+        assert current_revision(store.engine) == head_revision()
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM staff").scalar() == 0
+    finally:
+        store.close()
+
+
+def test_opening_a_current_store_does_not_load_alembic(tmp_path: Path) -> None:
+    open_store(tmp_path / "kiosk.db").close()
+    probe = textwrap.dedent(
+        f"""
+        import sys
+        from kiosk.store import open_store
+        open_store({str(tmp_path / "kiosk.db")!r}).close()
+        print("alembic" in sys.modules)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
