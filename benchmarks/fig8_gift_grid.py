@@ -1,6 +1,9 @@
 """Figure 8: the gift grid of the redeem screen with every gift of the large store (2,000):
-time from entering the screen to the first paint of the full grid, then frame times while
-scrolling it (one scroll step and the repaint it causes, as a finger flick would)."""
+time from entering the screen to the first paint of the grid showing the shelf (all 2,000
+gifts in its model, every slot in view bound to its gift), then frame times while scrolling
+it (one scroll step and the repaint it causes, as a finger flick would). The grid is
+virtual: only the tiles in view exist, so "the full grid" is the shelf's gifts in the
+model and the visible ones on screen."""
 
 from __future__ import annotations
 
@@ -25,10 +28,10 @@ def _volunteer_view(window: object, volunteer_id: str) -> object:
         return volunteer_view(s, volunteer_id, 0)
 
 
-def _scroll_frames(area: object, frames: int) -> list[int]:
+def _scroll_frames(grid: object, frames: int) -> list[int]:
     from PySide6.QtWidgets import QApplication
 
-    bar = area.verticalScrollBar()  # type: ignore[attr-defined]
+    bar = grid.verticalScrollBar()  # type: ignore[attr-defined]
     samples = []
     direction = 1
     for _ in range(frames):
@@ -44,8 +47,6 @@ def _scroll_frames(area: object, frames: int) -> list[int]:
 
 
 def run(ctx: RunContext) -> list[Result]:
-    from PySide6.QtWidgets import QScrollArea
-
     from kiosk.gifts import gift_views
 
     large = ctx.large_store()
@@ -55,8 +56,9 @@ def run(ctx: RunContext) -> list[Result]:
             n = len(gift_views(s, None))
         gifts = nav.screen("redeem.gifts")
         grid = gifts.grid
-        area = next(a for a in gifts.findChildren(QScrollArea) if a.widget() is grid)
-        watch = PaintWatch(grid, lambda: len(gifts.tiles) == n and len(grid.tiles) == n)
+        # The viewport paints under the tiles; the predicate is the shelf itself in the
+        # model and every slot in view bound to its gift (not a "loading" state).
+        watch = PaintWatch(grid.viewport(), lambda: grid.count == n and grid.filled())
         view = _volunteer_view(window, large.volunteer_ids[0])
         nav.home()
         start = now_ns()
@@ -80,7 +82,7 @@ def run(ctx: RunContext) -> list[Result]:
             watch.close()
         assert watch.at is not None
         first = (watch.at - start) / 1e6
-        frames = _scroll_frames(area, ctx.sizes.scroll_frames)
+        frames = _scroll_frames(grid, ctx.sizes.scroll_frames)
     return [
         result(
             "8 paint",
@@ -88,7 +90,8 @@ def run(ctx: RunContext) -> list[Result]:
             "ms",
             first,
             target=PAINT_TARGET,
-            note="nav to redeem.gifts → first paint of the full grid",
+            note="nav to redeem.gifts → first paint of the grid showing the shelf "
+            f"({n} gifts in the model, the tiles in view bound)",
         ),
         result(
             "8 frame",

@@ -739,6 +739,10 @@
         <translation>每人每天限兑 %1 件</translation>
     </message>
     <message>
+        <source>Loading the gifts…</source>
+        <translation>正在载入礼品…</translation>
+    </message>
+    <message>
         <source>Nothing chosen yet.</source>
         <translation>还没有选礼品。</translation>
     </message>

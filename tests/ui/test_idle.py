@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 
 from tests.ui.flow_helpers import click, keys, text_of, wait_route
-from tests.ui.test_redeem_flow import EGGS, SOAP, code
+from tests.ui.test_redeem_flow import EGGS, SOAP, choose, code
 from ui.widgets import QrLabel, StarRating
 
 PHONE = "13812345678"
@@ -103,7 +103,7 @@ def test_no_trace_of_the_volunteer_after_an_idle_reset(qtbot, window, scan) -> N
     wait_route(qtbot, ctx, "redeem.gifts")
     qtbot.waitUntil(lambda: text_of(ctx, "volunteerBalance").endswith("260"))
     click(qtbot, ctx, f"add_{EGGS}")
-    click(qtbot, ctx, f"add_{SOAP}")
+    choose(qtbot, ctx, SOAP)
     click(qtbot, ctx, "toCart")
     wait_route(qtbot, ctx, "redeem.cart")
     qtbot.waitUntil(lambda: text_of(ctx, "balanceAfter") == "205")

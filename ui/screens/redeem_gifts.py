@@ -7,12 +7,14 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
+from kiosk.gifts import GiftView
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
 from ui.screens import _flow_queries as q
 from ui.screens._flow_page import FlowPage
-from ui.screens._flow_widgets import TileGrid, card, fit_chips, label, scroll
-from ui.screens._gift_tile import GiftTile, gift_picture, star_text
+from ui.screens._flow_widgets import card, fit_chips, label
+from ui.screens._gift_grid import GiftGrid
+from ui.screens._gift_tile import GiftTile, star_text
 from ui.widgets import BigButton, ChipGroup
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,9 @@ class RedeemGiftsScreen(FlowPage):
         self.volunteer: VolunteerView | None = None
         self.cart: dict[str, int] = {}
         self.shelf: q.GiftShelf | None = None
+        self._by_sku: dict[str, GiftView] = {}
+        self._chosen = ALL  # the category chip the shelf shows
+        self._scroll_at: dict[str, int] = {}  # where each category was left, to come back to
         self._asked = 0
         who = card()
         row = QHBoxLayout(who)
@@ -49,8 +54,10 @@ class RedeemGiftsScreen(FlowPage):
         self.filter.setObjectName("giftFilter")
         self.filter.changed.connect(self._filter_changed)
         self.col.addWidget(self.filter)
-        self.grid = TileGrid()
-        self.col.addWidget(scroll(self.grid), 1)
+        self.grid = GiftGrid(self._bind_tile)
+        self.grid.setObjectName("giftGrid")
+        self.grid.add.connect(self.add)
+        self.col.addWidget(self.grid, 1)
         bar = QHBoxLayout()
         self.cart_label = label("", name="cartSummary")
         self.cart_label.setStyleSheet("font-weight: bold;")
@@ -65,7 +72,6 @@ class RedeemGiftsScreen(FlowPage):
         bar.addLayout(summary, 1)
         bar.addWidget(self.to_cart)
         self.col.addLayout(bar)
-        self.tiles: dict[str, GiftTile] = {}
         ctx.bus.changed.connect(self._on_changed)
         self._fit_tiles()
         self.retranslate()
@@ -85,13 +91,26 @@ class RedeemGiftsScreen(FlowPage):
         elif what == "stock" and self.volunteer is not None and self.isVisible():
             self.load()
 
+    @property
+    def tiles(self) -> dict[str, GiftTile]:
+        """The gift tiles that exist now, by sku: those in view (and a row either side)."""
+        return self.grid.tiles
+
     def enter(self, **params: Any) -> None:
         if "volunteer" in params:
             self.volunteer = params["volunteer"]
         if "cart" in params:
             self.cart = dict(params["cart"])
         self.clear_error()
-        self.load()
+        # The scan already knows who this is and their balance: show it now; the shelf
+        # (up to thousands of gifts) follows from the worker.
+        self._volunteer_texts()
+        self._cart_texts()
+        if self.shelf is None:
+            self.grid.set_loading(self.tr("Loading the gifts…"))
+            self.load(busy=False)  # the shelf says it is loading; no overlay over the card
+        else:
+            self.load()
 
     def load(self, busy: bool = True) -> None:
         """Ask again; only the newest answer is shown (taps may overtake each other)."""
@@ -112,34 +131,35 @@ class RedeemGiftsScreen(FlowPage):
     def _show(self, shelf: q.GiftShelf) -> None:
         first = self.shelf is None
         self.shelf = shelf
+        self._by_sku = {g.sku: g for g in shelf.gifts}
         self.volunteer = shelf.volunteer
         if first or not self.filter.buttons:
             items = [(ALL, "")] + [(c["code"], "") for c in shelf.categories]
+            self._chosen = ALL
+            self.filter.blockSignals(True)  # the shelf is shown just below, once
             self.filter.set_items(items)
             self.filter.set_selected([ALL])
-        self._build_tiles()
-        self.retranslate()
+            self.filter.blockSignals(False)
+            self._chip_texts()
+        self._volunteer_texts()
+        self._cart_texts()
+        self.grid.set_gifts(self._shown())
 
-    def _build_tiles(self) -> None:
+    def _shown(self) -> list[GiftView]:
         if self.shelf is None:
-            self.grid.set_tiles([])
-            self.tiles = {}
-            return
-        chosen = (self.filter.selected() or [ALL])[0]
-        shown = [g for g in self.shelf.gifts if chosen in (ALL, g.category)]
-        if [g.sku for g in shown] == list(self.tiles):
-            return  # same gifts: only their texts change (no flicker, scroll kept)
-        self.tiles = {}
-        for g in shown:
-            tile = GiftTile(g.sku)
-            tile.add.connect(self.add)
-            self.tiles[g.sku] = tile
-        self.grid.set_tiles(list(self.tiles.values()))
+            return []
+        if self._chosen == ALL:
+            return self.shelf.gifts
+        return [g for g in self.shelf.gifts if g.category == self._chosen]
 
     def _filter_changed(self) -> None:
-        if self.shelf is not None:
-            self._build_tiles()
-            self._tile_texts()
+        chosen = (self.filter.selected() or [ALL])[0]
+        if self.shelf is None or chosen == self._chosen:
+            return
+        # Each category opens where it was left: back to "All" is back to the same row.
+        self._scroll_at[self._chosen] = self.grid.scroll_value()
+        self._chosen = chosen
+        self.grid.set_gifts(self._shown(), scroll_to=self._scroll_at.get(chosen, 0))
 
     def add(self, sku: str) -> None:
         gift = self._gift(sku)
@@ -154,10 +174,8 @@ class RedeemGiftsScreen(FlowPage):
             return True
         return self.ctx.sync.status().online is False
 
-    def _gift(self, sku: str) -> Any:
-        if self.shelf is None:
-            return None
-        return next((g for g in self.shelf.gifts if g.sku == sku), None)
+    def _gift(self, sku: str) -> GiftView | None:
+        return self._by_sku.get(sku)
 
     def _to_cart(self) -> None:
         if self.volunteer is not None and self.cart:
@@ -167,32 +185,30 @@ class RedeemGiftsScreen(FlowPage):
         self.volunteer = None
         self.cart = {}
         self.shelf = None
+        self._by_sku = {}
+        self._chosen = ALL
+        self._scroll_at = {}
         self.filter.set_items([])
-        self.grid.set_tiles([])
-        self.tiles = {}
+        self.grid.set_gifts([], scroll_to=0)  # the tile pool stays for the next volunteer
         self.clear_error()
         self.retranslate()
 
-    def _tile_texts(self) -> None:
-        if self.shelf is None:
-            return
-        for g in self.shelf.gifts:
-            tile = self.tiles.get(g.sku)
-            if tile is None:
-                continue
-            tile.name.setText(self.pick(g.name, g.name_en))
-            tile.points.setText(self.tr("%n point(s)", "", g.points))
-            stock = self.tr("In stock: %1").replace("%1", str(g.stock))
-            if g.limit:
-                stock += "\n" + self.tr("Limit %1 per person a day").replace("%1", str(g.limit))
-            tile.reason.setText(self.ctx.msg(g.reason_key) if g.reason_key else "")
-            tile.reason.setVisible(bool(g.reason_key))
-            tile.set_picture(gift_picture(g.image_path), greyed=not g.available)
-            tile.button.setEnabled(g.available)
-            tile.button.setText(self.tr("Add"))
-            if g.in_cart:
-                stock += "\n" + self.tr("Chosen: %1").replace("%1", str(g.in_cart))
-            tile.stock.setText(stock)
+    def _bind_tile(self, tile: GiftTile, g: GiftView) -> None:
+        """One gift's texts on a tile (the grid calls this as tiles scroll into view)."""
+        tile.bind_sku(g.sku)
+        _set_text(tile.name, self.pick(g.name, g.name_en))
+        _set_text(tile.points, self.tr("%n point(s)", "", g.points))
+        stock = self.tr("In stock: %1").replace("%1", str(g.stock))
+        if g.limit:
+            stock += "\n" + self.tr("Limit %1 per person a day").replace("%1", str(g.limit))
+        if g.in_cart:
+            stock += "\n" + self.tr("Chosen: %1").replace("%1", str(g.in_cart))
+        _set_text(tile.stock, stock)
+        _set_text(tile.reason, self.ctx.msg(g.reason_key) if g.reason_key else "")
+        tile.reason.setVisible(bool(g.reason_key))
+        tile.set_picture(g.image_path, greyed=not g.available)
+        tile.button.setEnabled(g.available)
+        _set_text(tile.button, self.tr("Add"))
 
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Choose your gifts"))
@@ -202,6 +218,15 @@ class RedeemGiftsScreen(FlowPage):
                 "the reason is written on them."
             )
         )
+        self._volunteer_texts()
+        self._chip_texts()
+        if self.shelf is None and self.volunteer is not None:
+            self.grid.set_loading(self.tr("Loading the gifts…"))
+        self.grid.relayout()  # a tile's height follows its texts' language
+        self.grid.rebind()
+        self._cart_texts()
+
+    def _volunteer_texts(self) -> None:
         v = self.volunteer
         self.name.setText(v.masked_name if v else "")
         self.stars.setText(
@@ -222,6 +247,8 @@ class RedeemGiftsScreen(FlowPage):
             if v is not None and offline
             else ""
         )
+
+    def _chip_texts(self) -> None:
         if self.shelf is not None:
             labels = {ALL: self.tr("All")}
             labels.update(
@@ -232,12 +259,13 @@ class RedeemGiftsScreen(FlowPage):
             )
             self.filter.set_labels(labels)
             fit_chips(self.filter)
-        self._tile_texts()
+
+    def _cart_texts(self) -> None:
         count = sum(self.cart.values())
         total = 0
-        if self.shelf is not None:
-            points = {g.sku: g.points for g in self.shelf.gifts}
-            total = sum(points.get(s, 0) * n for s, n in self.cart.items())
+        for sku, n in self.cart.items():
+            gift = self._by_sku.get(sku)
+            total += gift.points * n if gift is not None else 0
         self.cart_label.setText(
             self.tr("Chosen: %1 item(s), %2 points")
             .replace("%1", str(count))
@@ -247,3 +275,10 @@ class RedeemGiftsScreen(FlowPage):
         )
         self.to_cart.setText(self.tr("Check and redeem"))
         self.to_cart.setEnabled(count > 0)
+
+
+def _set_text(widget: Any, text: str) -> None:
+    # Re-binding a tile on every scroll step sets texts that are mostly unchanged; an equal
+    # setText still re-lays the label out.
+    if widget.text() != text:
+        widget.setText(text)
