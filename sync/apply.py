@@ -3,16 +3,25 @@
 Each applier reads and converts every field first and only then touches the session,
 so a malformed change is skipped whole (with a log line) and never half-applied. The
 caller runs a page in one transaction together with the cursor update.
+
+Volunteers and gifts, the kinds that come by the tens of thousands, are applied set-based:
+each run of them is converted to plain rows in Python and written with one SQLite upsert
+per ``BULK_CHUNK`` rows (``executemany``), no ORM object per change. The ORM path cost
+~0.5 ms of GIL-holding Python per volunteer (identity map, attribute events, unit of
+work), and that kept the UI thread from its timer for up to 100 ms at a time while a big
+pull ran (docs/performance.md, figure 6).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import Table, bindparam, case, func, or_, select, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kiosk.clock import parse_iso, utcnow
@@ -44,15 +53,6 @@ def _opt(data: Data, key: str) -> str | None:
     # Unique columns (card_no, barcode) must hold NULL, not "", when absent.
     value = data.get(key)
     return str(value) if value not in (None, "") else None
-
-
-def _free_unique(session: Session, column: Any, value: str | None, pk: Any, key: str) -> None:
-    """Central may move a card number or barcode from one row to another; the page may
-    bring the new holder first. Take it from the old holder so the page still applies."""
-    if value is not None:
-        session.execute(
-            update(column.class_).where(column == value, pk != key).values({column: None})
-        )
 
 
 def _upsert(session: Session, model: type, key: Any, fields: Data) -> Any:
@@ -92,9 +92,11 @@ def apply_service(session: Session, d: Data) -> None:
     _upsert(session, Service, str(d["code"]), fields)
 
 
-def apply_gift(session: Session, d: Data) -> None:
+def gift_row(d: Data) -> Data:
+    """A gift change as a ``gifts`` row (raises on a malformed change)."""
     # Stock is station-local (the sum of its movements): a pull never touches it.
-    fields = {
+    return {
+        "sku": str(d["sku"]),
         "barcode": _opt(d, "barcode"),
         "name": str(d["name"]),
         "name_en": _s(d, "name_en"),
@@ -106,12 +108,17 @@ def apply_gift(session: Session, d: Data) -> None:
         "image_path": _s(d, "image"),
         "sort": int(d.get("sort") or 0),
     }
-    _free_unique(session, Gift.barcode, fields["barcode"], Gift.sku, str(d["sku"]))
-    _upsert(session, Gift, str(d["sku"]), fields)
 
 
-def apply_volunteer(session: Session, d: Data) -> None:
-    fields: Data = {
+def apply_gift(session: Session, d: Data) -> None:
+    _write_bulk(session, GIFTS, [gift_row(d)])
+
+
+def volunteer_row(d: Data) -> Data:
+    """A volunteer change as a ``volunteers`` row, central's balance included (raises on
+    a malformed change)."""
+    return {
+        "id": str(d["id"]),
         "masked_name": str(d["masked_name"]),
         "card_no": _opt(d, "card_no"),
         "pin_hash": _opt(d, "pin_hash"),
@@ -119,11 +126,13 @@ def apply_volunteer(session: Session, d: Data) -> None:
         "star_level": int(d.get("star_level") or 0),
         "team": _s(d, "team"),
         "active": bool(d.get("active", True)),
+        "central_balance": int(d["balance"]),
+        "balance_as_of": parse_iso(d["balance_as_of"]),
     }
-    balance, as_of = int(d["balance"]), parse_iso(d["balance_as_of"])
-    _free_unique(session, Volunteer.card_no, fields["card_no"], Volunteer.id, str(d["id"]))
-    volunteer = _upsert(session, Volunteer, str(d["id"]), fields)
-    update_balance(volunteer, balance, as_of)
+
+
+def apply_volunteer(session: Session, d: Data) -> None:
+    _write_bulk(session, VOLUNTEERS, [volunteer_row(d)])
 
 
 def update_balance(volunteer: Volunteer, balance: int, as_of: datetime) -> None:
@@ -196,6 +205,96 @@ def apply_overdraft(session: Session, d: Data) -> None:
         row.volunteer_id, row.amount = volunteer_id, amount
 
 
+# --- set-based upserts ------------------------------------------------------------------
+
+# Rows per executemany: a chunk is a few milliseconds of Python (conversion and binding)
+# between stretches in SQLite, where the GIL is released.
+BULK_CHUNK = 100
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """How one bulk kind is written: an upsert, and a statement that takes a unique value
+    (card number, barcode) away from any other row first, since central may move one
+    and the page may bring the new holder before the old one."""
+
+    kind: str
+    table: Table
+    key: str
+    unique: str
+    to_row: Callable[[Data], Data]
+    upsert: Any
+    free: Any
+
+
+def _bulk(kind: str, table: Table, key: str, unique: str, to_row: Callable[[Data], Data]) -> Bulk:
+    stmt = sqlite_insert(table)
+    new = stmt.excluded
+    # Only the columns a change carries: anything else on the row (gift stock settings
+    # added later, say) is the station's and stays.
+    sample = to_row(SAMPLES[kind])
+    set_: dict[str, Any] = {name: new[name] for name in sample if name != key}
+    if kind == "volunteer":
+        # update_balance's rule in SQL: take central's balance unless ours is newer.
+        # balance_as_of is stored in SQLAlchemy's fixed-width ISO text, so text order is
+        # time order.
+        col = table.c.balance_as_of
+        newer = or_(col.is_(None), new.balance_as_of >= col)
+        set_["central_balance"] = case((newer, new.central_balance), else_=table.c.central_balance)
+        set_["balance_as_of"] = case((newer, new.balance_as_of), else_=col)
+    return Bulk(
+        kind,
+        table,
+        key,
+        unique,
+        to_row,
+        stmt.on_conflict_do_update(index_elements=[table.c[key]], set_=set_),
+        update(table)
+        .where(table.c[unique] == bindparam("_value"), table.c[key] != bindparam("_key"))
+        .values({unique: None}),
+    )
+
+
+def _segments(bulk: Bulk, rows: list[Data]) -> list[list[Data]]:
+    """Split ``rows`` where a unique value comes again for another key: up to there,
+    freeing all the chunk's values first and then upserting equals doing it row by row."""
+    out: list[list[Data]] = [[]]
+    holders: dict[str, Any] = {}
+    for row in rows:
+        value = row[bulk.unique]
+        if value is not None and holders.setdefault(value, row[bulk.key]) != row[bulk.key]:
+            out.append([])
+            holders = {value: row[bulk.key]}
+        out[-1].append(row)
+    return [seg for seg in out if seg]
+
+
+def _write_bulk(session: Session, bulk: Bulk, rows: list[Data]) -> None:
+    """Upsert ``rows`` (converted, in feed order) in the caller's transaction."""
+    # ORM changes earlier in the page go first, so feed order holds across kinds.
+    session.flush()
+    conn = session.connection()
+    for start in range(0, len(rows), BULK_CHUNK):
+        for seg in _segments(bulk, rows[start : start + BULK_CHUNK]):
+            frees = [
+                {"_value": r[bulk.unique], "_key": r[bulk.key]}
+                for r in seg
+                if r[bulk.unique] is not None
+            ]
+            if frees:
+                conn.execute(bulk.free, frees)
+            conn.execute(bulk.upsert, seg)
+
+
+SAMPLES: dict[str, Data] = {
+    "volunteer": {"id": "v", "masked_name": "", "balance": 0, "balance_as_of": "2026-01-01T00:00Z"},
+    "gift": {"sku": "g", "name": "", "points": 0},
+}
+VOLUNTEERS = _bulk("volunteer", Volunteer.__table__, "id", "card_no", volunteer_row)
+GIFTS = _bulk("gift", Gift.__table__, "sku", "barcode", gift_row)
+BULK = {b.kind: b for b in (VOLUNTEERS, GIFTS)}
+
+
 APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "service_category": apply_category,
     "service": apply_service,
@@ -215,16 +314,30 @@ def apply_changes(session: Session, changes: list[Data]) -> int:
     # keys at commit rather than row by row.
     session.execute(text("PRAGMA defer_foreign_keys = ON"))
     applied = 0
+    run: list[Data] = []  # converted rows of consecutive changes of one bulk kind
+    run_kind: Bulk | None = None
     for change in changes:
         kind, data = change["kind"], change["data"]
+        bulk = BULK.get(kind)
+        if run and bulk is not run_kind:
+            assert run_kind is not None
+            _write_bulk(session, run_kind, run)
+            run = []
         applier = APPLIERS.get(kind)
         if applier is None:
             log.warning("unknown change kind %r (key %r) skipped", kind, change.get("key"))
             continue
         try:
-            applier(session, data)
+            if bulk is not None:
+                run.append(bulk.to_row(data))
+                run_kind = bulk
+            else:
+                applier(session, data)
         except (KeyError, TypeError, ValueError) as exc:
             log.error("malformed %s change %r skipped: %r", kind, change.get("key"), exc)
             continue
         applied += 1
+    if run:
+        assert run_kind is not None
+        _write_bulk(session, run_kind, run)
     return applied

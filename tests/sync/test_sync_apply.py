@@ -196,3 +196,39 @@ def test_a_card_number_moving_to_another_volunteer(store: Store) -> None:
     assert _apply(store, [second, moved]) == 2
     with store.session() as s:
         assert (s.get(Volunteer, "v1").card_no, s.get(Volunteer, "v2").card_no) == (None, "C-1")
+
+
+def test_a_card_number_passed_on_twice_within_one_page(store: Store) -> None:
+    # v1 gets the card, then v2 takes it, then v1's change comes again with it: the last
+    # word in feed order holds, as if the page were applied change by change.
+    v1, v2 = _vol(10, "2026-11-23T10:00:00Z"), _vol(20, "2026-11-23T10:00:00Z")
+    v1["data"]["card_no"] = "C-7"
+    v2["data"] |= {"id": "v2", "card_no": "C-7"}
+    assert _apply(store, [v1, v2]) == 2
+    with store.session() as s:
+        assert (s.get(Volunteer, "v1").card_no, s.get(Volunteer, "v2").card_no) == (None, "C-7")
+    assert _apply(store, [v2, v1]) == 2
+    with store.session() as s:
+        assert (s.get(Volunteer, "v1").card_no, s.get(Volunteer, "v2").card_no) == ("C-7", None)
+
+
+def test_a_big_page_of_volunteers_with_repeats_and_a_bad_change(store: Store) -> None:
+    # Larger than one write chunk; the same volunteer comes twice (older balance second),
+    # and one malformed change in the middle is skipped alone.
+    page = []
+    for i in range(250):
+        change = _vol(100 + i, "2026-11-23T10:00:00Z")
+        change["data"] |= {"id": f"v{i}", "card_no": f"C-{i}"}
+        page.append(change)
+    page[120]["data"]["balance"] = "lots"
+    again = _vol(1, "2026-11-23T09:00:00Z")
+    again["data"] |= {"id": "v5", "card_no": "C-5", "masked_name": "李*"}
+    page.append(again)
+    assert _apply(store, page) == 250
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Volunteer)) == 249
+        assert s.get(Volunteer, "v120") is None
+        v5 = s.get(Volunteer, "v5")
+        assert (v5.masked_name, v5.central_balance, v5.card_no) == ("李*", 105, "C-5")
+        v249 = s.get(Volunteer, "v249")
+        assert (v249.central_balance, v249.balance_as_of) == (349, datetime(2026, 11, 23, 10))
