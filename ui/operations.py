@@ -2,8 +2,11 @@
 
 ``ops.run(fn, *args, on_ok=..., on_err=...)`` runs ``fn(*args)`` on a QThreadPool worker;
 ``ops.run_db(fn, *args, ...)`` runs ``fn(session, *args)`` inside ``store.begin()`` on the
-worker. ``on_ok(result)`` / ``on_err(err)`` run on the main thread (a queued signal carries
-the outcome back; workers never touch widgets). A ``KioskError`` goes to ``on_err``; any other
+worker, for work that writes; ``ops.read_db(...)`` runs a pure query inside
+``store.read()``, which never waits for a writer (the sync thread applying a page holds
+the write lock), so a screen's read is not held up by a sync in progress.
+``on_ok(result)`` / ``on_err(err)`` run on the main thread (a queued signal carries the
+outcome back; workers never touch widgets). A ``KioskError`` goes to ``on_err``; any other
 exception is a bug: it is logged with its traceback under a short code and the
 "please call staff" screen shows that code.
 
@@ -108,6 +111,24 @@ class Operations(QObject):
 
         def call() -> Any:
             with store.begin() as session:
+                return fn(session, *args)
+
+        return self._submit(call, getattr(fn, "__name__", "task"), on_ok, on_err, busy)
+
+    def read_db(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_ok: Callback | None = None,
+        on_err: Callback | None = None,
+        busy: bool = True,
+    ) -> int:
+        """Like ``run_db`` for a function that only reads: ``fn(session, *args)`` inside
+        ``store.read()``. A write there fails (and is never saved)."""
+        store = self.store
+
+        def call() -> Any:
+            with store.read() as session:
                 return fn(session, *args)
 
         return self._submit(call, getattr(fn, "__name__", "task"), on_ok, on_err, busy)

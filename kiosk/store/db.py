@@ -31,18 +31,34 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
+def _on_connect_read(dbapi_conn: sqlite3.Connection, record: object) -> None:
+    _on_connect(dbapi_conn, record)
+    # SQLite itself refuses any write on a reader's connection, whatever the caller does.
+    dbapi_conn.execute("PRAGMA query_only=ON")
+
+
 def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(path: Path | str) -> Engine:
+def _on_begin_read(conn) -> None:  # type: ignore[no-untyped-def]
+    # Deferred: in WAL mode a reader takes a snapshot at its first SELECT and never waits
+    # for a writer (nor holds one up).
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(path: Path | str, *, read_only: bool = False) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
-    event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
+    event.listen(engine, "connect", _on_connect_read if read_only else _on_connect)
+    event.listen(engine, "begin", _on_begin_read if read_only else _on_begin)
     return engine
+
+
+class WriteInReadSession(RuntimeError):
+    """A ``Store.read()`` block changed ORM objects: a bug (the change is not saved)."""
 
 
 class Store:
@@ -52,9 +68,28 @@ class Store:
         self.path = Path(path)
         self.engine = make_engine(self.path)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Readers get their own connections (query_only, deferred BEGIN): a screen's query
+        # must not queue behind the sync thread's write transaction for the write lock.
+        self.read_engine = make_engine(self.path, read_only=True)
+        self._readers = sessionmaker(self.read_engine, expire_on_commit=False)
 
     def session(self) -> Session:
         return self._sessions()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries only, on a consistent snapshot, that never waits for
+        (or blocks) a writer. It never writes: SQLite refuses a flush on its connection,
+        and ORM changes still pending at the end raise ``WriteInReadSession`` (nothing is
+        saved either way). Loaded objects stay readable after the block, as with
+        ``begin()``."""
+        session = self._readers()
+        try:
+            yield session
+            if session.new or session.dirty or session.deleted:
+                raise WriteInReadSession("ORM changes in a read-only session were discarded")
+        finally:
+            session.close()  # ends the snapshot (rolled back); objects are kept, not expired
 
     @contextmanager
     def begin(self) -> Iterator[Session]:
@@ -81,6 +116,7 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 def open_store(path: Path | str, migrate: bool = True) -> Store:
