@@ -16,7 +16,7 @@ from benchmarks.uibench import PaintWatch, kiosk_window, wait_until
 log = logging.getLogger(__name__)
 
 TARGET = Target("<=", 30, "abs", "ms")
-BUDGET_S = 20.0  # stop early (and say so) when scans are too slow for 1,000 in time
+BUDGET_S = 45.0  # stop early (and say so) when scans are too slow for 1,000 in time
 SCAN_TIMEOUT_S = 30.0
 
 

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import to_local, to_utc_naive, utcnow
-from kiosk.stock import stock_levels
-from kiosk.store.models import Gift, Redemption, RedemptionLine
+from kiosk.store.models import Gift, Redemption, RedemptionLine, StockMovement
 from kiosk.volunteers import available_balance
 
 
@@ -56,21 +55,70 @@ def taken_today(
     return {sku: int(qty) for sku, qty in rows}
 
 
-def gift_views(
+@dataclass(frozen=True)
+class ShelfFacts:
+    """What the store says about the shelf for one volunteer, read in one short transaction;
+    ``views`` builds the gift views from it without the store."""
+
+    rows: list[
+        tuple[str, str, str, str, int, int, str]
+    ]  # sku, names, category, points, limit, image
+    levels: dict[str, int]
+    balance: int | None  # None: no volunteer (nothing is unaffordable)
+    taken: dict[str, int]
+
+    def views(self, cart: Mapping[str, int] | None = None) -> list[GiftView]:
+        cart = dict(cart or {})
+        points = {row[0]: row[4] for row in self.rows}
+        spent = sum(points[s] * q for s, q in cart.items() if s in points)
+        left = None if self.balance is None else self.balance - spent
+        levels, taken = self.levels, self.taken
+        views = []
+        for sku, name, name_en, category, price, limit, image_path in self.rows:
+            stock, in_cart, had = levels.get(sku, 0), cart.get(sku, 0), taken.get(sku, 0)
+            reason = None
+            if stock - in_cart <= 0:
+                reason = "gift.out_of_stock"
+            elif limit and had + in_cart >= limit:
+                reason = "gift.limit_reached"
+            elif left is not None and price > left:
+                reason = "gift.unaffordable"
+            views.append(
+                GiftView(
+                    sku=sku,
+                    name=name,
+                    name_en=name_en,
+                    category=category,
+                    points=price,
+                    stock=stock,
+                    limit=limit,
+                    taken_today=had,
+                    in_cart=in_cart,
+                    image_path=image_path,
+                    available=reason is None,
+                    reason_key=reason,
+                )
+            )
+        return views
+
+
+def shelf_facts(
     session: Session,
     volunteer_id: str | None,
-    cart: Mapping[str, int] | None = None,
     zone_name: str = "Asia/Shanghai",
     now: datetime | None = None,
-) -> list[GiftView]:
-    """Every active gift as this volunteer may take it now, in shelf order.
-
-    A fixed handful of set-based queries whatever the catalogue size; the gifts are read as
-    plain rows, not ORM objects: at 2,000 gifts loading entities (identity map, attribute
-    instrumentation) was most of the time, and this runs again on every tap of Add.
-    """
-    cart = dict(cart or {})
-    rows = session.execute(
+) -> ShelfFacts:
+    """Four small set-based queries whatever the catalogue size. The gifts come with their
+    stock in one query, as plain rows on the session's connection (no ORM objects, no ORM
+    result layer): at 2,000 gifts loading entities was most of the time, this runs again on
+    every tap of Add, and every store transaction holds the write lock while it runs."""
+    level = (
+        select(func.coalesce(func.sum(StockMovement.delta), 0))
+        .where(StockMovement.sku == Gift.sku)
+        .correlate(Gift)
+        .scalar_subquery()
+    )
+    rows = session.connection().execute(
         select(
             Gift.sku,
             Gift.name,
@@ -79,42 +127,30 @@ def gift_views(
             Gift.points,
             Gift.per_volunteer_limit,
             Gift.image_path,
+            level,
         )
         .where(Gift.active)
         .order_by(Gift.sort, Gift.sku)
-    ).all()
-    levels = stock_levels(session)
-    points = {row.sku: row.points for row in rows}
-    spent = sum(points[s] * q for s, q in cart.items() if s in points)
+    )
+    gifts, levels = [], {}
+    for *gift, stock in rows:
+        gifts.append(tuple(gift))
+        levels[gift[0]] = int(stock)
     if volunteer_id is None:
-        left, taken = None, {}
+        balance, taken = None, {}
     else:
-        left = available_balance(session, volunteer_id) - spent
+        balance = available_balance(session, volunteer_id)
         taken = taken_today(session, volunteer_id, zone_name, now)
-    views = []
-    for sku, name, name_en, category, price, limit, image_path in rows:
-        stock, in_cart, had = levels.get(sku, 0), cart.get(sku, 0), taken.get(sku, 0)
-        reason = None
-        if stock - in_cart <= 0:
-            reason = "gift.out_of_stock"
-        elif limit and had + in_cart >= limit:
-            reason = "gift.limit_reached"
-        elif left is not None and price > left:
-            reason = "gift.unaffordable"
-        views.append(
-            GiftView(
-                sku=sku,
-                name=name,
-                name_en=name_en,
-                category=category,
-                points=price,
-                stock=stock,
-                limit=limit,
-                taken_today=had,
-                in_cart=in_cart,
-                image_path=image_path,
-                available=reason is None,
-                reason_key=reason,
-            )
-        )
-    return views
+    return ShelfFacts(rows=gifts, levels=levels, balance=balance, taken=taken)  # type: ignore[arg-type]
+
+
+def gift_views(
+    session: Session,
+    volunteer_id: str | None,
+    cart: Mapping[str, int] | None = None,
+    zone_name: str = "Asia/Shanghai",
+    now: datetime | None = None,
+) -> list[GiftView]:
+    """Every active gift as this volunteer may take it now (with ``cart`` chosen), in shelf
+    order, greyed with the reason when one more cannot be added."""
+    return shelf_facts(session, volunteer_id, zone_name, now).views(cart)

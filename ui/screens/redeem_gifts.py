@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.gifts import GiftView
@@ -20,6 +21,7 @@ from ui.widgets import BigButton, ChipGroup
 log = logging.getLogger(__name__)
 
 ALL = "__all__"
+SHELF_FALLBACK_MS = 100  # fetch the shelf by then even if the card never paints (hidden)
 
 
 class RedeemGiftsScreen(FlowPage):
@@ -50,6 +52,12 @@ class RedeemGiftsScreen(FlowPage):
         row.addStretch(1)
         row.addWidget(self.balance)
         self.col.addWidget(who)
+        self.card = who
+        # The shelf is fetched once the card is painted: its worker would otherwise compete
+        # with that paint for the interpreter, and the balance is what the volunteer awaits.
+        self._shelf_wait = QTimer(self, singleShot=True, interval=SHELF_FALLBACK_MS)
+        self._shelf_wait.timeout.connect(lambda: self.load(busy=False))
+        who.installEventFilter(self)
         self.filter = ChipGroup([], multi=False)
         self.filter.setObjectName("giftFilter")
         self.filter.changed.connect(self._filter_changed)
@@ -107,19 +115,26 @@ class RedeemGiftsScreen(FlowPage):
         self._volunteer_texts()
         self._cart_texts()
         if self.shelf is None:
-            self.grid.set_loading(self.tr("Loading the gifts…"))
-            self.load(busy=False)  # the shelf says it is loading; no overlay over the card
+            self.grid.set_loading(self.tr("Loading the gifts…"))  # instead of an overlay
+            self._shelf_wait.start(SHELF_FALLBACK_MS)
         else:
             self.load()
 
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.card and event.type() == QEvent.Type.Paint and self._shelf_wait.isActive():
+            self._shelf_wait.start(0)  # right after this paint
+        return super().eventFilter(obj, event)
+
     def load(self, busy: bool = True) -> None:
         """Ask again; only the newest answer is shown (taps may overtake each other)."""
+        self._shelf_wait.stop()
         if self.volunteer is None:
             return
         self._asked += 1
         asked = self._asked
-        self.ctx.ops.run_db(
-            q.shelf,
+        self.ctx.ops.run(
+            q.load_shelf,
+            self.ctx.store,
             self.volunteer.id,
             dict(self.cart),
             self.ctx.config,
@@ -182,6 +197,7 @@ class RedeemGiftsScreen(FlowPage):
             self.ctx.nav.go("redeem.cart", volunteer=self.volunteer, cart=dict(self.cart))
 
     def reset(self) -> None:
+        self._shelf_wait.stop()
         self.volunteer = None
         self.cart = {}
         self.shelf = None
