@@ -21,6 +21,7 @@ TIMEOUT_S = 120
 class Start:
     ready_ns: int  # from spawning the interpreter to the first paint processed
     maxrss_kb: int
+    started_ns: int = 0  # the kiosk's store open and services running (0: bare window)
 
 
 def kiosk_data_dir(ctx: RunContext) -> Path:
@@ -42,11 +43,13 @@ def start_once(mode: str, data_dir: Path, idle_s: float = 0.0) -> Start:
     start = now_ns()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
-    ready_ns, rss = 0, 0
+    ready_ns, started_ns, rss = 0, 0, 0
     try:
         for line in proc.stdout:
             if line.startswith("READY") and not ready_ns:
                 ready_ns = now_ns() - start
+            elif line.startswith("STARTED") and not started_ns:
+                started_ns = now_ns() - start
             elif line.startswith("MAXRSS"):
                 rss = int(line.split()[1])
         proc.wait(TIMEOUT_S)
@@ -54,6 +57,6 @@ def start_once(mode: str, data_dir: Path, idle_s: float = 0.0) -> Start:
         proc.kill()
         proc.wait()
     err = proc.stderr.read() if proc.stderr else ""
-    if not ready_ns or not rss:
+    if not ready_ns or not rss or (mode == "ours" and not started_ns):
         raise RuntimeError(f"{mode} start did not report (rc {proc.returncode}): {err[-400:]}")
-    return Start(ready_ns, rss)
+    return Start(ready_ns, rss, started_ns)

@@ -1,11 +1,13 @@
 """A fresh interpreter for figures 1 and 2: start either the kiosk (as the ``kiosk``
-command does: runtime, then ``ui.app.run_app``) or a bare PySide6 window, and report.
+command does: ``kiosk.commands.run.run_station`` — home painted, then the store opened and
+the services started) or a bare PySide6 window, and report.
 
 ``python -m benchmarks.startup_child ours|bare DATA_DIR IDLE_S``
 
 Prints ``READY`` right after the first paint of the window has been processed by the
-running event loop (the kiosk must also be on its home screen), then idles ``IDLE_S``
-seconds with the loop running and prints ``MAXRSS <kilobytes>`` (ru_maxrss) and exits.
+running event loop (the kiosk must also be on its home screen), ``STARTED`` once the
+kiosk's store is open and its services run, then idles ``IDLE_S`` seconds with the loop
+running, prints ``MAXRSS <kilobytes>`` (VmHWM) and exits.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def bare(idle_s: float) -> int:
 
 
 def ours(data_dir: str, idle_s: float) -> int:
-    from kiosk import runtime
+    from kiosk.commands.run import run_station
     from kiosk.config import Config
 
     config = Config(
@@ -92,13 +94,12 @@ def ours(data_dir: str, idle_s: float) -> int:
 
     watcher = FirstPaint(lambda: _report_then_quit(app, idle_s, check))
     app.installEventFilter(watcher)
-    rt = runtime.start(config)
+    runtimes: list[Any] = []
     try:
-        from ui.app import run_app
-
-        return run_app(rt.config, rt.store, sync=rt.sync, printq=rt.printq)
+        return run_station(config, runtimes, on_started=lambda _rt: print("STARTED", flush=True))
     finally:
-        rt.stop()
+        for rt in runtimes:
+            rt.stop()
 
 
 def main(argv: list[str]) -> int:

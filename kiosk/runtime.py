@@ -12,10 +12,13 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
-from kiosk.store import Store, open_store
+
+if TYPE_CHECKING:
+    # Not at import: the kiosk command paints home before SQLAlchemy is loaded.
+    from kiosk.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +134,7 @@ def start_demo(
     (派单 → 接单 → 服务中 → 已完成) that often, so tracking and rating can be shown alone."""
     from central.embedded import start_embedded
     from kiosk.demo import load_demo_data, seed_demo, station_overrides
+    from kiosk.store import open_store
 
     folder = keep_dir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,15 +1,18 @@
 """Starting the touch UI: QApplication, bundled font, translations, theme, the window.
 
-``run_app`` is what ``kiosk`` (kiosk/commands/run.py) calls with a ready store and services.
+``run_app`` is what ``kiosk`` (kiosk/commands/run.py) calls: with a ready store and
+services, or with ``start_services`` to open them once home has been painted.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import sys
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -75,9 +78,62 @@ def prepare_app(
     return app, translations, family
 
 
+def lighten_pyside_import_hook() -> None:
+    """Keep PySide6's import hook from holding the source of every later import.
+
+    PySide6 replaces ``__import__``; after each import it asks whether the new module uses
+    PySide6 (for ``from __feature__ import ...``) with ``inspect.getsource``, and linecache
+    then keeps that source for the life of the process: ~20 MiB of peak memory for
+    SQLAlchemy, the store and the printer stack, which the kiosk imports after home is
+    painted. The same question is answered here from the file's bytes, keeping nothing;
+    anything that is not a plain ``.py`` file (e.g. in the frozen bundle) gets PySide's own
+    answer."""
+    feature = sys.modules.get("shibokensupport.feature")
+    original = getattr(feature, "_mod_uses_pyside", None)
+    if original is None or getattr(original, "kiosk_light", False):
+        return
+
+    def uses_pyside(module: Any) -> bool:
+        origin = getattr(getattr(module, "__spec__", None), "origin", None)
+        if not isinstance(origin, str) or not origin.endswith(".py"):
+            return bool(original(module))
+        try:
+            with open(origin, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return bool(original(module))
+
+    uses_pyside.kiosk_light = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+
+
+class AfterFirstPaint(QObject):
+    """Runs ``then`` once, when the event loop comes round after the widget's first paint."""
+
+    def __init__(self, widget: QObject, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], None] | None = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if self._then is not None and event.type() == QEvent.Type.Paint:
+            then, self._then = self._then, None
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, then)
+        return False
+
+
+def _freeze_heap() -> None:
+    # The start-up heap (modules, Qt wrappers, the built screens) lives as long as the
+    # process: keep it out of the collector, so a gen-2 collection started by the sync
+    # thread does not hold the GIL for 100-300 ms while it walks all of it.
+    gc.collect()
+    gc.freeze()
+
+
 def run_app(
     config: Config,
-    store: Any,
+    store: Any = None,
     *,
     sync: Any = None,
     printq: Any = None,
@@ -85,9 +141,21 @@ def run_app(
     demo: bool = False,
     windowed: bool = False,
     argv: list[str] | None = None,
+    start_services: Callable[[], Any] | None = None,
 ) -> int:
+    """Show the kiosk and run its event loop until it quits.
+
+    With ``start_services`` (and no store) home is painted first and then
+    ``start_services()`` opens the store and starts the workers on the main thread: a
+    queue sees the kiosk as soon as a bare window could show, and a touch in the
+    meantime waits in Qt's queue until the store is open. It returns the services
+    (``store``, ``sync``, ``printq``, ``authoriser`` attributes, e.g. a
+    ``kiosk.runtime.Runtime``); if it raises, the loop ends and the error is raised here."""
     from ui.window import KioskWindow
 
+    if (store is None) == (start_services is None):
+        raise ValueError("run_app needs a store or start_services, not both")
+    lighten_pyside_import_hook()
     qInstallMessageHandler(_qt_message)
     app, translations, family = prepare_app(config, argv)
     ctx = AppContext(store, config, sync=sync, printq=printq, authoriser=authoriser)
@@ -97,15 +165,44 @@ def run_app(
 
     # Uncaught exceptions on any thread: logged with a code, then the error screen.
     crash_handler = install_crash_handler(ctx.nav.show_error)
+    failed: list[BaseException] = []
+
+    def up() -> None:
+        log.info("UI up (demo=%s, windowed=%s, language=%s)", demo, windowed, config.language)
+
+    def open_services() -> None:
+        assert start_services is not None
+        try:
+            services = start_services()
+        except BaseException as exc:
+            failed.append(exc)
+            app.exit(1)
+            return
+        window.attach_services(
+            services.store,
+            sync=services.sync,
+            printq=services.printq,
+            authoriser=services.authoriser,
+        )
+        up()
+        _freeze_heap()
+
+    def painted() -> None:
+        log.info("home painted")
+        if start_services is not None:
+            open_services()
+        else:
+            _freeze_heap()
+
+    AfterFirstPaint(window, painted)
     window.show_kiosk(windowed=windowed)
-    log.info("UI up (demo=%s, windowed=%s, language=%s)", demo, windowed, config.language)
-    # The start-up heap (modules, Qt wrappers, the built screens) lives as long as the
-    # process: keep it out of the collector, so a gen-2 collection started by the sync
-    # thread does not hold the GIL for 100-300 ms while it walks all of it.
-    gc.collect()
-    gc.freeze()
+    if start_services is None:
+        up()
     try:
-        return app.exec()
+        code = app.exec()
+        if failed:
+            raise failed[0]
+        return code
     finally:
         crash_handler.uninstall()
         window.uninstall(app)

@@ -55,7 +55,8 @@ class Navigator(QObject):
         self.stack = QStackedWidget()
         self.stack.setObjectName("screens")
         self._screens: dict[str, Screen] = {}
-        self._factories: dict[str, type[Screen]] = {}
+        # a class, or "module:Class" imported when the route is first needed
+        self._factories: dict[str, type[Screen] | str] = {}
         self._frames: dict[str, QScrollArea] = {}
         self._history: list[str] = []
 
@@ -66,6 +67,11 @@ class Navigator(QObject):
         if not cls.route:
             raise ValueError(f"{cls.__name__} has no route")
         self._factories[cls.route] = cls
+
+    def register_path(self, route: str, path: str) -> None:
+        """Know a screen by ``"module:Class"``: its module is imported when first needed, so
+        the start does not import every screen (and the domain modules they use)."""
+        self._factories[route] = path
 
     def add(self, screen: Screen) -> None:
         if not screen.route:
@@ -78,7 +84,12 @@ class Navigator(QObject):
         """The screen for ``route``, built now if it was not yet (KeyError if unknown)."""
         found = self._screens.get(route)
         if found is None:
-            cls = self._factories[route]
+            factory = self._factories[route]
+            if isinstance(factory, str):
+                from ui.screens import load_screen
+
+                factory = self._factories[route] = load_screen(factory)
+            cls = factory
             log.debug("building screen %s", route)
             found = cls(self.ctx)
             self.add(found)
@@ -180,7 +191,7 @@ class Navigator(QObject):
 class AppContext:
     def __init__(
         self,
-        store: Store,
+        store: Store | None,
         config: Config,
         *,
         sync: Any = None,
@@ -188,7 +199,8 @@ class AppContext:
         authoriser: Any = None,
         clock: Any = None,
     ) -> None:
-        self.store = store
+        # None only between the first paint of home and the services' start (ui.app)
+        self.store: Store = store  # type: ignore[assignment]
         self.config = config
         self.sync = sync
         self.printq = printq
@@ -203,6 +215,16 @@ class AppContext:
         self.scanner = ScannerFilter(clock=clock)
         self.scanner.scanned.connect(self.nav.deliver_scan)
         self.ops.crashed.connect(self.nav.show_error)
+
+    def attach_services(
+        self, store: Store, *, sync: Any = None, printq: Any = None, authoriser: Any = None
+    ) -> None:
+        """The store and workers, opened after home was first painted (ui.app.run_app)."""
+        self.store = store
+        self.ops.store = store
+        self.sync = sync
+        self.printq = printq
+        self.authoriser = authoriser
 
     def msg(self, key: str, **params: Any) -> str:
         """A kiosk message key (kiosk.messages) in the current language."""

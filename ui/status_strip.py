@@ -195,6 +195,13 @@ class StatusStrip(QFrame):
             printq.listener = chained
             printq.kick()
 
+    def attach_services(self) -> None:
+        """The sync engine and print queue started after the strip was built: listen now."""
+        self.sync_status = self.ctx.sync.status() if self.ctx.sync is not None else None
+        self._attach()
+        self._show_network()
+        self._show_printer()
+
     def detach(self) -> None:
         if self.ctx.sync is not None and hasattr(self.ctx.sync, "remove_listener"):
             self.ctx.sync.remove_listener(self._relay.on_sync)

@@ -7,6 +7,7 @@ Full-screen and frameless in kiosk mode; it cannot be closed except by a technic
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
@@ -34,7 +35,7 @@ class KioskWindow(QWidget):
         font_family: str | None = None,
     ) -> None:
         super().__init__()
-        from ui.screens import ALL_SCREENS
+        from ui.screens import SCREENS
 
         self.ctx = ctx
         self.translations = translations
@@ -48,8 +49,12 @@ class KioskWindow(QWidget):
         col.setSpacing(0)
         col.addWidget(self.strip)
         col.addWidget(ctx.nav.stack, 1)
-        for cls in screens if screens is not None else ALL_SCREENS:
-            ctx.nav.register(cls)
+        if screens is not None:
+            for cls in screens:
+                ctx.nav.register(cls)
+        else:
+            for route, path in SCREENS.items():
+                ctx.nav.register_path(route, path)
         self.busy = BusyOverlay(ctx.nav.stack)
         # Quick work (most store reads) finishes before the overlay would flash up.
         self._busy_delay = QTimer(self, singleShot=True, interval=BUSY_DELAY_MS)
@@ -68,6 +73,13 @@ class KioskWindow(QWidget):
             self.busy.set_busy(False)
 
     # -- wiring to the application ---------------------------------------------------
+    def attach_services(
+        self, store: Any, *, sync: Any = None, printq: Any = None, authoriser: Any = None
+    ) -> None:
+        """The store and workers arrive once home has been painted (ui.app.run_app)."""
+        self.ctx.attach_services(store, sync=sync, printq=printq, authoriser=authoriser)
+        self.strip.attach_services()
+
     def install(self, app: QApplication) -> None:
         """Start the app-wide filters (scanner, idle). Call once the window exists."""
         self.ctx.scanner.install(app)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
+    from kiosk.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -35,41 +41,77 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def run_station(
+    config: Config,
+    runtimes: list[Runtime],
+    *,
+    on_started: Callable[[Runtime], None] | None = None,
+    **ui: Any,
+) -> int:
+    """The kiosk UI of a provisioned station: home is painted first, then the store is
+    opened (restored from backup, migrated) and the print queue, backups and sync start.
+
+    The started runtime is appended to ``runtimes``; the caller stops it (after the loop)."""
+    from kiosk import runtime
+    from ui.app import run_app
+
+    def start_services() -> Runtime:
+        rt = runtime.start(config)
+        runtimes.append(rt)
+        if on_started is not None:
+            on_started(rt)
+        return rt
+
+    return run_app(config, start_services=start_services, **ui)
+
+
 def run(args: argparse.Namespace) -> int:
     from kiosk import runtime
     from kiosk.cli import config_from_args
+    from kiosk.errors import EnvironmentFault
     from kiosk.logs import setup_logging
 
     config = config_from_args(args)
-    rt = (
-        runtime.start_demo(config, keep_dir=args.demo_dir, dispatch_s=args.demo_dispatch)
-        if args.demo
-        else runtime.start(config)
-    )
-    setup_logging(rt.config.data_dir, logging.DEBUG if args.verbose else logging.INFO)
-    log.info("kiosk starting (station %s, demo=%s)", rt.config.station_id or "-", args.demo)
+    level = logging.DEBUG if args.verbose else logging.INFO
+    runtimes: list[Runtime] = []
+    if args.demo:
+        runtimes.append(
+            runtime.start_demo(config, keep_dir=args.demo_dir, dispatch_s=args.demo_dispatch)
+        )
+        setup_logging(config.data_dir, level)
+    else:
+        try:
+            setup_logging(config.data_dir, level)
+        except OSError as exc:  # the store could not live there either
+            raise EnvironmentFault(
+                "store.cannot_create", str(exc), path=str(config.store_path())
+            ) from exc
+    log.info("kiosk starting (station %s, demo=%s)", config.station_id or "-", args.demo)
     from kiosk.stopsignal import StopSignals
 
     # SIGTERM from systemd quits the Qt event loop, so the finally below stops cleanly.
     stop_signals = StopSignals(_quit_qt_loop).install()
+    ui = {"demo": args.demo, "windowed": args.windowed, "argv": ["kiosk", *args.qt_args]}
     try:
-        from ui.app import run_app
+        if args.demo:
+            from ui.app import run_app
 
-        return run_app(
-            rt.config,
-            rt.store,
-            sync=rt.sync,
-            printq=rt.printq,
-            authoriser=rt.authoriser,
-            demo=args.demo,
-            windowed=args.windowed,
-            argv=["kiosk", *args.qt_args],
-        )
+            rt = runtimes[0]
+            return run_app(
+                rt.config,
+                rt.store,
+                sync=rt.sync,
+                printq=rt.printq,
+                authoriser=rt.authoriser,
+                **ui,
+            )
+        return run_station(config, runtimes, **ui)
     finally:
         # SIGTERM during shutdown must not interrupt the clean stop.
         stop_signals.uninstall()
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        rt.stop()
+        for rt in runtimes:
+            rt.stop()
         log.info("kiosk stopped")
 
 

@@ -1,58 +1,75 @@
-"""Every screen of the kiosk; the window builds ``ALL_SCREENS``.
+"""Every screen of the kiosk, by route; the window registers ``SCREENS``.
 
-UI-FRAME's screens are in ``FRAME_SCREENS``. UI-FLOWS registers each of its screens with one
-import line in the FLOW block below and one entry in ``FLOW_SCREENS``.
+A screen's module is imported the first time its route is needed (``Navigator.screen``):
+importing all ~35 of them pulls the domain modules and SQLAlchemy in before the first
+paint of home, which needs none of them. UI-FLOWS registers each of its screens with one
+line in the FLOW block below. ``ALL_SCREENS`` (the classes) is still there for code that
+wants them all; asking for it imports every screen.
 """
 
 from __future__ import annotations
 
-from ui.screen import Screen
-from ui.screens.error import ErrorScreen
-from ui.screens.home import HomeScreen
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-# --- FLOW block (UI-FLOWS): one import line per screen --------------------------------------
-from ui.screens.order_address import OrderAddressScreen
-from ui.screens.order_categories import OrderCategoriesScreen
-from ui.screens.order_confirm import OrderConfirmScreen
-from ui.screens.order_done import OrderDoneScreen
-from ui.screens.order_name import OrderNameScreen
-from ui.screens.order_phone import OrderPhoneScreen
-from ui.screens.order_services import OrderServicesScreen
-from ui.screens.order_slot import OrderSlotScreen
-from ui.screens.redeem_card import RedeemCardScreen
-from ui.screens.redeem_cart import RedeemCartScreen
-from ui.screens.redeem_done import RedeemDoneScreen
-from ui.screens.redeem_gifts import RedeemGiftsScreen
-from ui.screens.redeem_scan import RedeemScanScreen
-from ui.screens.staff_admin import STAFF_SCREENS
-from ui.screens.staff_pin import StaffPinScreen
-from ui.screens.track_lookup import TrackLookupScreen
-from ui.screens.track_rate import TrackRateScreen
-from ui.screens.track_status import TrackStatusScreen
-from ui.screens.track_thanks import TrackThanksScreen
+if TYPE_CHECKING:
+    from ui.screen import Screen
 
-# --- end of FLOW block ---------------------------------------------------------------------
+FRAME_SCREENS_BY_ROUTE: dict[str, str] = {
+    "home": "ui.screens.home:HomeScreen",
+    "error": "ui.screens.error:ErrorScreen",
+    "staff.pin": "ui.screens.staff_pin:StaffPinScreen",
+    # the staff admin screens, in menu order
+    "staff.menu": "ui.screens.staff_menu:StaffMenuScreen",
+    "staff.restock": "ui.screens.staff_stock:RestockScreen",
+    "staff.correct": "ui.screens.staff_stock:CorrectStockScreen",
+    "staff.low": "ui.screens.staff_lists:LowStockScreen",
+    "staff.today": "ui.screens.staff_today:TodayScreen",
+    "staff.sync": "ui.screens.staff_sync:SyncScreen",
+    "staff.reprint": "ui.screens.staff_print:ReprintScreen",
+    "staff.printer": "ui.screens.staff_print:PrinterTestScreen",
+    "staff.exceptions": "ui.screens.staff_lists:ExceptionsScreen",
+    "staff.settings": "ui.screens.staff_settings:SettingsScreen",
+}
 
-FRAME_SCREENS: list[type[Screen]] = [HomeScreen, ErrorScreen, StaffPinScreen, *STAFF_SCREENS]
+FLOW_SCREENS_BY_ROUTE: dict[str, str] = {
+    # --- FLOW block (UI-FLOWS): one line per screen --------------------------------------
+    "order.categories": "ui.screens.order_categories:OrderCategoriesScreen",
+    "order.services": "ui.screens.order_services:OrderServicesScreen",
+    "order.phone": "ui.screens.order_phone:OrderPhoneScreen",
+    "order.name": "ui.screens.order_name:OrderNameScreen",
+    "order.address": "ui.screens.order_address:OrderAddressScreen",
+    "order.slot": "ui.screens.order_slot:OrderSlotScreen",
+    "order.confirm": "ui.screens.order_confirm:OrderConfirmScreen",
+    "order.done": "ui.screens.order_done:OrderDoneScreen",
+    "track.lookup": "ui.screens.track_lookup:TrackLookupScreen",
+    "track.status": "ui.screens.track_status:TrackStatusScreen",
+    "track.rate": "ui.screens.track_rate:TrackRateScreen",
+    "track.thanks": "ui.screens.track_thanks:TrackThanksScreen",
+    "redeem.scan": "ui.screens.redeem_scan:RedeemScanScreen",
+    "redeem.card": "ui.screens.redeem_card:RedeemCardScreen",
+    "redeem.gifts": "ui.screens.redeem_gifts:RedeemGiftsScreen",
+    "redeem.cart": "ui.screens.redeem_cart:RedeemCartScreen",
+    "redeem.done": "ui.screens.redeem_done:RedeemDoneScreen",
+    # --- end of FLOW block ---------------------------------------------------------------
+}
 
-FLOW_SCREENS: list[type[Screen]] = [
-    OrderCategoriesScreen,
-    OrderServicesScreen,
-    OrderPhoneScreen,
-    OrderNameScreen,
-    OrderAddressScreen,
-    OrderSlotScreen,
-    OrderConfirmScreen,
-    OrderDoneScreen,
-    TrackLookupScreen,
-    TrackStatusScreen,
-    TrackRateScreen,
-    TrackThanksScreen,
-    RedeemScanScreen,
-    RedeemCardScreen,
-    RedeemGiftsScreen,
-    RedeemCartScreen,
-    RedeemDoneScreen,
-]
+SCREENS: dict[str, str] = {**FRAME_SCREENS_BY_ROUTE, **FLOW_SCREENS_BY_ROUTE}
 
-ALL_SCREENS: list[type[Screen]] = [*FRAME_SCREENS, *FLOW_SCREENS]
+
+def load_screen(path: str) -> type[Screen]:
+    """The class a ``"module:Class"`` entry names (importing its module)."""
+    module, _, name = path.partition(":")
+    cls: type[Screen] = getattr(import_module(module), name)
+    return cls
+
+
+def __getattr__(name: str) -> Any:
+    lists = {
+        "FRAME_SCREENS": FRAME_SCREENS_BY_ROUTE,
+        "FLOW_SCREENS": FLOW_SCREENS_BY_ROUTE,
+        "ALL_SCREENS": SCREENS,
+    }
+    if name in lists:
+        return [load_screen(path) for path in lists[name].values()]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import qrcode
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
 
 def qr_pixmap(payload: str, size: int = 320) -> QPixmap:
+    # Imported here: qrcode pulls Pillow in, and the window imports ui.widgets before
+    # its first paint while only a few later screens draw a QR code.
+    import qrcode
+
     qr = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
     qr.add_data(payload)
     qr.make(fit=True)
