@@ -118,6 +118,7 @@ def shelf_facts(
         .correlate(Gift)
         .scalar_subquery()
     )
+    session.flush()  # a query on the connection does not autoflush: see this session's changes
     rows = session.connection().execute(
         select(
             Gift.sku,

@@ -14,9 +14,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QLabel, QScroller, QWidget
 
 from kiosk.gifts import GiftView
+from ui import theme
 from ui.screens._flow_widgets import columns_for
 from ui.screens._gift_tile import GiftTile
 
@@ -69,6 +71,11 @@ class GiftGrid(QAbstractScrollArea):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.verticalScrollBar().setSingleStep(STEP_PX)
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        # The page's colour between the tiles, painted by the viewport itself: an opaque
+        # viewport lets a scroll step move the pixels it has and paint only the new strip.
+        self.viewport().setObjectName("giftShelf")
+        self.viewport().setBackgroundRole(QPalette.ColorRole.Window)  # what the sheet sets
+        self.setStyleSheet(f"QWidget#giftShelf {{ background: {theme.BG}; }}")
         self._probe = GiftTile(self.viewport())
         self._probe.hide()
         self.loading = QLabel(self.viewport())

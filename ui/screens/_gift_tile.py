@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPainter, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import theme
 from ui.screens._flow_widgets import label
@@ -32,23 +32,34 @@ class GiftTile(QFrame):
         col.setSpacing(8)
         top = QHBoxLayout()
         top.setSpacing(16)
+        # The reason sits under the greyed picture, not as a sixth line of text: every row
+        # of the shelf is as tall as its tallest possible tile, and a short screen (1280×800)
+        # must still show a whole row with its Add buttons.
+        left = QVBoxLayout()
+        left.setSpacing(4)
         self.picture = QLabel()
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag.AlignTop)
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setFixedSize(96, 96)
+        self.reason = label()
+        self.reason.setObjectName("giftReason")
+        self.reason.setFixedWidth(96)
+        self.reason.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.reason.setStyleSheet(f"color: {theme.DANGER}; font-weight: bold;")
+        left.addWidget(self.picture)
+        left.addWidget(self.reason)
+        left.addStretch(1)
         texts = QVBoxLayout()
         texts.setSpacing(4)
-        self.name = label(name="giftName")
+        self.name = ElidedLabel()
+        self.name.setObjectName("giftName")
         self.name.setStyleSheet("font-weight: bold;")
         self.points = label()
         self.points.setStyleSheet(f"color: {theme.ACCENT}; font-weight: bold;")
         self.stock = label("muted")
-        self.reason = label()
-        self.reason.setObjectName("giftReason")
-        self.reason.setStyleSheet(f"color: {theme.DANGER}; font-weight: bold;")
-        for w in (self.name, self.points, self.stock, self.reason):
+        for w in (self.name, self.points, self.stock):
             texts.addWidget(w)
         texts.addStretch(1)
-        top.addWidget(self.picture)
+        top.addLayout(left)
         top.addLayout(texts, 1)
         col.addLayout(top, 1)
         self.button = BigButton("", "check", role="primary", icon_px=32)
@@ -65,7 +76,8 @@ class GiftTile(QFrame):
         self.button.setObjectName(f"add_{sku}" if sku else "")
 
     def wipe(self) -> None:
-        for lab in (self.name, self.points, self.stock, self.reason):
+        self.name.set_full_text("")
+        for lab in (self.points, self.stock, self.reason):
             lab.clear()
         self.picture.clear()
 
@@ -97,6 +109,38 @@ def tile_picture(image_path: str, greyed: bool) -> QPixmap:
                 cached = _greyed(cached)
         _TILE_PICTURES[key] = cached
     return cached
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in "…" when the gift's name is longer than the tile is wide (all
+    rows are one height); the whole name stays in the tooltip and for screen readers."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        if text != self._full:
+            self._full = text
+            self.setToolTip(text)
+            self.setAccessibleName(text)
+            self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = self.contentsRect().width()
+        text = self._full
+        if width > 0 and self.fontMetrics().horizontalAdvance(text) > width:
+            text = self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)
+        if text != self.text():
+            self.setText(text)
 
 
 def _greyed(pixmap: QPixmap) -> QPixmap:

@@ -212,7 +212,7 @@ class RedeemGiftsScreen(FlowPage):
     def _bind_tile(self, tile: GiftTile, g: GiftView) -> None:
         """One gift's texts on a tile (the grid calls this as tiles scroll into view)."""
         tile.bind_sku(g.sku)
-        _set_text(tile.name, self.pick(g.name, g.name_en))
+        tile.name.set_full_text(self.pick(g.name, g.name_en))
         _set_text(tile.points, self.tr("%n point(s)", "", g.points))
         stock = self.tr("In stock: %1").replace("%1", str(g.stock))
         if g.limit:
