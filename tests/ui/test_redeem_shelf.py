@@ -3,7 +3,8 @@ scroll with a few tile widgets, and filtering or choosing keeps the volunteer's 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QFontInfo
 
 from kiosk.store.models import Gift, StockMovement
 from kiosk.volunteers import volunteer_view
@@ -124,3 +125,30 @@ def test_choosing_a_gift_keeps_the_place_on_the_shelf(qtbot, kiosk, scan) -> Non
     chosen = screen.tr("Chosen: %1").replace("%1", "1")
     qtbot.waitUntil(lambda: chosen in grid.tiles[sku].stock.text())
     assert grid.scroll_value() == 5000 and _top_gift(grid) == sku
+
+
+def test_large_text_gives_wider_taller_tiles_whose_lines_all_show(
+    qtbot, kiosk, window, scan
+) -> None:  # type: ignore[no-untyped-def]
+    screen = _open_shelf(qtbot, kiosk, scan)
+    grid = screen.grid
+    click(qtbot, kiosk, "add_G-EGG-10")  # a tile with every line: stock, limit, chosen
+    chosen = screen.tr("Chosen: %1").replace("%1", "1")
+    qtbot.waitUntil(lambda: chosen in grid.tiles["G-EGG-10"].stock.text())
+    before = grid.tiles["G-EGG-10"].geometry()
+    size = QFontInfo(grid.tiles["G-EGG-10"].stock.font()).pixelSize()
+    qtbot.mouseClick(window.strip.text_button, Qt.MouseButton.LeftButton)
+
+    def grown() -> bool:
+        tile = grid.tiles.get("G-EGG-10")
+        return tile is not None and QFontInfo(tile.stock.font()).pixelSize() > size
+
+    qtbot.waitUntil(grown)
+    qtbot.wait(50)
+    tile = grid.tiles["G-EGG-10"]
+    assert tile.width() > before.width() and tile.height() > before.height()
+    for t in grid.tiles.values():
+        stock = t.stock.geometry()
+        assert stock.height() >= t.stock.heightForWidth(stock.width())  # no line cut off
+        assert t.button.geometry().top() >= stock.bottom()
+        assert t.button.geometry().bottom() < t.height()
