@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -78,35 +77,6 @@ def prepare_app(
     return app, translations, family
 
 
-def lighten_pyside_import_hook() -> None:
-    """Keep PySide6's import hook from holding the source of every later import.
-
-    PySide6 replaces ``__import__``; after each import it asks whether the new module uses
-    PySide6 (for ``from __feature__ import ...``) with ``inspect.getsource``, and linecache
-    then keeps that source for the life of the process: ~20 MiB of peak memory for
-    SQLAlchemy, the store and the printer stack, which the kiosk imports after home is
-    painted. The same question is answered here from the file's bytes, keeping nothing;
-    anything that is not a plain ``.py`` file (e.g. in the frozen bundle) gets PySide's own
-    answer."""
-    feature = sys.modules.get("shibokensupport.feature")
-    original = getattr(feature, "_mod_uses_pyside", None)
-    if original is None or getattr(original, "kiosk_light", False):
-        return
-
-    def uses_pyside(module: Any) -> bool:
-        origin = getattr(getattr(module, "__spec__", None), "origin", None)
-        if not isinstance(origin, str) or not origin.endswith(".py"):
-            return bool(original(module))
-        try:
-            with open(origin, "rb") as source:
-                return b"PySide6" in source.read()
-        except OSError:
-            return bool(original(module))
-
-    uses_pyside.kiosk_light = True  # type: ignore[attr-defined]
-    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
-
-
 class AfterFirstPaint(QObject):
     """Runs ``then`` once, when the event loop comes round after the widget's first paint."""
 
@@ -155,7 +125,6 @@ def run_app(
 
     if (store is None) == (start_services is None):
         raise ValueError("run_app needs a store or start_services, not both")
-    lighten_pyside_import_hook()
     qInstallMessageHandler(_qt_message)
     app, translations, family = prepare_app(config, argv)
     ctx = AppContext(store, config, sync=sync, printq=printq, authoriser=authoriser)
