@@ -13,14 +13,14 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractScrollArea, QFrame, QLabel, QScroller, QWidget
 
 from kiosk.gifts import GiftView
 from ui import theme
 from ui.screens._flow_widgets import columns_for
-from ui.screens._gift_tile import GiftTile
+from ui.screens._gift_tile import GiftTile, warm_picture
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,8 @@ class GiftGrid(QAbstractScrollArea):
         self.loading.setProperty("kind", "subtitle")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.loading.hide()
+        self._warm = QTimer(self, singleShot=True, interval=0)
+        self._warm.timeout.connect(self._warm_step)
 
     # -- what the screen calls ------------------------------------------------------------
     def set_gifts(self, gifts: Sequence[GiftView], scroll_to: int | None = None) -> None:
@@ -245,6 +247,32 @@ class GiftGrid(QAbstractScrollArea):
             )
             if tile.isHidden():
                 tile.show()
+        if self.gifts and not self._warm.isActive():
+            self._warm.start()
+
+    def _warm_step(self) -> None:
+        """One small piece of work ahead of the finger per turn of the event loop: a spare
+        tile while the pool is short of a screenful plus two rows, else the picture of a
+        gift just beyond the margin. A new tile (~2 ms) or a first picture load met in the
+        middle of a scroll step made that frame miss 16 ms."""
+        if not self.gifts or self._row_h <= 0:
+            return
+        rows_in_view = -(-self.viewport().height() // self._pitch()) + 1
+        if len(self._bound) + len(self._spare) < self._columns * (rows_in_view + 2):
+            tile = self._new_tile()
+            tile.ensurePolished()
+            self._spare.append(tile)
+            self._warm.start()
+            return
+        near = self._visible_indices()
+        ahead = self._columns * 2
+        upcoming = list(range(near.stop, min(len(self.gifts), near.stop + ahead)))
+        upcoming += range(max(0, near.start - ahead), near.start)
+        for index in upcoming:
+            gift = self.gifts[index]
+            if warm_picture(gift.image_path, greyed=not gift.available):
+                self._warm.start()
+                return
 
     def _new_tile(self) -> GiftTile:
         tile = GiftTile(self.viewport())

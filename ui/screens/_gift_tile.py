@@ -90,6 +90,14 @@ class GiftTile(QFrame):
 _TILE_PICTURES: dict[tuple[str, bool], QPixmap] = {}
 
 
+def warm_picture(image_path: str, greyed: bool) -> bool:
+    """Make a tile picture ready before a tile needs it; True if that took any work."""
+    if (image_path, greyed) in _TILE_PICTURES:
+        return False
+    tile_picture(image_path, greyed)
+    return True
+
+
 def tile_picture(image_path: str, greyed: bool) -> QPixmap:
     """A gift's picture at tile size, greyed or not; scaled once per picture, not per tile
     bind (scrolling re-binds tiles all the time)."""
