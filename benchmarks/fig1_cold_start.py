@@ -1,7 +1,8 @@
 """Figure 1: cold start to an interactive home screen on the large store, offscreen, in a
 fresh interpreter, against a bare PySide6 window in a fresh interpreter (same platform).
 Both are timed from spawning the interpreter to the first paint processed by the running
-event loop; runs alternate, and the medians are compared."""
+event loop; runs alternate, and the medians are compared. The kiosk paints home before it
+opens the store and starts its services; when those run is in the note."""
 
 from __future__ import annotations
 
