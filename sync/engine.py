@@ -144,7 +144,7 @@ class SyncEngine:
 
     def _counts(self) -> dict[str, int]:
         try:
-            with self.store.session() as session:
+            with self.store.read() as session:
                 rows = session.execute(
                     select(OutboxEvent.state, func.count())
                     .where(OutboxEvent.state.in_(("pending", "rejected")))

@@ -41,7 +41,7 @@ def pull_changes(store: Store, client: CentralClient, limit: int = PAGE_LIMIT) -
     Raises ``SyncError`` on any failure (pages already applied stay applied)."""
     applied = 0
     for _ in range(MAX_PAGES):
-        with store.session() as session:
+        with store.read() as session:
             cursor = read_cursor(session)
         page = client.changes(cursor, min(limit, MAX_CHANGES_LIMIT))
         with store.begin() as session:

@@ -43,7 +43,7 @@ def _wire(event: OutboxEvent) -> dict[str, Any]:
 
 
 def next_batch(store: Store, size: int) -> list[dict[str, Any]]:
-    with store.session() as session:
+    with store.read() as session:
         rows = session.scalars(
             select(OutboxEvent)
             .where(OutboxEvent.state == "pending")

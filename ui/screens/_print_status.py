@@ -53,7 +53,7 @@ class PrintWatch(QObject):
             return
         self.polls += 1
         job_id = self.job_id
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             q.print_state,
             job_id,
             busy=False,

@@ -76,7 +76,7 @@ class OrderAddressScreen(FlowPage):
         if not self.buildings or self.stages.currentIndex() == COMMUNITY:
             # a fresh start (or a new person): ask the station's list again, so a catalogue
             # update shows and a single estate is chosen for them
-            self.ctx.ops.run_db(q.buildings, on_ok=self._loaded, on_err=self.show_error)
+            self.ctx.ops.read_db(q.buildings, on_ok=self._loaded, on_err=self.show_error)
         else:
             self._go_stage(self.stages.currentIndex())
 

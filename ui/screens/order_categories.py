@@ -30,7 +30,7 @@ class OrderCategoriesScreen(FlowPage):
         self.load()
 
     def load(self) -> None:
-        self.ctx.ops.run_db(q.categories, on_ok=self._show, on_err=self.show_error)
+        self.ctx.ops.read_db(q.categories, on_ok=self._show, on_err=self.show_error)
 
     def _on_changed(self, what: str) -> None:
         if what in ("catalog", "language") and self.items:

@@ -40,7 +40,7 @@ class OrderServicesScreen(FlowPage):
         self.items = []
         self.grid.set_tiles([])
         self.retranslate()
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             q.services, self.form.category, on_ok=self._show, on_err=self.show_error
         )
 

@@ -56,7 +56,7 @@ class OrderSlotScreen(FlowPage):
                 self.slots.set_selected([self.form.time_slot])
                 self.notes.set_selected(list(self.form.notes))
         if not self.tags:
-            self.ctx.ops.run_db(q.note_tags, on_ok=self._tags_loaded, on_err=self.show_error)
+            self.ctx.ops.read_db(q.note_tags, on_ok=self._tags_loaded, on_err=self.show_error)
         self._refresh()
 
     def _tags_loaded(self, tags: list[str]) -> None:

@@ -74,7 +74,7 @@ class RedeemCartScreen(FlowPage):
             return
         self._asked += 1
         asked = self._asked
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             q.quote,
             self.volunteer.id,
             dict(self.cart),

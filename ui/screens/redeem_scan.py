@@ -45,7 +45,7 @@ class RedeemScanScreen(FlowPage):
         self.checking = False
         self.clear_error()
         self.art.start()
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             q.card_pin_enabled,
             self.ctx.config.card_pin_enabled,
             busy=False,
@@ -61,7 +61,7 @@ class RedeemScanScreen(FlowPage):
             return
         self.checking = True
         self.clear_error()
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             q.identify_scan,
             text,
             self.ctx.config.offline_limit_points,

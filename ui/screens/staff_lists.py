@@ -29,7 +29,7 @@ class LowStockScreen(StaffScreen):
         self.retranslate()
 
     def refresh(self, **params: Any) -> None:
-        self.ctx.ops.run_db(low_stock, on_ok=self._show, on_err=self.fail)
+        self.ctx.ops.read_db(low_stock, on_ok=self._show, on_err=self.fail)
 
     def _show(self, gifts: list[GiftStock]) -> None:
         self.gifts = gifts
@@ -73,7 +73,7 @@ class ExceptionsScreen(StaffScreen):
         self.retranslate()
 
     def refresh(self, **params: Any) -> None:
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             overdrafts, self.ctx.config.timezone, on_ok=self._show, on_err=self.fail
         )
 

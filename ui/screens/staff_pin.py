@@ -129,7 +129,7 @@ class StaffPinScreen(Screen):
     # -- flow --------------------------------------------------------------------------
     def enter(self, **params: Any) -> None:
         self.reset()
-        self.ctx.ops.run_db(staff_members, on_ok=self._show_members, on_err=self._failed)
+        self.ctx.ops.read_db(staff_members, on_ok=self._show_members, on_err=self._failed)
 
     def _show_members(self, members: list[StaffInfo]) -> None:
         self.members = {m.id: m for m in members}

@@ -30,7 +30,7 @@ class ReprintScreen(StaffScreen):
         self.retranslate()
 
     def refresh(self, **params: Any) -> None:
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             recent_jobs, self.ctx.config.timezone, on_ok=self._show, on_err=self.fail
         )
 

@@ -100,7 +100,7 @@ class StockEditScreen(StaffScreen):
     # -- flow --------------------------------------------------------------------------
     def refresh(self, **params: Any) -> None:
         self.reset_form()
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             gift_stock, on_ok=lambda g: self._show_gifts(g, params.get("sku")), on_err=self.fail
         )
 
@@ -124,7 +124,7 @@ class StockEditScreen(StaffScreen):
             self.grid.set_value(self.chosen.sku)
 
     def on_scan(self, text: str) -> None:
-        self.ctx.ops.run_db(gift_by_barcode, text, on_ok=self._scanned, on_err=self.fail)
+        self.ctx.ops.read_db(gift_by_barcode, text, on_ok=self._scanned, on_err=self.fail)
 
     def _scanned(self, gift: GiftStock) -> None:
         self.gifts[gift.sku] = gift

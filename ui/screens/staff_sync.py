@@ -34,7 +34,7 @@ class SyncScreen(StaffScreen):
         self.retranslate()
 
     def refresh(self, **params: Any) -> None:
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             unsynced, self.ctx.config.timezone, on_ok=self._show, on_err=self.fail, busy=False
         )
 

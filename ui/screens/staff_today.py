@@ -59,7 +59,7 @@ class TodayScreen(StaffScreen):
         self.retranslate()
 
     def refresh(self, **params: Any) -> None:
-        self.ctx.ops.run_db(today, self.ctx.config.timezone, on_ok=self._show, on_err=self.fail)
+        self.ctx.ops.read_db(today, self.ctx.config.timezone, on_ok=self._show, on_err=self.fail)
 
     def _show(self, figures: Any) -> None:
         self.figures = figures

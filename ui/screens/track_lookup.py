@@ -65,7 +65,7 @@ class TrackLookupScreen(FlowPage):
             return
         self.looking = True
         self.clear_error()
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             q.lookup_qr, text, self.ctx.config.timezone, on_ok=self._found, on_err=self._failed
         )
 
@@ -114,7 +114,7 @@ class TrackLookupScreen(FlowPage):
             return
         self.looking = True
         self.clear_error()
-        self.ctx.ops.run_db(
+        self.ctx.ops.read_db(
             q.lookup,
             self.ticket_text(),
             self.last4,
