@@ -40,9 +40,9 @@ from kiosk.store.models import AuditEntry, PrintJob
 from printer.connections import open_connection
 from printer.document import Receipt
 from printer.errors import PaperOut, PrinterError
+from printer.fonts import Fonts
 from printer.output import Output
 from printer.profiles import make_profile
-from printer.raster import Fonts
 from printer.status import PrinterStatus
 
 log = logging.getLogger(__name__)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import logging
 import time
 
-from printer import escpos_render, preview
 from printer.connections import Connection, PreviewConnection
 from printer.document import Receipt
 from printer.errors import Offline, PaperOut
+from printer.fonts import Fonts
 from printer.profiles import Profile
-from printer.raster import Fonts
 from printer.status import PrinterStatus
 
 log = logging.getLogger(__name__)
@@ -32,6 +31,10 @@ class Output:
         self._silent_until = 0.0
 
     def render(self, receipt: Receipt) -> bytes:
+        # Pillow, qrcode and the barcode writer (~5 MiB) load with the first receipt, not
+        # at start: a kiosk idling at home has printed nothing yet.
+        from printer import escpos_render, preview
+
         if isinstance(self.connection, PreviewConnection):
             return preview.render_png(receipt, self.profile, self.fonts)
         return escpos_render.render(receipt, self.profile, self.fonts)

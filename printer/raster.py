@@ -9,7 +9,6 @@ rendered in grey at the final size and thresholded, which keeps 24-dot hanzi leg
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,23 +17,12 @@ import qrcode
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
 from printer import commands, width
+from printer.fonts import Fonts
 from printer.layout import Line
 
 FONT_PX = 24  # em size of one line at 203 dpi: 3 mm, the printers' own Chinese font size
 LINE_PX = 32  # line pitch; the printers' default is 30 dots, a little air reads better
 MAX_BAND = 256  # rows per GS v 0 command; small printers' buffers choke on bigger ones
-
-
-@dataclass(frozen=True)
-class Fonts:
-    """Font files for raster text; ``index`` picks a face in a .ttc collection."""
-
-    regular: Path
-    bold: Path | None = None
-    index: int = 0
-
-    def path(self, bold: bool) -> Path:
-        return self.bold if bold and self.bold else self.regular
 
 
 @lru_cache(maxsize=32)
