@@ -16,7 +16,6 @@ from kiosk import catalog, gifts, orders, redemption, volunteers
 from kiosk.clock import to_local
 from kiosk.config import Config
 from kiosk.privacy import mask_phone
-from kiosk.store.db import Store
 from kiosk.store.models import PrintJob, Service
 
 
@@ -188,16 +187,14 @@ class GiftShelf:
     categories: list[dict[str, str]]
 
 
-def load_shelf(store: Store, volunteer_id: str, cart: dict[str, int], config: Config) -> GiftShelf:
-    """The shelf, for ``ops.run`` (it opens its own transaction, unlike ``run_db``): every
-    store transaction takes the write lock (BEGIN IMMEDIATE), so only the reads run inside
-    it and the thousands of gift views are built after it is released, where they no
-    longer keep the next volunteer's scan waiting for the lock."""
-    with store.begin() as s:
-        volunteer = volunteers.volunteer_view(s, volunteer_id, config.offline_limit_points)
-        facts = gifts.shelf_facts(s, volunteer_id, config.timezone)
-        categories = catalog.gift_categories(s)
-    return GiftShelf(volunteer=volunteer, gifts=facts.views(cart), categories=categories)
+def shelf(s: Session, volunteer_id: str, cart: dict[str, int], config: Config) -> GiftShelf:
+    """For ``ops.read_db``: a snapshot read that neither waits for nor holds up a writer, so
+    a shelf still loading for one volunteer never keeps the next one's scan waiting."""
+    return GiftShelf(
+        volunteer=volunteers.volunteer_view(s, volunteer_id, config.offline_limit_points),
+        gifts=gifts.shelf_facts(s, volunteer_id, config.timezone).views(cart),
+        categories=catalog.gift_categories(s),
+    )
 
 
 def quote(s: Session, volunteer_id: str, cart: dict[str, int], zone: str) -> redemption.Quote:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from sqlalchemy.orm import Session
 
 from kiosk.gifts import GiftView
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
+from ui.operations import Operations
 from ui.screens import _flow_queries as q
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import card, fit_chips, label
@@ -36,7 +38,8 @@ class RedeemGiftsScreen(FlowPage):
         self._by_sku: dict[str, GiftView] = {}
         self._chosen = ALL  # the category chip the shelf shows
         self._scroll_at: dict[str, int] = {}  # where each category was left, to come back to
-        self._asked = 0
+        self._latest = _Latest()  # which shelf fetch is the newest (read on the worker)
+        self._shelf_ops: Operations | None = None
         who = card()
         row = QHBoxLayout(who)
         row.setContentsMargins(24, 6, 24, 6)
@@ -56,7 +59,7 @@ class RedeemGiftsScreen(FlowPage):
         # The shelf is fetched once the card is painted: its worker would otherwise compete
         # with that paint for the interpreter, and the balance is what the volunteer awaits.
         self._shelf_wait = QTimer(self, singleShot=True, interval=SHELF_FALLBACK_MS)
-        self._shelf_wait.timeout.connect(lambda: self.load(busy=False))
+        self._shelf_wait.timeout.connect(self.load)
         who.installEventFilter(self)
         self.filter = ChipGroup([], multi=False)
         self.filter.setObjectName("giftFilter")
@@ -125,22 +128,38 @@ class RedeemGiftsScreen(FlowPage):
             self._shelf_wait.start(0)  # right after this paint
         return super().eventFilter(obj, event)
 
-    def load(self, busy: bool = True) -> None:
-        """Ask again; only the newest answer is shown (taps may overtake each other)."""
+    def _lane(self) -> Operations:
+        """The shelf's own worker lane: one thread, so shelf fetches never take every
+        worker of the shared pool from the next volunteer's scan (back-to-back scans had two
+        shelves running at once while ``identify`` queued behind them)."""
+        if self._shelf_ops is None or self._shelf_ops.store is not self.ctx.store:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(1)
+            self._shelf_ops = Operations(self.ctx.store, pool=pool, parent=self)
+            self._shelf_ops.crashed.connect(self.ctx.ops.crashed)  # the same error screen
+        return self._shelf_ops
+
+    def load(self) -> None:
+        """Ask again; only the newest answer is shown (taps may overtake each other), and a
+        fetch that is no longer the newest when its turn comes is skipped. No busy overlay:
+        the shelf on screen stays touchable (with its own loading text the first time)."""
         self._shelf_wait.stop()
         if self.volunteer is None:
             return
-        self._asked += 1
-        asked = self._asked
-        self.ctx.ops.run(
-            q.load_shelf,
-            self.ctx.store,
+        asked = self._latest.next()
+        latest = self._latest
+
+        def shelf(s: Session, *args: Any) -> q.GiftShelf | None:
+            return q.shelf(s, *args) if latest.n == asked else None
+
+        self._lane().read_db(
+            shelf,
             self.volunteer.id,
             dict(self.cart),
             self.ctx.config,
-            on_ok=lambda result: self._show(result) if asked == self._asked else None,
+            on_ok=lambda result: self._show(result) if result and latest.n == asked else None,
             on_err=self.show_error,
-            busy=busy,
+            busy=False,
         )
 
     def _show(self, shelf: q.GiftShelf) -> None:
@@ -181,7 +200,7 @@ class RedeemGiftsScreen(FlowPage):
         if gift is None or not gift.available:
             return
         self.cart[sku] = self.cart.get(sku, 0) + 1
-        self.load(busy=False)
+        self.load()
 
     def _offline(self) -> bool:
         """Redemptions go offline (bounded) when there is no authoriser or sync is down."""
@@ -198,6 +217,9 @@ class RedeemGiftsScreen(FlowPage):
 
     def reset(self) -> None:
         self._shelf_wait.stop()
+        self._latest.next()  # a fetch still queued for the last volunteer is skipped
+        if self._shelf_ops is not None:
+            self._shelf_ops.drop_pending()
         self.volunteer = None
         self.cart = {}
         self.shelf = None
@@ -291,6 +313,17 @@ class RedeemGiftsScreen(FlowPage):
         )
         self.to_cart.setText(self.tr("Check and redeem"))
         self.to_cart.setEnabled(count > 0)
+
+
+class _Latest:
+    """A counter the main thread bumps and a worker reads (a plain object, not a widget)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def next(self) -> int:
+        self.n += 1
+        return self.n
 
 
 def _set_text(widget: Any, text: str) -> None:
