@@ -112,7 +112,7 @@ def shelf_facts(
     zone_name: str = "Asia/Shanghai",
     now: datetime | None = None,
 ) -> ShelfFacts:
-    """Three small set-based queries whatever the catalogue size. The gifts come with their
+    """A fixed handful of small queries whatever the catalogue size. The gifts come with their
     stock in one query, as plain rows on the session's connection (no ORM objects, no ORM
     result layer): at 2,000 gifts loading entities was most of the time, and this runs
     again on every tap of Add."""
