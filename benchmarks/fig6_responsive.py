@@ -71,6 +71,7 @@ def run(ctx: RunContext) -> list[Result]:
             TARGET,
             note=f"kiosk app process; sync cycle {float(busy['SECONDS']):.1f} s: "
             f"{ctx.sizes.outbox_events} events pushed ({busy['PENDING']} left), {changes} "
-            f"changes pulled; {busy['TICKS']} ticks vs {idle['TICKS']} idle",
+            f"changes pulled; {busy['TICKS']} ticks vs {idle['TICKS']} idle; longest gap "
+            f"{busy['AT']} s after the first paint (idle: {idle['AT']} s)",
         )
     ]

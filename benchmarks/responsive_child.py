@@ -6,8 +6,9 @@ main thread started at the first paint.
 ``python -m benchmarks.responsive_child DATA_DIR URL STATION TOKEN IDLE_S``
 
 With URL "-" there is no server (sync idle) and the timer runs IDLE_S seconds. Otherwise it
-runs until the engine's first cycle has finished. Prints ``GAP <ns> TICKS <n> SECONDS <s>
-PENDING <n> ERROR <key|->`` and exits.
+runs until the engine's first cycle has finished. Prints ``GAP <ns> AT <s> TICKS <n>
+SECONDS <s> PENDING <n> ERROR <key|->`` (AT: when the longest gap began, seconds after the
+first paint: a stall right after start-up is the app's, not the sync cycle's) and exits.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class Ticker(QObject):
         self.app, self.rt, self.idle_s = app, rt, idle_s
         self.started = False
         self.gap = self.ticks = 0
-        self.last = self.t0 = 0.0
+        self.last = self.t0 = self.gap_at = 0.0
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(TICK_MS)
@@ -44,7 +45,9 @@ class Ticker(QObject):
 
     def tick(self) -> None:
         now = time.perf_counter()
-        self.gap = max(self.gap, round((now - self.last) * 1e9))
+        gap = round((now - self.last) * 1e9)
+        if gap > self.gap:
+            self.gap, self.gap_at = gap, self.last - self.t0
         self.last = now
         self.ticks += 1
         elapsed = now - self.t0
@@ -59,7 +62,7 @@ class Ticker(QObject):
             pending = status.pending if status is not None else 0
             error = (status.last_error if status is not None else None) or "-"
             print(
-                f"GAP {self.gap} TICKS {self.ticks} SECONDS {elapsed:.2f} "
+                f"GAP {self.gap} AT {self.gap_at:.2f} TICKS {self.ticks} SECONDS {elapsed:.2f} "
                 f"PENDING {pending} ERROR {error}",
                 flush=True,
             )
