@@ -69,8 +69,12 @@ def ensure_system_libs(libs: dict[str, str]) -> None:
         say(f"installing system libraries Qt needs: {' '.join(packages)}")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *packages],
+            check=True,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
     else:
         say(f"Qt may need these Debian packages: sudo apt-get install -y {' '.join(packages)}")
 
@@ -81,7 +85,8 @@ def lock_digest() -> str:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    # dev.py runs under whatever python3 the machine has, older ones included.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     digest = lock_digest()
     if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == digest:
@@ -93,17 +98,21 @@ def ensure_venv() -> None:
         except subprocess.CalledProcessError:
             if os.geteuid() == 0 and shutil.which("apt-get"):
                 ver = f"{sys.version_info.major}.{sys.version_info.minor}"
-                subprocess.run(["apt-get", "install", "-y", "-qq", f"python{ver}-venv"], check=False)
+                apt = ["apt-get", "install", "-y", "-qq", f"python{ver}-venv"]
+                subprocess.run(apt, check=False)
                 shutil.rmtree(VENV, ignore_errors=True)
                 subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
             else:
                 sys.exit("python3 -m venv failed: sudo apt-get install -y python3-venv")
     say("installing locked dependencies (requirements.lock)")
     pip = [str(PY), "-m", "pip", "--disable-pip-version-check"]
-    subprocess.run([*pip, "install", "-q", "--require-hashes", "-r",
-                    str(ROOT / "requirements.lock")], check=True)
-    subprocess.run([*pip, "install", "-q", "--no-deps", "--no-build-isolation", "-e", str(ROOT)],
-                   check=True)
+    subprocess.run(
+        [*pip, "install", "-q", "--require-hashes", "-r", str(ROOT / "requirements.lock")],
+        check=True,
+    )
+    subprocess.run(
+        [*pip, "install", "-q", "--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True
+    )
     STAMP.write_text(digest)
 
 
@@ -136,7 +145,8 @@ def main(argv: list[str]) -> int:
         # Builds, then runs the frozen --self-test with no Python reachable and a fresh HOME.
         return run(["bash", str(ROOT / ".ci" / "bundle.sh"), *rest])
     if command == "lint":
-        return run([str(BIN / "ruff"), "check", "."]) or run([str(BIN / "ruff"), "format", "--check", "."])
+        ruff = str(BIN / "ruff")
+        return run([ruff, "check", "."]) or run([ruff, "format", "--check", "."])
     print(f"unknown command {command!r}\n{__doc__}", file=sys.stderr)
     return 2
 

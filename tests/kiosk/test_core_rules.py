@@ -162,3 +162,12 @@ def test_names_are_masked(name: str) -> None:
     assert masked[0] == name[0] and len(masked) == len(name)
     if len(name) >= 2:
         assert ("*" in masked and name[1] not in masked[1:-1]) or len(name) == 2
+
+
+@pytest.mark.parametrize("check", [["check", "."], ["format", "--check", "."]])
+def test_the_whole_tree_is_ruff_clean(check: list[str]) -> None:
+    """Lint and format are part of the test command, so CI refuses what ``make lint`` would."""
+    ruff = Path(sys.executable).with_name("ruff")
+    assert ruff.exists(), f"ruff is a locked dev dependency; not found at {ruff}"
+    out = subprocess.run([str(ruff), *check], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
