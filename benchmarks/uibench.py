@@ -43,10 +43,9 @@ def kiosk_window(ctx: RunContext, name: str) -> Iterator[Any]:
     try:
         wait_until(lambda: window.isVisible(), 5.0)
         app.processEvents()  # home painted
-        # ui.app.run_app's heap policy once home is painted (gc.collect, gc.freeze): without
+        # ui.app.run_app's heap policy once home is painted (gc.freeze): without
         # it every gen-2 collection walks the whole start-up heap (40-120 ms here) and lands
         # in the figures, which the running kiosk does not pay.
-        gc.collect()
         gc.freeze()
         yield window
     finally:

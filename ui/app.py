@@ -96,8 +96,9 @@ class AfterFirstPaint(QObject):
 def _freeze_heap() -> None:
     # The start-up heap (modules, Qt wrappers, the built screens) lives as long as the
     # process: keep it out of the collector, so a gen-2 collection started by the sync
-    # thread does not hold the GIL for 100-300 ms while it walks all of it.
-    gc.collect()
+    # thread does not hold the GIL for 100-300 ms while it walks all of it. No collect()
+    # first: it walked that same heap on the main thread (40-100 ms, the longest UI stall
+    # of figure 6) and found nothing to free after a start.
     gc.freeze()
 
 
