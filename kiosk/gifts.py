@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import to_local, to_utc_naive, utcnow
@@ -41,21 +41,30 @@ def day_start_utc(now: datetime, zone_name: str) -> datetime:
     return to_utc_naive(midnight)
 
 
+# Built once: SQLAlchemy then keeps its cache key and compiled form, and each call only
+# binds values (a fresh select() per call cost more than running it; the redemption commit
+# asks these questions while it holds the write lock).
+_TAKEN_TODAY = (
+    select(RedemptionLine.sku, func.sum(RedemptionLine.qty))
+    .join(Redemption, Redemption.id == RedemptionLine.redemption_id)
+    .where(
+        Redemption.volunteer_id == bindparam("volunteer_id"),
+        Redemption.status == "done",
+        Redemption.created_at >= bindparam("since"),
+        Redemption.created_at < bindparam("until"),
+    )
+    .group_by(RedemptionLine.sku)
+)
+
+
 def taken_today(
     session: Session, volunteer_id: str, zone_name: str, now: datetime | None = None
 ) -> dict[str, int]:
     """Items of each gift this volunteer redeemed since local midnight (limits are per day)."""
     since = day_start_utc(now or utcnow(), zone_name)
     rows = session.execute(
-        select(RedemptionLine.sku, func.sum(RedemptionLine.qty))
-        .join(Redemption, Redemption.id == RedemptionLine.redemption_id)
-        .where(
-            Redemption.volunteer_id == volunteer_id,
-            Redemption.status == "done",
-            Redemption.created_at >= since,
-            Redemption.created_at < since + timedelta(days=1),
-        )
-        .group_by(RedemptionLine.sku)
+        _TAKEN_TODAY,
+        {"volunteer_id": volunteer_id, "since": since, "until": since + timedelta(days=1)},
     )
     return {sku: int(qty) for sku, qty in rows}
 

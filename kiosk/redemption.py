@@ -3,7 +3,8 @@
 ``redeem`` takes the Store, not a Session, because central's authorisation is a network
 call that must not hold the database's write lock:
 
-1. a read transaction checks the cart (gifts, stock, per-day limits);
+1. when central is to be asked, a read (no write lock) checks the cart first (gifts,
+   stock, per-day limits), so central never debits for a cart the kiosk would refuse;
 2. central authorises and debits atomically (``Authoriser``); if it does not answer in
    time, the kiosk goes offline against its cached balance, within the offline limit;
 3. one write transaction re-checks stock and limits and writes everything: redemption,
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import iso, utcnow
@@ -36,14 +38,18 @@ from kiosk.errors import (
 )
 from kiosk.gifts import taken_today
 from kiosk.outbox import emit
-from kiosk.stock import record_movement, stock_level
+from kiosk.stock import record_movement, stock_levels_of
 from kiosk.store.db import Store
 from kiosk.store.models import Gift, LedgerEntry, Redemption, RedemptionLine, Volunteer, new_id
-from kiosk.volunteers import available_balance, offline_left
+from kiosk.volunteers import available_balance, unconfirmed_totals
 
 log = logging.getLogger(__name__)
 
 MAX_QTY = 99
+
+# Built once (SQLAlchemy keeps their cache keys): the commit runs them under the write lock.
+_GIFTS_IN = select(Gift).where(Gift.sku.in_(bindparam("skus", expanding=True)))
+_PICKUP_TAKEN = select(Redemption.id).where(Redemption.pickup_code == bindparam("code"))
 PICKUP_PREFIX = "KIOSK-PICKUP:"
 
 
@@ -111,19 +117,25 @@ class RedemptionResult:
 def _cart_lines(
     session: Session, volunteer_id: str, cart: Mapping[str, int], zone: str, now: datetime
 ) -> tuple[list[Line], list[KioskError]]:
-    """The cart as priced lines, plus every reason it cannot be redeemed as it stands."""
+    """The cart as priced lines, plus every reason it cannot be redeemed as it stands.
+
+    A fixed handful of queries whatever the cart holds: the commit runs this under the
+    write lock."""
     lines: list[Line] = []
     problems: list[KioskError] = []
     taken = taken_today(session, volunteer_id, zone, now)
+    skus = [sku for sku in cart if isinstance(sku, str)]
+    gifts = {g.sku: g for g in session.scalars(_GIFTS_IN, {"skus": skus})} if skus else {}
+    levels = stock_levels_of(session, [sku for sku in skus if sku in gifts])
     for sku, qty in cart.items():
-        gift = session.get(Gift, sku)
+        gift = gifts.get(sku)
         if gift is None or not gift.active:
             problems.append(NotFoundError("redeem.gift_unknown"))
             continue
         if isinstance(qty, bool) or not isinstance(qty, int) or not 0 < qty <= MAX_QTY:
             problems.append(ValidationError("redeem.qty_invalid"))
             continue
-        left = stock_level(session, sku)
+        left = levels.get(sku, 0)
         if qty > left:
             problems.append(OutOfStockError(name=gift.name, left=max(left, 0)))
         limit = gift.per_volunteer_limit
@@ -157,14 +169,9 @@ def quote(
 
 
 def _new_pickup_code(session: Session) -> str:
-    from sqlalchemy import select
-
     for _ in range(20):
         code = f"{secrets.randbelow(10**6):06d}"
-        if (
-            session.scalars(select(Redemption.id).where(Redemption.pickup_code == code)).first()
-            is None
-        ):
+        if session.scalars(_PICKUP_TAKEN, {"code": code}).first() is None:
             return code
     raise ConflictError("error.conflict", "could not find a free pickup code")
 
@@ -213,29 +220,34 @@ def commit_redemption(
     now: datetime,
 ) -> Redemption:
     """The one transaction that writes a redemption and everything that belongs to it."""
+    volunteer = session.get(Volunteer, volunteer_id)
+    if volunteer is None:
+        raise NotFoundError("volunteer.unknown")
     lines, problems = _cart_lines(session, volunteer_id, cart, config.timezone, now)
     if problems:
         raise problems[0]
     total = sum(line.points for line in lines)
     online = decision is not None
+    unconfirmed, unconfirmed_offline = unconfirmed_totals(session, volunteer_id)
     if not online:
-        balance = available_balance(session, volunteer_id)
+        balance = volunteer.central_balance + unconfirmed
         if total > balance:
             raise InsufficientPointsError(need=total, have=balance)
-        allowed = offline_left(session, volunteer_id, offline_limit)
+        allowed = max(0, offline_limit + unconfirmed_offline)
         if total > allowed:
             raise ConflictError("redeem.offline_limit", limit=allowed, need=total)
-    volunteer = session.get(Volunteer, volunteer_id)
-    assert volunteer is not None
     if online and decision.balance_after is not None:
         volunteer.central_balance = decision.balance_after
         volunteer.balance_as_of = decision.as_of or now
+    # The balance after: central's (already debited when online) plus what central has not
+    # counted yet; an offline debit is one of those, an online one is confirmed.
+    balance_after = volunteer.central_balance + unconfirmed - (0 if online else total)
     redemption = Redemption(
         id=redemption_id,
-        volunteer_id=volunteer_id,
+        volunteer=volunteer,  # the receipt names them without another query
         pickup_code=_new_pickup_code(session),
         total_points=total,
-        balance_after=0,
+        balance_after=balance_after,
         mode="online" if online else "offline",
         created_at=now,
     )
@@ -258,12 +270,10 @@ def commit_redemption(
             created_at=now,
         )
     )
-    session.flush()
     for ln in lines:
         record_movement(
             session, ln.sku, -ln.qty, "redemption", redemption_id=redemption_id, now=now
         )
-    redemption.balance_after = available_balance(session, volunteer_id)
     emit(
         session,
         "redemption.made",
@@ -303,23 +313,27 @@ def redeem(
 ) -> RedemptionResult:
     now = now or utcnow()
     cart = {sku: qty for sku, qty in cart.items() if qty}
-    with store.begin() as session:
-        if session.get(Volunteer, volunteer_id) is None:
-            raise NotFoundError("volunteer.unknown")
-        lines, problems = _cart_lines(session, volunteer_id, cart, config.timezone, now)
-        if problems:
-            raise problems[0]
-    total = sum(line.points for line in lines)
     redemption_id = new_id()
-    request = AuthRequest(
-        redemption_id,
-        volunteer_id,
-        total,
-        [{"sku": ln.sku, "qty": ln.qty, "points_each": ln.points_each} for ln in lines],
-    )
-    decision = _authorise(authoriser, request)
-    if decision is not None and not decision.approved:
-        raise _declined(store, volunteer_id, decision, total)
+    decision: AuthDecision | None = None
+    if authoriser is not None:
+        # Only what central is asked to debit needs checking first (without the write
+        # lock: the call may take seconds); the commit below checks everything again.
+        with store.read() as session:
+            if session.get(Volunteer, volunteer_id) is None:
+                raise NotFoundError("volunteer.unknown")
+            lines, problems = _cart_lines(session, volunteer_id, cart, config.timezone, now)
+            if problems:
+                raise problems[0]
+        total = sum(line.points for line in lines)
+        request = AuthRequest(
+            redemption_id,
+            volunteer_id,
+            total,
+            [{"sku": ln.sku, "qty": ln.qty, "points_each": ln.points_each} for ln in lines],
+        )
+        decision = _authorise(authoriser, request)
+        if decision is not None and not decision.approved:
+            raise _declined(store, volunteer_id, decision, total)
     try:
         with store.begin() as session:
             redemption = commit_redemption(
@@ -337,11 +351,13 @@ def redeem(
         if decision is not None:
             _void(store, redemption_id, "local_commit_failed")
         raise
-    log.info("redemption %s: %d points, %s", redemption_id, total, redemption.mode)
+    log.info(
+        "redemption %s: %d points, %s", redemption_id, redemption.total_points, redemption.mode
+    )
     return RedemptionResult(
         redemption_id=redemption_id,
         pickup_code=redemption.pickup_code,
-        total=total,
+        total=redemption.total_points,
         balance_after=redemption.balance_after,
         mode=redemption.mode,
         print_job_id=job_id,

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import iso, utcnow
 from kiosk.errors import NotFoundError, ValidationError
 from kiosk.outbox import emit
 from kiosk.staff import audit
-from kiosk.store.models import Gift, StockMovement
+from kiosk.store.models import Gift, StockMovement, new_id
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,24 @@ def stock_level(session: Session, sku: str) -> int:
         )
         or 0
     )
+
+
+_LEVELS_OF = (
+    select(StockMovement.sku, func.coalesce(func.sum(StockMovement.delta), 0))
+    .where(StockMovement.sku.in_(bindparam("skus", expanding=True)))
+    .group_by(StockMovement.sku)
+)
+
+
+def stock_levels_of(session: Session, skus: Iterable[str]) -> dict[str, int]:
+    """Stock of these gifts in one query (0 for a gift with no movements); the statement is
+    built once, so the redemption commit only binds the skus."""
+    wanted = list(dict.fromkeys(skus))
+    levels = dict.fromkeys(wanted, 0)
+    if wanted:
+        rows = session.execute(_LEVELS_OF, {"skus": wanted})
+        levels.update({sku: int(level) for sku, level in rows})
+    return levels
 
 
 def stock_levels(session: Session) -> dict[str, int]:
@@ -51,6 +70,7 @@ def record_movement(
     """One movement plus its outbox event, in the caller's transaction."""
     now = now or utcnow()
     movement = StockMovement(
+        id=new_id(),  # known now: no flush just to learn it (the caller may add more)
         sku=sku,
         delta=delta,
         kind=kind,
@@ -60,7 +80,6 @@ def record_movement(
         at=now,
     )
     session.add(movement)
-    session.flush()
     emit(
         session,
         "stock.moved",

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from kiosk import catalog
@@ -96,6 +96,20 @@ def available_balance(session: Session, volunteer_id: str) -> int:
     if volunteer is None:
         raise NotFoundError("volunteer.unknown")
     return volunteer.central_balance + unconfirmed_total(session, volunteer_id)
+
+
+_UNCONFIRMED_TOTALS = select(
+    func.coalesce(func.sum(LedgerEntry.delta), 0),
+    func.coalesce(func.sum(case((LedgerEntry.offline.is_(True), LedgerEntry.delta), else_=0)), 0),
+).where(LedgerEntry.volunteer_id == bindparam("volunteer_id"), LedgerEntry.confirmed.is_(False))
+
+
+def unconfirmed_totals(session: Session, volunteer_id: str) -> tuple[int, int]:
+    """(all unconfirmed, offline unconfirmed) entries of one volunteer, in one query: the
+    redemption commit needs both and runs while it holds the write lock (the statement is
+    built once, so a call only binds the volunteer)."""
+    row = session.execute(_UNCONFIRMED_TOTALS, {"volunteer_id": volunteer_id}).one()
+    return int(row[0]), int(row[1])
 
 
 def offline_left(session: Session, volunteer_id: str, offline_limit: int) -> int:

@@ -167,6 +167,9 @@ class LedgerEntry(Base):
     in the balance it sends back, so it is no longer added to the cached balance."""
 
     __tablename__ = "ledger_entries"
+    # A balance is "this volunteer's unconfirmed entries": without both columns in one
+    # index SQLite walked every unconfirmed entry of the station (the confirmed index).
+    __table_args__ = (Index("ix_ledger_volunteer_unconfirmed", "volunteer_id", "confirmed"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     volunteer_id: Mapped[str] = mapped_column(ForeignKey("volunteers.id"), index=True)

@@ -8,7 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk import redemption
-from kiosk.errors import ConflictError, InsufficientPointsError, LimitExceededError, OutOfStockError
+from kiosk.errors import (
+    ConflictError,
+    InsufficientPointsError,
+    LimitExceededError,
+    NotFoundError,
+    OutOfStockError,
+)
 from kiosk.gifts import gift_views
 from kiosk.redemption import AuthDecision, AuthRequest, CentralUnreachable
 from kiosk.stock import restock, stock_level
@@ -175,3 +181,37 @@ def test_failure_after_central_approved_voids_it(demo_store, config, monkeypatch
     with demo_store.begin() as s:
         void = s.scalars(select(OutboxEvent)).one()
         assert void.type == "redemption.voided"
+
+
+def test_without_central_each_receipt_shows_the_balance_left(demo_store, config) -> None:  # type: ignore[no-untyped-def]
+    """A station with no central (no authoriser) redeems offline straight away; the second
+    redemption's balance counts the first, unconfirmed one, as the receipt must."""
+    vid, a, b, pa, pb = volunteer_and_gifts(demo_store, balance=1_000)
+    first = redemption.redeem(demo_store, vid, {a: 1}, None, 10_000, config)
+    second = redemption.redeem(demo_store, vid, {b: 2}, None, 10_000, config)
+    assert (first.mode, second.mode) == ("offline", "offline")
+    assert first.balance_after == 1_000 - pa
+    assert second.balance_after == 1_000 - pa - 2 * pb
+    with demo_store.begin() as s:
+        assert available_balance(s, vid) == second.balance_after
+        job = s.scalars(select(PrintJob).where(PrintJob.ref_id == second.redemption_id)).one()
+        rows = {b["label"]: b["value"] for b in job.document["blocks"] if b["kind"] == "row"}
+    assert rows["剩余积分"] == f"{second.balance_after} 分"
+
+
+def test_an_unknown_volunteer_is_named_as_such_offline_too(demo_store, config) -> None:  # type: ignore[no-untyped-def]
+    _vid, a, _b, _pa, _pb = volunteer_and_gifts(demo_store)
+    with pytest.raises(NotFoundError) as err:
+        redemption.redeem(demo_store, "V-NOBODY", {a: 1}, None, 10_000, config)
+    assert err.value.key == "volunteer.unknown"
+
+
+def test_a_balance_reads_only_that_volunteers_unconfirmed_entries(demo_store) -> None:  # type: ignore[no-untyped-def]
+    """Not every unconfirmed entry of the station (an offline week can hold thousands)."""
+    with demo_store.begin() as s:
+        plan = s.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT sum(delta) FROM ledger_entries "
+            "WHERE volunteer_id = 'V0001' AND confirmed IS 0"
+        )
+        detail = " ".join(str(row[-1]) for row in plan)
+    assert "ix_ledger_volunteer_unconfirmed" in detail, detail
