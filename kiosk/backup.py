@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "kiosk-"
 STAMP = "%Y%m%dT%H%M%SZ"
+STREAM_CACHE_KIB = 256  # page cache of the one-pass connections (copy, check)
 NOTICE = "restore-notice.json"
 # Messages with which SQLite reports damage (as opposed to "locked", "readonly", ...).
 DAMAGE = ("malformed", "not a database", "corrupt", "disk image")
@@ -64,6 +65,7 @@ def integrity_problems(path: str | Path, quick: bool = False) -> list[str]:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
         try:
+            conn.execute(f"PRAGMA cache_size=-{STREAM_CACHE_KIB}")  # one pass over the file
             rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}(20)")]
         finally:
             conn.close()
@@ -96,6 +98,10 @@ def _copy_sqlite(src: str | Path, dst: Path) -> None:
     source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=10)
     target = sqlite3.connect(tmp)
     try:
+        # Each page is copied once: a page cache on either side only raises the kiosk's
+        # memory while a backup runs (2 MiB each by default).
+        for conn in (source, target):
+            conn.execute(f"PRAGMA cache_size=-{STREAM_CACHE_KIB}")
         source.backup(target)
         # A self-contained file: no -wal beside it that a later copy could forget.
         target.execute("PRAGMA journal_mode=DELETE")
