@@ -17,6 +17,7 @@ from kiosk.config import Config
 from kiosk.errors import KioskError
 from ui.operations import Operations
 from ui.scanner import ScannerFilter
+from ui.widgets.drag_scroll import make_draggable
 
 if TYPE_CHECKING:
     from kiosk.store import Store
@@ -42,6 +43,7 @@ class _ScreenFrame(QScrollArea):
         self.setWidgetResizable(True)
         self.setWidget(screen)
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        make_draggable(self)
 
 
 class Navigator(QObject):

@@ -20,6 +20,7 @@ from ui.idle import IdleWatcher
 from ui.screen import Screen
 from ui.status_strip import StatusStrip
 from ui.widgets import BusyOverlay
+from ui.widgets.drag_scroll import DragScroll
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class KioskWindow(QWidget):
         self._busy_delay.timeout.connect(lambda: self.busy.set_busy(self.ctx.ops.busy))
         ctx.ops.busy_changed.connect(self._busy_changed)
         self.idle = IdleWatcher(ctx, self)
+        self.drag = DragScroll(self)
         self.idle.expired.connect(self._restore_defaults)
         ctx.window = self  # type: ignore[attr-defined]
         ctx.nav.home()
@@ -84,11 +86,13 @@ class KioskWindow(QWidget):
         """Start the app-wide filters (scanner, idle). Call once the window exists."""
         self.ctx.scanner.install(app)
         self.idle.install(app)
+        self.drag.install(app)
         self.idle.poke()
 
     def uninstall(self, app: QApplication) -> None:
         self.ctx.scanner.uninstall(app)
         self.idle.uninstall(app)
+        self.drag.uninstall(app)
         self.strip.detach()
 
     # -- language and text size ------------------------------------------------------

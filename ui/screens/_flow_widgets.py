@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui import theme
 from ui.widgets import BigButton
+from ui.widgets.drag_scroll import make_draggable
 
 if TYPE_CHECKING:
     pass
@@ -73,6 +74,7 @@ def scroll(inner: QWidget) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(inner)
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    make_draggable(area)
     return area
 
 

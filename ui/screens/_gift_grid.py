@@ -21,6 +21,7 @@ from kiosk.gifts import GiftView
 from ui import theme
 from ui.screens._flow_widgets import columns_for
 from ui.screens._gift_tile import GiftTile, warm_picture
+from ui.widgets.drag_scroll import make_draggable
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class GiftGrid(QAbstractScrollArea):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.verticalScrollBar().setSingleStep(STEP_PX)
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        make_draggable(self)
         # The page's colour between the tiles, painted by the viewport itself: an opaque
         # viewport lets a scroll step move the pixels it has and paint only the new strip.
         self.viewport().setObjectName("giftShelf")
