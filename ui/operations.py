@@ -107,13 +107,7 @@ class Operations(QObject):
         on_err: Callback | None = None,
         busy: bool = True,
     ) -> int:
-        store = self.store
-
-        def call() -> Any:
-            with store.begin() as session:
-                return fn(session, *args)
-
-        return self._submit(call, getattr(fn, "__name__", "task"), on_ok, on_err, busy)
+        return self._in_session(fn, args, True, on_ok, on_err, busy)
 
     def read_db(
         self,
@@ -125,10 +119,22 @@ class Operations(QObject):
     ) -> int:
         """Like ``run_db`` for a function that only reads: ``fn(session, *args)`` inside
         ``store.read()``. A write there fails (and is never saved)."""
+        return self._in_session(fn, args, False, on_ok, on_err, busy)
+
+    def _in_session(
+        self,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        write: bool,
+        on_ok: Callback | None,
+        on_err: Callback | None,
+        busy: bool,
+    ) -> int:
         store = self.store
+        session_for = store.begin if write else store.read
 
         def call() -> Any:
-            with store.read() as session:
+            with session_for() as session:
                 return fn(session, *args)
 
         return self._submit(call, getattr(fn, "__name__", "task"), on_ok, on_err, busy)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
 
-from tests.ui.test_redeem_shelf import MANY, _open_shelf, _stock_the_shelf, _top_gift
+from tests.ui.test_redeem_shelf import _open_big_shelf, _open_shelf, _top_gift
 from ui.widgets.drag_scroll import THRESHOLD
 
 
@@ -21,10 +21,7 @@ def _drag(qtbot, widget, start: QPoint, dy: int, steps: int = 12) -> None:  # ty
 
 
 def test_dragging_up_from_an_add_button_scrolls_and_adds_nothing(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
-    _stock_the_shelf(kiosk)
-    screen = _open_shelf(qtbot, kiosk, scan)
-    grid = screen.grid
-    qtbot.waitUntil(lambda: grid.count == 24 + MANY)
+    screen, grid = _open_big_shelf(qtbot, kiosk, scan)
     tile = grid.tiles[_top_gift(grid)]
     before = grid.scroll_value()
     _drag(qtbot, tile.button, tile.button.rect().center(), -300)
@@ -50,10 +47,7 @@ def test_a_tap_that_wobbles_less_than_the_threshold_still_adds(qtbot, kiosk, sca
 
 
 def test_dragging_down_brings_the_shelf_back_and_stops_at_the_top(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
-    _stock_the_shelf(kiosk)
-    screen = _open_shelf(qtbot, kiosk, scan)
-    grid = screen.grid
-    qtbot.waitUntil(lambda: grid.count == 24 + MANY)
+    screen, grid = _open_big_shelf(qtbot, kiosk, scan)
     viewport = grid.viewport()
     _drag(qtbot, viewport, QPoint(10, 400), -350)  # the gutter beside the first tile
     assert grid.scroll_value() == 350

@@ -37,6 +37,14 @@ def _open_shelf(qtbot, kiosk, scan):  # type: ignore[no-untyped-def]
     return screen
 
 
+def _open_big_shelf(qtbot, kiosk, scan):  # type: ignore[no-untyped-def]
+    """The shelf with the demo's 24 gifts and MANY more, every one of them loaded."""
+    _stock_the_shelf(kiosk)
+    screen = _open_shelf(qtbot, kiosk, scan)
+    qtbot.waitUntil(lambda: screen.grid.count == 24 + MANY)
+    return screen, screen.grid
+
+
 def _in_view(grid, tile: GiftTile) -> bool:  # type: ignore[no-untyped-def]
     """The tile's Add button is wholly on screen (a tile may be taller than a short shelf)."""
     button = QRect(tile.button.mapTo(grid.viewport(), QPoint(0, 0)), tile.button.size())
@@ -93,10 +101,7 @@ def test_hundreds_of_gifts_need_only_a_few_tile_widgets(qtbot, kiosk, scan) -> N
 def test_a_filter_opens_at_its_top_and_all_comes_back_to_the_same_place(  # type: ignore[no-untyped-def]
     qtbot, kiosk, scan
 ) -> None:
-    _stock_the_shelf(kiosk)
-    screen = _open_shelf(qtbot, kiosk, scan)
-    grid = screen.grid
-    qtbot.waitUntil(lambda: grid.count == 24 + MANY)
+    screen, grid = _open_big_shelf(qtbot, kiosk, scan)
     grid.verticalScrollBar().setValue(3000)
     qtbot.wait(1)
     at, top = grid.scroll_value(), _top_gift(grid)
@@ -113,10 +118,7 @@ def test_a_filter_opens_at_its_top_and_all_comes_back_to_the_same_place(  # type
 
 
 def test_choosing_a_gift_keeps_the_place_on_the_shelf(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
-    _stock_the_shelf(kiosk)
-    screen = _open_shelf(qtbot, kiosk, scan)
-    grid = screen.grid
-    qtbot.waitUntil(lambda: grid.count == 24 + MANY)
+    screen, grid = _open_big_shelf(qtbot, kiosk, scan)
     grid.verticalScrollBar().setValue(5000)
     qtbot.wait(1)
     sku = _top_gift(grid)
