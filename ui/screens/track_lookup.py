@@ -11,7 +11,8 @@ from ui.context import AppContext
 from ui.screens import _flow_queries as q
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import SplitPane, label
-from ui.widgets import BigButton, NumericKeypad
+from ui.widgets import BigButton
+from ui.widgets.keypad_fields import KeyField, KeypadFields
 
 log = logging.getLogger(__name__)
 
@@ -25,35 +26,36 @@ class TrackLookupScreen(FlowPage):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
-        self.ticket = ""
-        self.last4 = ""
-        self.field = "ticket"
         self.looking = False
+        self.entry = KeypadFields(
+            [
+                KeyField("ticket", "ticketField", TICKET_DIGITS, self._ticket_shown, True),
+                KeyField("last4", "last4Field", LAST4),
+            ],
+            self,
+        )
+        self.entry.typed.connect(self.clear_error)
         left = QVBoxLayout()
-        self.ticket_box = BigButton("", role="pick")
-        self.ticket_box.setObjectName("ticketField")
-        self.ticket_box.setCheckable(True)
-        self.ticket_box.clicked.connect(lambda: self._focus("ticket"))
-        self.last4_box = BigButton("", role="pick")
-        self.last4_box.setObjectName("last4Field")
-        self.last4_box.setCheckable(True)
-        self.last4_box.clicked.connect(lambda: self._focus("last4"))
         self.ticket_label = label("muted")
         self.last4_label = label("muted")
-        for w in (self.ticket_label, self.ticket_box, self.last4_label, self.last4_box):
+        boxes = self.entry.boxes
+        for w in (self.ticket_label, boxes["ticket"], self.last4_label, boxes["last4"]):
             left.addWidget(w)
         self.find = BigButton("", "track", role="primary")
         self.find.setObjectName("findButton")
         self.find.clicked.connect(self.submit)
         left.addWidget(self.find)
         left.addStretch(1)
-        self.keypad = NumericKeypad()
-        self.keypad.setMaximumWidth(520)
-        self.keypad.digit.connect(self.type_digit)
-        self.keypad.backspace.connect(self.backspace)
-        self.keypad.clear.connect(self.clear_field)
-        self.col.addWidget(SplitPane(left, self.keypad, keypad=True), 1)
+        self.col.addWidget(SplitPane(left, self.entry.keypad, keypad=True), 1)
         self.retranslate()
+
+    @property
+    def ticket(self) -> str:
+        return self.entry.value("ticket")
+
+    @property
+    def last4(self) -> str:
+        return self.entry.value("last4")
 
     def enter(self, **params: Any) -> None:
         self.looking = False
@@ -70,41 +72,12 @@ class TrackLookupScreen(FlowPage):
         )
 
     # -- typing ----------------------------------------------------------------------------
-    def _focus(self, field: str) -> None:
-        self.field = field
-        self._refresh()
-
-    def type_digit(self, d: str) -> None:
-        self.clear_error()
-        if self.field == "ticket":
-            if len(self.ticket) < TICKET_DIGITS:
-                self.ticket += d
-            if len(self.ticket) == TICKET_DIGITS:
-                self.field = "last4"
-        elif len(self.last4) < LAST4:
-            self.last4 += d
-        self._refresh()
-
-    def backspace(self) -> None:
-        if self.field == "last4" and not self.last4:
-            self.field = "ticket"
-        if self.field == "ticket":
-            self.ticket = self.ticket[:-1]
-        else:
-            self.last4 = self.last4[:-1]
-        self._refresh()
-
-    def clear_field(self) -> None:
-        if self.field == "ticket":
-            self.ticket = ""
-        else:
-            self.last4 = ""
-        self._refresh()
+    def _ticket_shown(self, digits: str) -> str:
+        prefix = self.ctx.config.ticket_prefix.upper()
+        return f"{prefix}{digits[:4]}-{digits[4:]}" if len(digits) > 4 else f"{prefix}{digits}"
 
     def ticket_text(self) -> str:
-        prefix = self.ctx.config.ticket_prefix.upper()
-        digits = self.ticket
-        return f"{prefix}{digits[:4]}-{digits[4:]}" if len(digits) > 4 else f"{prefix}{digits}"
+        return self._ticket_shown(self.ticket)
 
     def submit(self) -> None:
         if self.looking:
@@ -131,19 +104,10 @@ class TrackLookupScreen(FlowPage):
         self.looking = False
         self.show_error(err)
 
-    def _refresh(self) -> None:
-        self.ticket_box.setText(self.ticket_text() + ("▏" if self.field == "ticket" else ""))
-        self.last4_box.setText((self.last4 or "") + ("▏" if self.field == "last4" else ""))
-        self.ticket_box.setChecked(self.field == "ticket")
-        self.last4_box.setChecked(self.field == "last4")
-
     def reset(self) -> None:
-        self.ticket = ""
-        self.last4 = ""
-        self.field = "ticket"
         self.looking = False
+        self.entry.reset()
         self.clear_error()
-        self._refresh()
 
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Track or rate an order"))
@@ -160,4 +124,4 @@ class TrackLookupScreen(FlowPage):
         )
         self.last4_label.setText(self.tr("Last 4 digits of your phone"))
         self.find.setText(self.tr("Find my order"))
-        self._refresh()
+        self.entry.refresh()
