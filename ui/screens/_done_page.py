@@ -8,9 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from ui.context import AppContext
+from ui.screens._flow_widgets import label
 from ui.screens._print_status import PrintWatch
+from ui.widgets import BigButton
 
 HOME_AFTER_S = 30
 
@@ -20,10 +23,21 @@ class DoneMixin:
     screen provides ``_shown()``, ``_countdown_text()`` and ``retranslate()``."""
 
     ctx: AppContext
+    col: QVBoxLayout
     left_s: int
     print_state: str
 
     def _setup_done(self, ctx: AppContext) -> None:
+        """The countdown beside the done button (one row, not two) at the foot of the page,
+        and the timer and print watch behind them."""
+        self.countdown = label("muted", name="countdown")
+        self.done = BigButton("", "check", role="primary")
+        self.done.setObjectName("doneButton")
+        self.done.clicked.connect(ctx.nav.home)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.countdown, 1)
+        bottom.addWidget(self.done, 2)
+        self.col.addLayout(bottom)
         self.left_s = HOME_AFTER_S
         self.print_state = "none"
         self.watch = PrintWatch(ctx, self)  # type: ignore[arg-type]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
@@ -26,9 +25,6 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.widgets import BigButton
 from ui.widgets.drag_scroll import make_draggable
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from ui.screens import _flow_queries as q
 from ui.screens._done_page import DoneMixin
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import SplitPane, label
-from ui.widgets import BigButton, QrLabel
+from ui.widgets import QrLabel
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +55,6 @@ class OrderDoneScreen(DoneMixin, FlowPage):
         right.addWidget(self.qr_caption, 0, Qt.AlignmentFlag.AlignHCenter)
         right.addStretch(1)
         self.col.addWidget(SplitPane(left, right), 1)
-        self.countdown = label("muted", name="countdown")
-        self.done = BigButton("", "check", role="primary")
-        self.done.setObjectName("doneButton")
-        self.done.clicked.connect(ctx.nav.home)
-        bottom = QHBoxLayout()  # the countdown beside the button: one row, not two
-        bottom.addWidget(self.countdown, 1)
-        bottom.addWidget(self.done, 2)
-        self.col.addLayout(bottom)
         self._setup_done(ctx)
         self.retranslate()
 

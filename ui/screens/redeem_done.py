@@ -15,7 +15,6 @@ from ui.context import AppContext
 from ui.screens._done_page import DoneMixin
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import label
-from ui.widgets import BigButton
 
 log = logging.getLogger(__name__)
 
@@ -48,14 +47,6 @@ class RedeemDoneScreen(DoneMixin, FlowPage):
         print_row.addStretch(1)
         self.col.addLayout(print_row)
         self.col.addStretch(1)
-        self.countdown = label("muted", name="countdown")
-        self.done = BigButton("", "check", role="primary")
-        self.done.setObjectName("doneButton")
-        self.done.clicked.connect(ctx.nav.home)
-        bottom = QHBoxLayout()  # the countdown beside the button: one row, not two
-        bottom.addWidget(self.countdown, 1)
-        bottom.addWidget(self.done, 2)
-        self.col.addLayout(bottom)
         self._setup_done(ctx)
         self.retranslate()
 
