@@ -21,7 +21,7 @@ from sqlalchemy import insert
 
 from benchmarks.harness import Sizes
 from kiosk.clock import iso, local_day, utcnow
-from kiosk.demo import load_demo_data, seed_demo
+from station.demo import load_demo_data, seed_demo
 from kiosk.store.db import Store, open_store
 from kiosk.store.models import (
     Gift,

@@ -37,7 +37,7 @@ def _send(target: object, text: str, enter: bool) -> None:
 def run(ctx: RunContext) -> list[Result]:
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from kiosk.demo import DEMO_KEY_ID, demo_signing_key
+    from station.demo import DEMO_KEY_ID, demo_signing_key
     from kiosk.store.models import Volunteer
     from kiosk.volunteers import available_balance
     from sync.codes import sign_code

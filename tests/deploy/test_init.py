@@ -9,7 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from kiosk.cli import main
+from station.cli import main
 from tests.deploy.fakecentral import FakeCentral
 
 ROOT = Path(__file__).resolve().parents[2]

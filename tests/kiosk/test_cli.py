@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.cli import main
+from station.cli import main
 
 
 def kiosk(

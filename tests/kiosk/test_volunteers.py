@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kiosk import volunteers
-from kiosk.demo import DEMO_KEY_ID, demo_signing_key
+from station.demo import DEMO_KEY_ID, demo_signing_key
 from kiosk.errors import AuthError, KioskError
 from kiosk.store.models import LedgerEntry, RevokedCode, Volunteer
 from sync.codes import sign_code
@@ -55,7 +55,7 @@ def test_no_public_key_yet_is_said_plainly(store) -> None:  # type: ignore[no-un
 
 
 def test_card_and_pin(demo_store) -> None:  # type: ignore[no-untyped-def]
-    from kiosk.demo import load_demo_data
+    from station.demo import load_demo_data
 
     v = load_demo_data()["volunteers"][0]
     with demo_store.begin() as s:

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from kiosk.config import Config
-from kiosk.demo import seed_demo
+from station.demo import seed_demo
 from kiosk.store import open_store
 from printer.preview import render_png
 from printer.profiles import make_profile

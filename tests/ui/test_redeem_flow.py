@@ -8,7 +8,7 @@ import time
 
 from sqlalchemy import select
 
-from kiosk.demo import DEMO_KEY_ID, demo_signing_key
+from station.demo import DEMO_KEY_ID, demo_signing_key
 from kiosk.store.models import OutboxEvent, Redemption, RevokedCode
 from sync.codes import b64url_decode, sign_code
 from tests.ui.flow_helpers import banner_text, button, click, keys, text_of, wait_route

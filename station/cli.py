@@ -1,6 +1,6 @@
 """The ``kiosk`` command: the composition root that wires store, printer, sync and UI.
 
-Each sub-command lives in ``kiosk/commands/<name>.py`` with ``register(subparsers)``
+Each sub-command lives in ``station/commands/<name>.py`` with ``register(subparsers)``
 (which sets ``func``) so this module stays a dispatcher. Exit codes: 0 ok, 1 a check or
 action failed, 2 usage or configuration error, 130 interrupted.
 """
@@ -21,19 +21,19 @@ from kiosk.messages import text
 log = logging.getLogger(__name__)
 
 COMMAND_MODULES = [
-    "kiosk.commands.init",
-    "kiosk.commands.doctor",
-    "kiosk.commands.backup",
-    "kiosk.commands.staff",
-    "kiosk.commands.export",
-    "kiosk.commands.config_show",
-    "kiosk.commands.print_test",
-    "kiosk.commands.screenshots",
+    "station.commands.init",
+    "station.commands.doctor",
+    "station.commands.backup",
+    "station.commands.staff",
+    "station.commands.export",
+    "station.commands.config_show",
+    "station.commands.print_test",
+    "station.commands.screenshots",
 ]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.commands import run
+    from station.commands import run
 
     parser = argparse.ArgumentParser(
         prog="kiosk",
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     extra = [*extra, *qt_args]
-    if extra and args.func.__module__ != "kiosk.commands.run":
+    if extra and args.func.__module__ != "station.commands.run":
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     args.qt_args = extra
     logging.basicConfig(

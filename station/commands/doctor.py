@@ -24,9 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.cli import config_from_args
+    from station.cli import config_from_args
     from kiosk.config import Config
-    from kiosk.doctor import CHECKS, FAIL, Context, Result, run_checks
+    from station.doctor import CHECKS, FAIL, Context, Result, run_checks
     from kiosk.errors import ConfigError
 
     try:
