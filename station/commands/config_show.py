@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_show(args: argparse.Namespace) -> int:
     from kiosk import paths
-    from station.cli import config_from_args
+    from station.args import config_from_args
     from kiosk.config import FIELDS
 
     cfg = config_from_args(args)

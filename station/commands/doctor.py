@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from station.cli import config_from_args
+    from station.args import config_from_args
     from kiosk.config import Config
     from station.doctor import CHECKS, FAIL, Context, Result, run_checks
     from kiosk.errors import ConfigError

@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from station.cli import config_from_args
+    from station.args import config_from_args
     from kiosk.clock import to_local
     from kiosk.privacy import mask_phone
     from kiosk.reports import day_bounds

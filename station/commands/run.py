@@ -67,7 +67,7 @@ def run_station(
 
 def run(args: argparse.Namespace) -> int:
     from station import runtime
-    from station.cli import config_from_args
+    from station.args import config_from_args
     from kiosk.errors import EnvironmentFault
     from kiosk.logs import setup_logging
 

@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from station.cli import config_from_args
+    from station.args import config_from_args
     from kiosk.staff import add_staff
     from kiosk.store import open_store
 
@@ -45,7 +45,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from station.cli import config_from_args
+    from station.args import config_from_args
     from kiosk.staff import list_staff
     from kiosk.store import open_store
 
