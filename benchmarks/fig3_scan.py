@@ -40,7 +40,7 @@ def run(ctx: RunContext) -> list[Result]:
     from station.demo import DEMO_KEY_ID, demo_signing_key
     from kiosk.store.models import Volunteer
     from kiosk.volunteers import available_balance
-    from sync.codes import sign_code
+    from protocol.codes import sign_code
 
     large = ctx.large_store()
     key = demo_signing_key()

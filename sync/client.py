@@ -32,7 +32,7 @@ from sync.errors import (
     TlsFailed,
     Unauthorised,
 )
-from sync.protocol import API_PREFIX, HEADER_AUTH, HEADER_STATION
+from protocol.api import API_PREFIX, HEADER_AUTH, HEADER_STATION
 from sync.sockets import SocketTracker, tracked_pool_classes
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from kiosk.store.models import LedgerEntry, OutboxEvent, Volunteer
 from sync.apply import update_balance
 from sync.client import CentralClient
 from sync.errors import RequestRejected
-from sync.protocol import MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH
+from protocol.api import MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from kiosk.store.db import Store
 from kiosk.store.models import Gift, OutboxEvent, SyncCursor, Volunteer
 from sync.engine import SyncEngine
 from sync.errors import BadResponse
-from sync.protocol import MAX_BODY_BYTES
+from protocol.api import MAX_BODY_BYTES
 from sync.push import fit_batch, record_results
 from sync.wire import check_results
 from tests.sync.centralkit import Central, Kiosk, count
