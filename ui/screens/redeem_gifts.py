@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 from sqlalchemy.orm import Session
 
 from kiosk.gifts import GiftView
+from kiosk.views import orders as q
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
 from ui.operations import Operations
-from ui.screens import _flow_queries as q
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import card, fit_chips, label
 from ui.screens._gift_grid import GiftGrid
