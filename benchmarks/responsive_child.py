@@ -71,8 +71,8 @@ class Ticker(QObject):
 
 def main(argv: list[str]) -> int:
     data_dir, url, station, token, idle_s = argv[0], argv[1], argv[2], argv[3], float(argv[4])
-    from station import runtime
     from kiosk.config import Config
+    from station import runtime
 
     config = Config(
         station_id=station,

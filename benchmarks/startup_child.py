@@ -73,8 +73,8 @@ def bare(idle_s: float) -> int:
 
 
 def ours(data_dir: str, idle_s: float) -> int:
-    from station.commands.run import run_station
     from kiosk.config import Config
+    from station.commands.run import run_station
 
     config = Config(
         station_id="ST-BENCH",

@@ -2,9 +2,10 @@
 
 Each sub-command lives in ``station/commands/<name>.py`` with ``register(subparsers)``
 (which sets ``func``) so this module stays a dispatcher. ``COMMANDS`` names them
-statically; a command module imports its heavy parts inside its function and never imports
-this module (it reads ``station.args``), so there is no import circle. Exit codes: 0 ok, 1 a check or
-action failed, 2 usage or configuration error, 130 interrupted.
+statically; a command module imports its heavy parts inside its function and never
+imports this module (it reads ``station.args``), so there is no import circle.
+Exit codes: 0 ok, 1 a check or action failed, 2 usage or configuration error,
+130 interrupted.
 """
 
 from __future__ import annotations

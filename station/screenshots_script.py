@@ -36,8 +36,8 @@ def completed_order(store: Any, config: Any) -> tuple[str, str]:
 
 
 def volunteer_code(volunteer_id: str = "V0001") -> str:
-    from station.demo import DEMO_KEY_ID, demo_signing_key
     from protocol.codes import sign_code
+    from station.demo import DEMO_KEY_ID, demo_signing_key
 
     return sign_code(demo_signing_key(), DEMO_KEY_ID, volunteer_id, 600)
 

@@ -164,9 +164,7 @@ CIRCLE_FREE = [p for p in OURS if p != "printer"]
 @pytest.mark.parametrize("package", CIRCLE_FREE)
 def test_no_import_circles(package: str) -> None:
     found = cycles(package)
-    assert not found, f"import circles in {package}/:\n" + "\n".join(
-        " ↔ ".join(c) for c in found
-    )
+    assert not found, f"import circles in {package}/:\n" + "\n".join(" ↔ ".join(c) for c in found)
 
 
 @pytest.mark.xfail(strict=True, reason="issue 14 (print helper breaks it)")

@@ -60,8 +60,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_salvage(args: argparse.Namespace) -> int:
     from kiosk.backup import open_checked_store
-    from station.args import config_from_args
     from kiosk.salvage import salvage_outbox
+    from station.args import config_from_args
 
     cfg = config_from_args(args)
     if args.file.resolve() == cfg.store_path().resolve():

@@ -66,10 +66,10 @@ def run_station(
 
 
 def run(args: argparse.Namespace) -> int:
-    from station import runtime
-    from station.args import config_from_args
     from kiosk.errors import EnvironmentFault
     from kiosk.logs import setup_logging
+    from station import runtime
+    from station.args import config_from_args
 
     config = config_from_args(args)
     level = logging.DEBUG if args.verbose else logging.INFO

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kiosk import backup
+from kiosk.config import Config, save_config
 from station import doctor
 from station.cli import main
-from kiosk.config import Config, save_config
 from tests.deploy.fakecentral import FakeCentral
 from tests.deploy.helpers import corrupt_middle_of_outbox, make_store
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kiosk import volunteers
-from station.demo import DEMO_KEY_ID, demo_signing_key
 from kiosk.errors import AuthError, KioskError
 from kiosk.store.models import LedgerEntry, RevokedCode, Volunteer
 from protocol.codes import sign_code
+from station.demo import DEMO_KEY_ID, demo_signing_key
 
 
 def code_for(volunteer_id: str, *, now: datetime | None = None, ttl_s: int = 300, key=None) -> str:  # type: ignore[no-untyped-def]

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from station.cli import main
-from station.commands.print_test import printer_check
 from kiosk.config import Config
 from printer.testpage import QR_PAYLOAD, SAMPLE
+from station.cli import main
+from station.commands.print_test import printer_check
 
 from .escpos_decoder import decode
 from .fake_printer import PAPER_OUT_REPLY, FakePrinter, wait_until
