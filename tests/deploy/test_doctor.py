@@ -128,7 +128,7 @@ def test_doctor_exit_code_from_a_real_process(tmp_path):
     provision(tmp_path)
     corrupt_middle_of_outbox(tmp_path / "data" / "kiosk.db")
     proc = subprocess.run(
-        [sys.executable, "-m", "kiosk", "doctor", *MACHINE],
+        [sys.executable, "-m", "station", "doctor", *MACHINE],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -131,7 +131,7 @@ def test_interactive_prompts_on_a_terminal_keep_values_on_enter(tmp_path):
     )
     master, slave = os.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "init", "--no-check"],
+        [sys.executable, "-m", "station", "init", "--no-check"],
         cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
     )  # fmt: skip
     os.close(slave)

@@ -15,7 +15,7 @@ def kiosk(
     *args: str, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
+        [sys.executable, "-m", "station", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
