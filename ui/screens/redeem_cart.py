@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk import redemption
-from kiosk.views import orders as q
+from kiosk.views import redemption as q
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
 from ui.screens._flow_page import FlowPage

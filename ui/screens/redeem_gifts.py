@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 from sqlalchemy.orm import Session
 
 from kiosk.gifts import GiftView
-from kiosk.views import orders as q
+from kiosk.views import redemption as q
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
 from ui.operations import Operations

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from kiosk.views import orders as q
+from kiosk.views import redemption as q
 from ui.context import AppContext
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import ScanPrompt, label
