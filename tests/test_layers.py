@@ -106,6 +106,20 @@ def test_every_import_goes_an_allowed_way() -> None:
     )
 
 
+def test_ui_holds_no_sql() -> None:
+    """Screens reach the store only through ui/operations.py running kiosk functions
+    (kiosk/views/ for what they show): no module of ui/ imports SQLAlchemy or the ORM
+    models at run time (a type hint under TYPE_CHECKING is fine)."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{line}: import {target}"
+        for path in modules("ui")
+        for line, target, typing_only in imports(path)
+        if not typing_only
+        and (target.split(".")[0] == "sqlalchemy" or target.startswith("kiosk.store"))
+    ]
+    assert not wrong, "SQL in ui/ (move it to kiosk/views/):\n" + "\n".join(sorted(set(wrong)))
+
+
 def _graph(package: str) -> dict[str, set[str]]:
     """Import edges between the modules of one package, runtime imports only (an import
     under TYPE_CHECKING is how a module names a type without depending on it at run time)."""
