@@ -218,6 +218,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本机数据文件损坏且没有可用备份，已于 {at} 以空数据启动；找回未上传记录 {salvaged} 条。请立即联系技术员。",
         "The kiosk's data file was damaged and no backup was usable; it started empty at {at}; {salvaged} unsent records were recovered. Please call a technician now.",
     ),
+    "store.salvage_partial": (
+        "找回未能全部完成，可能还有未上传记录留在损坏的文件中：技术员可运行 kiosk backup salvage {file}。",
+        "The recovery could not finish; more unsent records may remain in the damaged file: a technician can run kiosk backup salvage {file}.",
+    ),
     "init.not_interactive": (
         "缺少必填项 {setting}，请用参数 --{option} 提供。",
         "Missing required setting {setting}; pass --{option}.",
