@@ -40,9 +40,11 @@ from typing import Any
 from sqlalchemy import select as sql_select
 
 from kiosk import pagescan
+from kiosk.clock import parse_iso
 from kiosk.errors import EnvironmentFault
+from kiosk.orders import raise_ticket_counter, ticket_day_and_seq
 from kiosk.store import Store
-from kiosk.store.models import OutboxEvent, TicketSequence
+from kiosk.store.models import OutboxEvent
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,8 @@ class SalvageResult:
     unreadable: int = 0  # rowids whose page was damaged
     complete: bool = True  # False: cut short by the time budget or a stop request
     method: str = "bulk"  # how far the reading had to go: bulk, rows, pages, none
-    tickets: dict[str, int] = field(default_factory=dict)  # day -> highest number seen
+    # day -> the highest ticket number the damaged file had handed out
+    tickets: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -325,14 +328,31 @@ def _event(row: Row, source: str) -> OutboxEvent:
     )
 
 
-def raise_ticket_counters(session: Any, tickets: dict[str, int]) -> None:
-    """Never go below a ticket number the damaged file (or an event) had handed out."""
-    for day, last in tickets.items():
-        row = session.get(TicketSequence, day)
-        if row is None:
-            session.add(TicketSequence(day=day, last=last))
-        elif row.last < last:
-            row.last = last
+def _ticket_of(row: Row) -> tuple[str, int] | None:
+    """The ticket an ``order.placed`` row handed out (any state: a sent one counts too)."""
+    if row["type"] != "order.placed":
+        return None
+    try:
+        payload = row["payload"]
+        payload = json.loads(payload) if isinstance(payload, (str, bytes)) else payload
+        if payload.get("placed_at"):
+            placed = parse_iso(str(payload["placed_at"]))
+        else:
+            placed = datetime.fromisoformat(str(row["occurred_at"]))
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return ticket_day_and_seq(str(payload.get("ticket_no") or ""), placed)
+
+
+def ticket_highs(rows: list[Row], tickets: dict[str, int]) -> dict[str, int]:
+    """The highest ticket number per day: the damaged file's counters and its events."""
+    highs = dict(tickets)
+    for row in rows:
+        found = _ticket_of(row)
+        if found is not None:
+            day, number = found
+            highs[day] = max(highs.get(day, 0), number)
+    return highs
 
 
 def salvage_outbox(path: str | Path, store: Store, budget_s: float | None = None) -> SalvageResult:
@@ -342,7 +362,7 @@ def salvage_outbox(path: str | Path, store: Store, budget_s: float | None = None
         unreadable=found.unreadable,
         complete=found.complete,
         method=found.method,
-        tickets=dict(found.tickets),
+        tickets=ticket_highs(found.rows, found.tickets),
     )
     with store.begin() as session:
         present = set(session.scalars(sql_select(OutboxEvent.id)))
@@ -365,6 +385,7 @@ def salvage_outbox(path: str | Path, store: Store, budget_s: float | None = None
                 session.add(event)
                 present.add(row["id"])
                 result.copied += 1
-        raise_ticket_counters(session, result.tickets)
+        for day, last in result.tickets.items():
+            raise_ticket_counter(session, day, last)
     log.warning("salvaged outbox from %s: %s", path, result)
     return result
