@@ -218,6 +218,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本机数据文件损坏且没有可用备份，已于 {at} 以空数据启动；找回未上传记录 {salvaged} 条。请立即联系技术员。",
         "The kiosk's data file was damaged and no backup was usable; it started empty at {at}; {salvaged} unsent records were recovered. Please call a technician now.",
     ),
+    "store.too_new": (
+        "本机程序版本（{build}）比数据文件旧：请安装 {version} 或更新的版本。",
+        "This kiosk ({build}) is older than its data: install version {version} or newer.",
+    ),
     "store.salvage_partial": (
         "找回未能全部完成，可能还有未上传记录留在损坏的文件中：技术员可运行 kiosk backup salvage {file}。",
         "The recovery could not finish; more unsent records may remain in the damaged file: a technician can run kiosk backup salvage {file}.",
