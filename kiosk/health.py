@@ -9,6 +9,7 @@ thread's 10 ms.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -85,3 +86,64 @@ def warnings(
             )
         )
     return notes
+
+
+# --- write access ---------------------------------------------------------------------
+
+
+def kiosk_user(data_dir: str | Path) -> tuple[int, str]:
+    """Whose access matters: this user, or (run as root) the owner of the data dir."""
+    import pwd
+
+    uid = os.geteuid()
+    if uid == 0:
+        folder = Path(data_dir)
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        uid = folder.stat().st_uid
+    try:
+        return uid, pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return uid, str(uid)
+
+
+def writable_by(path: Path, uid: int) -> bool:
+    """Whether user ``uid`` may write ``path`` (and enter it, for a folder), by its mode
+    bits, owner and the user's groups: the same answer for root as for that user."""
+    import grp
+    import pwd
+    import stat
+
+    if uid == os.geteuid() and uid != 0:
+        mode = os.W_OK | (os.X_OK if path.is_dir() else 0)
+        return os.access(path, mode)
+    st = path.stat()
+    need_x = stat.S_ISDIR(st.st_mode)
+    if uid == 0:
+        return True
+    try:
+        user = pwd.getpwuid(uid)
+        gids = {user.pw_gid} | {g.gr_gid for g in grp.getgrall() if user.pw_name in g.gr_mem}
+    except KeyError:
+        gids = set()
+    if st.st_uid == uid:
+        w, x = stat.S_IWUSR, stat.S_IXUSR
+    elif st.st_gid in gids:
+        w, x = stat.S_IWGRP, stat.S_IXGRP
+    else:
+        w, x = stat.S_IWOTH, stat.S_IXOTH
+    return bool(st.st_mode & w) and (not need_x or bool(st.st_mode & x))
+
+
+def unwritable(data_dir: str | Path, store_path: str | Path) -> tuple[str, list[Path]]:
+    """The kiosk user's name and what it cannot write of the store, its -wal and -shm,
+    the data dir and the backups/, logs/ and corrupt/ folders (with their files)."""
+    data, store = Path(data_dir), Path(store_path)
+    uid, name = kiosk_user(data)
+    targets = [data, store, Path(f"{store}-wal"), Path(f"{store}-shm")]
+    for sub in ("backups", "logs", "corrupt"):
+        folder = data / sub
+        targets.append(folder)
+        if folder.is_dir():
+            targets += sorted(p for p in folder.iterdir() if p.is_file())[:50]
+    return name, [p for p in targets if p.exists() and not writable_by(p, uid)]

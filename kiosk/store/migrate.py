@@ -14,12 +14,18 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-
-from kiosk.errors import EnvironmentFault
+from kiosk.store_version import (  # noqa: F401 (StoreTooNew: callers catch it from here)
+    StoreTooNew,
+    encode_version,
+    known_revisions,
+    refuse,
+)
 
 if TYPE_CHECKING:
+    # Not at run time: ``refuse_if_newer`` runs before the first paint, when SQLAlchemy
+    # is not loaded yet.
     from alembic.config import Config
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -72,36 +78,6 @@ def plain_head_revision(versions: Path = MIGRATIONS_DIR / "versions") -> str | N
     return heads.pop() if len(heads) == 1 else None
 
 
-def known_revisions(versions: Path = MIGRATIONS_DIR / "versions") -> set[str]:
-    """Every revision id this build's migration files name (read as text, no Alembic)."""
-    known = set()
-    for path in versions.glob("*.py"):
-        for match in _ASSIGN.finditer(path.read_text("utf-8")):
-            value = _literal(match.group(2))
-            if match.group(1) == "revision" and isinstance(value, str) and value:
-                known.add(value)
-    return known
-
-
-def encode_version(version: str) -> int:
-    """'1.2.3' -> 1002003, for ``PRAGMA user_version`` (a 32-bit integer in the header)."""
-    parts = [int(p) if p.isdigit() else 0 for p in version.split(".")[:3]]
-    major, minor, patch = [*parts, 0, 0, 0][:3]
-    return major * 1_000_000 + minor * 1_000 + patch
-
-
-def decode_version(number: int) -> str | None:
-    if number <= 0:
-        return None
-    return f"{number // 1_000_000}.{number // 1_000 % 1_000}.{number % 1_000}"
-
-
-class StoreTooNew(EnvironmentFault):
-    """The store was migrated by a newer build: this one must not touch it (exit 78)."""
-
-    key = "store.too_new"
-
-
 def check_not_newer(engine: Engine) -> None:
     """Refuse a store whose schema this build does not know: a newer build migrated it,
     and an older one would fail half-way or lose data. The newer build wrote its own
@@ -110,15 +86,8 @@ def check_not_newer(engine: Engine) -> None:
     if current is None or current in known_revisions():
         return
     with engine.connect() as conn:
-        needed = decode_version(int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0))
-    from kiosk import __version__
-
-    raise StoreTooNew(
-        detail=f"store schema {current} is newer than this build ({__version__})",
-        version=needed or "(newer)",
-        build=__version__,
-        revision=current,
-    )
+        stamped = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+    refuse(current, stamped)
 
 
 def _stamp_version(engine: Engine) -> None:

@@ -171,7 +171,7 @@ def test_the_kiosk_under_its_unit_script_is_restarted_after_sigsegv_and_sigkill(
     try:
         for kill_with in (signal.SIGSEGV, signal.SIGKILL, signal.SIGTERM):
             proc = subprocess.Popen(
-                [*_exec_start(service), "-m", "kiosk", "--windowed"],
+                [*_exec_start(service), "-m", "station", "--windowed"],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
@@ -183,7 +183,7 @@ def test_the_kiosk_under_its_unit_script_is_restarted_after_sigsegv_and_sigkill(
                 first = notify.wait_for("WATCHDOG=1", proc, timeout=10)
                 assert notify.wait_for("WATCHDOG=1", proc, timeout=10) > first
                 # The main process (the one systemd watches and signals) is the kiosk.
-                assert _cmdline(proc.pid)[:3] == [sys.executable, "-m", "kiosk"]
+                assert _cmdline(proc.pid)[:3] == [sys.executable, "-m", "station"]
                 assert proc.pid not in main_pids
                 main_pids.append(proc.pid)
                 os.kill(proc.pid, kill_with)

@@ -20,11 +20,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from kiosk import backup, runtime
+from kiosk import backup
 from kiosk.config import Config, save_config
 from kiosk.salvage import collect
 from kiosk.store import open_store
 from kiosk.store.models import OutboxEvent, TicketSequence
+from station import runtime
 from tests.deploy.helpers import fill_outbox, leaf_pages, make_store, overwrite_pages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,7 +223,7 @@ def test_kiosk_asked_to_stop_during_salvage_at_start_stops_at_once(tmp_path):
     save_config(cfg, tmp_path / "kiosk.toml")
     _endless(cfg.store_path())
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "-platform", "offscreen"],
+        [sys.executable, "-m", "station", "-platform", "offscreen"],
         cwd=ROOT,
         env=_env(tmp_path, KIOSK_SALVAGE_BUDGET_S="60"),
         stdout=subprocess.DEVNULL,
@@ -256,7 +257,7 @@ def test_backup_salvage_command_ends_and_says_it_was_cut_short(tmp_path):
     _endless(damaged)
     began = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "data"), *SALVAGE, damaged],
+        [sys.executable, "-m", "station", "--data-dir", str(tmp_path / "data"), *SALVAGE, damaged],
         cwd=ROOT,
         env=_env(tmp_path, KIOSK_SALVAGE_BUDGET_S="2"),
         capture_output=True,
