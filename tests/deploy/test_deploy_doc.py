@@ -120,8 +120,9 @@ def test_the_kiosk_commands_of_the_guide_run_as_written(tmp_path, capsys, monkey
             monkeypatch.setenv(*env.split("=", 1))
         ran.append(" ".join(args[:2]))
         if args == ["--self-test"]:
-            code, out = _self_test(tmp_path)
-            assert code == 0 and "self-test passed" in out, out
+            if "--self-test" not in ran[:-1]:  # the same run twice (install, update)
+                code, out = _self_test(tmp_path)
+                assert code == 0 and "self-test passed" in out, out
             continue
         code = frozen.main(args)
         out = capsys.readouterr().out
