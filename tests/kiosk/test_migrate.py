@@ -108,7 +108,7 @@ def test_an_upgrade_stamps_the_build_version_into_the_store(tmp_path: Path) -> N
     import sqlite3
 
     from kiosk import __version__
-    from kiosk.store.migrate import decode_version
+    from kiosk.store_version import decode_version
 
     open_store(tmp_path / "kiosk.db").close()
     conn = sqlite3.connect(tmp_path / "kiosk.db")
