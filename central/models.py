@@ -241,3 +241,8 @@ class ChangeRow(Base):
     key: Mapped[str] = mapped_column(String(120))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# The web console's tables live in their own module; importing it here keeps one metadata
+# (migrations are compared against it) whichever module is imported first.
+from central.console import models as _console_models  # noqa: E402, F401

@@ -156,12 +156,16 @@ def start_demo(
     if keep_dir is None:
         runtime._cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
     log.info("demo station in %s, central at %s", folder, central.url)
+    from central.embedded import DEMO_CONSOLE_PASSWORD, DEMO_CONSOLE_USER
+
     print(
         f"demo station: {folder}\n"
         f"  receipts (PNG): {folder / 'receipts'}\n"
         f"  central: {central.url}  (OpenAPI: {central.url}/docs)\n"
-        f"  dispatch an order as the district centre would:\n"
-        f"    kiosk-central --db {folder / 'central.db'} order list\n"
+        f"  dispatch orders in the district's web console (派单):\n"
+        f"    {central.url}/console/  user {DEMO_CONSOLE_USER}, password {DEMO_CONSOLE_PASSWORD}\n"
+        f"  volunteers take orders on their phone page (接单): {central.url}/m/\n"
+        f"  or from a shell:\n"
         f"    kiosk-central --db {folder / 'central.db'} order assign TICKET\n"
         f"  a volunteer code to scan:\n"
         f"    kiosk-central --db {folder / 'central.db'} volunteer code V0001",
