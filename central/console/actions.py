@@ -17,7 +17,7 @@ from central.console.models import ExceptionResolution, OrderAssignment
 from central.db import Database
 from central.errors import BadRequest, CentralError, Conflict, NotFound, Unauthorized
 from central.models import Gift, Order, RevokedCode, Volunteer
-from sync.protocol import mask_name
+from protocol.api import mask_name
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from central.console.models import StaffAccount
 from central.db import Database
 from central.errors import CentralError
 from central.models import RevokedCode, Volunteer
-from sync import codes
+from protocol import codes
 
 log = logging.getLogger(__name__)
 

@@ -197,7 +197,7 @@ def test_an_expired_or_revoked_code_does_not_sign_in(client: TestClient, db: Dat
     add_volunteer(db, vid="V1")
     expired = keys.sign_volunteer_code(db, "V1", ttl_s=-120)
     assert "已过期" in client.post("/m/login", data={"code": expired}).text
-    from sync import codes
+    from protocol import codes
 
     fresh = keys.sign_volunteer_code(db, "V1", ttl_s=600)
     with db.read() as s:
