@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kiosk.clock import parse_iso, utcnow
+from kiosk.orders import raise_ticket_counter, ticket_day_and_seq
 from kiosk.store.models import (
     Activity,
     Gift,
@@ -193,6 +194,15 @@ def apply_activity(session: Session, d: Data) -> None:
     )
 
 
+def apply_ticket(session: Session, d: Data) -> None:
+    """Central's acknowledgement of the station's highest ticket of a day: a store
+    restored from an older backup must not hand that number out again."""
+    found = ticket_day_and_seq(str(d["ticket_no"]), parse_iso(d["placed_at"]))
+    if found is None:
+        raise ValueError(f"not a ticket number: {d['ticket_no']!r}")
+    raise_ticket_counter(session, *found)
+
+
 def apply_revoked_code(session: Session, d: Data) -> None:
     code_id = str(d["code_id"])
     if session.get(RevokedCode, code_id) is None:
@@ -324,6 +334,7 @@ APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "gift": apply_gift,
     "volunteer": apply_volunteer,
     "order_status": apply_order_status,
+    "ticket": apply_ticket,
     "revoked_code": apply_revoked_code,
     "public_key": apply_public_key,
     "station_settings": apply_station_settings,
