@@ -14,11 +14,12 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import keys, policy
+from central import feed, keys, policy
 from central.clock import utcnow
 from central.db import Database
 from central.errors import Forbidden
@@ -74,13 +75,14 @@ def verify(db: Database, station_id: str, proof: ProofIn | None, volunteer_id: s
             raise Forbidden("code_other_volunteer", "the code belongs to another volunteer")
         return Proven(volunteer_id, claims.code_id, "code")
     volunteer = check_card(db, station_id, proof.card or "", proof.pin or "")
-    if volunteer.id != volunteer_id:
+    if volunteer["id"] != volunteer_id:
         raise Forbidden("code_other_volunteer", "the card belongs to another volunteer")
     return Proven(volunteer_id, "", "card")
 
 
-def check_card(db: Database, station_id: str, card: str, pin: str) -> Volunteer:
-    """The card's volunteer if the PIN is right and the card is not locked."""
+def check_card(db: Database, station_id: str, card: str, pin: str) -> dict[str, Any]:
+    """The card's volunteer, as the feed shows one (``feed.volunteer_data``), if the PIN
+    is right and the card is not locked."""
     rules = policy.of(db)
     card = card.strip()
     with db.read() as session:
@@ -94,9 +96,10 @@ def check_card(db: Database, station_id: str, card: str, pin: str) -> Volunteer:
             raise Forbidden("card_locked", "too many wrong PINs", retry_after=wait)
         volunteer = session.scalars(select(Volunteer).where(Volunteer.card_no == card)).first()
         stored = volunteer.pin_hash if volunteer is not None and volunteer.active else None
-    if stored is not None and volunteer is not None and pin_matches(pin, stored):
+        view = feed.volunteer_data(volunteer) if volunteer is not None else None
+    if stored is not None and view is not None and pin_matches(pin, stored):
         _forget_failures(db, card)
-        return volunteer
+        return view
     locked_for = _count_failure(db, card, rules.pin_max_failures, rules.pin_lockout_s)
     log.warning("station %s: wrong PIN for a card (%s)", station_id, "locked" if locked_for else "")
     if locked_for:

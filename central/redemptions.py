@@ -40,6 +40,7 @@ from sync import protocol as p
 log = logging.getLogger(__name__)
 
 RELEASE_BATCH = 200
+FUTURE_SLACK_S = 300  # a kiosk clock this far ahead is tolerated
 
 
 def _check_total(total: int, lines: list[Any]) -> bool:
@@ -225,9 +226,13 @@ def _offline_problems(
 ) -> list[str]:
     """Why central cannot debit this redemption on the station's word; [] if it can."""
     problems: list[str] = []
-    at = row.at or utcnow()
+    rules = policy.of(db)
+    now = utcnow()
+    at = row.at or now
+    if at > now + timedelta(seconds=FUTURE_SLACK_S):
+        problems.append(f"future_time ({iso(at)})")
     if ev.code is None:
-        if policy.of(db).require_proof:
+        if rules.require_proof:
             problems.append("code_missing")
     else:
         try:
@@ -235,6 +240,10 @@ def _offline_problems(
             row.code_id = claims.code_id
             if claims.volunteer_id != ev.volunteer_id:
                 problems.append("code_other_volunteer")
+            # A code lives at most max_code_ttl_s: a redemption dated before the code
+            # could have been issued was back-dated (to spread one code over days).
+            if at < claims.expires_at - timedelta(seconds=rules.max_code_ttl_s):
+                problems.append(f"before_code ({iso(at)})")
         except codes.CodeError as exc:
             problems.append(proofs.code_reason(exc))
     station = session.get(Station, station_id)
