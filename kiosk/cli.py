@@ -93,6 +93,11 @@ def split_qt_args(argv: list[str]) -> tuple[list[str], list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # First of all: every file the kiosk makes (store, WAL, backups, logs, exports) is
+    # private to its user, whatever umask it was started with.
+    from kiosk.paths import private_umask
+
+    private_umask()
     argv, qt_args = split_qt_args(argv)
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)

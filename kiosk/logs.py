@@ -5,6 +5,7 @@ from __future__ import annotations
 import faulthandler
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -20,8 +21,15 @@ def log_dir(data_dir: str | Path) -> Path:
 def setup_logging(data_dir: str | Path, level: int = logging.INFO, stderr: bool = True) -> Path:
     """Configure the root logger once; returns the log file's path."""
     global _crash_file
-    folder = log_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    from kiosk import paths
+
+    paths.private_dir(data_dir)
+    folder = paths.private_dir(log_dir(data_dir))
+    for name in ("kiosk.log", "crash.log"):
+        # Created private before the handlers open them (they append to what exists).
+        target = folder / name
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_APPEND, paths.PRIVATE_FILE_MODE))
+        paths.private_file(target)
     root = logging.getLogger()
     root.setLevel(level)
     for handler in list(root.handlers):

@@ -120,8 +120,8 @@ def volunteer_row(d: Data) -> Data:
     return {
         "id": str(d["id"]),
         "masked_name": str(d["masked_name"]),
-        "card_no": _opt(d, "card_no"),
-        "pin_hash": _opt(d, "pin_hash"),
+        # card_no / pin_hash, if an old central still sends them, are dropped here: the
+        # kiosk keeps no secret of a volunteer's (card + PIN is checked at central).
         "total_hours": float(d.get("total_hours") or 0.0),
         "star_level": int(d.get("star_level") or 0),
         "team": _s(d, "team"),
@@ -221,13 +221,15 @@ class Bulk:
     kind: str
     table: Table
     key: str
-    unique: str
+    unique: str | None
     to_row: Callable[[Data], Data]
     upsert: Any
     free: Any
 
 
-def _bulk(kind: str, table: Table, key: str, unique: str, to_row: Callable[[Data], Data]) -> Bulk:
+def _bulk(
+    kind: str, table: Table, key: str, unique: str | None, to_row: Callable[[Data], Data]
+) -> Bulk:
     stmt = sqlite_insert(table)
     new = stmt.excluded
     # Only the columns a change carries: anything else on the row (gift stock settings
@@ -249,7 +251,9 @@ def _bulk(kind: str, table: Table, key: str, unique: str, to_row: Callable[[Data
         unique,
         to_row,
         stmt.on_conflict_do_update(index_elements=[table.c[key]], set_=set_),
-        update(table)
+        None
+        if unique is None
+        else update(table)
         .where(table.c[unique] == bindparam("_value"), table.c[key] != bindparam("_key"))
         .values({unique: None}),
     )
@@ -258,6 +262,8 @@ def _bulk(kind: str, table: Table, key: str, unique: str, to_row: Callable[[Data
 def _segments(bulk: Bulk, rows: list[Data]) -> list[list[Data]]:
     """Split ``rows`` where a unique value comes again for another key: up to there,
     freeing all the chunk's values first and then upserting equals doing it row by row."""
+    if bulk.unique is None:
+        return [rows] if rows else []
     out: list[list[Data]] = [[]]
     holders: dict[str, Any] = {}
     for row in rows:
@@ -276,6 +282,9 @@ def _write_bulk(session: Session, bulk: Bulk, rows: list[Data]) -> None:
     conn = session.connection()
     for start in range(0, len(rows), BULK_CHUNK):
         for seg in _segments(bulk, rows[start : start + BULK_CHUNK]):
+            if bulk.free is None:
+                conn.execute(bulk.upsert, seg)
+                continue
             frees = [
                 {"_value": r[bulk.unique], "_key": r[bulk.key]}
                 for r in seg
@@ -290,7 +299,7 @@ SAMPLES: dict[str, Data] = {
     "volunteer": {"id": "v", "masked_name": "", "balance": 0, "balance_as_of": "2026-01-01T00:00Z"},
     "gift": {"sku": "g", "name": "", "points": 0},
 }
-VOLUNTEERS = _bulk("volunteer", Volunteer.__table__, "id", "card_no", volunteer_row)
+VOLUNTEERS = _bulk("volunteer", Volunteer.__table__, "id", None, volunteer_row)
 GIFTS = _bulk("gift", Gift.__table__, "sku", "barcode", gift_row)
 BULK = {b.kind: b for b in (VOLUNTEERS, GIFTS)}
 

@@ -24,6 +24,7 @@ from kiosk.clock import to_utc_naive, utcnow
 from sync import wire
 from sync.errors import (
     BadResponse,
+    ProofRejected,
     RequestRejected,
     ServerDown,
     ServerError,
@@ -103,6 +104,11 @@ class CentralClient:
     def authorise(self, request: dict[str, Any], timeout: Timeout) -> dict[str, Any]:
         body = self._call("POST", "/redemptions/authorise", json=request, timeout=timeout)
         return wire.check_decision(body)
+
+    def verify_card(self, card: str, pin: str, timeout: Timeout) -> dict[str, Any]:
+        """Central checks card + PIN (the kiosk holds no PIN hash); 403 ``ProofRejected``."""
+        body = self._call("POST", "/cards/verify", json={"card": card, "pin": pin}, timeout=timeout)
+        return wire.check_card_view(body)
 
     def abort(self) -> None:
         """Cut every connection now, in-flight ones too (from any thread): a call stuck on
@@ -186,6 +192,8 @@ def _status_error(resp: requests.Response, what: str) -> SyncError:
     status = resp.status_code
     detail = f"{what}: HTTP {status} {_error_text(resp)}"
     retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+    if status == 403 and (reason := proof_reason(resp)) is not None:
+        return ProofRejected(reason, detail=detail)
     if status in (401, 403):
         return Unauthorised(detail=detail)
     if status == 429 or status >= 500:
@@ -193,6 +201,42 @@ def _status_error(resp: requests.Response, what: str) -> SyncError:
     if 400 <= status < 500:
         return RequestRejected(status, detail)
     return BadResponse(detail=detail)  # 1xx/2xx/3xx other than 200: not in the protocol
+
+
+PROOF_REASONS = frozenset(
+    {
+        "proof_required",
+        "bad_code",
+        "code_expired",
+        "code_revoked",
+        "code_other_volunteer",
+        "wrong_pin",
+        "card_locked",
+    }
+)
+
+
+def proof_reason(resp: requests.Response) -> str | None:
+    """The proof reason of a 403 body, wherever central's error shape puts it
+    (``{"reason"}``, ``{"error": {"reason"|"code"|"details": {"reason"}}}``,
+    ``{"detail": {"reason"}}``); None when it is not about the proof."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    candidates: list[Any] = [body.get("reason")]
+    for outer in (body.get("error"), body.get("detail")):
+        if isinstance(outer, dict):
+            candidates += [outer.get("reason"), outer.get("code")]
+            details = outer.get("details")
+            if isinstance(details, dict):
+                candidates.append(details.get("reason"))
+    for value in candidates:
+        if isinstance(value, str) and value in PROOF_REASONS:
+            return value
+    return None
 
 
 def _error_text(resp: requests.Response) -> str:

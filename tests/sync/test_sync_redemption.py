@@ -52,7 +52,13 @@ def test_two_kiosks_online_never_overdraw(kiosks: Callable[..., Kiosk], central:
         start.wait(10)
         for _ in range(7):
             try:
-                result = redeem(kiosk.store, "V001", {"egg": 1}, authoriser, LIMIT, kiosk.config)
+                result = redeem(
+                    kiosk.store,
+                    "V001",
+                    {"egg": 1},
+                    authoriser,
+                    kiosk.config,
+                )
                 outcomes[kiosk.name].append(result.mode)
             except InsufficientPointsError:
                 outcomes[kiosk.name].append("declined")
@@ -89,10 +95,22 @@ def test_offline_overdraft_is_bounded_by_the_limits(
         assert kiosk.proxy is not None
         kiosk.proxy.set("down")
         authoriser = CentralAuthoriser(kiosk.client, timeout_s=1)
-        result = redeem(kiosk.store, "V001", {"soap": 1, "egg": 2}, authoriser, LIMIT, kiosk.config)
+        result = redeem(
+            kiosk.store,
+            "V001",
+            {"soap": 1, "egg": 2},
+            authoriser,
+            kiosk.config,
+        )
         assert (result.mode, result.total) == ("offline", LIMIT)
         with pytest.raises(ConflictError) as info:  # the offline limit is spent
-            redeem(kiosk.store, "V001", {"egg": 1}, authoriser, LIMIT, kiosk.config)
+            redeem(
+                kiosk.store,
+                "V001",
+                {"egg": 1},
+                authoriser,
+                kiosk.config,
+            )
         assert info.value.key == "redeem.offline_limit"
 
     for kiosk in pair:
@@ -128,7 +146,13 @@ def test_timed_out_authorisation_is_not_paid_twice(
     # Central approves and debits, but its answer never reaches the kiosk.
     kiosk.proxy.set("stall_after", path="/api/v1/redemptions/authorise")
     authoriser = CentralAuthoriser(kiosk.client, timeout_s=1)
-    result = redeem(kiosk.store, "V001", {"soap": 1}, authoriser, LIMIT, kiosk.config)
+    result = redeem(
+        kiosk.store,
+        "V001",
+        {"soap": 1},
+        authoriser,
+        kiosk.config,
+    )
     assert result.mode == "offline"
     kiosk.proxy.set("pass")
     kiosk.proxy.release()

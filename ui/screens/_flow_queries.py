@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from kiosk import catalog, gifts, orders, redemption, volunteers
+from kiosk import catalog, gifts, orders, redemption, settings, volunteers
 from kiosk.clock import to_local
 from kiosk.config import Config
 from kiosk.privacy import mask_phone
 from kiosk.store.models import PrintJob, Service
+
+if TYPE_CHECKING:
+    from kiosk.store.db import Store
 
 
 @dataclass(frozen=True)
@@ -165,19 +169,21 @@ def rate(s: Session, order_id: str, stars: int, tags: list[str]) -> int:
     return orders.rate_order(s, order_id, stars, tags).rating or stars
 
 
-def identify_scan(s: Session, text: str, offline_limit: int) -> volunteers.VolunteerView:
+def identify_scan(s: Session, text: str, config: Config) -> volunteers.VolunteerView:
+    """The volunteer of a scanned code, with the code kept as the redemption's proof."""
     vol = volunteers.identify(s, text)
-    return volunteers.volunteer_view(s, vol.id, offline_limit)
+    return volunteers.volunteer_view(s, vol.id, config, proof=redemption.Proof.scanned(text))
 
 
-def identify_card(s: Session, card_no: str, pin: str, config: Config) -> volunteers.VolunteerView:
-    enabled = volunteers.card_pin_enabled(s, config.card_pin_enabled)
-    vol = volunteers.identify_by_card(s, card_no, pin, enabled=enabled)
-    return volunteers.volunteer_view(s, vol.id, config.offline_limit_points)
+def identify_card(
+    store: Store, verifier: Any, card_no: str, pin: str, config: Config
+) -> volunteers.VolunteerView:
+    """For ``ops.run``: central checks card + PIN (online only), off the UI thread."""
+    return volunteers.identify_by_card(store, verifier, card_no, pin, config)
 
 
-def card_pin_enabled(s: Session, configured: bool) -> bool:
-    return volunteers.card_pin_enabled(s, configured)
+def card_pin_enabled(s: Session, config: Config) -> bool:
+    return settings.effective(s, config).card_pin_enabled
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,7 @@ def shelf(s: Session, volunteer_id: str, cart: dict[str, int], config: Config) -
     """For ``ops.read_db``: a snapshot read that neither waits for nor holds up a writer, so
     a shelf still loading for one volunteer never keeps the next one's scan waiting."""
     return GiftShelf(
-        volunteer=volunteers.volunteer_view(s, volunteer_id, config.offline_limit_points),
+        volunteer=volunteers.volunteer_view(s, volunteer_id, config),
         gifts=gifts.shelf_facts(s, volunteer_id, config.timezone).views(cart),
         categories=catalog.gift_categories(s),
     )

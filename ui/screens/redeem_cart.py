@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
@@ -113,15 +114,16 @@ class RedeemCartScreen(FlowPage):
         self.redeeming = True
         self.confirm.setEnabled(False)
         self.clear_error()
-        c = self.ctx.config
+        # The offline allowance is the effective one (central's limit wins), resolved
+        # inside the redemption's own transaction: no limit is passed from here. The proof
+        # (scanned code, or card + PIN) goes to central with the authorisation.
         self.ctx.ops.run(
-            redemption.redeem,
+            partial(redemption.redeem, proof=self.volunteer.proof),
             self.ctx.store,
             self.volunteer.id,
             dict(self.cart),
             getattr(self.ctx, "authoriser", None),
-            c.offline_limit_points,
-            c,
+            self.ctx.config,
             on_ok=self._redeemed,
             on_err=self._failed,
         )

@@ -201,3 +201,10 @@ def today(session: Session, zone: str) -> Any:
 
 def today_date(zone: str) -> date:
     return to_local(utcnow(), zone).date()
+
+
+def effective_settings(session: Session, config: Config) -> Any:
+    """The station's settings in force (kiosk.settings: central wins for policy)."""
+    from kiosk import settings
+
+    return settings.effective(session, config)
