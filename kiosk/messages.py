@@ -173,6 +173,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Approved by the centre but the kiosk could not save it; the points were returned. Please try again.",
     ),
     "sync.central_unreachable": ("暂时连不上中心。", "The centre cannot be reached right now."),
+    "exception.central": (
+        "{at} · {volunteer} · 中心未入账：{reason}（{points} 分），由区级管理员处理",
+        "{at} · {volunteer} · not applied by the centre: {reason} ({points} points); "
+        "the district administrator handles it",
+    ),
     "settings.in_force": (
         "当前生效（策略以中心为准）：",
         "In force now (central wins for policy):",

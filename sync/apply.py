@@ -193,6 +193,26 @@ def apply_station_settings(session: Session, d: Data) -> None:
     _set_setting(session, STATION_SETTINGS, dict(d))
 
 
+EXCEPTIONS = "central_exceptions"
+MAX_EXCEPTIONS_KEPT = 200
+
+
+def apply_exception(session: Session, d: Data) -> None:
+    """Something this station sent that central would not apply as it stood (an offline
+    claim over the limits, a bad code...): listed for the district, flagged to staff here.
+    Kept by id (the newest ``MAX_EXCEPTIONS_KEPT``); a later change of one replaces it."""
+    ident = d.get("id") or d.get("exception_id") or d.get("redemption_id") or d.get("event_id")
+    if not isinstance(ident, str | int) or isinstance(ident, bool):
+        raise ValueError("exception without an id")
+    row = session.get(Setting, EXCEPTIONS)
+    kept = dict(row.value) if row is not None else {}
+    kept.pop(str(ident), None)
+    kept[str(ident)] = dict(d)
+    while len(kept) > MAX_EXCEPTIONS_KEPT:
+        kept.pop(next(iter(kept)))
+    _set_setting(session, EXCEPTIONS, kept)
+
+
 def apply_overdraft(session: Session, d: Data) -> None:
     redemption_id = str(d["redemption_id"])
     volunteer_id, amount = str(d["volunteer_id"]), int(d["amount"])
@@ -314,6 +334,7 @@ APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "public_key": apply_public_key,
     "station_settings": apply_station_settings,
     "overdraft": apply_overdraft,
+    "exception": apply_exception,
 }
 
 

@@ -13,7 +13,7 @@ from central import admin
 from central.models import Overdraft as CentralOverdraft
 from central.models import Volunteer as CentralVolunteer
 from kiosk.errors import ConflictError, InsufficientPointsError
-from kiosk.redemption import redeem
+from kiosk.redemption import Proof, redeem
 from kiosk.staff import add_staff
 from kiosk.stock import restock
 from kiosk.store.models import LedgerEntry, Overdraft
@@ -32,6 +32,12 @@ def _ready(kiosk: Kiosk) -> None:
         restock(s, "S01", "egg", 60)
         restock(s, "S01", "soap", 10)
     assert kiosk.sync().pending == 0
+
+
+def _proof(central: Central, volunteer_id: str = "V001") -> Proof:
+    """The code the volunteer scanned: central checks it with every authorisation and
+    every offline redemption."""
+    return Proof.scanned(central.server.sign_code(volunteer_id, ttl_s=600))
 
 
 def _central_balance(central: Central, volunteer_id: str = "V001") -> int:
@@ -58,6 +64,7 @@ def test_two_kiosks_online_never_overdraw(kiosks: Callable[..., Kiosk], central:
                     {"egg": 1},
                     authoriser,
                     kiosk.config,
+                    proof=_proof(central),
                 )
                 outcomes[kiosk.name].append(result.mode)
             except InsufficientPointsError:
@@ -101,6 +108,7 @@ def test_offline_overdraft_is_bounded_by_the_limits(
             {"soap": 1, "egg": 2},
             authoriser,
             kiosk.config,
+            proof=_proof(central),
         )
         assert (result.mode, result.total) == ("offline", LIMIT)
         with pytest.raises(ConflictError) as info:  # the offline limit is spent
@@ -110,6 +118,7 @@ def test_offline_overdraft_is_bounded_by_the_limits(
                 {"egg": 1},
                 authoriser,
                 kiosk.config,
+                proof=_proof(central),
             )
         assert info.value.key == "redeem.offline_limit"
 
@@ -152,6 +161,7 @@ def test_timed_out_authorisation_is_not_paid_twice(
         {"soap": 1},
         authoriser,
         kiosk.config,
+        proof=_proof(central),
     )
     assert result.mode == "offline"
     kiosk.proxy.set("pass")

@@ -206,10 +206,10 @@ def test_centrals_offline_limit_stops_a_bigger_offline_cart(qtbot, kiosk, scan) 
 
 
 def save_png(kiosk, name: str) -> None:  # type: ignore[no-untyped-def]
-    """For a person to look at (KIOSK_SCREENSHOTS=dir); nothing is asserted on pixels."""
+    """For a person to look at (SHOTS_DIR=dir); nothing is asserted on pixels."""
     import os
 
-    folder = os.environ.get("KIOSK_SCREENSHOTS")
+    folder = os.environ.get("SHOTS_DIR")
     if folder:
         kiosk.nav.current.window().grab().save(f"{folder}/{name}.png")
 

@@ -31,6 +31,9 @@ class RedeemCartScreen(FlowPage):
         self.quote: redemption.Quote | None = None
         self.redeeming = False
         self._asked = 0
+        # A refused redemption's reason (offline limit, card + PIN offline...) is not in the
+        # quote: the fresh quote after it must not wipe it off the screen.
+        self._keep_error = False
         holder = QWidget()
         self.lines = QGridLayout(holder)
         self.lines.setHorizontalSpacing(20)
@@ -66,6 +69,7 @@ class RedeemCartScreen(FlowPage):
         if "cart" in params:
             self.cart = {s: n for s, n in dict(params["cart"]).items() if n > 0}
         self.redeeming = False
+        self._keep_error = False
         self.clear_error()
         self.load()
 
@@ -89,12 +93,13 @@ class RedeemCartScreen(FlowPage):
         self.quote = quote
         if quote.problems:
             self.show_error(self.error_text(quote.problems[0]))
-        else:
+        elif not self._keep_error:
             self.clear_error()
         self._build_lines()
         self.retranslate()
 
     def change(self, sku: str, delta: int) -> None:
+        self._keep_error = False
         qty = self.cart.get(sku, 0) + delta
         if qty <= 0:
             self.cart.pop(sku, None)
@@ -134,6 +139,7 @@ class RedeemCartScreen(FlowPage):
 
     def _failed(self, err: BaseException) -> None:
         self.redeeming = False
+        self._keep_error = True
         self.show_error(err)
         self.load()  # stock or balance may have moved: show the cart as it stands now
 
