@@ -22,7 +22,7 @@ from central.models import (
     Station,
     Volunteer,
 )
-from sync.protocol import DEFAULT_OFFLINE_LIMIT_POINTS
+from sync.protocol import DEFAULT_OFFLINE_DAILY_POINTS, DEFAULT_OFFLINE_LIMIT_POINTS
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ def add_station(
     offline_limit_points: int = DEFAULT_OFFLINE_LIMIT_POINTS,
     card_pin_enabled: bool = False,
     privacy_retention_days: int = 30,
+    offline_daily_points: int = DEFAULT_OFFLINE_DAILY_POINTS,
 ) -> StationCredentials:
     """Provision a station; the token is shown once and stored only as a hash."""
     station_id = station_id or new_station_id()
@@ -67,6 +68,7 @@ def add_station(
             offline_limit_points=offline_limit_points,
             card_pin_enabled=card_pin_enabled,
             privacy_retention_days=privacy_retention_days,
+            offline_daily_points=offline_daily_points,
         )
         session.add(station)
         publish_settings(db, session, station)
@@ -88,6 +90,7 @@ def rotate_token(db: Database, station_id: str) -> StationCredentials:
 def update_settings(db: Database, station_id: str, **settings: Any) -> None:
     allowed = {
         "offline_limit_points",
+        "offline_daily_points",
         "card_pin_enabled",
         "privacy_retention_days",
         "name",

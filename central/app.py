@@ -12,21 +12,25 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import IntegrityError
 
-from central import admin, events, feed, keys, migrate, redemptions
+from central import admin, events, feed, keys, migrate, policy, proofs, redemptions
 from central.clock import iso, utcnow
 from central.db import Database
-from central.errors import Unauthorized
+from central.errors import RateLimited, Unauthorized
 from central.http import BodyLimit, install_error_handlers
 from central.models import Station
 from central.payloads import (
     AuthoriseIn,
+    CardVerifyIn,
     ChangesOut,
     DecisionOut,
     ErrorOut,
     EventBatchIn,
     EventResultsOut,
+    ForbiddenOut,
     HealthOut,
+    VolunteerCardOut,
 )
+from central.throttle import AuthThrottle
 from central.version import __version__
 from sync import protocol as p
 
@@ -40,6 +44,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         400: "bad_request: malformed JSON, wrong types, bad cursor",
         401: "unauthorized: unknown station or wrong token",
         409: "conflict",
+        429: "rate_limited: too many failed authentications (Retry-After)",
         413: "too_large: body over 2 MB",
         500: "internal",
     }.items()
@@ -56,14 +61,26 @@ def authenticated_station(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     """The calling station's id, after checking its bearer token (401 otherwise)."""
+    throttle: AuthThrottle = request.app.state.throttle
+    address = request.client.host if request.client is not None else "?"
+    wait = throttle.retry_after(address)
+    if wait:
+        raise RateLimited("too many failed authentications; try again later", wait)
     if not station_id or credentials is None or credentials.scheme.lower() != "bearer":
+        throttle.failed(address)
         raise Unauthorized("missing X-Station-Id or bearer token")
-    with _db(request).read() as session:
-        station = session.get(Station, station_id[:40])
-        expected = station.token_hash if station is not None and station.active else None
+    # A station id is at most 40 characters (the column): a longer one is no station,
+    # and must never reach a query that writes it whole.
+    known_shape = len(station_id) <= 40
+    expected = None
+    if known_shape:
+        with _db(request).read() as session:
+            station = session.get(Station, station_id)
+            expected = station.token_hash if station is not None and station.active else None
     given = admin.hash_token(credentials.credentials)
     # Compare even for an unknown station, so timing does not tell which ids exist.
     if not hmac.compare_digest(given, expected or "0" * 64) or expected is None:
+        throttle.failed(address)
         raise Unauthorized("unknown station or wrong token")
     return station_id
 
@@ -97,20 +114,42 @@ def changes(
     return {"changes": page.changes, "next_cursor": page.next_cursor, "has_more": page.has_more}
 
 
+_PROOF_403 = {
+    403: {
+        "model": ForbiddenOut,
+        "description": "forbidden: proof missing or wrong; reason is one of "
+        + ", ".join(p.PROOF_REASONS),
+    }
+}
+
+
 @router.post(
     "/redemptions/authorise",
     tags=["redemptions"],
     response_model=None,
-    responses={200: {"model": DecisionOut}},
+    responses={200: {"model": DecisionOut}, **_PROOF_403},
 )
 def authorise(req: AuthoriseIn, station_id: StationId, request: Request) -> dict[str, Any]:
-    """Approve and debit now, or decline. Idempotent by ``redemption_id``."""
+    """Approve and place a hold, or decline. Idempotent by ``redemption_id``. Needs
+    ``proof``: the scanned code, or card + PIN (checked here, with a lockout)."""
     db = _db(request)
     try:
         return redemptions.authorise(db, station_id, req)
     except IntegrityError:
         # A concurrent call stored this redemption id first: answer with its decision.
         return redemptions.authorise(db, station_id, req)
+
+
+@router.post(
+    "/cards/verify",
+    tags=["redemptions"],
+    response_model=VolunteerCardOut,
+    responses=_PROOF_403,
+)
+def verify_card(req: CardVerifyIn, station_id: StationId, request: Request) -> dict[str, Any]:
+    """Card number + PIN, checked at central (the kiosk never holds PIN hashes): the
+    volunteer's card view, as in the change feed, or 403 with a reason."""
+    return proofs.check_card(_db(request), station_id, req.card, req.pin)
 
 
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
@@ -152,6 +191,8 @@ def create_app(db: Database, run_migrations: bool = True) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.db = db
+    rules = policy.of(db)
+    app.state.throttle = AuthThrottle(rules.auth_fail_limit, rules.auth_fail_window_s)
     install_error_handlers(app)
     app.include_router(router)
     app.add_middleware(BodyLimit, limit=p.MAX_BODY_BYTES)

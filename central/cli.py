@@ -10,6 +10,10 @@
     kiosk-central volunteer code ID [--ttl S] # a fresh signed QR payload
     kiosk-central volunteer award ID POINTS
     kiosk-central volunteer revoke CODE_ID
+    kiosk-central holds list|expire           # open holds; release those past expiry
+    kiosk-central exceptions list [--all] [--station ID]
+    kiosk-central exceptions resolve ID debit|waive --note TEXT
+    kiosk-central keys rotate                 # new signing key; old codes still verify
     kiosk-central order list [--station ID]
     kiosk-central order assign|accept|start|complete|cancel ORDER_ID [--team T] [--volunteer N]
     kiosk-central seed-demo [--demo-key]
@@ -22,6 +26,7 @@ platform's data directory. The schema is migrated on every start.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import sys
@@ -32,7 +37,7 @@ import platformdirs
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from central import admin, dispatch, keys, migrate, seed
+from central import admin, dispatch, exceptions, keys, migrate, policy, redemptions, seed
 from central.db import Database
 from central.errors import CentralError
 from central.models import Order, Station
@@ -56,20 +61,83 @@ def open_db(target: str, ensure_key: bool = True) -> Database:
     return db
 
 
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "ip6-localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+INSECURE_WARNING = (
+    "WARNING: central is listening on {host} without TLS. Station tokens, card numbers "
+    "and PINs would cross the network in clear. Serve it behind a TLS reverse proxy "
+    "(docs/deploy.md) and bind to 127.0.0.1, or pass --ssl-certfile/--ssl-keyfile."
+)
+
+
 def cmd_serve(db: Database, args: argparse.Namespace) -> int:
     import uvicorn
 
     from central.app import create_app
+    from central.jobs import HoldSweeper
 
+    if not is_loopback(args.host) and not args.ssl_certfile:
+        message = INSECURE_WARNING.format(host=args.host)
+        log.warning(message)
+        print("\n" + "!" * 78 + "\n" + message + "\n" + "!" * 78 + "\n", file=sys.stderr)
     app = create_app(db, run_migrations=False)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
-        log_level="info",
-    )
+    sweeper = HoldSweeper(db, policy.of(db).hold_sweep_s).start()
+    try:
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            ssl_certfile=args.ssl_certfile,
+            ssl_keyfile=args.ssl_keyfile,
+            log_level="info",
+        )
+    finally:
+        sweeper.stop()
+    return 0
+
+
+def cmd_holds_list(db: Database, _args: argparse.Namespace) -> int:
+    for h in redemptions.holds(db):
+        print(
+            f"{h['redemption_id']}\t{h['station_id']}\t{h['volunteer_id']}\t"
+            f"{h['points']}\t{h['expires_at']}"
+        )
+    return 0
+
+
+def cmd_holds_expire(db: Database, _args: argparse.Namespace) -> int:
+    print(f"released: {redemptions.expire_holds(db)}")
+    return 0
+
+
+def cmd_exceptions_list(db: Database, args: argparse.Namespace) -> int:
+    rows = exceptions.list_exceptions(db, None if args.all else "open", args.station)
+    for e in rows:
+        print(
+            f"{e['id']}\t{e['status']}\t{e['station_id']}\t{e['volunteer_id']}\t"
+            f"{e['points']}\t{e['reason']}\t{e['redemption_id']}\t{e['detail']}"
+            + (f"\t{e['resolution']}: {e['note']}" if e["status"] != "open" else "")
+        )
+    print(f"({len(rows)} {'in all' if args.all else 'open'})", file=sys.stderr)
+    return 0
+
+
+def cmd_exceptions_resolve(db: Database, args: argparse.Namespace) -> int:
+    done = exceptions.resolve(db, args.id, args.resolution, args.note)
+    print(f"exception {done['id']}: {done['resolution']} ({done['points']} points)")
+    return 0
+
+
+def cmd_keys_rotate(db: Database, _args: argparse.Namespace) -> int:
+    key_id = keys.rotate(db)
+    print(f"signing key: {key_id} (older keys still verify the codes they signed)")
     return 0
 
 
@@ -80,6 +148,7 @@ def cmd_station_add(db: Database, args: argparse.Namespace) -> int:
         station_id=args.id,
         offline_limit_points=args.offline_limit,
         card_pin_enabled=args.card_pin,
+        offline_daily_points=args.offline_daily,
     )
     print(f"station_id: {cred.station_id}")
     print(f"token: {cred.token}")
@@ -99,6 +168,7 @@ def cmd_station_set(db: Database, args: argparse.Namespace) -> int:
         name: value
         for name, value in (
             ("offline_limit_points", args.offline_limit),
+            ("offline_daily_points", args.offline_daily),
             ("card_pin_enabled", args.card_pin),
             ("privacy_retention_days", args.retention_days),
             ("name", args.name),
@@ -200,6 +270,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name")
     add.add_argument("--id", default=None)
     add.add_argument("--offline-limit", type=int, default=200)
+    add.add_argument(
+        "--offline-daily", type=int, default=400, help="offline points per volunteer per day"
+    )
     add.add_argument("--card-pin", action="store_true", help="allow card number + PIN")
     add.set_defaults(func=cmd_station_add)
     token = station.add_parser("token", help="issue a new token for a station")
@@ -209,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     st_set.add_argument("id")
     st_set.add_argument("--name", default=None)
     st_set.add_argument("--offline-limit", type=int, default=None)
+    st_set.add_argument("--offline-daily", type=int, default=None)
     st_set.add_argument("--card-pin", action=argparse.BooleanOptionalAction, default=None)
     st_set.add_argument("--retention-days", type=int, default=None)
     st_set.add_argument(
@@ -234,7 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     vadd.set_defaults(func=cmd_volunteer_add)
     code = vol.add_parser("code", help="print a fresh signed volunteer QR payload")
     code.add_argument("id")
-    code.add_argument("--ttl", type=int, default=300, help="seconds until it expires")
+    code.add_argument(
+        "--ttl", type=int, default=300, help="seconds until it expires (at most a day by default)"
+    )
     code.set_defaults(func=cmd_volunteer_code)
     award = vol.add_parser("award", help="add (or take, if negative) points")
     award.add_argument("id")
@@ -245,6 +321,32 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("code_id")
     revoke.add_argument("--reason", default="")
     revoke.set_defaults(func=cmd_volunteer_revoke)
+
+    hold = sub.add_parser("holds", help="points held by approvals").add_subparsers(
+        dest="action", required=True
+    )
+    hold.add_parser("list", help="open holds").set_defaults(func=cmd_holds_list)
+    hold.add_parser("expire", help="release holds past their expiry").set_defaults(
+        func=cmd_holds_expire
+    )
+
+    exc = sub.add_parser(
+        "exceptions", help="redemptions central recorded but did not debit"
+    ).add_subparsers(dest="action", required=True)
+    exc_list = exc.add_parser("list", help="open exceptions (--all: resolved too)")
+    exc_list.add_argument("--all", action="store_true")
+    exc_list.add_argument("--station", default=None)
+    exc_list.set_defaults(func=cmd_exceptions_list)
+    exc_res = exc.add_parser("resolve", help="close one: debit the volunteer, or waive")
+    exc_res.add_argument("id", type=int)
+    exc_res.add_argument("resolution", choices=exceptions.RESOLUTIONS)
+    exc_res.add_argument("--note", required=True, help="why (kept with the exception)")
+    exc_res.set_defaults(func=cmd_exceptions_resolve)
+
+    key = sub.add_parser("keys", help="code-signing keys").add_subparsers(
+        dest="action", required=True
+    )
+    key.add_parser("rotate", help="issue a new signing key").set_defaults(func=cmd_keys_rotate)
 
     order = sub.add_parser("order", help="dispatch orders (派单/接单/服务中/已完成)")
     steps = order.add_subparsers(dest="step", required=True)

@@ -9,6 +9,7 @@ order and writers never deadlock), and balances are read with SELECT … FOR UPD
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,11 +61,30 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def private_sqlite_file(url: str) -> None:
+    """A SQLite database file is created 0600 (it holds residents' phones and the
+    ledger), and an existing one is narrowed to 0600; SQLite gives its -wal and -shm
+    files the database file's mode."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    if parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return
+    path = Path(parsed.database)
+    if not path.parent.is_dir():
+        return  # SQLite will say so when it connects
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if name.exists() and name.stat().st_mode & 0o077:
+            os.chmod(name, 0o600)
+
+
 class Database:
     """The engine and a session factory; one Session per request or command."""
 
     def __init__(self, target: str | Path) -> None:
         self.url = database_url(target)
+        private_sqlite_file(self.url)
         self.engine = make_engine(self.url)
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

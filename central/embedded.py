@@ -22,10 +22,11 @@ from pathlib import Path
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from central import admin, keys, migrate, seed
+from central import admin, keys, migrate, policy, seed
 from central.app import create_app
 from central.db import Database
 from central.demo_dispatch import DemoDispatcher
+from central.jobs import HoldSweeper
 from central.models import Station
 from sync import codes
 
@@ -45,6 +46,7 @@ class EmbeddedCentral:
     _server: uvicorn.Server = field(repr=False)
     _thread: threading.Thread = field(repr=False)
     dispatcher: DemoDispatcher | None = None
+    sweeper: HoldSweeper | None = None
 
     @property
     def api_url(self) -> str:
@@ -56,8 +58,7 @@ class EmbeddedCentral:
 
     @property
     def private_key(self) -> Ed25519PrivateKey:
-        with self.db.begin() as session:
-            return keys.signing_key(session)[1]
+        return keys.signing_key(self.db)[1]
 
     def sign_code(self, volunteer_id: str, ttl_s: int = codes.DEFAULT_TTL_S) -> str:
         """A fresh signed volunteer code, as ``kiosk-central volunteer code`` prints."""
@@ -75,6 +76,8 @@ class EmbeddedCentral:
         """Shut the server down cleanly (open connections are closed) and the database."""
         if self.dispatcher is not None:
             self.dispatcher.stop()
+        if self.sweeper is not None:
+            self.sweeper.stop()
         self._server.should_exit = True
         self._thread.join(timeout_s)
         if self._thread.is_alive():
@@ -124,6 +127,7 @@ def start_embedded(
     ssl_certfile: str | Path | None = None,
     ssl_keyfile: str | Path | None = None,
     auto_dispatch_s: float | None = None,
+    sweep_holds_s: float | None = None,
 ) -> EmbeddedCentral:
     """Start central on ``host:port`` (0 = a free port) over the SQLite file ``db_path``
     (or a database URL), in a daemon thread; return once /health answers.
@@ -134,7 +138,8 @@ def start_embedded(
     ``ssl_certfile``/``ssl_keyfile`` it serves HTTPS (the certificate must be valid for
     ``host``; it is also used as the CA when checking that the server is up). With
     ``auto_dispatch_s`` a demo dispatcher moves every open order one step along
-    assigned → accepted → in_service → completed every that many seconds."""
+    assigned → accepted → in_service → completed every that many seconds. Expired
+    holds are released every ``sweep_holds_s`` seconds (default: the policy's)."""
     db = Database(db_path)
     cred = _prepare(db, seed_demo, station_id)
     app = create_app(db, run_migrations=False)
@@ -172,5 +177,8 @@ def start_embedded(
     if auto_dispatch_s:
         dispatcher = DemoDispatcher(db, auto_dispatch_s)
         dispatcher.start()
+    sweeper = HoldSweeper(db, sweep_holds_s or policy.of(db).hold_sweep_s).start()
     log.info("embedded central at %s (station %s)", url, cred.station_id)
-    return EmbeddedCentral(url, cred.station_id, cred.token, db, key_id, server, thread, dispatcher)
+    return EmbeddedCentral(
+        url, cred.station_id, cred.token, db, key_id, server, thread, dispatcher, sweeper
+    )

@@ -45,3 +45,26 @@ class Rejected(CentralError):
     def __init__(self, reason: str, details: Any = None) -> None:
         super().__init__(reason, details)
         self.reason = reason
+
+
+class Forbidden(CentralError):
+    """Proof of who is redeeming is missing or wrong; ``reason`` says which (also at the
+    top of the body, as the redemption contract has it), ``retry_after`` for a lock."""
+
+    code, status = "forbidden", 403
+
+    def __init__(self, reason: str, message: str = "", retry_after: int | None = None) -> None:
+        details: dict[str, Any] = {"reason": reason}
+        if retry_after is not None:
+            details["retry_after"] = retry_after
+        super().__init__(message or reason, details)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+class RateLimited(CentralError):
+    code, status = "rate_limited", 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, {"retry_after": retry_after})
+        self.retry_after = retry_after

@@ -20,9 +20,11 @@ from central.clock import parse_iso, utcnow
 from central.db import Database
 from central.errors import Rejected
 from central.models import (
+    Gift,
     Order,
     ProcessedEvent,
     RejectedEvent,
+    Service,
     StationStock,
     StockMovement,
     Volunteer,
@@ -45,6 +47,8 @@ Applier = Callable[[Database, Session, str, Any], Volunteer | None]
 def _order_placed(db: Database, s: Session, station_id: str, ev: OrderPlaced) -> None:
     if s.get(Order, ev.order_id) is not None:
         raise Rejected(p.REJECT_ORDER_EXISTS)
+    if s.get(Service, ev.service_code) is None:
+        raise Rejected(p.REJECT_UNKNOWN_SERVICE, f"{ev.service_code!r:.60}")
     s.add(
         Order(
             id=ev.order_id,
@@ -77,12 +81,25 @@ def _order_rated(db: Database, s: Session, station_id: str, ev: OrderRated) -> N
     order.rated_at, order.updated_at = parse_iso(ev.rated_at), utcnow()
 
 
+# What a movement of each kind can be: a restock adds, a redemption takes, a correction
+# (a count) may go either way but is never nothing.
+_DELTA_OK: dict[str, Callable[[int], bool]] = {
+    "restock": lambda d: d > 0,
+    "redemption": lambda d: d < 0,
+    "correction": lambda d: d != 0,
+}
+
+
 def _stock_moved(db: Database, s: Session, station_id: str, ev: StockMoved) -> None:
     known = s.get(StockMovement, ev.movement_id)
     if known is not None:
         if known.station_id != station_id:
             raise Rejected(p.REJECT_CONFLICT, "movement id used by another station")
         return
+    if s.get(Gift, ev.sku) is None:
+        raise Rejected(p.REJECT_UNKNOWN_SKU, f"{ev.sku!r:.60}")
+    if not _DELTA_OK[ev.kind](ev.delta):
+        raise Rejected(p.REJECT_BAD_DELTA, f"{ev.kind} of {ev.delta}")
     s.add(
         StockMovement(
             id=ev.movement_id,

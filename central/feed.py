@@ -167,11 +167,12 @@ def gift_data(g: Gift) -> dict[str, Any]:
 
 
 def volunteer_data(v: Volunteer) -> dict[str, Any]:
+    # Never the card number or the PIN hash: card + PIN is checked at central only
+    # (POST /cards/verify, /redemptions/authorise), so no station can try PINs offline.
     return {
         "id": v.id,
         "masked_name": mask_name(v.name),
-        "card_no": v.card_no,
-        "pin_hash": v.pin_hash,
+        "has_card": bool(v.card_no and v.pin_hash),
         "total_hours": v.total_hours,
         "star_level": star_level(v.total_hours),
         "balance": v.balance,
@@ -185,6 +186,7 @@ def settings_data(st: Station) -> dict[str, Any]:
     return {
         "offline_limit_points": st.offline_limit_points,
         "card_pin_enabled": st.card_pin_enabled,
+        "offline_daily_points": st.offline_daily_points,
         "privacy_retention_days": st.privacy_retention_days,
         "station_name": st.name,
     }

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from central.errors import CentralError
+from central.errors import CentralError, Forbidden
 from sync.protocol import MAX_BODY_BYTES
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ RETRY_AFTER_S = 5
 _STATUS_CODES = {
     400: "bad_request",
     401: "unauthorized",
-    403: "unauthorized",
+    403: "forbidden",
     404: "not_found",
     405: "bad_request",
     409: "conflict",
@@ -56,8 +56,17 @@ def _clean(errors: list[Any]) -> list[dict[str, Any]]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CentralError)
     async def _central(_req: Request, exc: CentralError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return error_response(exc.status, exc.code, exc.message, exc.details, headers)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        body = error_body(exc.code, exc.message, exc.details)
+        if isinstance(exc, Forbidden):
+            # The redemption contract: the reason (and any wait) at the top level too.
+            body["reason"] = exc.reason
+            if retry_after is not None:
+                body["retry_after"] = retry_after
+        return JSONResponse(body, status_code=exc.status, headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:

@@ -33,6 +33,8 @@ class Station(Base):
     name_en: Mapped[str] = mapped_column(String(200), default="")
     token_hash: Mapped[str] = mapped_column(String(64))
     offline_limit_points: Mapped[int] = mapped_column(Integer, default=200)
+    # Offline redemptions one volunteer may make at this station in one (UTC) day.
+    offline_daily_points: Mapped[int] = mapped_column(Integer, default=400)
     card_pin_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     privacy_retention_days: Mapped[int] = mapped_column(Integer, default=30)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -40,12 +42,14 @@ class Station(Base):
 
 
 class SigningKey(Base):
-    """Central's Ed25519 key pair(s); the newest active one signs volunteer codes."""
+    """Central's Ed25519 public keys; the newest active one signs volunteer codes. The
+    private halves live in the key file or the environment (central.keys), never here:
+    ``private_key`` only exists so a database from before 0002 can hand its key over."""
 
     __tablename__ = "signing_keys"
 
     key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    private_key: Mapped[str] = mapped_column(String(64))  # base64 of the raw 32 bytes
+    private_key: Mapped[str | None] = mapped_column(String(64), default=None)
     public_key: Mapped[str] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -150,8 +154,12 @@ class Redemption(Base):
     volunteer_id: Mapped[str] = mapped_column(String(40), index=True)
     total_points: Mapped[int] = mapped_column(Integer)
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    # authorised (debited, waiting for redemption.made) | declined | recorded | voided
+    # held (approved; points taken from the balance until captured or released) |
+    # declined | recorded (captured) | voided (released by the kiosk) |
+    # expired (released by central) | exception (recorded, not debited: see exceptions)
     status: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, default=None, index=True)
+    code_id: Mapped[str] = mapped_column(String(64), default="")
     mode: Mapped[str] = mapped_column(String(8), default="online")
     debited: Mapped[int] = mapped_column(Integer, default=0)
     decision: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -168,6 +176,40 @@ class Overdraft(Base):
     volunteer_id: Mapped[str] = mapped_column(String(40))
     amount: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RedemptionException(Base):
+    """A redemption central recorded but would not (fully) debit: a bad or missing code,
+    over the station's offline limit or daily ceiling, an overdraft after a hold expired.
+    The district administrator resolves each (``kiosk-central exceptions``)."""
+
+    __tablename__ = "exceptions"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    redemption_id: Mapped[str] = mapped_column(String(64), index=True)
+    station_id: Mapped[str] = mapped_column(ForeignKey("stations.id"), index=True)
+    volunteer_id: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(String(400), default="")
+    points: Mapped[int] = mapped_column(Integer, default=0)  # not debited (or overdrawn)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | resolved
+    resolution: Mapped[str] = mapped_column(String(16), default="")  # debited | waived
+    note: Mapped[str] = mapped_column(String(400), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+
+
+class CardLock(Base):
+    """Wrong PINs per card number, checked at central; a card is locked for a while
+    after too many in a row."""
+
+    __tablename__ = "card_locks"
+
+    card_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class StockMovement(Base):

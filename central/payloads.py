@@ -24,6 +24,17 @@ def _no_control(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_control)]
+# A mainland mobile (what the kiosk asks for) or a landline; "" when none was given.
+_PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
+
+
+def _phone(value: str) -> str:
+    if value and not _PHONE.fullmatch(value):
+        raise ValueError("not a phone number")
+    return value
+
+
+Phone = Annotated[str, AfterValidator(_phone)]
 Id = Field(min_length=1, max_length=64)
 VolunteerId = Field(min_length=1, max_length=40)
 
@@ -55,11 +66,26 @@ class LineIn(Strict):
     points_each: int = Field(ge=0, le=10_000_000)
 
 
+class ProofIn(Strict):
+    """Who is redeeming, as the kiosk saw it: the scanned code exactly as scanned, or
+    the card number and PIN typed (checked at central; a PIN never stays on a kiosk)."""
+
+    code: Text | None = Field(None, min_length=1, max_length=1024)
+    card: Text | None = Field(None, min_length=1, max_length=32)
+    pin: Text | None = Field(None, min_length=1, max_length=32)
+
+
 class AuthoriseIn(Strict):
     redemption_id: Text = Id
     volunteer_id: Text = VolunteerId
     total_points: int = Field(ge=0, le=100_000_000)
     lines: list[LineIn] = Field(default_factory=list, max_length=200)
+    proof: ProofIn | None = None
+
+
+class CardVerifyIn(Strict):
+    card: Text = Field(min_length=1, max_length=32)
+    pin: Text = Field(min_length=1, max_length=32)
 
 
 # --- event payloads ------------------------------------------------------------------
@@ -70,7 +96,7 @@ class OrderPlaced(Strict):
     ticket_no: Text = Field(max_length=24)
     service_code: Text = Field(min_length=1, max_length=40)
     honorific: Text = Field("", max_length=16)
-    phone: Text = Field("", max_length=16)
+    phone: Phone = Field("", max_length=16)
     address: Text = Field("", max_length=120)
     time_slot: Text = Field("", max_length=16)
     note_tags: list[Text] = Field(default_factory=list, max_length=50)
@@ -92,6 +118,8 @@ class RedemptionMade(Strict):
     total_points: int = Field(ge=0, le=100_000_000)
     lines: list[LineIn] = Field(default_factory=list, max_length=200)
     at: Text
+    # The scanned code the redemption was made with (required offline: central checks it).
+    code: Text | None = Field(None, max_length=1024)
 
 
 class RedemptionVoided(Strict):
@@ -160,3 +188,23 @@ class DecisionOut(BaseModel):
     as_of: str | None = None
     reason: str | None = None
     balance: int | None = None
+    hold_expires_at: str | None = None
+
+
+class ForbiddenOut(ErrorOut):
+    reason: str
+    retry_after: int | None = None
+
+
+class VolunteerCardOut(BaseModel):
+    """A volunteer as the change feed carries it (no card number, no PIN hash)."""
+
+    id: str
+    masked_name: str
+    has_card: bool
+    total_hours: float
+    star_level: int
+    balance: int
+    balance_as_of: str
+    team: str
+    active: bool

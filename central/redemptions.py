@@ -1,43 +1,99 @@
-"""Points leaving a balance: online authorisation, recording a redemption, voiding one.
+"""Points leaving a balance: holds at authorisation, capture, release, and redemptions
+recorded after the fact.
 
-Authorisation is atomic and idempotent by redemption id: the volunteer's row is locked
-(FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite), the decision is stored with the
-redemption, and asking again returns the stored decision without a second debit.
+Hold states (docs/sync-protocol.md, "Redemption holds"):
+
+    authorise ─approved─▶ held ──redemption.made──▶ recorded
+                 │          ├──redemption.voided──▶ voided   (points back)
+                 │          └──expires_at passes──▶ expired  (points back; a late
+                 │                                   redemption.made still records)
+                 └─declined─▶ declined
+
+A hold takes the points from the balance at once (so they are unavailable to other
+authorisations) and gives them back when released. Authorisation is idempotent by the
+kiosk-chosen redemption id: asking again returns the stored decision.
+
+A ``redemption.made`` with no hold behind it (offline, or central never approved) is
+checked — the signed code it was made with, the station's offline limit, its per-day
+ceiling per volunteer, the gifts — and anything that fails is recorded as an exception
+without touching the balance (central.exceptions).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central import feed, ledger
+from central import exceptions, feed, ledger, policy, proofs
 from central.clock import iso, parse_iso, utcnow
 from central.db import Database
 from central.errors import BadRequest, Conflict, Rejected
-from central.models import Overdraft, Redemption, Volunteer
+from central.models import Gift, Overdraft, Redemption, Station, Volunteer
 from central.payloads import AuthoriseIn, RedemptionMade, RedemptionVoided
+from sync import codes
 from sync import protocol as p
 
 log = logging.getLogger(__name__)
+
+RELEASE_BATCH = 200
+FUTURE_SLACK_S = 300  # a kiosk clock this far ahead is tolerated
 
 
 def _check_total(total: int, lines: list[Any]) -> bool:
     return not lines or total == sum(ln.qty * ln.points_each for ln in lines)
 
 
+def _unknown_skus(session: Session, lines: list[Any]) -> list[str]:
+    skus = {ln.sku for ln in lines}
+    if not skus:
+        return []
+    known = set(session.scalars(select(Gift.sku).where(Gift.sku.in_(skus))))
+    return sorted(skus - known)
+
+
+def _same_request(row: Redemption, station_id: str, req: AuthoriseIn) -> bool:
+    return (
+        row.station_id == station_id
+        and row.volunteer_id == req.volunteer_id
+        and row.total_points == req.total_points
+    )
+
+
+def _stored_decision(row: Redemption, station_id: str, req: AuthoriseIn) -> dict[str, Any]:
+    if not _same_request(row, station_id, req):
+        raise Conflict("redemption id already used", {"redemption_id": row.id})
+    return dict(row.decision)
+
+
 def authorise(db: Database, station_id: str, req: AuthoriseIn) -> dict[str, Any]:
+    """Approve (placing a hold) or decline; 403 ``Forbidden`` without valid proof."""
     if not _check_total(req.total_points, req.lines):
         raise BadRequest("total_points is not the sum of the lines")
-    with db.write() as session:
-        volunteer = ledger.lock_volunteer(session, req.volunteer_id)
+    with db.read() as session:
         existing = session.get(Redemption, req.redemption_id)
         if existing is not None:
-            if existing.station_id != station_id or existing.volunteer_id != req.volunteer_id:
-                raise Conflict("redemption id already used", {"redemption_id": existing.id})
-            return dict(existing.decision)
-        decision = _decide(db, session, station_id, volunteer, req)
+            # The proof was checked when the decision was made: the same request again
+            # (an answer lost on the way) gets the same decision, nothing more.
+            return _stored_decision(existing, station_id, req)
+        unknown = _unknown_skus(session, req.lines)
+    if unknown:
+        raise BadRequest(f"unknown gifts: {', '.join(unknown)[:200]}", {"skus": unknown[:20]})
+    rules = policy.of(db)
+    code_id = ""
+    if rules.require_proof or req.proof is not None:
+        code_id = proofs.verify(db, station_id, req.proof, req.volunteer_id).code_id
+    with db.write() as session:
+        existing = session.get(Redemption, req.redemption_id)
+        if existing is not None:
+            return _stored_decision(existing, station_id, req)
+        volunteer = ledger.lock_volunteer(session, req.volunteer_id)
+        expires_at = utcnow() + timedelta(seconds=rules.hold_ttl_s)
+        decision = _decide(db, session, station_id, volunteer, req, expires_at)
+        approved = bool(decision["approved"])
         session.add(
             Redemption(
                 id=req.redemption_id,
@@ -45,8 +101,10 @@ def authorise(db: Database, station_id: str, req: AuthoriseIn) -> dict[str, Any]
                 volunteer_id=req.volunteer_id,
                 total_points=req.total_points,
                 lines=[ln.model_dump() for ln in req.lines],
-                status="authorised" if decision["approved"] else "declined",
-                debited=req.total_points if decision["approved"] else 0,
+                status="held" if approved else "declined",
+                debited=req.total_points if approved else 0,
+                expires_at=expires_at if approved else None,
+                code_id=code_id,
                 decision=decision,
             )
         )
@@ -55,7 +113,12 @@ def authorise(db: Database, station_id: str, req: AuthoriseIn) -> dict[str, Any]
 
 
 def _decide(
-    db: Database, session: Session, station_id: str, volunteer: Volunteer | None, req: AuthoriseIn
+    db: Database,
+    session: Session,
+    station_id: str,
+    volunteer: Volunteer | None,
+    req: AuthoriseIn,
+    expires_at: datetime,
 ) -> dict[str, Any]:
     if volunteer is None:
         return {"approved": False, "reason": "unknown_volunteer", "balance": None}
@@ -64,43 +127,148 @@ def _decide(
     if volunteer.balance < req.total_points:
         return {"approved": False, "reason": "insufficient_points", "balance": volunteer.balance}
     ledger.change_balance(
-        db, session, volunteer, -req.total_points, "redemption", req.redemption_id, station_id
+        db, session, volunteer, -req.total_points, "hold", req.redemption_id, station_id
     )
     return {
         "approved": True,
         "balance_after": volunteer.balance,
         "as_of": iso(volunteer.balance_as_of),
+        "hold_expires_at": iso(expires_at),
     }
 
 
+def _lock_redemption(session: Session, redemption_id: str) -> Redemption | None:
+    # Always the redemption row before the volunteer's: the release job locks in the
+    # same order, so the two never wait on each other in a circle.
+    return session.scalars(
+        select(Redemption).where(Redemption.id == redemption_id).with_for_update()
+    ).first()
+
+
 def record_made(db: Database, session: Session, station_id: str, ev: RedemptionMade) -> Volunteer:
-    """Apply ``redemption.made``. An authorised redemption was debited already: record it
-    only (whatever mode the kiosk reports, so a kiosk that timed out after central
-    approved never pays twice). Otherwise debit now and report any overdraft."""
+    """Apply ``redemption.made``: capture its hold, or (no hold) check it and debit, or
+    record it as an exception without touching the balance."""
     if not _check_total(ev.total_points, ev.lines):
         raise Rejected(p.REJECT_BAD_PAYLOAD, "total_points is not the sum of the lines")
+    row = _lock_redemption(session, ev.redemption_id)
     volunteer = ledger.lock_volunteer(session, ev.volunteer_id)
     if volunteer is None:
         raise Rejected(p.REJECT_UNKNOWN_VOLUNTEER)
-    row = session.get(Redemption, ev.redemption_id)
     if row is not None and (row.station_id != station_id or row.volunteer_id != ev.volunteer_id):
         raise Rejected(p.REJECT_CONFLICT, "redemption id used by another station or volunteer")
-    if row is not None and row.status == "recorded":
+    if row is not None and row.status in ("recorded", "exception"):
         return volunteer  # the same redemption under another event id: nothing more to do
     if row is None:
         row = Redemption(id=ev.redemption_id, station_id=station_id, volunteer_id=volunteer.id)
-        row.debited, row.decision = 0, {}
+        row.debited, row.decision, row.status = 0, {}, "new"
         session.add(row)
-    owed = ev.total_points - (row.debited if row.status == "authorised" else 0)
-    if row.status != "authorised":
-        row.debited = 0
+    before = row.status
     row.total_points, row.mode, row.pickup_code = ev.total_points, ev.mode, ev.pickup_code
     row.lines = [ln.model_dump() for ln in ev.lines]
-    row.at, row.status = parse_iso(ev.at), "recorded"
-    if owed:
-        _debit(db, session, station_id, volunteer, owed, ev.redemption_id)
-        row.debited += owed
+    row.at = parse_iso(ev.at)
+    if before == "held":
+        _capture(db, session, station_id, volunteer, row, ev)
+    elif before == "expired":
+        # The gift is gone although the hold ran out: debit now; an overdraft is an
+        # exception for the district as well as a note to the station.
+        row.status = "recorded"
+        _debit(db, session, station_id, volunteer, row, ev.total_points, after_expiry=True)
+    elif before == "voided":
+        row.status = "exception"
+        exceptions.open_exception(
+            db, session, station_id, row.id, volunteer.id, "made_after_void", ev.total_points
+        )
+    else:  # new or declined: nothing central approved stands behind it
+        problems = _offline_problems(db, session, station_id, ev, row)
+        if problems:
+            row.status = "exception"
+            # The reason is the first problem's first word; the detail keeps the figures.
+            reason, detail = problems[0].split(" ", 1)[0], "; ".join(problems)
+            exceptions.open_exception(
+                db, session, station_id, row.id, volunteer.id, reason, ev.total_points, detail
+            )
+        else:
+            row.status = "recorded"
+            _debit(db, session, station_id, volunteer, row, ev.total_points)
     return volunteer
+
+
+def _capture(
+    db: Database,
+    session: Session,
+    station_id: str,
+    volunteer: Volunteer,
+    row: Redemption,
+    ev: RedemptionMade,
+) -> None:
+    held = row.debited
+    row.status, row.expires_at = "recorded", None
+    if ev.total_points < held:  # less was taken than approved: give the rest back
+        ledger.change_balance(
+            db, session, volunteer, held - ev.total_points, "release", row.id, station_id
+        )
+        row.debited = ev.total_points
+    elif ev.total_points > held:
+        exceptions.open_exception(
+            db,
+            session,
+            station_id,
+            row.id,
+            volunteer.id,
+            "over_hold",
+            ev.total_points - held,
+            f"made {ev.total_points}, approved {held}",
+        )
+
+
+def _offline_problems(
+    db: Database, session: Session, station_id: str, ev: RedemptionMade, row: Redemption
+) -> list[str]:
+    """Why central cannot debit this redemption on the station's word; [] if it can."""
+    problems: list[str] = []
+    rules = policy.of(db)
+    now = utcnow()
+    at = row.at or now
+    if at > now + timedelta(seconds=FUTURE_SLACK_S):
+        problems.append(f"future_time ({iso(at)})")
+    if ev.code is None:
+        if rules.require_proof:
+            problems.append("code_missing")
+    else:
+        try:
+            claims = proofs.check_code(session, ev.code, at)
+            row.code_id = claims.code_id
+            if claims.volunteer_id != ev.volunteer_id:
+                problems.append("code_other_volunteer")
+            # A code lives at most max_code_ttl_s: a redemption dated before the code
+            # could have been issued was back-dated (to spread one code over days).
+            if at < claims.expires_at - timedelta(seconds=rules.max_code_ttl_s):
+                problems.append(f"before_code ({iso(at)})")
+        except codes.CodeError as exc:
+            problems.append(proofs.code_reason(exc))
+    station = session.get(Station, station_id)
+    limit = station.offline_limit_points if station is not None else 0
+    if ev.total_points > limit:
+        problems.append(f"over_offline_limit ({ev.total_points} > {limit})")
+    ceiling = station.offline_daily_points if station is not None else 0
+    day = datetime(at.year, at.month, at.day)
+    spent = session.scalar(
+        select(func.coalesce(func.sum(Redemption.total_points), 0)).where(
+            Redemption.station_id == station_id,
+            Redemption.volunteer_id == ev.volunteer_id,
+            Redemption.mode == "offline",
+            Redemption.status == "recorded",
+            Redemption.at >= day,
+            Redemption.at < day + timedelta(days=1),
+            Redemption.id != row.id,
+        )
+    )
+    if int(spent or 0) + ev.total_points > ceiling:
+        problems.append(f"over_daily_ceiling ({int(spent or 0)} + {ev.total_points} > {ceiling})")
+    unknown = _unknown_skus(session, ev.lines)
+    if unknown:
+        problems.append("unknown_sku " + ",".join(unknown)[:100])
+    return problems
 
 
 def _debit(
@@ -108,34 +276,47 @@ def _debit(
     session: Session,
     station_id: str,
     volunteer: Volunteer,
+    row: Redemption,
     points: int,
-    redemption_id: str,
+    after_expiry: bool = False,
 ) -> None:
     before = volunteer.balance
-    ledger.change_balance(db, session, volunteer, -points, "redemption", redemption_id, station_id)
+    ledger.change_balance(db, session, volunteer, -points, "redemption", row.id, station_id)
+    row.debited += points
     if volunteer.balance >= 0 or points <= 0:
         return
     # The gift is gone: keep the debit, and tell the station how much was not covered.
     amount = min(points, points - max(before, 0))
     session.add(
         Overdraft(
-            redemption_id=redemption_id,
+            redemption_id=row.id,
             station_id=station_id,
             volunteer_id=volunteer.id,
             amount=amount,
             at=utcnow(),
         )
     )
-    data = {"redemption_id": redemption_id, "volunteer_id": volunteer.id, "amount": amount}
-    feed.publish(db, session, "overdraft", redemption_id, data, station_id)
-    log.warning("overdraft of %d on %s by %s", amount, volunteer.id, redemption_id)
+    data = {"redemption_id": row.id, "volunteer_id": volunteer.id, "amount": amount}
+    feed.publish(db, session, "overdraft", row.id, data, station_id)
+    log.warning("overdraft of %d on %s by %s", amount, volunteer.id, row.id)
+    if after_expiry:
+        exceptions.open_exception(
+            db,
+            session,
+            station_id,
+            row.id,
+            volunteer.id,
+            "overdraft_after_expiry",
+            amount,
+            f"the hold expired before redemption.made; {amount} points overdrawn",
+        )
 
 
 def void(db: Database, session: Session, station_id: str, ev: RedemptionVoided) -> Volunteer | None:
-    """Refund an authorised redemption whose local commit failed on the kiosk."""
-    row = session.get(Redemption, ev.redemption_id)
+    """Release a hold whose redemption the kiosk did not complete."""
+    row = _lock_redemption(session, ev.redemption_id)
     if row is None:
-        # Central never authorised it (the request did not arrive): nothing to refund;
+        # Central never authorised it (the request did not arrive): nothing to release;
         # remember the void so a late authorisation with this id is not approved.
         session.add(
             Redemption(
@@ -151,10 +332,65 @@ def void(db: Database, session: Session, station_id: str, ev: RedemptionVoided) 
     if row.station_id != station_id:
         raise Rejected(p.REJECT_CONFLICT, "redemption id used by another station")
     volunteer = ledger.lock_volunteer(session, row.volunteer_id)
-    if row.status == "recorded":
+    if row.status in ("recorded", "exception"):
         raise Rejected("not_voidable", "the redemption was completed")
-    if row.status == "authorised" and row.debited and volunteer is not None:
-        ledger.change_balance(db, session, volunteer, row.debited, "refund", row.id, station_id)
-        row.debited = 0
-    row.status = "voided"
+    if row.status == "held":
+        _release(db, session, row, volunteer, "voided")
+    else:
+        row.status = "voided"
     return volunteer
+
+
+def _release(
+    db: Database, session: Session, row: Redemption, volunteer: Volunteer | None, status: str
+) -> None:
+    if row.debited and volunteer is not None:
+        ledger.change_balance(
+            db, session, volunteer, row.debited, "release", row.id, row.station_id
+        )
+    row.debited, row.status, row.expires_at = 0, status, None
+
+
+def expire_holds(db: Database, now: datetime | None = None) -> int:
+    """Release every hold past its expiry; the number released. Safe with several
+    central processes: on PostgreSQL each batch takes its rows FOR UPDATE SKIP LOCKED
+    (rows another process is releasing, or a capture holds, are skipped and re-checked
+    next time); on SQLite the write transaction serialises it."""
+    released = 0
+    while True:
+        moment = now or utcnow()
+        with db.write() as session:
+            query = (
+                select(Redemption)
+                .where(Redemption.status == "held", Redemption.expires_at <= moment)
+                .order_by(Redemption.expires_at)
+                .limit(RELEASE_BATCH)
+            )
+            if db.is_postgres:
+                query = query.with_for_update(skip_locked=True)
+            rows = list(session.scalars(query))
+            for row in rows:
+                volunteer = ledger.lock_volunteer(session, row.volunteer_id)
+                _release(db, session, row, volunteer, "expired")
+                log.info("hold %s of %s expired uncaptured", row.id, row.volunteer_id)
+        released += len(rows)
+        if len(rows) < RELEASE_BATCH:
+            return released
+
+
+def holds(db: Database) -> list[dict[str, Any]]:
+    """Open holds, oldest expiry first (for ``kiosk-central holds list``)."""
+    with db.read() as session:
+        rows = session.scalars(
+            select(Redemption).where(Redemption.status == "held").order_by(Redemption.expires_at)
+        )
+        return [
+            {
+                "redemption_id": r.id,
+                "station_id": r.station_id,
+                "volunteer_id": r.volunteer_id,
+                "points": r.debited,
+                "expires_at": iso(r.expires_at) if r.expires_at else "",
+            }
+            for r in rows
+        ]

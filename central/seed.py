@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from central import admin, feed, ledger
+from central import admin, feed, keys, ledger
 from central.clock import utcnow
 from central.db import Database
 from central.models import (
@@ -60,19 +60,15 @@ def hash_pin(pin: str, n: int = DEMO_PIN_COST, r: int = 8, p: int = 1) -> str:
 
 
 def install_demo_key(db: Database) -> bool:
-    """Install the public demo key if central has no key yet; True if installed."""
+    """Install the public demo key if central has no key yet; True if installed. Its
+    private half goes to the key file like any other (it is public anyway)."""
     private = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(DEMO_KEY_SEED).digest())
     public = base64.b64encode(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
     with db.write() as session:
         if session.scalars(select(SigningKey).limit(1)).first() is not None:
             return False
-        session.add(
-            SigningKey(
-                key_id=DEMO_KEY_ID,
-                private_key=base64.b64encode(hashlib.sha256(DEMO_KEY_SEED).digest()).decode(),
-                public_key=public.decode(),
-            )
-        )
+        keys.add_private_key(db, DEMO_KEY_ID, private)
+        session.add(SigningKey(key_id=DEMO_KEY_ID, private_key=None, public_key=public.decode()))
         data = {"key_id": DEMO_KEY_ID, "public_key": public.decode()}
         feed.publish(db, session, "public_key", DEMO_KEY_ID, data)
     return True

@@ -36,6 +36,7 @@ CHANGE_KINDS = (
     "public_key",
     "station_settings",
     "overdraft",
+    "exception",
 )
 # Statuses the dispatcher sets (pushed as "order_status" changes); a new order is "submitted".
 ORDER_STATUSES = ("assigned", "accepted", "in_service", "completed", "cancelled")
@@ -49,6 +50,7 @@ ERROR_CODES = (
     "not_found",
     "too_large",
     "conflict",
+    "forbidden",
     "rate_limited",
     "unavailable",
     "internal",
@@ -67,6 +69,20 @@ REJECT_UNKNOWN_SERVICE = "unknown_service"
 REJECT_UNKNOWN_VOLUNTEER = "unknown_volunteer"
 REJECT_UNKNOWN_REDEMPTION = "unknown_redemption"
 REJECT_CONFLICT = "conflict"
+REJECT_UNKNOWN_SKU = "unknown_sku"
+REJECT_BAD_DELTA = "bad_delta"
+# 403 reasons of /redemptions/authorise and /cards/verify (body "reason").
+PROOF_REASONS = (
+    "proof_required",
+    "bad_code",
+    "code_expired",
+    "code_revoked",
+    "code_other_volunteer",
+    "wrong_pin",
+    "card_locked",
+    "card_pin_disabled",
+)
+DEFAULT_OFFLINE_DAILY_POINTS = 400
 
 
 class ErrorDetail(TypedDict):
@@ -131,11 +147,18 @@ class RedemptionLine(TypedDict):
     points_each: int
 
 
+class Proof(TypedDict, total=False):
+    code: str  # the scanned signed code, exactly as scanned
+    card: str  # or card number + PIN, checked at central
+    pin: str
+
+
 class AuthoriseRequest(TypedDict):
     redemption_id: str
     volunteer_id: str
     total_points: int
     lines: list[RedemptionLine]
+    proof: Proof
 
 
 class AuthoriseDecision(TypedDict):
@@ -144,6 +167,7 @@ class AuthoriseDecision(TypedDict):
     as_of: NotRequired[str]
     reason: NotRequired[str]
     balance: NotRequired[int | None]
+    hold_expires_at: NotRequired[str]
 
 
 def star_level(total_hours: float) -> int:

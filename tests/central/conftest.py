@@ -65,6 +65,16 @@ def _empty_pg(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's signing keys in its own file (on PostgreSQL the default would be the
+    user's data directory, shared by every test)."""
+    path = tmp_path / "keys" / "signing-keys.json"
+    monkeypatch.setenv("KIOSK_CENTRAL_KEY_FILE", str(path))
+    monkeypatch.delenv("KIOSK_CENTRAL_SIGNING_KEY", raising=False)
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, empty database: a SQLite file, or the session's PostgreSQL schema emptied."""

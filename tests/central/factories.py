@@ -5,10 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from central import admin, ledger
+from central import admin, keys, ledger
+from central.clock import iso, utcnow
 from central.db import Database
+from central.models import Gift
 
 NOW = "2026-11-23T08:00:00.000Z"
+
+
+def add_gift(db: Database, sku: str = "G-EGG", points: int = 30) -> None:
+    with db.begin() as s:
+        if s.get(Gift, sku) is None:
+            admin.upsert_gift(db, s, {"sku": sku, "name": "鸡蛋", "points": points})
 
 
 def add_volunteer(
@@ -27,6 +35,7 @@ def add_volunteer(
         )
         if balance:
             ledger.change_balance(db, s, v, balance, "seed")
+    add_gift(db)  # what the factories' redemptions take
 
 
 def add_catalogue(db: Database) -> None:
@@ -67,6 +76,8 @@ def redemption_made(
     points: int = 30,
     mode: str = "offline",
     qty: int = 1,
+    code: str | None = None,
+    at: str | None = None,
 ) -> dict[str, Any]:
     return event(
         "redemption.made",
@@ -77,18 +88,32 @@ def redemption_made(
             "mode": mode,
             "total_points": points * qty,
             "lines": [{"sku": "G-EGG", "qty": qty, "points_each": points}],
-            "at": NOW,
+            "at": at or iso(utcnow()),
+            **({"code": code} if code is not None else {}),
         },
     )
 
 
-def authorise_body(redemption_id: str, volunteer_id: str = "V1", points: int = 30) -> dict:
-    return {
+def code_for(db: Database, volunteer_id: str = "V1", ttl_s: int = 600) -> str:
+    """A code central signed for ``volunteer_id``, as the volunteer's phone shows it."""
+    return keys.sign_volunteer_code(db, volunteer_id, ttl_s=ttl_s)
+
+
+def authorise_body(
+    redemption_id: str,
+    volunteer_id: str = "V1",
+    points: int = 30,
+    proof: dict[str, str] | None = None,
+) -> dict:
+    body: dict[str, Any] = {
         "redemption_id": redemption_id,
         "volunteer_id": volunteer_id,
         "total_points": points,
         "lines": [{"sku": "G-EGG", "qty": 1, "points_each": points}],
     }
+    if proof is not None:
+        body["proof"] = proof
+    return body
 
 
 def local_http() -> Any:

@@ -1,0 +1,155 @@
+"""Who is redeeming, checked at central: a scanned signed code, or card number + PIN.
+
+Reasons (the 403 body's ``reason``): proof_required, bad_code, code_expired,
+code_revoked, code_other_volunteer, wrong_pin, card_locked, card_pin_disabled. A wrong
+PIN counts against the card (known or not, so a probe learns nothing); after
+``Policy.pin_max_failures`` in a row the card is locked for ``Policy.pin_lockout_s``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from central import feed, keys, policy
+from central.clock import utcnow
+from central.db import Database
+from central.errors import Forbidden
+from central.models import CardLock, RevokedCode, Station, Volunteer
+from central.payloads import ProofIn
+from sync import codes
+
+log = logging.getLogger(__name__)
+
+MAX_SCRYPT_N = 2**17  # refuse stored hashes that would make one check cost seconds
+
+
+@dataclass(frozen=True)
+class Proven:
+    volunteer_id: str
+    code_id: str = ""  # the code's jti when proven by a code
+    by: str = "code"  # code | card
+
+
+def code_reason(exc: codes.CodeError) -> str:
+    if isinstance(exc, codes.CodeExpired):
+        return "code_expired"
+    if isinstance(exc, codes.CodeRevoked):
+        return "code_revoked"
+    return "bad_code"
+
+
+def check_code(session: Session, text: str, at: datetime | None = None) -> codes.VolunteerCode:
+    """The code's claims if it verifies against central's keys and revocations at ``at``
+    (now by default); otherwise ``codes.CodeError``."""
+    public = keys.public_keys(session)
+    try:
+        claims = codes.verify_code(text, public, (), now=at or utcnow())
+    except codes.CodeError:
+        raise
+    revoked = session.get(RevokedCode, claims.code_id) is not None
+    if revoked:
+        raise codes.CodeRevoked(f"code {claims.code_id} was revoked")
+    return claims
+
+
+def verify(db: Database, station_id: str, proof: ProofIn | None, volunteer_id: str) -> Proven:
+    """Check the proof for debiting ``volunteer_id``; ``Forbidden`` when it fails."""
+    if proof is None or (proof.code is None and proof.card is None):
+        raise Forbidden("proof_required", "a scanned code or card + PIN is required")
+    if proof.code is not None:
+        with db.read() as session:
+            try:
+                claims = check_code(session, proof.code)
+            except codes.CodeError as exc:
+                raise Forbidden(code_reason(exc), str(exc.detail or exc.key)) from exc
+        if claims.volunteer_id != volunteer_id:
+            raise Forbidden("code_other_volunteer", "the code belongs to another volunteer")
+        return Proven(volunteer_id, claims.code_id, "code")
+    volunteer = check_card(db, station_id, proof.card or "", proof.pin or "")
+    if volunteer["id"] != volunteer_id:
+        raise Forbidden("code_other_volunteer", "the card belongs to another volunteer")
+    return Proven(volunteer_id, "", "card")
+
+
+def check_card(db: Database, station_id: str, card: str, pin: str) -> dict[str, Any]:
+    """The card's volunteer, as the feed shows one (``feed.volunteer_data``), if the PIN
+    is right and the card is not locked."""
+    rules = policy.of(db)
+    card = card.strip()
+    with db.read() as session:
+        station = session.get(Station, station_id)
+        if station is None or not station.card_pin_enabled:
+            raise Forbidden("card_pin_disabled", "card + PIN is not enabled at this station")
+        lock = session.get(CardLock, card)
+        now = utcnow()
+        if lock is not None and lock.locked_until is not None and lock.locked_until > now:
+            wait = int((lock.locked_until - now).total_seconds()) + 1
+            raise Forbidden("card_locked", "too many wrong PINs", retry_after=wait)
+        volunteer = session.scalars(select(Volunteer).where(Volunteer.card_no == card)).first()
+        stored = volunteer.pin_hash if volunteer is not None and volunteer.active else None
+        view = feed.volunteer_data(volunteer) if volunteer is not None else None
+    if stored is not None and view is not None and pin_matches(pin, stored):
+        _forget_failures(db, card)
+        return view
+    locked_for = _count_failure(db, card, rules.pin_max_failures, rules.pin_lockout_s)
+    log.warning("station %s: wrong PIN for a card (%s)", station_id, "locked" if locked_for else "")
+    if locked_for:
+        raise Forbidden("card_locked", "too many wrong PINs", retry_after=locked_for)
+    raise Forbidden("wrong_pin", "card number or PIN is wrong")
+
+
+def _count_failure(db: Database, card: str, max_failures: int, lockout_s: int) -> int:
+    """Record a wrong PIN; the lockout in seconds if this one locked the card, else 0."""
+    if not card or len(card) > 32:
+        return 0
+    with db.write() as session:
+        lock = session.get(CardLock, card)
+        if lock is None:
+            lock = CardLock(card_no=card, failures=0)
+            session.add(lock)
+        now = utcnow()
+        lock.failures += 1
+        lock.updated_at = now
+        if lock.failures >= max_failures:
+            lock.failures = 0
+            lock.locked_until = now + timedelta(seconds=lockout_s)
+            return lockout_s
+    return 0
+
+
+def _forget_failures(db: Database, card: str) -> None:
+    with db.write() as session:
+        lock = session.get(CardLock, card)
+        if lock is not None:
+            session.delete(lock)
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    """``scrypt$n$r$p$salt_b64$hash_b64`` (central.seed.hash_pin) against ``pin``."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        n_i, r_i, p_i = int(n), int(r), int(p)
+        if scheme != "scrypt" or not 2 <= n_i <= MAX_SCRYPT_N or not 1 <= r_i * p_i <= 64:
+            return False
+        want = base64.b64decode(digest)
+        got = hashlib.scrypt(
+            pin.encode(),
+            salt=base64.b64decode(salt),
+            n=n_i,
+            r=r_i,
+            p=p_i,
+            dklen=len(want),
+            maxmem=256 * 1024 * 1024,
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, want)
