@@ -89,9 +89,10 @@ class Config:
     offline_limit_points: int = setting(
         200, "Points one volunteer may redeem while central is unreachable", section="redemption"
     )
-    offline_daily_ceiling_points: int = setting(
-        0,
-        "Points the whole station may redeem offline per day (0: no ceiling)",
+    offline_daily_points: int = setting(
+        400,
+        "Points one volunteer may redeem offline per (UTC) day at this station, all "
+        "offline redemptions together (central's rule; 0: none offline)",
         section="redemption",
     )
     card_pin_enabled: bool = setting(
@@ -189,8 +190,8 @@ def _validate(cfg: Config, origin: str) -> None:
         problems.append(("ticket_prefix", "must be 1-3 letters A-Z"))
     if cfg.offline_limit_points < 0:
         problems.append(("offline_limit_points", "must be 0 or more"))
-    if cfg.offline_daily_ceiling_points < 0:
-        problems.append(("offline_daily_ceiling_points", "must be 0 or more"))
+    if cfg.offline_daily_points < 0:
+        problems.append(("offline_daily_points", "must be 0 or more"))
     if insecure_server_url(cfg.server_url) and not cfg.allow_insecure_http:
         problems.append(
             (

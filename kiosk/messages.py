@@ -143,6 +143,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "密码错误次数太多，此卡已暂时锁定。请扫志愿者码，或联系工作人员。",
         "Too many wrong PINs: this card is locked for now. Scan your code, or ask the staff.",
     ),
+    "proof.card_pin_disabled": (
+        "本站未开启卡号兑换，请扫志愿者码。",
+        "Card numbers are not accepted here. Please scan your code.",
+    ),
     "proof.refused": (
         "中心未接受本次身份验证，请重新扫码。",
         "The centre did not accept the identification. Please scan again.",

@@ -65,6 +65,9 @@ from kiosk.store.models import (
 )
 from kiosk.volunteers import available_balance, offline_allowance, unconfirmed_totals
 
+# Central's 403 reasons come from the leaf both sides share.
+from sync.protocol import PROOF_REASONS
+
 log = logging.getLogger(__name__)
 
 MAX_QTY = 99
@@ -135,17 +138,6 @@ class CentralUnreachable(KioskError):
     hold may have been placed). The redemption goes offline, or is voided."""
 
     key = "sync.central_unreachable"
-
-
-PROOF_REASONS = (
-    "proof_required",
-    "bad_code",
-    "code_expired",
-    "code_revoked",
-    "code_other_volunteer",
-    "wrong_pin",
-    "card_locked",
-)
 
 
 class ProofRefused(AuthError):

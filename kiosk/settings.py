@@ -55,7 +55,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("offline_limit_points", "central", "offline_limit_points"),
-    Rule("offline_daily_ceiling_points", "central", "offline_daily_ceiling_points"),
+    Rule("offline_daily_points", "central", "offline_daily_points"),
     Rule("card_pin_enabled", "central", "card_pin_enabled", _bool),
     Rule("privacy_retention_days", "central", "privacy_retention_days"),
     Rule("idle_timeout_s", "local"),
@@ -73,7 +73,7 @@ SOURCE_DEFAULT = "default"
 @dataclass(frozen=True)
 class StationSettings:
     offline_limit_points: int
-    offline_daily_ceiling_points: int  # 0: no ceiling
+    offline_daily_points: int  # per volunteer per UTC day, offline; 0: nothing offline
     card_pin_enabled: bool
     privacy_retention_days: int
     idle_timeout_s: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import bindparam, case, func, select
@@ -148,18 +148,26 @@ def unconfirmed_totals(session: Session, volunteer_id: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def offline_points_today(session: Session, zone_name: str, now: datetime) -> int:
-    """Points this station redeemed offline since local midnight (all volunteers)."""
-    from kiosk.gifts import day_start_utc
-
-    since = day_start_utc(now, zone_name)
-    return int(session.scalar(_OFFLINE_TODAY, {"since": since}) or 0)
+def offline_points_today(session: Session, volunteer_id: str, now: datetime) -> int:
+    """Points this volunteer redeemed offline here on ``now``'s day. The UTC day: central
+    counts its per-day offline ceiling by the UTC date of each redemption's ``at``, and
+    the kiosk must not allow what central will then list as an exception."""
+    since = datetime(now.year, now.month, now.day)
+    return int(
+        session.scalar(
+            _OFFLINE_TODAY,
+            {"volunteer_id": volunteer_id, "since": since, "until": since + timedelta(days=1)},
+        )
+        or 0
+    )
 
 
 _OFFLINE_TODAY = select(func.coalesce(func.sum(Redemption.total_points), 0)).where(
+    Redemption.volunteer_id == bindparam("volunteer_id"),
     Redemption.mode == "offline",
     Redemption.status == "done",
     Redemption.created_at >= bindparam("since"),
+    Redemption.created_at < bindparam("until"),
 )
 
 
@@ -175,15 +183,14 @@ def offline_allowance(
     """THE offline rule (the shelf shows it, the redemption enforces it): points this
     volunteer may still redeem while central is unreachable — the station's offline limit
     less their offline debits central has not counted yet, and no more than what is left
-    of the station's per-day offline ceiling (0: none). ``spent_offline`` (points, >= 0)
-    saves a query when the caller has it already."""
+    of their per-day offline ceiling here (``offline_daily_points``, central's rule).
+    ``spent_offline`` (points, >= 0) saves a query when the caller has it already.
+    ``zone_name`` is kept for callers; the day is central's (UTC)."""
     if spent_offline is None:
         spent_offline = -unconfirmed_total(session, volunteer_id, offline_only=True)
     left = max(0, settings.offline_limit_points - spent_offline)
-    ceiling = settings.offline_daily_ceiling_points
-    if ceiling:
-        left = min(left, max(0, ceiling - offline_points_today(session, zone_name, now)))
-    return left
+    today = offline_points_today(session, volunteer_id, now)
+    return min(left, max(0, settings.offline_daily_points - today))
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from requests.adapters import HTTPAdapter
 
 import kiosk
 from kiosk.clock import to_utc_naive, utcnow
-from sync import wire
+from sync import protocol, wire
 from sync.errors import (
     BadResponse,
     ProofRejected,
@@ -203,17 +203,7 @@ def _status_error(resp: requests.Response, what: str) -> SyncError:
     return BadResponse(detail=detail)  # 1xx/2xx/3xx other than 200: not in the protocol
 
 
-PROOF_REASONS = frozenset(
-    {
-        "proof_required",
-        "bad_code",
-        "code_expired",
-        "code_revoked",
-        "code_other_volunteer",
-        "wrong_pin",
-        "card_locked",
-    }
-)
+PROOF_REASONS = frozenset(protocol.PROOF_REASONS)
 
 
 def proof_reason(resp: requests.Response) -> str | None:

@@ -248,3 +248,33 @@ def test_the_start_resolves_what_a_dead_process_left_open(
     assert resolve_open_intents(kiosk.store) == {"committed": 0, "voided": 0}  # once only
     assert _pending(kiosk, "redemption.voided") == 1
     assert kiosk.sync().rejected == 0
+
+
+def test_a_hold_whose_release_never_arrives_expires_and_the_late_void_changes_nothing(
+    kiosks: Callable[..., Kiosk], central: Central
+) -> None:
+    from central import policy
+    from central.redemptions import expire_holds
+
+    policy.set_for(central.db, policy.Policy(hold_ttl_s=1))  # short in the test
+    kiosk = kiosks("k1", offline_limit=50)
+    _ready(kiosk)
+    before = _balance(central, "V002")
+    authoriser = CentralAuthoriser(kiosk.client, timeout_s=1.5)
+    assert kiosk.proxy is not None
+    kiosk.proxy.set("reset", path=AUTHORISE, times=1)
+    proof = Proof.scanned(central.server.sign_code("V002", ttl_s=600))
+    with pytest.raises(ConflictError):
+        redeem(kiosk.store, "V002", {"soap": 2}, authoriser, kiosk.config, proof=proof)
+    assert _balance(central, "V002") == before - 60  # held
+    time.sleep(1.2)  # the kiosk stays cut off past the hold's expiry
+    assert expire_holds(central.db) == 1  # central's sweeper job
+    assert _balance(central, "V002") == before
+    rows = _central_rows(central, kiosk.config.station_id)
+    assert [state for state, _ in rows.values()] == ["expired"]
+    status = kiosk.sync()  # the void arrives late: accepted, nothing moves
+    assert status.last_error is None and status.pending == 0 and status.rejected == 0
+    assert _balance(central, "V002") == before
+    assert not [
+        s for s, _ in _central_rows(central, kiosk.config.station_id).values() if s in HOLDING
+    ]

@@ -88,7 +88,7 @@ class ExceptionsScreen(StaffScreen):
         self.rows.clear()
         for c in self.central:  # flagged first: the district must act on these
             self.rows.add(
-                "⚠ "
+                ("✓ " if c.handled else "⚠ ")
                 + self.ctx.msg(
                     "exception.central",
                     at=c.at_local,

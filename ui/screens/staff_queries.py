@@ -194,6 +194,7 @@ class CentralExceptionRow:
     points: int | None
     reason: str
     at_local: str
+    handled: bool  # resolved by the district (debited or waived)
 
 
 def central_exceptions(session: Session, zone: str) -> list[CentralExceptionRow]:
@@ -218,6 +219,7 @@ def central_exceptions(session: Session, zone: str) -> list[CentralExceptionRow]
                 points if isinstance(points, int) and not isinstance(points, bool) else None,
                 str(data.get("reason") or data.get("kind") or "?"),
                 at,
+                data.get("status") == "resolved",
             )
         )
     return out
