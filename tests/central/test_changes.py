@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from central import admin, dispatch, seed
@@ -24,6 +26,7 @@ def test_a_new_station_gets_key_settings_and_catalogue(api: Api, db: Database) -
     assert settings["data"] == {
         "offline_limit_points": 200,
         "card_pin_enabled": False,
+        "offline_daily_points": 400,
         "privacy_retention_days": 30,
         "station_name": "梅园社区新时代文明实践站",
     }
@@ -64,9 +67,7 @@ def test_feed_keeps_only_the_newest_row_per_key(api: Api, db: Database) -> None:
     assert len(volunteers) == 1 and volunteers[0]["data"]["balance"] == 15
 
 
-def test_volunteer_data(api: Api, db: Database) -> None:
-    from kiosk.pins import check_pin  # the kiosk must be able to verify what central sends
-
+def test_volunteer_data_never_carries_card_numbers_or_pin_hashes(api: Api, db: Database) -> None:
     with db.begin() as s:
         admin.upsert_volunteer(
             db,
@@ -84,13 +85,15 @@ def test_volunteer_data(api: Api, db: Database) -> None:
     data = next(c["data"] for c in api.all_changes()[0] if c["kind"] == "volunteer")
     assert data["masked_name"] == "欧**娜" and data["star_level"] == 3
     assert data["balance"] == 120 and data["balance_as_of"].endswith("Z")
-    assert data["card_no"] == "3101" and data["team"] == "巾帼服务队" and data["active"]
-    assert check_pin("2468", data["pin_hash"]) and not check_pin("1357", data["pin_hash"])
+    assert data["has_card"] is True and data["team"] == "巾帼服务队" and data["active"]
+    # Secrets stay home: not in the volunteer rows, nor anywhere else in the feed.
+    everything = json.dumps(api.all_changes()[0], ensure_ascii=False)
+    assert "3101" not in everything and "scrypt$" not in everything
+    assert "pin_hash" not in everything and "card_no" not in everything
     assert set(data) == {
         "id",
         "masked_name",
-        "card_no",
-        "pin_hash",
+        "has_card",
         "total_hours",
         "star_level",
         "balance",
@@ -113,6 +116,7 @@ def test_star_levels(hours: float, stars: int) -> None:
 
 
 def test_order_status_goes_to_the_ordering_station_only(api: Api, api_b: Api, db: Database) -> None:
+    add_catalogue(db)
     api.push(order_placed("o1"))
     steps = [
         ("assigned", "党员服务队", "李*"),
@@ -130,6 +134,7 @@ def test_order_status_goes_to_the_ordering_station_only(api: Api, api_b: Api, db
 
 
 def test_dispatch_never_goes_back(api: Api, db: Database) -> None:
+    add_catalogue(db)
     api.push(order_placed("o1"))
     dispatch.set_status(db, "o1", "accepted")
     with pytest.raises(Conflict):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from central import cli
+from central import cli, proofs
 from central.db import Database
-from central.models import Order, Station
+from central.models import Order, Station, Volunteer
 from sync.codes import verify_code
 from tests.central.factories import local_http
 
@@ -101,7 +101,6 @@ def test_bad_database_url_is_a_message_not_a_traceback(capsys: pytest.CaptureFix
 
 
 def test_station_set_and_volunteer_add(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    from kiosk.pins import check_pin
 
     run(db_url, capsys, "station", "add", "站", "--id", "ST-A")
     code, out, _ = run(
@@ -135,7 +134,12 @@ def test_station_set_and_volunteer_add(db_url: str, capsys: pytest.CaptureFixtur
     assert by_kind["station_settings"]["card_pin_enabled"] is True
     v9 = by_kind["volunteer"]
     assert (v9["masked_name"], v9["star_level"], v9["total_hours"]) == ("李*", 2, 330.0)
-    assert check_pin("2468", v9["pin_hash"])
+    assert v9["has_card"] is True and "pin_hash" not in v9
+    db = Database(db_url)
+    with db.begin() as s:
+        stored = s.get(Volunteer, "V9").pin_hash
+    db.close()
+    assert proofs.pin_matches("2468", stored) and not proofs.pin_matches("1357", stored)
 
 
 def test_serve_answers_health(tmp_path: Path) -> None:

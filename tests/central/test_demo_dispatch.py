@@ -9,11 +9,12 @@ from central.db import Database
 from central.demo_dispatch import DemoDispatcher
 from central.embedded import start_embedded
 from tests.central.conftest import Api
-from tests.central.factories import add_volunteer, local_http, order_placed
+from tests.central.factories import add_catalogue, add_volunteer, local_http, order_placed
 
 
 def test_each_step_moves_open_orders_once(api: Api, db: Database) -> None:
     add_volunteer(db, vid="V1", name="张晓明")
+    add_catalogue(db)
     api.push(order_placed("o1"))
     dispatcher = DemoDispatcher(db)
     assert [dispatcher.step_once() for _ in range(5)] == [1, 1, 1, 1, 0]

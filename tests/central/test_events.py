@@ -49,6 +49,7 @@ def test_order_placed_then_rated_after_completion(api: Api, db: Database) -> Non
 
 
 def test_a_batch_sent_twice_changes_nothing(api: Api, db: Database) -> None:
+    add_catalogue(db)
     batch = [
         order_placed(),
         order_placed(),
@@ -78,6 +79,7 @@ def test_a_batch_sent_twice_changes_nothing(api: Api, db: Database) -> None:
 
 
 def test_bad_events_are_rejected_one_by_one(api: Api, db: Database) -> None:
+    add_catalogue(db)
     good = order_placed()
     batch = [
         event("order.teleported", {}),
@@ -101,6 +103,7 @@ def test_bad_events_are_rejected_one_by_one(api: Api, db: Database) -> None:
 
 
 def test_stations_only_touch_their_own_orders(api: Api, api_b: Api, db: Database) -> None:
+    add_catalogue(db)
     placed = order_placed("o1")
     api.push(placed)
     dispatch.set_status(db, "o1", "completed")
@@ -125,6 +128,7 @@ def test_stock_view_is_per_station(api: Api, api_b: Api, db: Database) -> None:
             },
         )
 
+    add_catalogue(db)
     api.push(moved("a1", 10), moved("a2", -1, "redemption"))
     api_b.push(moved("b1", 5))
     assert api_b.push(moved("a1", 10))[0]["status"] == "rejected"
@@ -168,7 +172,8 @@ def test_over_long_fields_are_rejected_not_a_database_error(api: Api, db: Databa
     assert answer.status_code == 400
 
 
-def test_times_out_of_range_are_rejected_not_a_crash(api: Api) -> None:
+def test_times_out_of_range_are_rejected_not_a_crash(api: Api, db: Database) -> None:
+    add_catalogue(db)
     edge = "9999-12-31T23:59:59-05:00"
     placed = order_placed(placed_at=edge)
     placed["occurred_at"] = "0001-01-01T00:00:00+05:00"
@@ -178,7 +183,8 @@ def test_times_out_of_range_are_rejected_not_a_crash(api: Api) -> None:
     assert api.push(ok)[0]["status"] == "accepted"
 
 
-def test_control_characters_are_refused_politely(api: Api) -> None:
+def test_control_characters_are_refused_politely(api: Api, db: Database) -> None:
+    add_catalogue(db)
     # PostgreSQL cannot store NUL: it must never reach the database (nor become a 500).
     results = api.push(
         order_placed(honorific="王\x00阿姨"),
