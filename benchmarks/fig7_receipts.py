@@ -47,7 +47,7 @@ def _subjects(ctx: RunContext, config: Config) -> tuple[ServiceOrder, Redemption
             large.volunteer_ids[0],
             cart,
             None,
-            dataclasses.replace(config, offline_limit_points=10**9),
+            dataclasses.replace(config, offline_limit_points=10**9, offline_daily_points=10**9),
         )
         with store.session() as session:
             order = session.get(ServiceOrder, order_id)

@@ -537,8 +537,14 @@ def _void(store: Store, redemption_id: str, reason: str) -> None:
 
 
 def _void_in(session: Session, redemption_id: str, reason: str) -> None:
-    emit(session, "redemption.voided", {"redemption_id": redemption_id, "reason": reason})
     intent = session.get(RedemptionIntent, redemption_id)
+    if session.get(Redemption, redemption_id) is not None:
+        # Committed after all (the failure came after the commit): its redemption.made
+        # captures the hold; a void now would release points already handed over.
+        if intent is not None and intent.state == "open":
+            _close(intent, "committed", "found_at_void")
+        return
+    emit(session, "redemption.voided", {"redemption_id": redemption_id, "reason": reason})
     if intent is not None:
         _close(intent, "voided", reason)
 

@@ -37,7 +37,7 @@ def main() -> int:
                 "V0001",
                 {sku: 1},
                 None,
-                dataclasses.replace(config, offline_limit_points=10**9),
+                dataclasses.replace(config, offline_limit_points=10**9, offline_daily_points=10**9),
             )
         except KioskError as exc:
             print(f"refused {exc.key}", flush=True)
@@ -56,7 +56,9 @@ def main() -> int:
                     "V0001",
                     {sku: rng.randint(1, 2)},
                     None,
-                    dataclasses.replace(config, offline_limit_points=10**9),
+                    dataclasses.replace(
+                        config, offline_limit_points=10**9, offline_daily_points=10**9
+                    ),
                 )
             else:
                 with store.begin() as s:

@@ -82,7 +82,7 @@ def test_online_redemption_writes_everything_once(demo_store, config) -> None:  
         vid,
         {a: 2, b: 1},
         central,
-        dataclasses.replace(config, offline_limit_points=200),
+        dataclasses.replace(config, offline_limit_points=200, offline_daily_points=200),
     )
     total = 2 * pa + pb
     assert result.mode == "online" and result.total == total
@@ -112,7 +112,7 @@ def test_central_declines_and_nothing_is_written(demo_store, config) -> None:  #
             vid,
             {a: 1},
             Central(pa - 1),
-            dataclasses.replace(config, offline_limit_points=200),
+            dataclasses.replace(config, offline_limit_points=200, offline_daily_points=200),
         )
     assert counts(demo_store) == before
     with demo_store.begin() as s:  # the kiosk learned the real balance from central's answer
@@ -123,7 +123,11 @@ def test_offline_redemption_bounded_by_the_offline_limit(demo_store, config) -> 
     vid, a, b, pa, _pb = volunteer_and_gifts(demo_store, balance=10_000)
     down = Unreachable()
     result = redemption.redeem(
-        demo_store, vid, {a: 1}, down, dataclasses.replace(config, offline_limit_points=pa)
+        demo_store,
+        vid,
+        {a: 1},
+        down,
+        dataclasses.replace(config, offline_limit_points=pa, offline_daily_points=pa),
     )
     assert result.mode == "offline" and down.calls == 1
     with demo_store.begin() as s:
@@ -132,7 +136,11 @@ def test_offline_redemption_bounded_by_the_offline_limit(demo_store, config) -> 
         assert available_balance(s, vid) == 10_000 - pa
     with pytest.raises(ConflictError) as err:
         redemption.redeem(
-            demo_store, vid, {b: 1}, down, dataclasses.replace(config, offline_limit_points=pa)
+            demo_store,
+            vid,
+            {b: 1},
+            down,
+            dataclasses.replace(config, offline_limit_points=pa, offline_daily_points=pa),
         )
     assert err.value.key == "redeem.offline_limit"
 
@@ -145,7 +153,7 @@ def test_offline_cannot_spend_more_than_the_cached_balance(demo_store, config) -
             vid,
             {a: 1},
             Unreachable(),
-            dataclasses.replace(config, offline_limit_points=10_000),
+            dataclasses.replace(config, offline_limit_points=10_000, offline_daily_points=10_000),
         )
     assert err.value.params == {"need": pa, "have": 0}
 
@@ -163,7 +171,7 @@ def test_stock_and_limits_are_checked(demo_store, config) -> None:  # type: igno
             vid,
             {a: left + 1},
             None,
-            dataclasses.replace(config, offline_limit_points=100_000),
+            dataclasses.replace(config, offline_limit_points=100_000, offline_daily_points=100_000),
         )
     assert err.value.params["left"] == left
     with pytest.raises(LimitExceededError):
@@ -172,14 +180,14 @@ def test_stock_and_limits_are_checked(demo_store, config) -> None:  # type: igno
             vid,
             {limited_sku: limit + 1},
             None,
-            dataclasses.replace(config, offline_limit_points=100_000),
+            dataclasses.replace(config, offline_limit_points=100_000, offline_daily_points=100_000),
         )
     redemption.redeem(
         demo_store,
         vid,
         {limited_sku: limit},
         None,
-        dataclasses.replace(config, offline_limit_points=100_000),
+        dataclasses.replace(config, offline_limit_points=100_000, offline_daily_points=100_000),
     )
     with pytest.raises(LimitExceededError):  # the limit is per day, not per visit
         redemption.redeem(
@@ -187,7 +195,7 @@ def test_stock_and_limits_are_checked(demo_store, config) -> None:  # type: igno
             vid,
             {limited_sku: 1},
             None,
-            dataclasses.replace(config, offline_limit_points=100_000),
+            dataclasses.replace(config, offline_limit_points=100_000, offline_daily_points=100_000),
         )
     with demo_store.begin() as s:
         view = {g.sku: g for g in gift_views(s, vid)}[limited_sku]
@@ -226,7 +234,7 @@ def test_failure_after_central_approved_voids_it(demo_store, config, monkeypatch
             vid,
             {a: 1},
             Central(500),
-            dataclasses.replace(config, offline_limit_points=200),
+            dataclasses.replace(config, offline_limit_points=200, offline_daily_points=200),
         )
     after = counts(demo_store)
     assert after["Redemption"] == before["Redemption"]
@@ -241,10 +249,18 @@ def test_without_central_each_receipt_shows_the_balance_left(demo_store, config)
     redemption's balance counts the first, unconfirmed one, as the receipt must."""
     vid, a, b, pa, pb = volunteer_and_gifts(demo_store, balance=1_000)
     first = redemption.redeem(
-        demo_store, vid, {a: 1}, None, dataclasses.replace(config, offline_limit_points=10_000)
+        demo_store,
+        vid,
+        {a: 1},
+        None,
+        dataclasses.replace(config, offline_limit_points=10_000, offline_daily_points=10_000),
     )
     second = redemption.redeem(
-        demo_store, vid, {b: 2}, None, dataclasses.replace(config, offline_limit_points=10_000)
+        demo_store,
+        vid,
+        {b: 2},
+        None,
+        dataclasses.replace(config, offline_limit_points=10_000, offline_daily_points=10_000),
     )
     assert (first.mode, second.mode) == ("offline", "offline")
     assert first.balance_after == 1_000 - pa
@@ -264,7 +280,7 @@ def test_an_unknown_volunteer_is_named_as_such_offline_too(demo_store, config) -
             "V-NOBODY",
             {a: 1},
             None,
-            dataclasses.replace(config, offline_limit_points=10_000),
+            dataclasses.replace(config, offline_limit_points=10_000, offline_daily_points=10_000),
         )
     assert err.value.key == "volunteer.unknown"
 

@@ -183,7 +183,7 @@ def test_paper_out_keeps_the_redemption_and_its_receipt(
         vid,
         {sku: 1},
         Approving(500),
-        dataclasses.replace(config, offline_limit_points=200),
+        dataclasses.replace(config, offline_limit_points=200, offline_daily_points=200),
         now=AT,
     )
     printer.replies[4] = PAPER_OUT_REPLY

@@ -211,6 +211,10 @@ def save_png(kiosk, name: str) -> None:  # type: ignore[no-untyped-def]
 
     folder = os.environ.get("SHOTS_DIR")
     if folder:
+        from PySide6.QtWidgets import QApplication
+
+        for _ in range(5):  # let layouts settle before the picture
+            QApplication.processEvents()
         kiosk.nav.current.window().grab().save(f"{folder}/{name}.png")
 
 

@@ -115,6 +115,7 @@ def test_centrals_exception_is_flagged_to_staff(qtbot, window) -> None:  # type:
     row = ctx.nav.current.rows.texts()[0]
     assert row.startswith("⚠") and "张*明" in row and "10000000" in row
     assert "offline_over_limit" in row and "区级管理员" in row
+    save_png(ctx, "staff_exceptions_central")
 
 
 def test_settings_screen_shows_what_is_in_force_and_where_from(qtbot, window) -> None:  # type: ignore[no-untyped-def]
@@ -132,3 +133,17 @@ def test_settings_screen_shows_what_is_in_force_and_where_from(qtbot, window) ->
     assert "offline_limit_points: 50 (中心)" in info  # central wins for policy
     assert "idle_timeout_s: 60 (默认)" in info
     assert ctx.nav.current.in_force.sources["offline_limit_points"] == "central"
+    save_png(ctx, "staff_settings_in_force")
+
+
+def save_png(ctx, name: str) -> None:  # type: ignore[no-untyped-def]
+    """For a person to look at (SHOTS_DIR=dir); nothing is asserted on pixels."""
+    import os
+
+    folder = os.environ.get("SHOTS_DIR")
+    if folder:
+        from PySide6.QtWidgets import QApplication
+
+        for _ in range(5):  # let layouts settle before the picture
+            QApplication.processEvents()
+        ctx.nav.current.window().grab().save(f"{folder}/{name}.png")
