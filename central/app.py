@@ -32,7 +32,7 @@ from central.payloads import (
 )
 from central.throttle import AuthThrottle
 from central.version import __version__
-from sync import protocol as p
+from protocol import api as p
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from central.db import Database
 from central.demo_dispatch import DemoDispatcher
 from central.jobs import HoldSweeper
 from central.models import Station
-from sync import codes
+from protocol import codes
 
 log = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from central import feed, policy
 from central.db import Database
 from central.errors import BadRequest, CentralError, NotFound
 from central.models import SigningKey, Volunteer
-from sync import codes
+from protocol import codes
 
 log = logging.getLogger(__name__)
 

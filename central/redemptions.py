@@ -34,8 +34,8 @@ from central.db import Database
 from central.errors import BadRequest, Conflict, Rejected
 from central.models import Gift, Overdraft, Redemption, Station, Volunteer
 from central.payloads import AuthoriseIn, RedemptionMade, RedemptionVoided
-from sync import codes
-from sync import protocol as p
+from protocol import api as p
+from protocol import codes
 
 log = logging.getLogger(__name__)
 

@@ -66,7 +66,7 @@ from kiosk.store.models import (
 from kiosk.volunteers import available_balance, offline_allowance, unconfirmed_totals
 
 # Central's 403 reasons come from the leaf both sides share.
-from sync.protocol import PROOF_REASONS
+from protocol.api import PROOF_REASONS
 
 log = logging.getLogger(__name__)
 

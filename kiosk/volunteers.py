@@ -17,11 +17,11 @@ from kiosk.config import Config
 from kiosk.errors import AuthError, KioskError, NotFoundError, ValidationError
 from kiosk.settings import StationSettings, effective
 from kiosk.store.models import LedgerEntry, Redemption, RevokedCode, Volunteer
+from protocol.api import star_level
 
 if TYPE_CHECKING:
     from kiosk.redemption import Proof
     from kiosk.store.db import Store
-from sync.protocol import star_level
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def public_keys(session: Session) -> dict[str, str]:
 def identify(session: Session, scanned_text: str, now: datetime | None = None) -> Volunteer:
     """The volunteer whose signed code was scanned. Refuses each kind of bad code with its
     own message key (malformed, forged, expired, revoked, unknown volunteer)."""
-    from sync import codes
+    from protocol import codes
 
     keys = public_keys(session)
     if not keys:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
 from kiosk.config import load_config
 from kiosk.errors import ConfigError
+from station.cli import main
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
 
@@ -57,7 +57,7 @@ def test_init_start_and_backup_leave_only_private_files(tmp_path: Path, lax_umas
                  "--printer-connection", f"preview://{tmp_path / 'receipts'}"]) == 0  # fmt: skip
     os.umask(0o022)  # main() set 0077 for itself; the start below must not rely on it
     config = load_config(data_dir=str(data))
-    from kiosk import runtime
+    from station import runtime
 
     # An older version left the store world-readable in a world-readable folder.
     rt = runtime.start(config, services=False)
@@ -134,13 +134,13 @@ def test_a_lab_may_allow_http_and_is_warned_at_every_start(tmp_path: Path, caplo
     # A re-run without the flag keeps the lab's choice instead of locking it out.
     assert main(["init", "--non-interactive", "--no-check", "--station-name", "实验室"]) == 0
     assert load_config(path).allow_insecure_http
-    from kiosk import runtime
+    from station import runtime
 
     config.data_dir = str(tmp_path / "data")
     config.sync_interval_s = 3600
     for _ in range(2):
         caplog.clear()
-        with caplog.at_level(logging.WARNING, logger="kiosk.runtime"):
+        with caplog.at_level(logging.WARNING, logger="station.runtime"):
             rt = runtime.start(config)
             rt.stop()
         assert any("INSECURE" in r.getMessage() for r in caplog.records)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui.context import AppContext
-from ui.screens.staff_base import RowList, StaffScreen, section_label
-from ui.screens.staff_queries import (
+from kiosk.views.staff import (
     CentralExceptionRow,
     GiftStock,
     OverdraftRow,
@@ -14,6 +12,8 @@ from ui.screens.staff_queries import (
     low_stock,
     resolve_overdraft,
 )
+from ui.context import AppContext
+from ui.screens.staff_base import RowList, StaffScreen, section_label
 from ui.widgets import TouchScroll
 
 

@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.config import save_config
+from kiosk.views import staff as q
 from ui.context import AppContext
-from ui.screens import staff_queries as q
 from ui.screens.staff_base import StaffScreen, section_label
 from ui.widgets import BigButton, PickerGrid
 

@@ -1,26 +1,26 @@
-"""The domain calls the resident and volunteer flows make, as plain data.
+"""What the resident's screens show and do (点单, track, rate), as plain data.
 
 Each function takes a Session first (for ``ctx.ops.run_db``) and returns frozen dataclasses,
 never ORM rows: the session is closed by the time the result reaches the main thread.
-No Qt here; the rules live in ``kiosk``.
+No Qt here; the rules live in ``kiosk.orders`` and ``kiosk.catalog``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from kiosk import catalog, gifts, orders, redemption, settings, volunteers
+from kiosk import catalog, orders
 from kiosk.clock import to_local
 from kiosk.config import Config
 from kiosk.privacy import mask_phone
 from kiosk.store.models import PrintJob, Service
 
 if TYPE_CHECKING:
-    from kiosk.store.db import Store
+    pass
 
 
 @dataclass(frozen=True)
@@ -167,41 +167,3 @@ def lookup_qr(s: Session, payload: str, zone: str) -> OrderStatusView:
 
 def rate(s: Session, order_id: str, stars: int, tags: list[str]) -> int:
     return orders.rate_order(s, order_id, stars, tags).rating or stars
-
-
-def identify_scan(s: Session, text: str, config: Config) -> volunteers.VolunteerView:
-    """The volunteer of a scanned code, with the code kept as the redemption's proof."""
-    vol = volunteers.identify(s, text)
-    return volunteers.volunteer_view(s, vol.id, config, proof=redemption.Proof.scanned(text))
-
-
-def identify_card(
-    store: Store, verifier: Any, card_no: str, pin: str, config: Config
-) -> volunteers.VolunteerView:
-    """For ``ops.run``: central checks card + PIN (online only), off the UI thread."""
-    return volunteers.identify_by_card(store, verifier, card_no, pin, config)
-
-
-def card_pin_enabled(s: Session, config: Config) -> bool:
-    return settings.effective(s, config).card_pin_enabled
-
-
-@dataclass(frozen=True)
-class GiftShelf:
-    volunteer: volunteers.VolunteerView
-    gifts: list[gifts.GiftView]
-    categories: list[dict[str, str]]
-
-
-def shelf(s: Session, volunteer_id: str, cart: dict[str, int], config: Config) -> GiftShelf:
-    """For ``ops.read_db``: a snapshot read that neither waits for nor holds up a writer, so
-    a shelf still loading for one volunteer never keeps the next one's scan waiting."""
-    return GiftShelf(
-        volunteer=volunteers.volunteer_view(s, volunteer_id, config),
-        gifts=gifts.shelf_facts(s, volunteer_id, config.timezone).views(cart),
-        categories=catalog.gift_categories(s),
-    )
-
-
-def quote(s: Session, volunteer_id: str, cart: dict[str, int], zone: str) -> redemption.Quote:
-    return redemption.quote(s, volunteer_id, cart, zone)

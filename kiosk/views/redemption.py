@@ -1,0 +1,57 @@
+"""What the volunteer's screens show and do (积分兑换: identify, gift shelf, quote), as plain data.
+
+Each function takes a Session first (for ``ctx.ops.run_db`` / ``read_db``) and returns
+frozen dataclasses, never ORM rows. The rules live in ``kiosk.volunteers``,
+``kiosk.gifts`` and ``kiosk.redemption``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from kiosk import catalog, gifts, redemption, settings, volunteers
+from kiosk.config import Config
+
+if TYPE_CHECKING:
+    from kiosk.store.db import Store
+
+
+def identify_scan(s: Session, text: str, config: Config) -> volunteers.VolunteerView:
+    """The volunteer of a scanned code, with the code kept as the redemption's proof."""
+    vol = volunteers.identify(s, text)
+    return volunteers.volunteer_view(s, vol.id, config, proof=redemption.Proof.scanned(text))
+
+
+def identify_card(
+    store: Store, verifier: Any, card_no: str, pin: str, config: Config
+) -> volunteers.VolunteerView:
+    """For ``ops.run`` (not a session: central checks card + PIN, online only)."""
+    return volunteers.identify_by_card(store, verifier, card_no, pin, config)
+
+
+def card_pin_enabled(s: Session, config: Config) -> bool:
+    return settings.effective(s, config).card_pin_enabled
+
+
+@dataclass(frozen=True)
+class GiftShelf:
+    volunteer: volunteers.VolunteerView
+    gifts: list[gifts.GiftView]
+    categories: list[dict[str, str]]
+
+
+def shelf(s: Session, volunteer_id: str, cart: dict[str, int], config: Config) -> GiftShelf:
+    """For ``ops.read_db``: a snapshot read that neither waits for nor holds up a writer, so
+    a shelf still loading for one volunteer never keeps the next one's scan waiting."""
+    return GiftShelf(
+        volunteer=volunteers.volunteer_view(s, volunteer_id, config),
+        gifts=gifts.shelf_facts(s, volunteer_id, config.timezone).views(cart),
+        categories=catalog.gift_categories(s),
+    )
+
+
+def quote(s: Session, volunteer_id: str, cart: dict[str, int], zone: str) -> redemption.Quote:
+    return redemption.quote(s, volunteer_id, cart, zone)
