@@ -25,7 +25,7 @@ from central.db import Database
 from central.errors import Forbidden
 from central.models import CardLock, RevokedCode, Station, Volunteer
 from central.payloads import ProofIn
-from sync import codes
+from protocol import codes
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -40,7 +40,6 @@ from sqlalchemy.orm import Session
 from kiosk.clock import iso, utcnow
 from kiosk.config import Config
 from kiosk.errors import (
-    AuthError,
     ConflictError,
     InsufficientPointsError,
     KioskError,
@@ -51,6 +50,7 @@ from kiosk.errors import (
 )
 from kiosk.gifts import taken_today
 from kiosk.outbox import emit
+from kiosk.proof import CentralUnreachable, Proof, ProofRefused  # noqa: F401 (re-exported)
 from kiosk.settings import effective
 from kiosk.stock import record_movement, stock_levels_of
 from kiosk.store.db import Store
@@ -64,9 +64,6 @@ from kiosk.store.models import (
     new_id,
 )
 from kiosk.volunteers import available_balance, offline_allowance, unconfirmed_totals
-
-# Central's 403 reasons come from the leaf both sides share.
-from protocol.api import PROOF_REASONS
 
 log = logging.getLogger(__name__)
 
@@ -86,36 +83,6 @@ _in_flight_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
-class Proof:
-    """What the kiosk saw of the volunteer, shown to central with the authorisation: the
-    scanned signed code, or card + PIN (central checks the PIN; the kiosk cannot).
-    The PIN lives only in memory for one visit: never stored, logged or repr'd."""
-
-    kind: Literal["code", "card"]
-    code: str = field(default="", repr=False)
-    card: str = field(default="", repr=False)
-    pin: str = field(default="", repr=False)
-
-    @classmethod
-    def scanned(cls, code: str) -> Proof:
-        return cls("code", code=code)
-
-    @classmethod
-    def card_pin(cls, card: str, pin: str) -> Proof:
-        return cls("card", card=card, pin=pin)
-
-    @property
-    def online_only(self) -> bool:
-        """Card + PIN is checked at central: without central it proves nothing."""
-        return self.kind == "card"
-
-    def to_wire(self) -> dict[str, str]:
-        if self.kind == "code":
-            return {"code": self.code}
-        return {"card": self.card, "pin": self.pin}
-
-
-@dataclass(frozen=True)
 class AuthRequest:
     redemption_id: str
     volunteer_id: str
@@ -131,21 +98,6 @@ class AuthDecision:
     as_of: datetime | None = None
     reason: str = ""
     hold_expires_at: datetime | None = None
-
-
-class CentralUnreachable(KioskError):
-    """Central did not answer in time, or answered nonsense: the outcome is UNCERTAIN (a
-    hold may have been placed). The redemption goes offline, or is voided."""
-
-    key = "sync.central_unreachable"
-
-
-class ProofRefused(AuthError):
-    """Central answered 403: it does not accept the proof. A definite answer: no hold."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"proof.{reason}" if reason in PROOF_REASONS else "proof.refused", detail)
-        self.reason = reason
 
 
 class Authoriser(Protocol):

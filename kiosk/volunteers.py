@@ -15,12 +15,12 @@ from kiosk import catalog
 from kiosk.clock import parse_iso, utcnow
 from kiosk.config import Config
 from kiosk.errors import AuthError, KioskError, NotFoundError, ValidationError
+from kiosk.proof import CentralUnreachable, Proof
 from kiosk.settings import StationSettings, effective
 from kiosk.store.models import LedgerEntry, Redemption, RevokedCode, Volunteer
 from protocol.api import star_level
 
 if TYPE_CHECKING:
-    from kiosk.redemption import Proof
     from kiosk.store.db import Store
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def identify(session: Session, scanned_text: str, now: datetime | None = None) -
 
 class CardVerifier(Protocol):
     """Central checks a card number and PIN (``sync.authorise.CentralAuthoriser``): the
-    kiosk holds no PIN hash. Raises ``kiosk.redemption.CentralUnreachable`` when central
+    kiosk holds no PIN hash. Raises ``kiosk.proof.CentralUnreachable`` when central
     does not answer, a ``KioskError`` (``proof.*``) when it refuses."""
 
     def verify_card(self, card: str, pin: str) -> dict[str, Any]: ...
@@ -84,8 +84,6 @@ def identify_by_card(
     """The volunteer whose card + PIN central accepts, as the shelf shows them, with the
     proof the redemption will carry. Online only: central checks the PIN (and counts
     failures towards its lockout); offline the kiosk cannot, and says so."""
-    from kiosk.redemption import CentralUnreachable, Proof
-
     with store.read() as session:
         enabled = effective(session, config).card_pin_enabled
     if not enabled:

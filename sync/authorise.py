@@ -19,7 +19,8 @@ import logging
 from typing import Any
 
 from kiosk.clock import parse_iso
-from kiosk.redemption import AuthDecision, AuthRequest, CentralUnreachable, ProofRefused
+from kiosk.proof import CentralUnreachable, ProofRefused
+from kiosk.redemption import AuthDecision, AuthRequest
 from sync.client import CentralClient
 from sync.errors import ProofRejected, SyncError
 

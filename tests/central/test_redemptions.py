@@ -16,7 +16,7 @@ from central.clock import utcnow
 from central.db import Database
 from central.models import LedgerEntry, Overdraft, Redemption, Volunteer
 from central.seed import hash_pin
-from sync import codes
+from protocol import codes
 from tests.central.conftest import Api
 from tests.central.factories import (
     add_volunteer,

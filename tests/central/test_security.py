@@ -17,7 +17,7 @@ from central import cli, keys, migrate
 from central.app import create_app
 from central.db import Database
 from central.models import SigningKey, StationStock
-from sync import codes
+from protocol import codes
 from tests.central.conftest import Api, TestClient
 from tests.central.factories import (
     NOW,
