@@ -24,6 +24,9 @@ EVENT_TYPES = (
     "redemption.made",
     "redemption.voided",
     "stock.moved",
+    "attendance.signed_in",
+    "attendance.signed_out",
+    "attendance.corrected",
 )
 EVENT_STATUSES = ("accepted", "duplicate", "rejected")
 CHANGE_KINDS = (
@@ -38,6 +41,7 @@ CHANGE_KINDS = (
     "station_settings",
     "overdraft",
     "exception",
+    "activity",
 )
 # Statuses the dispatcher sets (pushed as "order_status" changes); a new order is "submitted".
 ORDER_STATUSES = ("assigned", "accepted", "in_service", "completed", "cancelled")

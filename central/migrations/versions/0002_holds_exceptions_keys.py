@@ -1,7 +1,7 @@
 """holds, exceptions, card locks; private keys out of the database
 
 Revision ID: 0002
-Revises: 0001
+Revises: 0005
 Create Date: 2026-12-07 04:50:00
 
 Redemptions get an expiry (a hold) and the code they were made with; rows left
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
-down_revision = "0001"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

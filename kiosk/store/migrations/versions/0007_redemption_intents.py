@@ -1,7 +1,7 @@
 """redemption intents (written before central is asked); card numbers and PIN hashes leave
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0008
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
