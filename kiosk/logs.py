@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from kiosk.diskspace import is_disk_full, make_reserve, release_reserve
+from kiosk.diskspace import is_disk_full, make_reserve, release_reserve, reserve_path
 
 FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 _crash_file: TextIO | None = None
@@ -62,6 +62,7 @@ def setup_logging(data_dir: str | Path, level: int = logging.INFO, stderr: bool 
         folder / "kiosk.log", maxBytes=2_000_000, backupCount=10, encoding="utf-8"
     )
     make_reserve(folder)
+    paths.private_file(reserve_path(folder))  # zeros only, but the data dir is all private
     handlers: list[logging.Handler] = [file_handler]
     if stderr:
         handlers.append(logging.StreamHandler(sys.stderr))
