@@ -69,8 +69,6 @@ def _volunteers(n: int, now: datetime) -> list[dict[str, Any]]:
         {
             "id": f"BV{i:06d}",
             "masked_name": f"{rng.choice(SURNAMES)}*{rng.choice(SURNAMES)}",
-            "card_no": f"9{i:010d}",
-            "pin_hash": None,
             "total_hours": float(rng.randint(0, 2000)),
             "star_level": 0,
             "central_balance": BALANCE_EACH,

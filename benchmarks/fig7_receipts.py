@@ -4,6 +4,7 @@ native GB18030 mode and as raster images drawn with the bundled font. Absolute b
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 
@@ -41,7 +42,13 @@ def _subjects(ctx: RunContext, config: Config) -> tuple[ServiceOrder, Redemption
             )
             order_id = place_order(session, draft, config).id
         cart = {sku: 1 for sku in large.bulk_skus[:4]}
-        done = redeem(store, large.volunteer_ids[0], cart, None, 10**9, config)
+        done = redeem(
+            store,
+            large.volunteer_ids[0],
+            cart,
+            None,
+            dataclasses.replace(config, offline_limit_points=10**9, offline_daily_points=10**9),
+        )
         with store.session() as session:
             order = session.get(ServiceOrder, order_id)
             redemption = session.get(Redemption, done.redemption_id)

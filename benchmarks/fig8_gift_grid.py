@@ -25,7 +25,7 @@ def _volunteer_view(window: object, volunteer_id: str) -> object:
     from kiosk.volunteers import volunteer_view
 
     with window.ctx.store.session() as s:  # type: ignore[attr-defined]
-        return volunteer_view(s, volunteer_id, 0)
+        return volunteer_view(s, volunteer_id)
 
 
 def _scroll_frames(grid: object, frames: int) -> list[int]:

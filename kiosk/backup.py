@@ -93,8 +93,11 @@ def backup_time(path: Path) -> datetime | None:
 
 def _copy_sqlite(src: str | Path, dst: Path) -> None:
     """Copy with the online backup API into ``dst`` atomically (temp file, fsync, rename)."""
+    from kiosk import paths
+
     tmp = dst.with_name(dst.name + ".part")
     tmp.unlink(missing_ok=True)
+    os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY, paths.PRIVATE_FILE_MODE))
     source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=10)
     target = sqlite3.connect(tmp)
     try:
@@ -115,8 +118,9 @@ def _copy_sqlite(src: str | Path, dst: Path) -> None:
 
 def backup_now(store_path: str | Path, data_dir: str | Path, now: datetime | None = None) -> Path:
     now = now or _now()
-    folder = backup_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    from kiosk import paths
+
+    folder = paths.private_dir(backup_dir(data_dir))
     dst = folder / f"{PREFIX}{now.strftime(STAMP)}.db"
     try:
         _copy_sqlite(store_path, dst)

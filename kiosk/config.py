@@ -63,6 +63,11 @@ class Config:
     authorise_timeout_s: float = setting(
         3.0, "Seconds to wait for central to authorise a redemption", section="server"
     )
+    allow_insecure_http: bool = setting(
+        False,
+        "Allow plain http:// to a server off this machine (a lab only: the token travels in clear)",
+        section="server",
+    )
     # [printer]
     printer_connection: str = setting(
         "",
@@ -84,8 +89,16 @@ class Config:
     offline_limit_points: int = setting(
         200, "Points one volunteer may redeem while central is unreachable", section="redemption"
     )
+    offline_daily_points: int = setting(
+        400,
+        "Points one volunteer may redeem offline per (UTC) day at this station, all "
+        "offline redemptions together (central's rule; 0: none offline)",
+        section="redemption",
+    )
     card_pin_enabled: bool = setting(
-        False, "Allow card number + PIN instead of a signed code", section="redemption"
+        False,
+        "Allow card number + PIN instead of a signed code (checked at central: online only)",
+        section="redemption",
     )
     # [ui]
     language: str = setting("zh_CN", "zh_CN or en", section="ui")
@@ -177,6 +190,17 @@ def _validate(cfg: Config, origin: str) -> None:
         problems.append(("ticket_prefix", "must be 1-3 letters A-Z"))
     if cfg.offline_limit_points < 0:
         problems.append(("offline_limit_points", "must be 0 or more"))
+    if cfg.offline_daily_points < 0:
+        problems.append(("offline_daily_points", "must be 0 or more"))
+    if insecure_server_url(cfg.server_url) and not cfg.allow_insecure_http:
+        problems.append(
+            (
+                "server_url",
+                f"is plain http:// to another machine ({cfg.server_url}): the station token "
+                "would travel in clear. Use https://, or set allow_insecure_http = true "
+                "(kiosk init --allow-insecure-http) for a lab",
+            )
+        )
     if cfg.idle_timeout_s < 10:
         problems.append(("idle_timeout_s", "must be at least 10 seconds"))
     try:
@@ -190,6 +214,20 @@ def _validate(cfg: Config, origin: str) -> None:
         raise ConfigError(
             "config.bad_value", f"{origin}: setting {name!r} {why}", setting=name, origin=origin
         )
+
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def insecure_server_url(url: str) -> bool:
+    """True for an http:// URL whose host is not this machine (loopback stays allowed:
+    the demo and the tests run central beside the kiosk)."""
+    from urllib.parse import urlsplit
+
+    if not url.lower().startswith("http://"):
+        return False
+    host = (urlsplit(url).hostname or "").lower()
+    return not (host in LOOPBACK_HOSTS or host.startswith("127."))
 
 
 def _line_of(text: str, key: str) -> int | None:

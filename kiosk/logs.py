@@ -5,11 +5,12 @@ from __future__ import annotations
 import faulthandler
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
 
-from kiosk.diskspace import is_disk_full, make_reserve, release_reserve
+from kiosk.diskspace import is_disk_full, make_reserve, release_reserve, reserve_path
 
 FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 _crash_file: TextIO | None = None
@@ -40,8 +41,15 @@ class ReserveFileHandler(logging.handlers.RotatingFileHandler):
 def setup_logging(data_dir: str | Path, level: int = logging.INFO, stderr: bool = True) -> Path:
     """Configure the root logger once; returns the log file's path."""
     global _crash_file
-    folder = log_dir(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    from kiosk import paths
+
+    paths.private_dir(data_dir)
+    folder = paths.private_dir(log_dir(data_dir))
+    for name in ("kiosk.log", "crash.log"):
+        # Created private before the handlers open them (they append to what exists).
+        target = folder / name
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_APPEND, paths.PRIVATE_FILE_MODE))
+        paths.private_file(target)
     root = logging.getLogger()
     root.setLevel(level)
     for handler in list(root.handlers):
@@ -54,6 +62,7 @@ def setup_logging(data_dir: str | Path, level: int = logging.INFO, stderr: bool 
         folder / "kiosk.log", maxBytes=2_000_000, backupCount=10, encoding="utf-8"
     )
     make_reserve(folder)
+    paths.private_file(reserve_path(folder))  # zeros only, but the data dir is all private
     handlers: list[logging.Handler] = [file_handler]
     if stderr:
         handlers.append(logging.StreamHandler(sys.stderr))

@@ -137,6 +137,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Card numbers are not accepted here. Please scan your code.",
     ),
     "volunteer.card_unknown": ("卡号或密码不正确。", "Wrong card number or PIN."),
+    "card.online_only": (
+        "卡号加密码只能在联网时使用，现在连不上中心。请扫志愿者码，或稍后再试。",
+        "Card number + PIN works only while the centre can be reached, and it cannot be "
+        "reached now. Please scan your volunteer code, or try again later.",
+    ),
+    # central refused the proof shown with a redemption (HTTP 403)
+    "proof.proof_required": (
+        "中心要求出示志愿者码，请重新扫码。",
+        "The centre needs your volunteer code: please scan it again.",
+    ),
+    "proof.bad_code": (
+        "中心不认这个志愿者码，请刷新后重新扫码。",
+        "The centre did not accept this code. Refresh it and scan again.",
+    ),
+    "proof.code_expired": (
+        "志愿者码已过期，请刷新后重新扫码。",
+        "This code has expired. Refresh it in the app and scan again.",
+    ),
+    "proof.code_revoked": (
+        "这个志愿者码已作废，请刷新后重新扫码。",
+        "This code was revoked. Refresh it in the app and scan again.",
+    ),
+    "proof.code_other_volunteer": (
+        "志愿者码与兑换人不符，请本人扫码。",
+        "This code belongs to another volunteer: the volunteer must scan their own code.",
+    ),
+    "proof.wrong_pin": ("卡号或密码不正确。", "Wrong card number or PIN."),
+    "proof.card_locked": (
+        "密码错误次数太多，此卡已暂时锁定。请扫志愿者码，或联系工作人员。",
+        "Too many wrong PINs: this card is locked for now. Scan your code, or ask the staff.",
+    ),
+    "proof.card_pin_disabled": (
+        "本站未开启卡号兑换，请扫志愿者码。",
+        "Card numbers are not accepted here. Please scan your code.",
+    ),
+    "proof.refused": (
+        "中心未接受本次身份验证，请重新扫码。",
+        "The centre did not accept the identification. Please scan again.",
+    ),
     # volunteers' hours (签到/签退)
     "attendance.unknown_activity": (
         "这个活动已取消或不在本站，请选择今天的活动。",
@@ -202,6 +241,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Approved by the centre but the kiosk could not save it; the points were returned. Please try again.",
     ),
     "sync.central_unreachable": ("暂时连不上中心。", "The centre cannot be reached right now."),
+    "exception.central": (
+        "{at} · {volunteer} · 中心未入账：{reason}（{points} 分），由区级管理员处理",
+        "{at} · {volunteer} · not applied by the centre: {reason} ({points} points); "
+        "the district administrator handles it",
+    ),
+    "settings.in_force": (
+        "当前生效（策略以中心为准）：",
+        "In force now (central wins for policy):",
+    ),
+    "settings.source.central": ("中心", "central"),
+    "settings.source.local config": ("本机配置", "local config"),
+    "settings.source.default": ("默认", "default"),
+    "sync.proof_rejected": (
+        "中心未接受志愿者的身份验证。",
+        "The centre did not accept the volunteer's identification.",
+    ),
     # gifts
     "gift.out_of_stock": ("已兑完", "Out of stock"),
     "gift.unaffordable": ("积分不足", "Not enough points"),

@@ -36,3 +36,42 @@ def asset_path(relative: str) -> Path:
 
 def font_path(bold: bool = False) -> Path:
     return asset_path(f"fonts/NotoSansSC-{'Bold' if bold else 'Regular'}.otf")
+
+
+# Residents' phones, volunteers' balances and the station token live under the data dir:
+# only the kiosk's own user may read them.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_UMASK = 0o077
+
+
+def private_umask() -> int:
+    """Make every file this process creates from now on private (0600/0700); returns the
+    previous mask. The ``kiosk`` command calls it first thing (systemd sets UMask too)."""
+    return os.umask(PRIVATE_UMASK)
+
+
+def private_dir(path: str | Path) -> Path:
+    """``path`` created if needed and restricted to 0700 (also when it existed before)."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    _chmod(folder, PRIVATE_DIR_MODE)
+    return folder
+
+
+def private_file(path: str | Path) -> None:
+    """Restrict an existing file to 0600 (a file made before the umask, or by a copy)."""
+    if os.path.exists(path):
+        _chmod(Path(path), PRIVATE_FILE_MODE)
+
+
+def _chmod(path: Path, mode: int) -> None:
+    if sys.platform == "win32":
+        return  # ACLs, not mode bits: the installer restricts the folder
+    try:
+        if path.stat().st_mode & 0o777 != mode:
+            path.chmod(mode)
+    except OSError as exc:
+        import logging
+
+        logging.getLogger(__name__).warning("cannot restrict %s to %o: %s", path, mode, exc)

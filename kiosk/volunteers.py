@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from kiosk import catalog
+from kiosk.clock import parse_iso, utcnow
+from kiosk.config import Config
 from kiosk.errors import AuthError, KioskError, NotFoundError, ValidationError
-from kiosk.pins import check_pin
-from kiosk.store.models import LedgerEntry, RevokedCode, Volunteer
+from kiosk.proof import CentralUnreachable, Proof
+from kiosk.settings import StationSettings, effective
+from kiosk.store.models import LedgerEntry, Redemption, RevokedCode, Volunteer
 from protocol.api import star_level
+
+if TYPE_CHECKING:
+    from kiosk.store.db import Store
 
 log = logging.getLogger(__name__)
 
@@ -60,25 +67,52 @@ def identify(session: Session, scanned_text: str, now: datetime | None = None) -
     return volunteer
 
 
-def card_pin_enabled(session: Session, configured: bool) -> bool:
-    """Central's station setting wins over the local config once it has been pulled."""
-    pulled = catalog.get_setting(session, "station_settings").get("card_pin_enabled")
-    return bool(pulled) if pulled is not None else configured
+class CardVerifier(Protocol):
+    """Central checks a card number and PIN (``sync.authorise.CentralAuthoriser``): the
+    kiosk holds no PIN hash. Raises ``kiosk.proof.CentralUnreachable`` when central
+    does not answer, a ``KioskError`` (``proof.*``) when it refuses."""
+
+    def verify_card(self, card: str, pin: str) -> dict[str, Any]: ...
 
 
-def identify_by_card(session: Session, card_no: str, pin: str, *, enabled: bool) -> Volunteer:
+CARD_RE = re.compile(r"\d{4,32}")
+
+
+def identify_by_card(
+    store: Store, verifier: CardVerifier | None, card_no: str, pin: str, config: Config
+) -> VolunteerView:
+    """The volunteer whose card + PIN central accepts, as the shelf shows them, with the
+    proof the redemption will carry. Online only: central checks the PIN (and counts
+    failures towards its lockout); offline the kiosk cannot, and says so."""
+    with store.read() as session:
+        enabled = effective(session, config).card_pin_enabled
     if not enabled:
         raise AuthError("volunteer.card_disabled")
     card_no = (card_no or "").strip()
-    if not re.fullmatch(r"\d{4,32}", card_no):
+    if not CARD_RE.fullmatch(card_no) or not pin:
         raise ValidationError("volunteer.card_unknown")
-    volunteer = session.scalars(select(Volunteer).where(Volunteer.card_no == card_no)).first()
-    # The same message for an unknown card and a wrong PIN: no probing for card numbers.
-    if volunteer is None or not check_pin(pin or "", volunteer.pin_hash):
-        raise AuthError("volunteer.card_unknown")
-    if not volunteer.active:
-        raise AuthError("volunteer.inactive")
-    return volunteer
+    if verifier is None:
+        raise KioskError("card.online_only")
+    try:
+        answer = verifier.verify_card(card_no, pin)
+    except CentralUnreachable as exc:
+        raise KioskError("card.online_only", str(exc)) from exc
+    volunteer_id = str(answer.get("volunteer_id") or answer.get("id") or "")
+    with store.begin() as session:
+        volunteer = session.get(Volunteer, volunteer_id)
+        if volunteer is None:
+            raise NotFoundError("volunteer.unknown")
+        if not volunteer.active or answer.get("active") is False:
+            raise AuthError("volunteer.inactive")
+        balance, as_of = answer.get("balance"), answer.get("balance_as_of")
+        if isinstance(balance, int) and not isinstance(balance, bool) and isinstance(as_of, str):
+            at = parse_iso(as_of)
+            # Central's balance unless we already hold a newer one (answers can cross).
+            if volunteer.balance_as_of is None or at >= volunteer.balance_as_of:
+                volunteer.central_balance, volunteer.balance_as_of = balance, at
+    with store.read() as session:
+        view = volunteer_view(session, volunteer_id, config)
+    return replace(view, proof=Proof.card_pin(card_no, pin))
 
 
 def unconfirmed_total(session: Session, volunteer_id: str, offline_only: bool = False) -> int:
@@ -112,10 +146,49 @@ def unconfirmed_totals(session: Session, volunteer_id: str) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def offline_left(session: Session, volunteer_id: str, offline_limit: int) -> int:
-    """Points this volunteer may still redeem while central is unreachable."""
-    spent_offline = -unconfirmed_total(session, volunteer_id, offline_only=True)
-    return max(0, offline_limit - spent_offline)
+def offline_points_today(session: Session, volunteer_id: str, now: datetime) -> int:
+    """Points this volunteer redeemed offline here on ``now``'s day. The UTC day: central
+    counts its per-day offline ceiling by the UTC date of each redemption's ``at``, and
+    the kiosk must not allow what central will then list as an exception."""
+    since = datetime(now.year, now.month, now.day)
+    return int(
+        session.scalar(
+            _OFFLINE_TODAY,
+            {"volunteer_id": volunteer_id, "since": since, "until": since + timedelta(days=1)},
+        )
+        or 0
+    )
+
+
+_OFFLINE_TODAY = select(func.coalesce(func.sum(Redemption.total_points), 0)).where(
+    Redemption.volunteer_id == bindparam("volunteer_id"),
+    Redemption.mode == "offline",
+    Redemption.status == "done",
+    Redemption.created_at >= bindparam("since"),
+    Redemption.created_at < bindparam("until"),
+)
+
+
+def offline_allowance(
+    session: Session,
+    volunteer_id: str,
+    settings: StationSettings,
+    zone_name: str,
+    now: datetime,
+    *,
+    spent_offline: int | None = None,
+) -> int:
+    """THE offline rule (the shelf shows it, the redemption enforces it): points this
+    volunteer may still redeem while central is unreachable — the station's offline limit
+    less their offline debits central has not counted yet, and no more than what is left
+    of their per-day offline ceiling here (``offline_daily_points``, central's rule).
+    ``spent_offline`` (points, >= 0) saves a query when the caller has it already.
+    ``zone_name`` is kept for callers; the day is central's (UTC)."""
+    if spent_offline is None:
+        spent_offline = -unconfirmed_total(session, volunteer_id, offline_only=True)
+    left = max(0, settings.offline_limit_points - spent_offline)
+    today = offline_points_today(session, volunteer_id, now)
+    return min(left, max(0, settings.offline_daily_points - today))
 
 
 @dataclass(frozen=True)
@@ -127,18 +200,36 @@ class VolunteerView:
     balance: int
     offline_left: int
     balance_as_of: datetime | None
+    # What the redemption will show central: the scanned code or card + PIN (held in
+    # memory only, for this visit; never stored, never in a repr or a log line).
+    proof: Proof | None = field(default=None, repr=False, compare=False)
 
 
-def volunteer_view(session: Session, volunteer_id: str, offline_limit: int = 0) -> VolunteerView:
+def volunteer_view(
+    session: Session,
+    volunteer_id: str,
+    config: Config | None = None,
+    *,
+    proof: Proof | None = None,
+    now: datetime | None = None,
+) -> VolunteerView:
+    """What the shelf shows; ``offline_left`` follows the effective settings (0 without
+    a config: nothing may leave offline)."""
     volunteer = session.get(Volunteer, volunteer_id)
     if volunteer is None:
         raise NotFoundError("volunteer.unknown")
+    offline = 0
+    if config is not None:
+        offline = offline_allowance(
+            session, volunteer_id, effective(session, config), config.timezone, now or utcnow()
+        )
     return VolunteerView(
         id=volunteer.id,
         masked_name=volunteer.masked_name,
         star_level=max(volunteer.star_level, star_level_for(volunteer.total_hours)),
         total_hours=volunteer.total_hours,
         balance=available_balance(session, volunteer_id),
-        offline_left=offline_left(session, volunteer_id, offline_limit),
+        offline_left=offline,
         balance_as_of=volunteer.balance_as_of,
+        proof=proof,
     )

@@ -94,6 +94,11 @@ EXIT_STORE_TOO_NEW = 78  # EX_CONFIG; RestartPreventExitStatus= in the systemd u
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    # First of all: every file the kiosk makes (store, WAL, backups, logs, exports) is
+    # private to its user, whatever umask it was started with.
+    from kiosk.paths import private_umask
+
+    private_umask()
     if "--self-test" in argv:
         # The same as the bundle's entry (station.frozen): a checkout's `kiosk
         # --self-test` must test, not start the touch UI.

@@ -121,8 +121,6 @@ def seed_demo(store: Store, data: dict[str, Any] | None = None) -> dict[str, Any
                 Volunteer(
                     id=v["id"],
                     masked_name=mask_name(v["name"]),
-                    card_no=v.get("card_no"),
-                    pin_hash=hash_pin(v["pin"], **DEMO_PIN_COST) if v.get("pin") else None,
                     total_hours=v["total_hours"],
                     star_level=star_level_for(v["total_hours"]),
                     central_balance=v["balance"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ class Runtime:
     authoriser: Any = None
     central: Any = None  # the embedded central server in demo mode
     backups: Any = None  # kiosk.backup_schedule.BackupScheduler
+    resolver: Any = None  # the start-up thread resolving open redemption intents
     _cleanup: list[Any] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -44,6 +46,8 @@ class Runtime:
                     worker.stop()
                 except Exception:
                     log.exception("stopping %s failed", name)
+        if self.resolver is not None:
+            self.resolver.join(10)  # a few rows: it ends long before this
         if self.central is not None:
             self.central.stop()
         self.store.close()
@@ -65,6 +69,15 @@ def start_sync(config: Config, store: Store) -> tuple[Any, Any]:
         log.warning("no server_url configured: running offline only")
         return None, None
     from kiosk import __version__
+    from kiosk.config import insecure_server_url
+
+    if insecure_server_url(config.server_url):
+        # Only reachable with allow_insecure_http (the loader refuses it otherwise).
+        log.warning(
+            "INSECURE: plain http:// to %s (allow_insecure_http is set): the station token "
+            "and volunteers' data travel in clear; use https:// outside a lab",
+            config.server_url,
+        )
     from sync.authorise import CentralAuthoriser
     from sync.client import CentralClient
     from sync.engine import SyncEngine
@@ -84,15 +97,12 @@ def start_sync(config: Config, store: Store) -> tuple[Any, Any]:
 def purge_chore(config: Config, store: Store) -> Any:
     """Forget residents' phone numbers once their orders are closed, synced and old enough;
     central's station setting for the retention wins over the local config once pulled."""
-    from kiosk import catalog
+    from kiosk import settings
     from kiosk.privacy import purge_closed_orders
 
     def purge_personal_data() -> int:
         with store.begin() as session:
-            pulled = catalog.get_setting(session, "station_settings").get("privacy_retention_days")
-            days = (
-                pulled if isinstance(pulled, int) and pulled >= 0 else config.privacy_retention_days
-            )
+            days = settings.effective(session, config).privacy_retention_days
             return purge_closed_orders(session, days)
 
     return purge_personal_data
@@ -127,6 +137,14 @@ def start(config: Config, *, services: bool = True) -> Runtime:
     # A damaged store is replaced by the newest backup here (see kiosk.backup).
     store = open_checked_store(config.store_path(), config.data_dir)
     runtime = Runtime(config=config, store=store)
+    # Intents a killed process left open (it may have died with a hold at central) are
+    # committed or voided now, on a thread of their own: never left dangling, never on the
+    # UI thread. The void events wait in the outbox for the sync engine.
+    resolver = threading.Thread(
+        target=_resolve_intents, args=(store,), name="resolve-intents", daemon=True
+    )
+    resolver.start()
+    runtime.resolver = resolver
     if services:
         try:
             runtime.backups = start_backups(config, store)
@@ -136,6 +154,16 @@ def start(config: Config, *, services: bool = True) -> Runtime:
             runtime.stop()
             raise
     return runtime
+
+
+def _resolve_intents(store: Store) -> None:
+    from kiosk.redemption import resolve_open_intents
+
+    try:
+        resolve_open_intents(store)
+    except Exception:
+        # Not fatal: the next uncertain answer resolves them again.
+        log.exception("resolving open redemption intents failed")
 
 
 def start_demo(

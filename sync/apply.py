@@ -122,8 +122,8 @@ def volunteer_row(d: Data) -> Data:
     return {
         "id": str(d["id"]),
         "masked_name": str(d["masked_name"]),
-        "card_no": _opt(d, "card_no"),
-        "pin_hash": _opt(d, "pin_hash"),
+        # card_no / pin_hash, if an old central still sends them, are dropped here: the
+        # kiosk keeps no secret of a volunteer's (card + PIN is checked at central).
         "total_hours": float(d.get("total_hours") or 0.0),
         "star_level": int(d.get("star_level") or 0),
         "team": _s(d, "team"),
@@ -226,6 +226,26 @@ def apply_station_settings(session: Session, d: Data) -> None:
     _set_setting(session, STATION_SETTINGS, dict(d))
 
 
+EXCEPTIONS = "central_exceptions"
+MAX_EXCEPTIONS_KEPT = 200
+
+
+def apply_exception(session: Session, d: Data) -> None:
+    """Something this station sent that central would not apply as it stood (an offline
+    claim over the limits, a bad code...): listed for the district, flagged to staff here.
+    Kept by id (the newest ``MAX_EXCEPTIONS_KEPT``); a later change of one replaces it."""
+    ident = d.get("id") or d.get("exception_id") or d.get("redemption_id") or d.get("event_id")
+    if not isinstance(ident, str | int) or isinstance(ident, bool):
+        raise ValueError("exception without an id")
+    row = session.get(Setting, EXCEPTIONS)
+    kept = dict(row.value) if row is not None else {}
+    kept.pop(str(ident), None)
+    kept[str(ident)] = dict(d)
+    while len(kept) > MAX_EXCEPTIONS_KEPT:
+        kept.pop(next(iter(kept)))
+    _set_setting(session, EXCEPTIONS, kept)
+
+
 def apply_overdraft(session: Session, d: Data) -> None:
     redemption_id = str(d["redemption_id"])
     volunteer_id, amount = str(d["volunteer_id"]), int(d["amount"])
@@ -254,13 +274,15 @@ class Bulk:
     kind: str
     table: Table
     key: str
-    unique: str
+    unique: str | None
     to_row: Callable[[Data], Data]
     upsert: Any
     free: Any
 
 
-def _bulk(kind: str, table: Table, key: str, unique: str, to_row: Callable[[Data], Data]) -> Bulk:
+def _bulk(
+    kind: str, table: Table, key: str, unique: str | None, to_row: Callable[[Data], Data]
+) -> Bulk:
     stmt = sqlite_insert(table)
     new = stmt.excluded
     # Only the columns a change carries: anything else on the row (gift stock settings
@@ -282,7 +304,9 @@ def _bulk(kind: str, table: Table, key: str, unique: str, to_row: Callable[[Data
         unique,
         to_row,
         stmt.on_conflict_do_update(index_elements=[table.c[key]], set_=set_),
-        update(table)
+        None
+        if unique is None
+        else update(table)
         .where(table.c[unique] == bindparam("_value"), table.c[key] != bindparam("_key"))
         .values({unique: None}),
     )
@@ -291,6 +315,8 @@ def _bulk(kind: str, table: Table, key: str, unique: str, to_row: Callable[[Data
 def _segments(bulk: Bulk, rows: list[Data]) -> list[list[Data]]:
     """Split ``rows`` where a unique value comes again for another key: up to there,
     freeing all the chunk's values first and then upserting equals doing it row by row."""
+    if bulk.unique is None:
+        return [rows] if rows else []
     out: list[list[Data]] = [[]]
     holders: dict[str, Any] = {}
     for row in rows:
@@ -309,6 +335,9 @@ def _write_bulk(session: Session, bulk: Bulk, rows: list[Data]) -> None:
     conn = session.connection()
     for start in range(0, len(rows), BULK_CHUNK):
         for seg in _segments(bulk, rows[start : start + BULK_CHUNK]):
+            if bulk.free is None:
+                conn.execute(bulk.upsert, seg)
+                continue
             frees = [
                 {"_value": r[bulk.unique], "_key": r[bulk.key]}
                 for r in seg
@@ -323,7 +352,7 @@ SAMPLES: dict[str, Data] = {
     "volunteer": {"id": "v", "masked_name": "", "balance": 0, "balance_as_of": "2026-01-01T00:00Z"},
     "gift": {"sku": "g", "name": "", "points": 0},
 }
-VOLUNTEERS = _bulk("volunteer", Volunteer.__table__, "id", "card_no", volunteer_row)
+VOLUNTEERS = _bulk("volunteer", Volunteer.__table__, "id", None, volunteer_row)
 GIFTS = _bulk("gift", Gift.__table__, "sku", "barcode", gift_row)
 BULK = {b.kind: b for b in (VOLUNTEERS, GIFTS)}
 
@@ -339,6 +368,7 @@ APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "public_key": apply_public_key,
     "station_settings": apply_station_settings,
     "overdraft": apply_overdraft,
+    "exception": apply_exception,
     "activity": apply_activity,
 }
 

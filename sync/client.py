@@ -22,11 +22,13 @@ from requests.adapters import HTTPAdapter
 
 import kiosk
 from kiosk.clock import to_utc_naive, utcnow
+from protocol import api as protocol
 from protocol.api import API_PREFIX, HEADER_AUTH, HEADER_STATION
 from sync import wire
 from sync.errors import (
     BadResponse,
     ClockWrong,
+    ProofRejected,
     RequestRejected,
     ServerDown,
     ServerError,
@@ -105,6 +107,11 @@ class CentralClient:
     def authorise(self, request: dict[str, Any], timeout: Timeout) -> dict[str, Any]:
         body = self._call("POST", "/redemptions/authorise", json=request, timeout=timeout)
         return wire.check_decision(body)
+
+    def verify_card(self, card: str, pin: str, timeout: Timeout) -> dict[str, Any]:
+        """Central checks card + PIN (the kiosk holds no PIN hash); 403 ``ProofRejected``."""
+        body = self._call("POST", "/cards/verify", json={"card": card, "pin": pin}, timeout=timeout)
+        return wire.check_card_view(body)
 
     def abort(self) -> None:
         """Cut every connection now, in-flight ones too (from any thread): a call stuck on
@@ -215,6 +222,8 @@ def _status_error(resp: requests.Response, what: str) -> SyncError:
     status = resp.status_code
     detail = f"{what}: HTTP {status} {_error_text(resp)}"
     retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+    if status == 403 and (reason := proof_reason(resp)) is not None:
+        return ProofRejected(reason, detail=detail)
     if status in (401, 403):
         return Unauthorised(detail=detail)
     if status == 429 or status >= 500:
@@ -222,6 +231,32 @@ def _status_error(resp: requests.Response, what: str) -> SyncError:
     if 400 <= status < 500:
         return RequestRejected(status, detail)
     return BadResponse(detail=detail)  # 1xx/2xx/3xx other than 200: not in the protocol
+
+
+PROOF_REASONS = frozenset(protocol.PROOF_REASONS)
+
+
+def proof_reason(resp: requests.Response) -> str | None:
+    """The proof reason of a 403 body, wherever central's error shape puts it
+    (``{"reason"}``, ``{"error": {"reason"|"code"|"details": {"reason"}}}``,
+    ``{"detail": {"reason"}}``); None when it is not about the proof."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    candidates: list[Any] = [body.get("reason")]
+    for outer in (body.get("error"), body.get("detail")):
+        if isinstance(outer, dict):
+            candidates += [outer.get("reason"), outer.get("code")]
+            details = outer.get("details")
+            if isinstance(details, dict):
+                candidates.append(details.get("reason"))
+    for value in candidates:
+        if isinstance(value, str) and value in PROOF_REASONS:
+            return value
+    return None
 
 
 def _error_text(resp: requests.Response) -> str:

@@ -66,3 +66,15 @@ class RequestRejected(SyncError):
     def __init__(self, status: int, detail: str = "") -> None:
         super().__init__(None, detail)
         self.status = status
+
+
+class ProofRejected(SyncError):
+    """HTTP 403 with a reason about the volunteer's proof (bad code, wrong PIN, card
+    locked...): central answered, definitely, and placed no hold. The station's own
+    credentials are fine (those fail with 401)."""
+
+    key = "sync.proof_rejected"
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(None, detail)
+        self.reason = reason

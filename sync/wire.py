@@ -83,6 +83,8 @@ def check_decision(body: dict[str, Any]) -> dict[str, Any]:
         if not _is_int(body.get("balance_after")):
             raise _fail("authorise balance_after", body)
         check_time(body.get("as_of"), "authorise as_of")
+        if body.get("hold_expires_at") is not None:
+            check_time(body["hold_expires_at"], "authorise hold_expires_at")
     elif approved is False:
         if not isinstance(body.get("reason"), str):
             raise _fail("authorise reason", body)
@@ -90,4 +92,16 @@ def check_decision(body: dict[str, Any]) -> dict[str, Any]:
             raise _fail("authorise balance", body)
     else:
         raise _fail("authorise approved", body)
+    return body
+
+
+def check_card_view(body: dict[str, Any]) -> dict[str, Any]:
+    """``/cards/verify``: the volunteer central recognised (no card number, no PIN hash)."""
+    vid = body.get("volunteer_id", body.get("id"))
+    if not isinstance(vid, str) or not vid:
+        raise _fail("card view volunteer", body)
+    if body.get("balance") is not None:
+        if not _is_int(body["balance"]):
+            raise _fail("card view balance", body)
+        check_time(body.get("balance_as_of", body.get("as_of")), "card view balance_as_of")
     return body

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -121,14 +122,22 @@ class Store:
 
 def open_store(path: Path | str, migrate: bool = True) -> Store:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date."""
+    from kiosk import paths
+
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        paths.private_dir(path.parent)
     except OSError as exc:
         raise EnvironmentFault("store.cannot_create", str(exc), path=str(path)) from exc
+    if not path.exists():
+        # SQLite gives the -wal and -shm files the database file's mode: 0600 from birth.
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, paths.PRIVATE_FILE_MODE)
+        os.close(fd)
     store = Store(path)
     if migrate:
         from kiosk.store.migrate import upgrade
 
         upgrade(store.engine)
+    for suffix in ("", "-wal", "-shm"):  # a store made before files were private
+        paths.private_file(f"{path}{suffix}")
     return store

@@ -152,8 +152,7 @@ class Volunteer(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     masked_name: Mapped[str] = mapped_column(String(40))
-    card_no: Mapped[str | None] = mapped_column(String(32), unique=True, default=None)
-    pin_hash: Mapped[str | None] = mapped_column(String(200), default=None)
+    # No card number or PIN hash: those never leave central (card + PIN is checked there).
     total_hours: Mapped[float] = mapped_column(default=0.0)
     star_level: Mapped[int] = mapped_column(Integer, default=0)
     central_balance: Mapped[int] = mapped_column(Integer, default=0)
@@ -253,6 +252,31 @@ class RedemptionLine(Base):
     points_each: Mapped[int] = mapped_column(Integer)
 
     redemption: Mapped[Redemption] = relationship(back_populates="lines")
+
+
+class RedemptionIntent(Base):
+    """What the kiosk is about to ask central for, written BEFORE it asks.
+
+    Central places a hold when it approves; if the answer is lost or the kiosk dies before
+    its local commit, this row is how the kiosk knows a hold may be waiting. Every intent
+    ends ``committed`` (a redemption with this id exists; its ``redemption.made`` captures
+    the hold) or ``voided`` (a ``redemption.voided`` releases it), never left ``open``:
+    see ``kiosk.redemption.resolve_open_intents``. No PIN is ever stored here."""
+
+    __tablename__ = "redemption_intents"
+
+    redemption_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    volunteer_id: Mapped[str] = mapped_column(String(40))
+    total_points: Mapped[int] = mapped_column(Integer)
+    lines: Mapped[list[Any]] = mapped_column()
+    proof_kind: Mapped[str] = mapped_column(String(8))  # code | card | none
+    # open | committed | voided | declined (central said no: no hold to release)
+    state: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    # The process that wrote it: at start, only other (dead) processes' intents are resolved.
+    boot_id: Mapped[str] = mapped_column(String(36))
+    outcome: Mapped[str] = mapped_column(String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
 
 class Overdraft(Base):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,9 @@ from kiosk.clock import to_local
 from kiosk.config import Config
 from kiosk.privacy import mask_phone
 from kiosk.store.models import PrintJob, Service
+
+if TYPE_CHECKING:
+    pass
 
 
 @dataclass(frozen=True)

@@ -8,26 +8,32 @@ frozen dataclasses, never ORM rows. The rules live in ``kiosk.volunteers``,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from kiosk import catalog, gifts, redemption, volunteers
+from kiosk import catalog, gifts, redemption, settings, volunteers
 from kiosk.config import Config
 
+if TYPE_CHECKING:
+    from kiosk.store.db import Store
 
-def identify_scan(s: Session, text: str, offline_limit: int) -> volunteers.VolunteerView:
+
+def identify_scan(s: Session, text: str, config: Config) -> volunteers.VolunteerView:
+    """The volunteer of a scanned code, with the code kept as the redemption's proof."""
     vol = volunteers.identify(s, text)
-    return volunteers.volunteer_view(s, vol.id, offline_limit)
+    return volunteers.volunteer_view(s, vol.id, config, proof=redemption.Proof.scanned(text))
 
 
-def identify_card(s: Session, card_no: str, pin: str, config: Config) -> volunteers.VolunteerView:
-    enabled = volunteers.card_pin_enabled(s, config.card_pin_enabled)
-    vol = volunteers.identify_by_card(s, card_no, pin, enabled=enabled)
-    return volunteers.volunteer_view(s, vol.id, config.offline_limit_points)
+def identify_card(
+    store: Store, verifier: Any, card_no: str, pin: str, config: Config
+) -> volunteers.VolunteerView:
+    """For ``ops.run`` (not a session: central checks card + PIN, online only)."""
+    return volunteers.identify_by_card(store, verifier, card_no, pin, config)
 
 
-def card_pin_enabled(s: Session, configured: bool) -> bool:
-    return volunteers.card_pin_enabled(s, configured)
+def card_pin_enabled(s: Session, config: Config) -> bool:
+    return settings.effective(s, config).card_pin_enabled
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ def shelf(s: Session, volunteer_id: str, cart: dict[str, int], config: Config) -
     """For ``ops.read_db``: a snapshot read that neither waits for nor holds up a writer, so
     a shelf still loading for one volunteer never keeps the next one's scan waiting."""
     return GiftShelf(
-        volunteer=volunteers.volunteer_view(s, volunteer_id, config.offline_limit_points),
+        volunteer=volunteers.volunteer_view(s, volunteer_id, config),
         gifts=gifts.shelf_facts(s, volunteer_id, config.timezone).views(cart),
         categories=catalog.gift_categories(s),
     )

@@ -169,6 +169,51 @@ def overdrafts(session: Session, zone: str) -> list[OverdraftRow]:
     return out
 
 
+@dataclass(frozen=True)
+class CentralExceptionRow:
+    """An offline claim central would not apply as it stood (over a limit, bad code...):
+    the district administrator handles it; staff see it flagged here."""
+
+    key: str
+    volunteer: str
+    points: int | None
+    reason: str
+    at_local: str
+    handled: bool  # resolved by the district (debited or waived)
+
+
+def central_exceptions(session: Session, zone: str) -> list[CentralExceptionRow]:
+    from kiosk import catalog
+    from kiosk.clock import parse_iso
+
+    out = []
+    for key, data in reversed(list(catalog.get_setting(session, "central_exceptions").items())):
+        if not isinstance(data, dict):
+            continue
+        vid = str(data.get("volunteer_id") or "")
+        volunteer = session.get(Volunteer, vid) if vid else None
+        points = data.get("points", data.get("total_points"))
+        try:
+            at = _local(parse_iso(str(data.get("at") or data.get("created_at"))), zone)
+        except (TypeError, ValueError):
+            at = ""
+        out.append(
+            CentralExceptionRow(
+                key,
+                volunteer.masked_name if volunteer is not None else vid or "?",
+                points if isinstance(points, int) and not isinstance(points, bool) else None,
+                str(data.get("reason") or data.get("kind") or "?"),
+                at,
+                data.get("status") == "resolved",
+            )
+        )
+    return out
+
+
+def exceptions(session: Session, zone: str) -> tuple[list[OverdraftRow], list[CentralExceptionRow]]:
+    return overdrafts(session, zone), central_exceptions(session, zone)
+
+
 def resolve_overdraft(session: Session, redemption_id: str, staff_id: str) -> None:
     from kiosk.staff import audit
 
@@ -186,3 +231,10 @@ def today(session: Session, zone: str) -> Any:
 
 def today_date(zone: str) -> date:
     return to_local(utcnow(), zone).date()
+
+
+def effective_settings(session: Session, config: Config) -> Any:
+    """The station's settings in force (kiosk.settings: central wins for policy)."""
+    from kiosk import settings
+
+    return settings.effective(session, config)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 from datetime import date
 from pathlib import Path
 
@@ -44,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     cfg = config_from_args(args)
     start, _ = day_bounds(args.start, cfg.timezone)
     _, end = day_bounds(args.end, cfg.timezone)
-    args.out.mkdir(parents=True, exist_ok=True)
+    from kiosk import paths
+
+    paths.private_dir(args.out)  # residents' phones may be in it
     tz = cfg.timezone
 
     def when(at):  # type: ignore[no-untyped-def]
@@ -180,7 +183,9 @@ def run(args: argparse.Namespace) -> int:
 def _write(path: Path, header: list[str], rows) -> int:  # type: ignore[no-untyped-def]
     count = 0
     # utf-8-sig: Excel on a district office PC opens it with Chinese intact.
-    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.chmod(path, 0o600)
+    with open(fd, "w", newline="", encoding="utf-8-sig") as fh:
         writer = csv.writer(fh)
         writer.writerow(header)
         for row in rows:

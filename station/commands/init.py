@@ -53,6 +53,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for name, flag in EXTRA_FLAGS:
         parser.add_argument(f"--{flag}", dest=name, help=FIELDS[name].metadata["help"])
     parser.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        default=None,
+        help="accept a plain http:// server off this machine (a lab only; warned at every start)",
+    )
+    parser.add_argument(
         "--offline", action="store_true", help="a station without a server (no URL/token needed)"
     )
     parser.add_argument(
@@ -64,12 +70,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _existing(path: Path) -> dict[str, Any]:
     """The values in the current file (a broken file stops init: nothing may be lost)."""
-    from kiosk.config import FIELDS, load_config
+    from kiosk.config import FIELDS, _read_toml, load_config
 
     if not path.exists():
         return {}
-    cfg = load_config(path, env={})
+    # Read through even a file whose http:// server the loader now refuses: init is how
+    # a technician fixes it (the refusal comes again below unless the URL changes).
+    allowed = bool(_read_toml(path).get("allow_insecure_http", False))
+    cfg = load_config(path, env={}, allow_insecure_http=True)
     values = {name: getattr(cfg, name) for name in FIELDS}
+    values["allow_insecure_http"] = allowed
     if not _file_sets(path, "data_dir"):
         values["data_dir"] = ""  # keep following the platform default
     return values
@@ -157,6 +167,8 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.config) if args.config else paths.config_file()
     values = _existing(path)
     given = {name: getattr(args, name, None) for name in FIELDS}
+    if not getattr(args, "allow_insecure_http", None):
+        given.pop("allow_insecure_http", None)  # absent flag: keep what the file says
     # An empty --token "" would clear the station's only credential: ignore it.
     given = {k: v for k, v in given.items() if v is not None and not (k == "token" and not v)}
     values.update(given)

@@ -6,6 +6,7 @@ python store_worker.py STORE loop SEED            -> redeems and restocks until 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import sys
@@ -31,7 +32,13 @@ def main() -> int:
         while not go.exists():
             time.sleep(0.001)
         try:
-            result = redeem(store, "V0001", {sku: 1}, None, 10**9, config)
+            result = redeem(
+                store,
+                "V0001",
+                {sku: 1},
+                None,
+                dataclasses.replace(config, offline_limit_points=10**9, offline_daily_points=10**9),
+            )
         except KioskError as exc:
             print(f"refused {exc.key}", flush=True)
             return 0
@@ -44,7 +51,15 @@ def main() -> int:
         sku = rng.choice(skus)
         try:
             if rng.random() < 0.7:
-                redeem(store, "V0001", {sku: rng.randint(1, 2)}, None, 10**9, config)
+                redeem(
+                    store,
+                    "V0001",
+                    {sku: rng.randint(1, 2)},
+                    None,
+                    dataclasses.replace(
+                        config, offline_limit_points=10**9, offline_daily_points=10**9
+                    ),
+                )
             else:
                 with store.begin() as s:
                     restock(s, "S01", sku, rng.randint(1, 5), "test")

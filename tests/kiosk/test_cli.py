@@ -55,6 +55,23 @@ def test_config_show_masks_the_token(tmp_path: Path) -> None:
     assert "token" in res.stdout and "abcdefghijklmnop" not in res.stdout
 
 
+def test_config_show_gives_the_effective_settings_and_their_source(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from kiosk import catalog
+    from kiosk.store.db import open_store
+
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text("[redemption]\noffline_limit_points = 200\n", encoding="utf-8")
+    store = open_store(tmp_path / "kiosk.db")
+    with store.begin() as s:  # what a pull from central stored
+        catalog.put_setting(s, "station_settings", {"offline_limit_points": 50})
+    store.close()
+    assert main(["--config", str(cfg), "--data-dir", str(tmp_path), "config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "offline_limit_points = 200    #" in out  # the local file's value, as written
+    assert "offline_limit_points = 50    # source: central; central wins" in out
+    assert "idle_timeout_s = 60    # source: default; local wins" in out
+
+
 def test_staff_add_then_list(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     data = ["--data-dir", str(tmp_path)]
     assert main([*data, "staff", "add", "S7", "周敏", "--role", "technician", "--pin", "2468"]) == 0

@@ -72,6 +72,33 @@ def test_opening_a_current_store_does_not_load_alembic(tmp_path: Path) -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_0007_takes_card_numbers_and_pin_hashes_out_of_an_old_store(tmp_path: Path) -> None:
+    # A store from before issue 11 held every volunteer's card number and scrypt PIN hash.
+    path = tmp_path / "old.db"
+    engine = make_engine(path)
+    upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO volunteers (id, masked_name, card_no, pin_hash, total_hours, "
+            "star_level, central_balance, team, active) VALUES ('V1', '张*', '31019999', "
+            "'scrypt$16384$8$1$U0FMVFNBTFQ=$SEFTSEhBU0g=', 0, 0, 120, '', 1)"
+        )
+    engine.dispose()
+    store = open_store(path)
+    try:
+        with store.engine.connect() as conn:
+            columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(volunteers)")}
+            balance = conn.exec_driver_sql("SELECT central_balance FROM volunteers").scalar()
+            intents = conn.exec_driver_sql("SELECT count(*) FROM redemption_intents").scalar()
+    finally:
+        store.close()
+    assert not columns & {"card_no", "pin_hash"} and balance == 120 and intents == 0
+    for name in ("old.db", "old.db-wal"):  # nor any copy left in a freed page
+        if (tmp_path / name).exists():
+            raw = (tmp_path / name).read_bytes()
+            assert b"31019999" not in raw and b"SEFTSEhBU0g=" not in raw, name
+
+
 def make_newer_store(path: Path, version: str = "0.3.0") -> None:
     """A store as a newer build leaves it: a revision this build does not know, and that
     build's version in the header."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import pytest
@@ -76,7 +77,13 @@ def test_online_redemption_writes_everything_once(demo_store, config) -> None:  
     vid, a, b, pa, pb = volunteer_and_gifts(demo_store)
     central = Central(500)
     before = counts(demo_store)
-    result = redemption.redeem(demo_store, vid, {a: 2, b: 1}, central, 200, config)
+    result = redemption.redeem(
+        demo_store,
+        vid,
+        {a: 2, b: 1},
+        central,
+        dataclasses.replace(config, offline_limit_points=200, offline_daily_points=200),
+    )
     total = 2 * pa + pb
     assert result.mode == "online" and result.total == total
     assert result.balance_after == 500 - total
@@ -100,7 +107,13 @@ def test_central_declines_and_nothing_is_written(demo_store, config) -> None:  #
     vid, a, _, pa, _ = volunteer_and_gifts(demo_store, balance=10_000)
     before = counts(demo_store)
     with pytest.raises(InsufficientPointsError):
-        redemption.redeem(demo_store, vid, {a: 1}, Central(pa - 1), 200, config)
+        redemption.redeem(
+            demo_store,
+            vid,
+            {a: 1},
+            Central(pa - 1),
+            dataclasses.replace(config, offline_limit_points=200, offline_daily_points=200),
+        )
     assert counts(demo_store) == before
     with demo_store.begin() as s:  # the kiosk learned the real balance from central's answer
         assert available_balance(s, vid) == pa - 1
@@ -109,21 +122,39 @@ def test_central_declines_and_nothing_is_written(demo_store, config) -> None:  #
 def test_offline_redemption_bounded_by_the_offline_limit(demo_store, config) -> None:  # type: ignore[no-untyped-def]
     vid, a, b, pa, _pb = volunteer_and_gifts(demo_store, balance=10_000)
     down = Unreachable()
-    result = redemption.redeem(demo_store, vid, {a: 1}, down, pa, config)
+    result = redemption.redeem(
+        demo_store,
+        vid,
+        {a: 1},
+        down,
+        dataclasses.replace(config, offline_limit_points=pa, offline_daily_points=pa),
+    )
     assert result.mode == "offline" and down.calls == 1
     with demo_store.begin() as s:
         entry = s.scalars(select(LedgerEntry)).one()
         assert entry.offline and not entry.confirmed
         assert available_balance(s, vid) == 10_000 - pa
     with pytest.raises(ConflictError) as err:
-        redemption.redeem(demo_store, vid, {b: 1}, down, pa, config)
+        redemption.redeem(
+            demo_store,
+            vid,
+            {b: 1},
+            down,
+            dataclasses.replace(config, offline_limit_points=pa, offline_daily_points=pa),
+        )
     assert err.value.key == "redeem.offline_limit"
 
 
 def test_offline_cannot_spend_more_than_the_cached_balance(demo_store, config) -> None:  # type: ignore[no-untyped-def]
     vid, a, _, pa, _ = volunteer_and_gifts(demo_store, balance=0)
     with pytest.raises(InsufficientPointsError) as err:
-        redemption.redeem(demo_store, vid, {a: 1}, Unreachable(), 10_000, config)
+        redemption.redeem(
+            demo_store,
+            vid,
+            {a: 1},
+            Unreachable(),
+            dataclasses.replace(config, offline_limit_points=10_000, offline_daily_points=10_000),
+        )
     assert err.value.params == {"need": pa, "have": 0}
 
 
@@ -135,13 +166,37 @@ def test_stock_and_limits_are_checked(demo_store, config) -> None:  # type: igno
         limited_sku, limit = limited.sku, limited.per_volunteer_limit
         restock(s, "S01", limited_sku, 50)
     with pytest.raises(OutOfStockError) as err:
-        redemption.redeem(demo_store, vid, {a: left + 1}, None, 100_000, config)
+        redemption.redeem(
+            demo_store,
+            vid,
+            {a: left + 1},
+            None,
+            dataclasses.replace(config, offline_limit_points=100_000, offline_daily_points=100_000),
+        )
     assert err.value.params["left"] == left
     with pytest.raises(LimitExceededError):
-        redemption.redeem(demo_store, vid, {limited_sku: limit + 1}, None, 100_000, config)
-    redemption.redeem(demo_store, vid, {limited_sku: limit}, None, 100_000, config)
+        redemption.redeem(
+            demo_store,
+            vid,
+            {limited_sku: limit + 1},
+            None,
+            dataclasses.replace(config, offline_limit_points=100_000, offline_daily_points=100_000),
+        )
+    redemption.redeem(
+        demo_store,
+        vid,
+        {limited_sku: limit},
+        None,
+        dataclasses.replace(config, offline_limit_points=100_000, offline_daily_points=100_000),
+    )
     with pytest.raises(LimitExceededError):  # the limit is per day, not per visit
-        redemption.redeem(demo_store, vid, {limited_sku: 1}, None, 100_000, config)
+        redemption.redeem(
+            demo_store,
+            vid,
+            {limited_sku: 1},
+            None,
+            dataclasses.replace(config, offline_limit_points=100_000, offline_daily_points=100_000),
+        )
     with demo_store.begin() as s:
         view = {g.sku: g for g in gift_views(s, vid)}[limited_sku]
         assert not view.available and view.reason_key == "gift.limit_reached"
@@ -174,7 +229,13 @@ def test_failure_after_central_approved_voids_it(demo_store, config, monkeypatch
 
     monkeypatch.setattr(redemption, "_enqueue_receipt", broken_printer)
     with pytest.raises(OSError):
-        redemption.redeem(demo_store, vid, {a: 1}, Central(500), 200, config)
+        redemption.redeem(
+            demo_store,
+            vid,
+            {a: 1},
+            Central(500),
+            dataclasses.replace(config, offline_limit_points=200, offline_daily_points=200),
+        )
     after = counts(demo_store)
     assert after["Redemption"] == before["Redemption"]
     assert after["OutboxEvent"] == before["OutboxEvent"] + 1
@@ -187,8 +248,20 @@ def test_without_central_each_receipt_shows_the_balance_left(demo_store, config)
     """A station with no central (no authoriser) redeems offline straight away; the second
     redemption's balance counts the first, unconfirmed one, as the receipt must."""
     vid, a, b, pa, pb = volunteer_and_gifts(demo_store, balance=1_000)
-    first = redemption.redeem(demo_store, vid, {a: 1}, None, 10_000, config)
-    second = redemption.redeem(demo_store, vid, {b: 2}, None, 10_000, config)
+    first = redemption.redeem(
+        demo_store,
+        vid,
+        {a: 1},
+        None,
+        dataclasses.replace(config, offline_limit_points=10_000, offline_daily_points=10_000),
+    )
+    second = redemption.redeem(
+        demo_store,
+        vid,
+        {b: 2},
+        None,
+        dataclasses.replace(config, offline_limit_points=10_000, offline_daily_points=10_000),
+    )
     assert (first.mode, second.mode) == ("offline", "offline")
     assert first.balance_after == 1_000 - pa
     assert second.balance_after == 1_000 - pa - 2 * pb
@@ -202,7 +275,13 @@ def test_without_central_each_receipt_shows_the_balance_left(demo_store, config)
 def test_an_unknown_volunteer_is_named_as_such_offline_too(demo_store, config) -> None:  # type: ignore[no-untyped-def]
     _vid, a, _b, _pa, _pb = volunteer_and_gifts(demo_store)
     with pytest.raises(NotFoundError) as err:
-        redemption.redeem(demo_store, "V-NOBODY", {a: 1}, None, 10_000, config)
+        redemption.redeem(
+            demo_store,
+            "V-NOBODY",
+            {a: 1},
+            None,
+            dataclasses.replace(config, offline_limit_points=10_000, offline_daily_points=10_000),
+        )
     assert err.value.key == "volunteer.unknown"
 
 

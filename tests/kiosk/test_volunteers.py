@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kiosk import volunteers
+from kiosk import messages, settings, volunteers
+from kiosk.clock import utcnow
+from kiosk.config import Config
 from kiosk.errors import AuthError, KioskError
 from kiosk.store.models import LedgerEntry, RevokedCode, Volunteer
 from protocol.codes import sign_code
@@ -54,19 +56,50 @@ def test_no_public_key_yet_is_said_plainly(store) -> None:  # type: ignore[no-un
     assert identify_key(store, code_for("V0001")) == "code.no_key"
 
 
-def test_card_and_pin(demo_store) -> None:  # type: ignore[no-untyped-def]
+class CardCentral:
+    """Stands in for central's /cards/verify (the real one is in tests/sync): the kiosk
+    itself holds no card number and no PIN hash, so only central can say yes."""
+
+    def __init__(self, cards: dict[str, tuple[str, str]], *, down: bool = False) -> None:
+        self.cards, self.down, self.asked = cards, down, 0
+
+    def verify_card(self, card: str, pin: str) -> dict:
+        from kiosk.redemption import CentralUnreachable, ProofRefused
+
+        self.asked += 1
+        if self.down:
+            raise CentralUnreachable(detail="test: central down")
+        if self.cards.get(card, ("", ""))[1] != pin:
+            raise ProofRefused("wrong_pin")
+        return {
+            "volunteer_id": self.cards[card][0],
+            "balance": 320,
+            "balance_as_of": "2030-01-01T00:00:00Z",
+        }
+
+
+def test_card_and_pin_is_checked_at_central_and_online_only(demo_store, config) -> None:  # type: ignore[no-untyped-def]
     from station.demo import load_demo_data
 
     v = load_demo_data()["volunteers"][0]
-    with demo_store.begin() as s:
-        with pytest.raises(AuthError) as err:
-            volunteers.identify_by_card(s, v["card_no"], v["pin"], enabled=False)
-        assert err.value.key == "volunteer.card_disabled"
-        assert volunteers.identify_by_card(s, v["card_no"], v["pin"], enabled=True).id == v["id"]
-        for card, pin in ((v["card_no"], "0000"), ("99999999", v["pin"]), ("abc", "1")):
-            with pytest.raises(KioskError) as err:
-                volunteers.identify_by_card(s, card, pin, enabled=True)
-            assert err.value.key == "volunteer.card_unknown"  # same answer: no probing
+    central = CardCentral({v["card_no"]: (v["id"], v["pin"])})
+    with pytest.raises(AuthError) as err:
+        volunteers.identify_by_card(demo_store, central, v["card_no"], v["pin"], config)
+    assert err.value.key == "volunteer.card_disabled" and central.asked == 0
+    config.card_pin_enabled = True
+    view = volunteers.identify_by_card(demo_store, central, v["card_no"], v["pin"], config)
+    assert view.id == v["id"] and view.balance == 320  # central's balance, newer than ours
+    assert view.proof is not None and (view.proof.card, view.proof.pin) == (v["card_no"], v["pin"])
+    assert v["pin"] not in repr(view)  # never in a log line
+    with pytest.raises(KioskError) as err:
+        volunteers.identify_by_card(demo_store, central, v["card_no"], "0000", config)
+    assert err.value.key == "proof.wrong_pin"
+    for verifier in (CardCentral({}, down=True), None):  # central unreachable, or no server
+        with pytest.raises(KioskError) as err:
+            volunteers.identify_by_card(demo_store, verifier, v["card_no"], v["pin"], config)
+        assert err.value.key == "card.online_only"
+        assert "联网" in messages.text(err.value.key, "zh_CN")
+        assert "only while the centre can be reached" in messages.text(err.value.key, "en")
 
 
 def test_balance_is_central_plus_unconfirmed(demo_store) -> None:  # type: ignore[no-untyped-def]
@@ -76,8 +109,10 @@ def test_balance_is_central_plus_unconfirmed(demo_store) -> None:  # type: ignor
         s.add(LedgerEntry(volunteer_id="V0001", delta=-25, reason="redemption", confirmed=True))
     with demo_store.begin() as s:
         assert volunteers.available_balance(s, "V0001") == 260
-        assert volunteers.offline_left(s, "V0001", 100) == 60
-        view = volunteers.volunteer_view(s, "V0001", offline_limit=100)
+        limit_100 = settings.resolve(Config(offline_limit_points=100), {})
+        assert volunteers.offline_allowance(s, "V0001", limit_100, "Asia/Shanghai", utcnow()) == 60
+        view = volunteers.volunteer_view(s, "V0001", Config(offline_limit_points=100))
+        assert view.offline_left == 60
         assert view.masked_name == "张*明" and view.balance == 260 and view.star_level == 1
 
 

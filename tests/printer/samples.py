@@ -64,7 +64,6 @@ def make(store: Store, config: Config) -> Samples:
         vid,
         {cart[0]: first_qty, cart[1]: 1, cart[2]: 1},
         Approving(800),
-        200,
         config,
         now=AT,
     )

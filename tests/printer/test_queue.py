@@ -3,6 +3,7 @@ retry prints it exactly once, the order or redemption is never touched, staff re
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 import pytest
@@ -177,7 +178,14 @@ def test_paper_out_keeps_the_redemption_and_its_receipt(
             for g in s.scalars(select(Gift).order_by(Gift.points))
             if stock_level(s, g.sku) > 2
         )
-    result = redemption.redeem(demo_store, vid, {sku: 1}, Approving(500), 200, config, now=AT)
+    result = redemption.redeem(
+        demo_store,
+        vid,
+        {sku: 1},
+        Approving(500),
+        dataclasses.replace(config, offline_limit_points=200, offline_daily_points=200),
+        now=AT,
+    )
     printer.replies[4] = PAPER_OUT_REPLY
     states: list[QueueState] = []
     output = tcp_output(printer, fonts)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from central import policy
 from central.embedded import start_embedded
 from tests.sync.centralkit import BALANCES, Central, Kiosk, make_kiosk, seed_catalogue
 
@@ -15,10 +14,8 @@ from tests.sync.centralkit import BALANCES, Central, Kiosk, make_kiosk, seed_cat
 @pytest.fixture
 def central(tmp_path: Path) -> Iterator[Central]:
     server = start_embedded(tmp_path / "central.db")
-    # These tests drive the kiosk's redemption path, which does not send proof of who is
-    # redeeming yet (the kiosk side of issue 11): let central accept that, limits still
-    # checked. Remove once the kiosk sends the scanned code / card + PIN.
-    policy.set_for(server.db, policy.Policy(require_proof=False))
+    # Central's production policy: proof required (the kiosk sends the scanned code or
+    # card + PIN with every authorisation, and the code with every offline redemption).
     try:
         seed_catalogue(server.db, BALANCES)
         yield Central(server)

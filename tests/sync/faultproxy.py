@@ -13,6 +13,7 @@ its own fate:
     chop        like truncate but without Content-Length (only the JSON is cut short)
     http500     answer 500 with a JSON error body, central never sees the request
     http503     answer 503 with Retry-After (``retry_after`` seconds)
+    http429     answer 429 with Retry-After: central throttling repeated failed auth
 
 ``set(mode, path=..., times=..., after=...)`` limits a fault to paths starting with
 ``path``, lets the first ``after`` matching requests pass, then faults the next ``times``
@@ -32,7 +33,18 @@ from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
-MODES = {"pass", "down", "stall", "stall_after", "reset", "truncate", "chop", "http500", "http503"}
+MODES = {
+    "pass",
+    "down",
+    "stall",
+    "stall_after",
+    "reset",
+    "truncate",
+    "chop",
+    "http500",
+    "http503",
+    "http429",
+}
 IO_TIMEOUT = 20.0
 
 
@@ -192,9 +204,10 @@ class FaultProxy:
         if mode == "http500":
             conn.sendall(_json_response(500, b'{"error":{"code":"boom","message":"injected"}}'))
             return
-        if mode == "http503":
+        if mode in ("http503", "http429"):
             extra = f"Retry-After: {rule.retry_after}\r\n".encode()
-            conn.sendall(_json_response(503, b'{"error":{"code":"busy"}}', extra))
+            status = 503 if mode == "http503" else 429
+            conn.sendall(_json_response(status, b'{"error":{"code":"busy"}}', extra))
             return
         response = self._forward(request)
         if mode == "pass":
@@ -259,7 +272,11 @@ def _read_request(conn: socket.socket) -> bytes | None:
 
 
 def _json_response(status: int, body: bytes, extra: bytes = b"") -> bytes:
-    reason = {500: b"Internal Server Error", 503: b"Service Unavailable"}[status]
+    reason = {
+        429: b"Too Many Requests",
+        500: b"Internal Server Error",
+        503: b"Service Unavailable",
+    }[status]
     return (
         b"HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n"
         b"Connection: close\r\n%s\r\n%s" % (status, reason, len(body), extra, body)

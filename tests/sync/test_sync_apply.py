@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from kiosk.store.db import Store
 from kiosk.store.models import (
@@ -41,8 +41,6 @@ def _vol(balance: int, as_of: str) -> dict:
         "data": {
             "id": "v1",
             "masked_name": "张*",
-            "card_no": None,
-            "pin_hash": None,
             "total_hours": 120.5,
             "star_level": 1,
             "balance": balance,
@@ -186,30 +184,18 @@ def test_settings_keys_revocations_and_overdrafts(store: Store) -> None:
         assert (od.amount, od.resolved) == (30, True)
 
 
-def test_a_card_number_moving_to_another_volunteer(store: Store) -> None:
-    first, second = _vol(10, "2026-11-23T10:00:00Z"), _vol(20, "2026-11-23T10:00:00Z")
-    first["data"]["card_no"] = "C-1"
-    second["data"] |= {"id": "v2", "card_no": "C-1"}
-    _apply(store, [first])
-    # The card moved: the new holder arrives before the old holder's update.
-    moved = {**first, "data": {**first["data"], "card_no": None}}
-    assert _apply(store, [second, moved]) == 2
+def test_a_card_number_or_pin_hash_from_an_old_central_is_not_kept(store: Store) -> None:
+    # Card + PIN is checked at central: even if a central still sends them, the kiosk's
+    # store has nowhere to keep them (the columns are gone) and the change still applies.
+    change = _vol(10, "2026-11-23T10:00:00Z")
+    change["data"] |= {"card_no": "31010001", "pin_hash": "scrypt$16384$8$1$c2FsdA==$aGFzaA=="}
+    assert _apply(store, [change]) == 1
     with store.session() as s:
-        assert (s.get(Volunteer, "v1").card_no, s.get(Volunteer, "v2").card_no) == (None, "C-1")
-
-
-def test_a_card_number_passed_on_twice_within_one_page(store: Store) -> None:
-    # v1 gets the card, then v2 takes it, then v1's change comes again with it: the last
-    # word in feed order holds, as if the page were applied change by change.
-    v1, v2 = _vol(10, "2026-11-23T10:00:00Z"), _vol(20, "2026-11-23T10:00:00Z")
-    v1["data"]["card_no"] = "C-7"
-    v2["data"] |= {"id": "v2", "card_no": "C-7"}
-    assert _apply(store, [v1, v2]) == 2
-    with store.session() as s:
-        assert (s.get(Volunteer, "v1").card_no, s.get(Volunteer, "v2").card_no) == (None, "C-7")
-    assert _apply(store, [v2, v1]) == 2
-    with store.session() as s:
-        assert (s.get(Volunteer, "v1").card_no, s.get(Volunteer, "v2").card_no) == ("C-7", None)
+        assert s.get(Volunteer, "v1").central_balance == 10
+        columns = {c["name"] for c in inspect(s.connection()).get_columns("volunteers")}
+    assert not columns & {"card_no", "pin_hash"}
+    raw = store.path.read_bytes()
+    assert b"31010001" not in raw and b"c2FsdA==" not in raw
 
 
 def test_a_big_page_of_volunteers_with_repeats_and_a_bad_change(store: Store) -> None:
@@ -218,17 +204,17 @@ def test_a_big_page_of_volunteers_with_repeats_and_a_bad_change(store: Store) ->
     page = []
     for i in range(250):
         change = _vol(100 + i, "2026-11-23T10:00:00Z")
-        change["data"] |= {"id": f"v{i}", "card_no": f"C-{i}"}
+        change["data"] |= {"id": f"v{i}"}
         page.append(change)
     page[120]["data"]["balance"] = "lots"
     again = _vol(1, "2026-11-23T09:00:00Z")
-    again["data"] |= {"id": "v5", "card_no": "C-5", "masked_name": "李*"}
+    again["data"] |= {"id": "v5", "masked_name": "李*"}
     page.append(again)
     assert _apply(store, page) == 250
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Volunteer)) == 249
         assert s.get(Volunteer, "v120") is None
         v5 = s.get(Volunteer, "v5")
-        assert (v5.masked_name, v5.central_balance, v5.card_no) == ("李*", 105, "C-5")
+        assert (v5.masked_name, v5.central_balance) == ("李*", 105)
         v249 = s.get(Volunteer, "v249")
         assert (v249.central_balance, v249.balance_as_of) == (349, datetime(2026, 11, 23, 10))

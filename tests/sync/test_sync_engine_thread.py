@@ -75,8 +75,11 @@ def test_stop_cuts_a_stalled_call_short(store: Store, lone_proxy: FaultProxy) ->
     assert not _engine_threads()
 
 
-def test_retry_after_holds_back_even_sync_now(store: Store, lone_proxy: FaultProxy) -> None:
-    lone_proxy.set("http503", retry_after=40)
+@pytest.mark.parametrize("mode", ["http503", "http429"])  # 429: central throttling auth
+def test_retry_after_holds_back_even_sync_now(
+    store: Store, lone_proxy: FaultProxy, mode: str
+) -> None:
+    lone_proxy.set(mode, retry_after=40)
     client = CentralClient(lone_proxy.url, "ST-TEST", "token", timeout=(2, 5))
     engine = SyncEngine(store, client, interval_s=60)
     failed = threading.Event()

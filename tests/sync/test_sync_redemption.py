@@ -13,7 +13,7 @@ from central import admin
 from central.models import Overdraft as CentralOverdraft
 from central.models import Volunteer as CentralVolunteer
 from kiosk.errors import ConflictError, InsufficientPointsError
-from kiosk.redemption import redeem
+from kiosk.redemption import Proof, redeem
 from kiosk.staff import add_staff
 from kiosk.stock import restock
 from kiosk.store.models import LedgerEntry, Overdraft
@@ -34,6 +34,12 @@ def _ready(kiosk: Kiosk) -> None:
     assert kiosk.sync().pending == 0
 
 
+def _proof(central: Central, volunteer_id: str = "V001") -> Proof:
+    """The code the volunteer scanned: central checks it with every authorisation and
+    every offline redemption."""
+    return Proof.scanned(central.server.sign_code(volunteer_id, ttl_s=600))
+
+
 def _central_balance(central: Central, volunteer_id: str = "V001") -> int:
     with central.db.begin() as s:
         return s.get(CentralVolunteer, volunteer_id).balance
@@ -52,7 +58,14 @@ def test_two_kiosks_online_never_overdraw(kiosks: Callable[..., Kiosk], central:
         start.wait(10)
         for _ in range(7):
             try:
-                result = redeem(kiosk.store, "V001", {"egg": 1}, authoriser, LIMIT, kiosk.config)
+                result = redeem(
+                    kiosk.store,
+                    "V001",
+                    {"egg": 1},
+                    authoriser,
+                    kiosk.config,
+                    proof=_proof(central),
+                )
                 outcomes[kiosk.name].append(result.mode)
             except InsufficientPointsError:
                 outcomes[kiosk.name].append("declined")
@@ -89,10 +102,24 @@ def test_offline_overdraft_is_bounded_by_the_limits(
         assert kiosk.proxy is not None
         kiosk.proxy.set("down")
         authoriser = CentralAuthoriser(kiosk.client, timeout_s=1)
-        result = redeem(kiosk.store, "V001", {"soap": 1, "egg": 2}, authoriser, LIMIT, kiosk.config)
+        result = redeem(
+            kiosk.store,
+            "V001",
+            {"soap": 1, "egg": 2},
+            authoriser,
+            kiosk.config,
+            proof=_proof(central),
+        )
         assert (result.mode, result.total) == ("offline", LIMIT)
         with pytest.raises(ConflictError) as info:  # the offline limit is spent
-            redeem(kiosk.store, "V001", {"egg": 1}, authoriser, LIMIT, kiosk.config)
+            redeem(
+                kiosk.store,
+                "V001",
+                {"egg": 1},
+                authoriser,
+                kiosk.config,
+                proof=_proof(central),
+            )
         assert info.value.key == "redeem.offline_limit"
 
     for kiosk in pair:
@@ -128,7 +155,14 @@ def test_timed_out_authorisation_is_not_paid_twice(
     # Central approves and debits, but its answer never reaches the kiosk.
     kiosk.proxy.set("stall_after", path="/api/v1/redemptions/authorise")
     authoriser = CentralAuthoriser(kiosk.client, timeout_s=1)
-    result = redeem(kiosk.store, "V001", {"soap": 1}, authoriser, LIMIT, kiosk.config)
+    result = redeem(
+        kiosk.store,
+        "V001",
+        {"soap": 1},
+        authoriser,
+        kiosk.config,
+        proof=_proof(central),
+    )
     assert result.mode == "offline"
     kiosk.proxy.set("pass")
     kiosk.proxy.release()

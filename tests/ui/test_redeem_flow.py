@@ -126,8 +126,26 @@ def test_greyed_gifts_say_why(qtbot, kiosk, scan) -> None:  # type: ignore[no-un
     assert not button(kiosk, "toCart").isEnabled()
 
 
+class CardCentral:
+    """Central's /cards/verify for the UI tests (the real one is in tests/sync): the kiosk
+    holds no PIN hash, so only central can accept a card + PIN."""
+
+    def __init__(self, down: bool = False) -> None:
+        self.down = down
+
+    def verify_card(self, card: str, pin: str) -> dict:
+        from kiosk.redemption import CentralUnreachable, ProofRefused
+
+        if self.down:
+            raise CentralUnreachable(detail="test: central down")
+        if (card, pin) != ("31010000001", "6283"):
+            raise ProofRefused("wrong_pin")
+        return {"volunteer_id": VOLUNTEER}
+
+
 def test_card_and_pin_when_the_station_allows_it(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
     kiosk.config.card_pin_enabled = True
+    kiosk.authoriser = CardCentral()
     click(qtbot, kiosk, "tileRedeem")
     click(qtbot, kiosk, "cardButton")
     wait_route(qtbot, kiosk, "redeem.card")
@@ -135,12 +153,69 @@ def test_card_and_pin_when_the_station_allows_it(qtbot, kiosk) -> None:  # type:
     click(qtbot, kiosk, "cardOk")  # moves on to the PIN
     keys(qtbot, kiosk, "1111")
     click(qtbot, kiosk, "cardOk")
-    qtbot.waitUntil(lambda: banner_text(kiosk) == kiosk.msg("volunteer.card_unknown"))
+    qtbot.waitUntil(lambda: banner_text(kiosk) == kiosk.msg("proof.wrong_pin"))
     assert kiosk.nav.current.pin == ""  # a wrong PIN is not kept
     keys(qtbot, kiosk, "6283")
     click(qtbot, kiosk, "cardOk")
     wait_route(qtbot, kiosk, "redeem.gifts")
     qtbot.waitUntil(lambda: text_of(kiosk, "volunteerName") == "张*明")
+    assert kiosk.nav.current.volunteer.proof.kind == "card"  # what the redemption will show
+
+
+def test_card_and_pin_offline_says_it_works_online_only(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
+    kiosk.config.card_pin_enabled = True
+    kiosk.authoriser = CardCentral(down=True)
+    click(qtbot, kiosk, "tileRedeem")
+    click(qtbot, kiosk, "cardButton")
+    wait_route(qtbot, kiosk, "redeem.card")
+    keys(qtbot, kiosk, "31010000001")
+    click(qtbot, kiosk, "cardOk")
+    keys(qtbot, kiosk, "6283")
+    click(qtbot, kiosk, "cardOk")
+    qtbot.waitUntil(lambda: banner_text(kiosk) == kiosk.msg("card.online_only"))
+    assert kiosk.nav.route == "redeem.card" and kiosk.nav.current.pin == ""
+    assert "联网" in banner_text(kiosk)
+    save_png(kiosk, "redeem_card_offline")
+
+
+def test_centrals_offline_limit_stops_a_bigger_offline_cart(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
+    # The local TOML says 200; central's station setting says 50 and wins (policy).
+    from kiosk import catalog
+
+    kiosk.config.offline_limit_points = 200
+    with kiosk.store.begin() as s:
+        catalog.put_setting(s, "station_settings", {"offline_limit_points": 50})
+    assert kiosk.authoriser is None  # no server: every redemption is offline
+    click(qtbot, kiosk, "tileRedeem")
+    scan(code())
+    wait_route(qtbot, kiosk, "redeem.gifts")
+    click(qtbot, kiosk, f"add_{EGGS}")
+    click(qtbot, kiosk, f"add_{EGGS}")
+    qtbot.waitUntil(lambda: "60" in text_of(kiosk, "cartSummary"))
+    click(qtbot, kiosk, "toCart")
+    wait_route(qtbot, kiosk, "redeem.cart")
+    qtbot.waitUntil(lambda: button(kiosk, "confirmRedeem").isEnabled())
+    click(qtbot, kiosk, "confirmRedeem")
+    refused = kiosk.msg("redeem.offline_limit", limit=50, need=60)
+    qtbot.waitUntil(lambda: banner_text(kiosk) == refused)
+    assert kiosk.nav.route == "redeem.cart"
+    save_png(kiosk, "redeem_cart_offline_limit")
+    with kiosk.store.begin() as s:
+        assert s.scalars(select(Redemption)).all() == []
+        assert "redemption.made" not in s.scalars(select(OutboxEvent.type)).all()
+
+
+def save_png(kiosk, name: str) -> None:  # type: ignore[no-untyped-def]
+    """For a person to look at (SHOTS_DIR=dir); nothing is asserted on pixels."""
+    import os
+
+    folder = os.environ.get("SHOTS_DIR")
+    if folder:
+        from PySide6.QtWidgets import QApplication
+
+        for _ in range(5):  # let layouts settle before the picture
+            QApplication.processEvents()
+        kiosk.nav.current.window().grab().save(f"{folder}/{name}.png")
 
 
 def test_card_button_hidden_by_default(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]

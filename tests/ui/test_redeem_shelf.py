@@ -62,7 +62,7 @@ def _top_gift(grid) -> str:  # type: ignore[no-untyped-def]
 
 def test_the_card_shows_before_the_shelf_arrives(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
     with kiosk.store.begin() as s:
-        view = volunteer_view(s, VOLUNTEER, kiosk.config.offline_limit_points)
+        view = volunteer_view(s, VOLUNTEER, kiosk.config)
     kiosk.nav.go("redeem.gifts", volunteer=view, cart={})
     screen = kiosk.nav.current
     # nothing has come back from the worker yet: the card is already filled in

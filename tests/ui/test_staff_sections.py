@@ -98,3 +98,52 @@ def test_technician_saves_settings(qtbot, window) -> None:  # type: ignore[no-un
     assert ctx.config.large_text and ctx.config.idle_timeout_s == 120
     saved = load_config()
     assert saved.large_text and saved.idle_timeout_s == 120
+
+
+def test_centrals_exception_is_flagged_to_staff(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from sync.apply import apply_changes
+
+    ctx = window.ctx
+    exception = {"id": "X-1", "volunteer_id": "V0001", "reason": "offline_over_limit",
+                 "points": 10_000_000, "at": "2026-12-07T02:00:00Z"}  # fmt: skip
+    with ctx.store.begin() as s:
+        assert apply_changes(s, [{"kind": "exception", "key": "X-1", "data": exception}]) == 1
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    click(qtbot, ctx, "menu_exceptions")
+    wait_route(qtbot, ctx, "staff.exceptions")
+    qtbot.waitUntil(lambda: bool(ctx.nav.current.central))
+    row = ctx.nav.current.rows.texts()[0]
+    assert row.startswith("⚠") and "张*明" in row and "10000000" in row
+    assert "offline_over_limit" in row and "区级管理员" in row
+    save_png(ctx, "staff_exceptions_central")
+
+
+def test_settings_screen_shows_what_is_in_force_and_where_from(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from kiosk import catalog
+
+    ctx = window.ctx
+    ctx.config.offline_limit_points = 200  # the local config
+    with ctx.store.begin() as s:
+        catalog.put_setting(s, "station_settings", {"offline_limit_points": 50})
+    sign_in(qtbot, window, TECH, TECH_PIN)
+    click(qtbot, ctx, "menu_settings")
+    wait_route(qtbot, ctx, "staff.settings")
+    qtbot.waitUntil(lambda: ctx.nav.current.in_force is not None)
+    info = text_of(ctx, "settingsInfo")
+    assert "offline_limit_points: 50 (中心)" in info  # central wins for policy
+    assert "idle_timeout_s: 60 (默认)" in info
+    assert ctx.nav.current.in_force.sources["offline_limit_points"] == "central"
+    save_png(ctx, "staff_settings_in_force")
+
+
+def save_png(ctx, name: str) -> None:  # type: ignore[no-untyped-def]
+    """For a person to look at (SHOTS_DIR=dir); nothing is asserted on pixels."""
+    import os
+
+    folder = os.environ.get("SHOTS_DIR")
+    if folder:
+        from PySide6.QtWidgets import QApplication
+
+        for _ in range(5):  # let layouts settle before the picture
+            QApplication.processEvents()
+        ctx.nav.current.window().grab().save(f"{folder}/{name}.png")

@@ -66,8 +66,12 @@ class RedeemCardScreen(FlowPage):
             self.entry.focus("pin")
             return
         self.checking = True
-        self.ctx.ops.run_db(
+        # Central checks the PIN (the kiosk holds no PIN hash): a network call, off the
+        # UI thread; without central the screen says card + PIN works online only.
+        self.ctx.ops.run(
             q.identify_card,
+            self.ctx.store,
+            getattr(self.ctx, "authoriser", None),
             self.card_no,
             self.pin,
             self.ctx.config,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
@@ -30,6 +31,9 @@ class RedeemCartScreen(FlowPage):
         self.quote: redemption.Quote | None = None
         self.redeeming = False
         self._asked = 0
+        # A refused redemption's reason (offline limit, card + PIN offline...) is not in the
+        # quote: the fresh quote after it must not wipe it off the screen.
+        self._keep_error = False
         holder = QWidget()
         self.lines = QGridLayout(holder)
         self.lines.setHorizontalSpacing(20)
@@ -65,6 +69,7 @@ class RedeemCartScreen(FlowPage):
         if "cart" in params:
             self.cart = {s: n for s, n in dict(params["cart"]).items() if n > 0}
         self.redeeming = False
+        self._keep_error = False
         self.clear_error()
         self.load()
 
@@ -88,12 +93,13 @@ class RedeemCartScreen(FlowPage):
         self.quote = quote
         if quote.problems:
             self.show_error(self.error_text(quote.problems[0]))
-        else:
+        elif not self._keep_error:
             self.clear_error()
         self._build_lines()
         self.retranslate()
 
     def change(self, sku: str, delta: int) -> None:
+        self._keep_error = False
         qty = self.cart.get(sku, 0) + delta
         if qty <= 0:
             self.cart.pop(sku, None)
@@ -113,15 +119,16 @@ class RedeemCartScreen(FlowPage):
         self.redeeming = True
         self.confirm.setEnabled(False)
         self.clear_error()
-        c = self.ctx.config
+        # The offline allowance is the effective one (central's limit wins), resolved
+        # inside the redemption's own transaction: no limit is passed from here. The proof
+        # (scanned code, or card + PIN) goes to central with the authorisation.
         self.ctx.ops.run(
-            redemption.redeem,
+            partial(redemption.redeem, proof=self.volunteer.proof),
             self.ctx.store,
             self.volunteer.id,
             dict(self.cart),
             getattr(self.ctx, "authoriser", None),
-            c.offline_limit_points,
-            c,
+            self.ctx.config,
             on_ok=self._redeemed,
             on_err=self._failed,
         )
@@ -132,6 +139,7 @@ class RedeemCartScreen(FlowPage):
 
     def _failed(self, err: BaseException) -> None:
         self.redeeming = False
+        self._keep_error = True
         self.show_error(err)
         self.load()  # stock or balance may have moved: show the cart as it stands now
 

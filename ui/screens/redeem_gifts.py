@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
@@ -168,7 +169,9 @@ class RedeemGiftsScreen(FlowPage):
         first = self.shelf is None
         self.shelf = shelf
         self._by_sku = {g.sku: g for g in shelf.gifts}
-        self.volunteer = shelf.volunteer
+        # The fresh view keeps the proof the volunteer identified with (code or card + PIN).
+        proof = self.volunteer.proof if self.volunteer is not None else None
+        self.volunteer = replace(shelf.volunteer, proof=proof)
         if first or not self.filter.buttons:
             items = [(ALL, "")] + [(c["code"], "") for c in shelf.categories]
             self._chosen = ALL

@@ -47,7 +47,7 @@ class RedeemScanScreen(FlowPage):
         self.art.start()
         self.ctx.ops.read_db(
             q.card_pin_enabled,
-            self.ctx.config.card_pin_enabled,
+            self.ctx.config,
             busy=False,
             on_ok=self.card.setVisible,
             on_err=lambda _e: None,
@@ -64,7 +64,7 @@ class RedeemScanScreen(FlowPage):
         self.ctx.ops.read_db(
             q.identify_scan,
             text,
-            self.ctx.config.offline_limit_points,
+            self.ctx.config,
             on_ok=self._identified,
             on_err=self._failed,
         )

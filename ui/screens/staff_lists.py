@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.views.staff import (
+    CentralExceptionRow,
     GiftStock,
     OverdraftRow,
+    exceptions,
     low_stock,
-    overdrafts,
     resolve_overdraft,
 )
 from ui.context import AppContext
@@ -70,16 +71,32 @@ class ExceptionsScreen(StaffScreen):
         self.body.addWidget(self.hint)
         self.body.addWidget(TouchScroll(self.rows), 1)
         self.items: list[OverdraftRow] = []
+        self.central: list[CentralExceptionRow] = []
         self.retranslate()
 
     def refresh(self, **params: Any) -> None:
         self.ctx.ops.read_db(
-            overdrafts, self.ctx.config.timezone, on_ok=self._show, on_err=self.fail
+            exceptions, self.ctx.config.timezone, on_ok=self._show_all, on_err=self.fail
         )
+
+    def _show_all(self, found: tuple[list[OverdraftRow], list[CentralExceptionRow]]) -> None:
+        self.central = found[1]
+        self._show(found[0])
 
     def _show(self, items: list[OverdraftRow]) -> None:
         self.items = items
         self.rows.clear()
+        for c in self.central:  # flagged first: the district must act on these
+            self.rows.add(
+                ("✓ " if c.handled else "⚠ ")
+                + self.ctx.msg(
+                    "exception.central",
+                    at=c.at_local,
+                    volunteer=c.volunteer,
+                    points="?" if c.points is None else c.points,
+                    reason=c.reason,
+                )
+            )
         for o in items:
             text = (
                 self.tr("%1 · %2 over by %3 points")
@@ -95,7 +112,7 @@ class ExceptionsScreen(StaffScreen):
                     self.tr("Mark handled"),
                     lambda _=False, rid=o.redemption_id: self._resolve(rid),
                 )
-        if not items:
+        if not items and not self.central:
             self.rows.add(self.tr("No exceptions. Every offline redemption was covered."))
 
     def _resolve(self, redemption_id: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.config import save_config
+from kiosk.views import staff as q
 from ui.context import AppContext
 from ui.screens.staff_base import StaffScreen, section_label
 from ui.widgets import BigButton, PickerGrid
@@ -77,6 +78,8 @@ class SettingsScreen(StaffScreen):
         buttons.addStretch(1)
         buttons.addWidget(self.save)
         self.body.addLayout(buttons)
+        self._provisioned = ""
+        self.in_force: Any = None  # kiosk.settings.StationSettings last shown
         self.retranslate()
 
     def refresh(self, **params: Any) -> None:
@@ -87,7 +90,21 @@ class SettingsScreen(StaffScreen):
         self.choices["idle_timeout_s"].set_value(str(c.idle_timeout_s))
         self.choices["offline_limit_points"].set_value(str(c.offline_limit_points))
         shown = c.shown()
-        self.info.setText("\n".join(f"{k}: {shown.get(k) or '—'}" for k in SHOWN))
+        self._provisioned = "\n".join(f"{k}: {shown.get(k) or '—'}" for k in SHOWN)
+        self.info.setText(self._provisioned)
+        # What is in force: the chips above edit the local config, and central's station
+        # settings win for policy (offline limit, card + PIN, retention).
+        self.ctx.ops.read_db(
+            q.effective_settings, c, on_ok=self._in_force, on_err=self.fail, busy=False
+        )
+
+    def _in_force(self, eff: Any) -> None:
+        self.in_force = eff
+        lines = [self.ctx.msg("settings.in_force")]
+        for name, value, source, _precedence in eff.rows():
+            shown = value if not isinstance(value, bool) else ("on" if value else "off")
+            lines.append(f"{name}: {shown} ({self.ctx.msg(f'settings.source.{source}')})")
+        self.info.setText(self._provisioned + "\n\n" + "\n".join(lines))
 
     def _chosen(self, name: str, default: str) -> str:
         picked = self.choices[name].value()
