@@ -235,8 +235,9 @@ class CupsConnection(Connection):
                 return
             if state in (ipp.ABORTED, ipp.CANCELED):
                 raise CupsJobFailed(f"CUPS job {job_id} {ipp.NAMES[state]}: {why}", sent=size)
-            if state in (ipp.HELD, ipp.STOPPED):
-                # Left alone it would print when someone releases it, after our retry.
+            if state in (ipp.HELD, ipp.STOPPED) or "printer-stopped" in reasons:
+                # A failing backend stops the queue (CUPS's default error policy): the job
+                # would sit there and print whenever someone restarts it, after our retry.
                 ipp.cancel_job(job_id, self.timeout)
                 raise CupsJobFailed(f"CUPS job {job_id} {ipp.NAMES[state]}: {why}", sent=size)
             if time.monotonic() > deadline:

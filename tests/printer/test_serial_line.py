@@ -5,6 +5,7 @@ replies (DLE EOT 1/2/4) come back over the same line."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 
@@ -24,6 +25,9 @@ from .samples import AT  # noqa: F401 - keeps the sample receipts importable alo
 from .test_kill import receipt
 
 BAUD = 9600
+# The long versions run on demand (KIOSK_SLOW=1 pytest -m slow tests/printer): the CI
+# suite runs every test, and these alone cost minutes.
+LONG = pytest.mark.skipif(not os.environ.get("KIOSK_SLOW"), reason="set KIOSK_SLOW=1")
 
 
 @pytest.fixture
@@ -60,6 +64,7 @@ def test_job_longer_than_the_timeout_prints_once_at_9600(line: PacedLine, fonts:
 
 
 @pytest.mark.slow
+@LONG
 def test_sixty_second_job_at_9600(line: PacedLine, fonts: Fonts) -> None:
     job = big_job(fonts, 30)
     assert len(job) >= 57_600  # a minute of wire time at 9600 baud
