@@ -137,6 +137,7 @@ def test_sigkill_mid_job_bounded(tmp_path: Path, paced_printer: FakePrinter, fon
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1500)
 @LONG
 def test_sigkill_mid_job_long(tmp_path: Path, paced_printer: FakePrinter, fonts: Fonts) -> None:
     counts = kill_loop(tmp_path, paced_printer, fonts, jobs=150, kills=70)

@@ -301,7 +301,10 @@ def test_handed_over_is_committed_before_the_cut_and_cleared_on_failure(
     demo_store: Store, config: Config, fonts: Fonts, printer: FakePrinter
 ) -> None:
     order_id = place(demo_store, config)
-    output = tcp_output(printer, fonts)
+    # Raster: bigger than the socket buffers, so a reset mid-job cannot go unnoticed.
+    output = Output(
+        TcpConnection("127.0.0.1", printer.port, SAFE), make_profile(80, "raster"), fonts
+    )
     queue = make_queue(demo_store, output)
     seen: list[tuple[str, bool]] = []
     real = queue._handed_over
