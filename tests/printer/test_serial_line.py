@@ -86,7 +86,7 @@ def test_line_that_stops_taking_bytes_times_out_and_resyncs(line: PacedLine, fon
     started = time.monotonic()
     with pytest.raises(errors.Timeout) as caught:
         conn.write(job)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 10  # bounded: not the minutes the job needed
     assert 0 < caught.value.sent < len(job)
     assert conn.resync_pad > 0
     line.fast()
@@ -126,6 +126,6 @@ def test_status_over_the_line_cover_open_and_paper_near_end(line: PacedLine) -> 
     }
     assert conn.status() is PrinterStatus.COVER_OPEN
     line.answer = {}  # a printer that never answers: asked once, not three times
-    started = time.monotonic()
+    line.take()
     assert conn.status() is PrinterStatus.UNKNOWN
-    assert time.monotonic() - started < 1.5
+    assert line.wait_for(4, 0.5) == commands.STATUS_PRINTER
