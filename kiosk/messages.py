@@ -405,8 +405,24 @@ MESSAGES.update(
         ),
         "print.job_not_found": ("没有找到这张小票。", "That receipt was not found."),
         "print.interrupted": (
-            "打印中断，可能未打出，请核对后补打。",
-            "Printing was interrupted; check and reprint if missing.",
+            "打印中断，小票没有打完，请补打。",
+            "Printing was interrupted before the receipt was finished; please reprint it.",
+        ),
+        "print.unconfirmed": (
+            "小票可能已打出，请先查看打印机，确实没有再补打。",
+            "Probably printed — check the printer; reprint only if it is not there.",
+        ),
+        "print.cover_open": (
+            "打印机盖没有关好，请工作人员合上盖子。",
+            "The printer cover is open. Staff: please close it.",
+        ),
+        "print.paper_low": (
+            "打印纸快用完了，请准备新纸卷。",
+            "The paper roll is nearly used up. Please get a new roll ready.",
+        ),
+        "print.cups_failed": (
+            "打印服务没有完成这张小票，稍后重试。",
+            "The print service did not finish this receipt; it will be retried.",
         ),
         "print.render_failed": (
             "小票内容有误，无法打印。",

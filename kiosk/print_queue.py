@@ -9,13 +9,18 @@ and retries with capped exponential backoff and jitter; ``kick()`` retries at on
 Never twice, never lost — the choices:
 
 - The job is marked ``printing`` (committed) before the write and ``done`` after.
-- A write that fails with a ``PrinterError`` puts the job back to ``pending``: the
-  printer did not take the whole job, so a later attempt sends all of it again. If it
-  failed half-way a partial receipt may have come out; the complete one then prints once.
-- A job found ``printing`` when the queue starts was being written when the process
-  died: the bytes may or may not have reached the printer. It becomes ``failed``
-  (``print.interrupted``) rather than being resent, and staff reprint it if it is missing.
-  A duplicate redemption receipt is worse than asking staff to press "reprint".
+- Just before the job's last bytes (the cut) go to the kernel or device, the transport
+  calls back and the queue commits ``handed_over_at``. Before that moment the printer
+  cannot have the whole job; after it, it may.
+- A write that fails with a ``PrinterError`` puts the job back to ``pending`` (and clears
+  ``handed_over_at``): the transport reset the connection or dropped the device's output
+  queue, so the printer did not get the whole job, and the next attempt resends all of
+  it, after padding and ``ESC @`` that bring a half-fed printer back to a known state.
+- A job found ``printing`` when the queue starts was being written when the process died.
+  It is never resent automatically. With ``handed_over_at`` set it becomes
+  ``printed_unconfirmed`` (staff see "probably printed — check the printer"; the kernel
+  goes on delivering what it holds after the process dies); without it ``interrupted``
+  (the cut never left us: staff reprint it).
 - A document that cannot be rendered (corrupt row) is ``failed`` at once; retrying
   cannot help.
 """
@@ -37,9 +42,11 @@ from kiosk.errors import NotFoundError
 from kiosk.store.commit_hooks import WakeOnCommit
 from kiosk.store.db import Store
 from kiosk.store.models import AuditEntry, PrintJob
+from printer import resync
+from printer.commands import MAX_BAND
 from printer.connections import open_connection
 from printer.document import Receipt
-from printer.errors import PaperOut, PrinterError
+from printer.errors import CoverOpen, PaperOut, PrinterError
 from printer.fonts import Fonts
 from printer.output import Output
 from printer.profiles import Profile, make_profile
@@ -110,31 +117,48 @@ def recent_jobs(session: Session, limit: int = 50) -> list[PrintJob]:
     return list(session.scalars(select(PrintJob).order_by(PrintJob.seq.desc()).limit(limit)))
 
 
+# Jobs staff should look at, until reprinted: not printed, and probably printed.
+NOT_PRINTED = ("failed", "interrupted")
+UNCONFIRMED = "printed_unconfirmed"
+
+
 @dataclass(frozen=True)
 class QueueState:
-    printer: str  # ok | offline | paper_out | unknown
+    printer: str  # ok | paper_low | offline | cover_open | paper_out | unknown
     pending: int
-    failed: int  # failed and not yet reprinted: staff should look
+    failed: int  # failed or interrupted and not yet reprinted: staff should reprint
     last_error: str  # message key of the last failure, "" after a success
+    unconfirmed: int = 0  # printed_unconfirmed, not reprinted: staff check the printer
 
 
-def counts(session: Session) -> tuple[int, int]:
+def counts(session: Session) -> tuple[int, int, int]:
+    """(pending, not printed, probably printed) — the last two until staff reprint."""
     pending = session.scalar(
         select(func.count())
         .select_from(PrintJob)
         .where(PrintJob.state.in_(("pending", "printing")))
     )
     copy = aliased(PrintJob)
-    failed = session.scalar(
-        select(func.count())
-        .select_from(PrintJob)
-        .where(PrintJob.state == "failed", ~exists().where(copy.reprint_of == PrintJob.id))
-    )
-    return int(pending or 0), int(failed or 0)
+
+    def unreprinted(*states: str) -> int:
+        return int(
+            session.scalar(
+                select(func.count())
+                .select_from(PrintJob)
+                .where(PrintJob.state.in_(states), ~exists().where(copy.reprint_of == PrintJob.id))
+            )
+            or 0
+        )
+
+    return int(pending or 0), unreprinted(*NOT_PRINTED), unreprinted(UNCONFIRMED)
 
 
 def _printer_state(exc: PrinterError) -> str:
-    return PrinterStatus.PAPER_OUT.value if isinstance(exc, PaperOut) else "offline"
+    if isinstance(exc, PaperOut):
+        return PrinterStatus.PAPER_OUT.value
+    if isinstance(exc, CoverOpen):
+        return PrinterStatus.COVER_OPEN.value
+    return PrinterStatus.OFFLINE.value
 
 
 class PrintQueue:
@@ -198,15 +222,23 @@ class PrintQueue:
         self._wake.set()
 
     def recover(self) -> int:
-        """Jobs left ``printing`` by a crash become ``failed``: see the module docstring."""
+        """Jobs left ``printing`` by a crash become ``printed_unconfirmed`` (the whole job
+        was handed over) or ``interrupted`` (it was not): see the module docstring."""
         with self.store.begin() as session:
             jobs = session.scalars(select(PrintJob).where(PrintJob.state == "printing")).all()
             for job in jobs:
-                job.state = "failed"
-                job.last_error = "print.interrupted"
-                log.warning(
-                    "print job %s (%s) was interrupted; staff may reprint it", job.id, job.kind
-                )
+                if job.handed_over_at is not None:
+                    job.state, job.last_error = UNCONFIRMED, "print.unconfirmed"
+                    log.warning("print job %s (%s) was probably printed", job.id, job.kind)
+                else:
+                    job.state, job.last_error = "interrupted", "print.interrupted"
+                    log.warning("print job %s (%s) was interrupted", job.id, job.kind)
+        if jobs:
+            # The printer may be stuck inside a picture of the dead job: the next job
+            # starts with padding covering the widest band we ever send, then ESC @.
+            connection = self.output.connection
+            band = self.output.profile.dots // 8 * MAX_BAND
+            connection.resync_pad = max(connection.resync_pad, band + resync.SHORT)
         return len(jobs)
 
     # --- work ----------------------------------------------------------------------
@@ -253,7 +285,7 @@ class PrintQueue:
             self._finish(job_id, "failed", f"print.render_failed: {exc}"[:200])
             return False
         try:
-            self.output.send(payload, f"{kind}-{job_id}")
+            self.output.send(payload, f"{kind}-{job_id}", lambda: self._handed_over(job_id))
         except PrinterError as exc:
             self._failures += 1
             self._printer = _printer_state(exc)
@@ -283,6 +315,13 @@ class PrintQueue:
             self._rendered = (job_id, self.output.render(Receipt.from_dict(document)))
         return self._rendered[1]
 
+    def _handed_over(self, job_id: str) -> None:
+        """Committed before the job's last bytes leave: see the module docstring."""
+        with self.store.begin() as session:
+            job = session.scalar(select(PrintJob).where(PrintJob.id == job_id))
+            assert job is not None
+            job.handed_over_at = utcnow()
+
     def _finish(self, job_id: str, state: str, error: str) -> None:
         with self.store.begin() as session:
             job = session.scalar(select(PrintJob).where(PrintJob.id == job_id))
@@ -291,6 +330,8 @@ class PrintQueue:
             job.last_error = error
             if state == "done":
                 job.printed_at = utcnow()
+            elif state == "pending":
+                job.handed_over_at = None  # the transport took the job back
             self._publish(session)
 
     # --- reporting --------------------------------------------------------------------
@@ -307,8 +348,8 @@ class PrintQueue:
     def _publish(self, session: Session) -> None:
         if not self._listeners:
             return
-        pending, failed = counts(session)
-        state = QueueState(self._printer, pending, failed, self._last_error)
+        pending, failed, unconfirmed = counts(session)
+        state = QueueState(self._printer, pending, failed, self._last_error, unconfirmed)
         for listener in list(self._listeners):
             try:
                 listener(state)

@@ -100,6 +100,8 @@ def redemption_receipt(redemption: Redemption, config: Config) -> Receipt:
         Divider(),
     )
     for line in redemption.lines:
+        if line.qty <= 0:
+            continue  # a line emptied before confirming is not part of what was given
         receipt.add(Row(f"{line.name} ×{line.qty}", f"{line.qty * line.points_each} 分"))
     receipt.add(
         Divider(),

@@ -21,6 +21,7 @@ CUT_PARTIAL = GS + b"V\x01"
 STATUS_PRINTER = DLE + b"\x04\x01"
 STATUS_OFFLINE = DLE + b"\x04\x02"
 STATUS_PAPER = DLE + b"\x04\x04"
+MAX_BAND = 256  # rows per GS v 0 command; small printers' buffers choke on bigger ones
 # Lines fed before a cut so the last printed line clears the cutter blade.
 CUT_FEED_LINES = 4
 

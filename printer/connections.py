@@ -15,105 +15,20 @@ from __future__ import annotations
 
 import logging
 import re
-from abc import ABC, abstractmethod
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from printer.errors import BadUri, NotFound, PermissionDenied
-from printer.status import PrinterStatus
+from printer import hardware, transports
+from printer.errors import BadUri
+from printer.link import Connection, DummyConnection, PreviewConnection
+
+__all__ = ["Connection", "DummyConnection", "PreviewConnection", "open_connection"]
 
 log = logging.getLogger(__name__)
 
 
-class Connection(ABC):
-    """One printer. ``write`` sends a whole job; ``status`` never raises for a printer
-    that does not answer, it says UNKNOWN (or OFFLINE when it cannot even connect)."""
-
-    uri: str = ""
-    # True when the transport can read status replies back from the printer.
-    can_read: bool = False
-
-    @abstractmethod
-    def write(self, data: bytes) -> None: ...
-
-    def status(self) -> PrinterStatus:
-        return PrinterStatus.UNKNOWN
-
-    def close(self) -> None:  # noqa: B027 - most transports hold nothing open between jobs
-        pass
-
-    def __enter__(self) -> Connection:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class DummyConnection(Connection):
-    """Keeps every job; ``reply`` plays the printer's status (tests set it)."""
-
-    can_read = True
-
-    def __init__(self, uri: str = "dummy:") -> None:
-        self.uri = uri
-        self.jobs: list[bytes] = []
-        self.reply = PrinterStatus.OK
-
-    def write(self, data: bytes) -> None:
-        self.jobs.append(bytes(data))
-
-    def status(self) -> PrinterStatus:
-        return self.reply
-
-
-class PreviewConnection(Connection):
-    """Writes each receipt as a PNG (``write_png``) into a folder; raw ESC/POS written with
-    ``write`` (a test page from a tool) is kept next to it as ``.bin``."""
-
-    def __init__(self, folder: Path, uri: str = "") -> None:
-        self.folder = folder
-        self.uri = uri or f"preview://{folder}"
-        self._count = 0
-
-    def _target(self, name: str, suffix: str) -> Path:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except PermissionError as exc:
-            raise PermissionDenied(str(exc), hint=f"make {self.folder} writable") from exc
-        except OSError as exc:
-            raise NotFound(str(exc)) from exc
-        self._count += 1
-        safe = re.sub(r"[^\w.-]+", "_", name) or f"receipt-{self._count}"
-        return self.folder / f"{safe}{suffix}"
-
-    def write_png(self, png: bytes, name: str) -> Path:
-        path = self._target(name, ".png")
-        tmp = path.with_suffix(".png.tmp")
-        tmp.write_bytes(png)
-        tmp.replace(path)  # a viewer polling the folder never sees half a file
-        return path
-
-    def write(self, data: bytes) -> None:
-        self._target(f"raw-{self._count + 1}", ".bin").write_bytes(data)
-
-    def status(self) -> PrinterStatus:
-        return (
-            PrinterStatus.OK
-            if self.folder.is_dir() or not self.folder.exists()
-            else PrinterStatus.OFFLINE
-        )
-
-
 def open_connection(uri: str, timeout: float = 5.0) -> Connection:
     """The connection a config URI names. Nothing is opened yet: every job connects."""
-    from printer import hardware, transports
-
     parts = urlsplit(uri.strip())
     scheme = parts.scheme.lower()
     query = parse_qs(parts.query)
@@ -131,7 +46,11 @@ def open_connection(uri: str, timeout: float = 5.0) -> Connection:
         queue = unquote(parts.netloc + parts.path).strip("/")
         if not queue:
             raise BadUri(f"no queue in {uri!r}")
-        return transports.CupsConnection(queue, timeout, uri)
+        try:
+            follow = float(query.get("wait", ["120"])[0])
+        except ValueError as exc:
+            raise BadUri(f"bad wait in {uri!r}") from exc
+        return transports.CupsConnection(queue, timeout, uri, follow)
     if scheme == "usb":
         m = re.fullmatch(r"([0-9a-fA-F]{1,4}):([0-9a-fA-F]{1,4})", parts.netloc)
         if not m:

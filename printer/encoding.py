@@ -58,14 +58,66 @@ def encodable(ch: str, codepage: str) -> bool:
     return len(raw) <= 2 or (codepage == "gb18030" and _ext_a(ch))
 
 
-def printable(text: str, accepts: Callable[[str], bool]) -> str:
-    """``text`` with every character ``accepts`` refuses replaced by the fallback chain."""
+def _extends(ch: str) -> bool:
+    """Characters that belong to the cluster before them: combining marks, variation
+    selectors (U+FE0F asks for the emoji picture), skin-tone modifiers, emoji tags."""
+    return (
+        bool(unicodedata.combining(ch))
+        or unicodedata.category(ch) in ("Mn", "Me")
+        or "\ufe00" <= ch <= "\ufe0f"
+        or "\U0001f3fb" <= ch <= "\U0001f3ff"
+        or "\U000e0020" <= ch <= "\U000e007f"
+        or "\U000e0100" <= ch <= "\U000e01ef"
+    )
+
+
+def _regional(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"
+
+
+def clusters(text: str) -> list[str]:
+    """User-perceived characters (a simplified UAX #29): a base with its marks and
+    selectors, emoji joined by U+200D, and flag pairs each make one cluster."""
     out: list[str] = []
+    join = False
     for ch in text:
-        if ch < "\x80" or accepts(ch):
-            out.append(ch)
+        if out and (join or _extends(ch) or ch == "\u200d"):
+            out[-1] += ch
+            join = ch == "\u200d"
             continue
-        out.append(_fallback(ch, accepts))
+        if out and _regional(ch) and len(out[-1]) == 1 and _regional(out[-1]):
+            out[-1] += ch
+            continue
+        out.append(ch)
+        join = False
+    return out
+
+
+def _selector(ch: str) -> bool:
+    return "\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef"
+
+
+def printable(text: str, accepts: Callable[[str], bool]) -> str:
+    """``text`` with every character ``accepts`` refuses replaced by the fallback chain;
+    a cluster (``👍🏽``, ``👨‍👩‍👧``, ``❤️``) is replaced whole, by one mark."""
+    out: list[str] = []
+    for cluster in clusters(text):
+        if len(cluster) > 1:
+            composed = unicodedata.normalize("NFC", cluster)
+            # A text character asked to look like an emoji (``1️``): print the character.
+            plain = composed.rstrip("\ufe0e\ufe0f") if _selector(composed[-1]) else composed
+            if all(c < "\x80" or accepts(c) for c in plain):
+                out.append(plain)
+                continue
+            if len(plain) > 1:
+                log.warning("no printable form for %r; printed as %s", cluster, MISSING)
+                out.append(MISSING)
+                continue
+            cluster = plain
+        if cluster < "\x80" or accepts(cluster):
+            out.append(cluster)
+            continue
+        out.append(_fallback(cluster, accepts))
     return "".join(out)
 
 

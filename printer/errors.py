@@ -19,9 +19,11 @@ class PrinterError(Exception):
     key = "print.error"
     retryable = True
 
-    def __init__(self, detail: str = "", hint: str = "") -> None:
+    def __init__(self, detail: str = "", hint: str = "", *, sent: int = 0) -> None:
         self.detail = detail
         self.hint = hint
+        # Bytes of the job handed to the kernel or device before the failure.
+        self.sent = sent
         super().__init__(f"{self.key}: {detail}" if detail else self.key)
 
 
@@ -34,8 +36,8 @@ class NotFound(PrinterError):
 class PermissionDenied(PrinterError):
     key = "print.permission_denied"
 
-    def __init__(self, detail: str = "", hint: str = UDEV_HINT) -> None:
-        super().__init__(detail, hint)
+    def __init__(self, detail: str = "", hint: str = UDEV_HINT, *, sent: int = 0) -> None:
+        super().__init__(detail, hint, sent=sent)
 
 
 class Busy(PrinterError):
@@ -71,3 +73,16 @@ class BadUri(PrinterError):
 
     key = "print.bad_uri"
     retryable = False
+
+
+class CoverOpen(PrinterError):
+    """The printer says its cover is open (DLE EOT 2): staff close it, the job waits."""
+
+    key = "print.cover_open"
+
+
+class CupsJobFailed(PrinterError):
+    """CUPS took the job but stopped, aborted or held it; ``detail`` has CUPS's reason.
+    The job is cancelled in CUPS first, so the retry is the only copy."""
+
+    key = "print.cups_failed"

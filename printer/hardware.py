@@ -11,10 +11,12 @@ import errno
 import logging
 from typing import Any
 
-from printer import commands
-from printer.connections import Connection
 from printer.errors import Busy, NotFound, Offline, PermissionDenied, PrinterError, Timeout
-from printer.status import PrinterStatus, parse
+from printer.link import Connection, HandedOver, pump, split_tail, wait_drained
+from printer.status import PrinterStatus, query
+
+# USB bulk transfers per chunk: every one gets the full timeout, so progress restarts it.
+USB_CHUNK = 4096
 
 log = logging.getLogger(__name__)
 
@@ -78,15 +80,23 @@ class UsbConnection(Connection):
             raise NotFound(f"{self.uri} has no bulk OUT endpoint")
         return dev, out_ep, in_ep
 
-    def write(self, data: bytes) -> None:
+    def _send(self, data: bytes, handed_over: HandedOver) -> None:
         import usb.core
         import usb.util
 
         dev, out_ep, _ = self._open()
+        sent = 0
         try:
-            out_ep.write(data, self.timeout_ms)
+            body, tail = split_tail(data)
+            for part, last in ((body, False), (tail, True)):
+                if last:
+                    handed_over()
+                for start in range(0, len(part), USB_CHUNK):
+                    sent += int(out_ep.write(part[start : start + USB_CHUNK], self.timeout_ms))
         except usb.core.USBError as exc:
-            raise _usb_error(exc, f"{self.uri} mid-job") from exc
+            err = _usb_error(exc, f"{self.uri} mid-job")
+            err.sent = sent
+            raise err from exc
         finally:
             usb.util.dispose_resources(dev)
 
@@ -100,24 +110,36 @@ class UsbConnection(Connection):
             return PrinterStatus.OFFLINE
         if in_ep is None:
             return PrinterStatus.UNKNOWN
+
+        def ask(q: bytes) -> bytes:
+            try:
+                out_ep.write(q, self.timeout_ms)
+                return bytes(in_ep.read(16, min(self.timeout_ms, 2000)))
+            except usb.core.USBError:
+                return b""
+
         try:
-            replies = []
-            for query in (commands.STATUS_PRINTER, commands.STATUS_PAPER):
-                out_ep.write(query, self.timeout_ms)
-                replies.append(bytes(in_ep.read(16, min(self.timeout_ms, 2000))))
-            return parse(replies[0], replies[1])
-        except usb.core.USBError:
-            return PrinterStatus.UNKNOWN
+            return query(ask)
         finally:
             usb.util.dispose_resources(dev)
 
 
 class SerialConnection(Connection):
+    """A serial port. pyserial's ``write_timeout`` covers a whole write, and a raster
+    receipt at 9600 baud takes 20–120 s; so we write in chunks ourselves, each with the
+    full timeout, then wait for the UART to drain with a deadline that restarts on
+    progress."""
+
     can_read = True
 
     def __init__(self, port: str, baud: int, timeout: float, uri: str = "") -> None:
         self.port, self.baud, self.timeout = port, baud, timeout
         self.uri = uri or f"serial://{port}?baud={baud}"
+
+    @property
+    def chunk(self) -> int:
+        # What the line carries in a quarter of the timeout (10 bits a byte on the wire).
+        return max(64, min(4096, int(self.baud / 10 * self.timeout / 4)))
 
     def _open(self) -> Any:
         import serial
@@ -137,18 +159,37 @@ class SerialConnection(Connection):
                 raise Busy(f"{self.port}: {exc}") from exc
             raise Offline(f"{self.port}: {exc}") from exc
 
-    def write(self, data: bytes) -> None:
+    def _send(self, data: bytes, handed_over: HandedOver) -> None:
         import serial
 
         port = self._open()
+        ok = False
         try:
-            port.write(data)
-            port.flush()
+            fd = getattr(port, "fd", None)
+            if fd is not None:  # POSIX: exact byte counts from our own chunked writes
+                pump(fd, data, self.timeout, handed_over, self.port, self.chunk)
+                wait_drained(lambda: int(port.out_waiting), self.timeout, self.port, len(data))
+            else:  # Windows: pyserial's write_timeout per chunk gives the same deadline
+                body, tail = split_tail(data)
+                for part, last in ((body, False), (tail, True)):
+                    if last:
+                        handed_over()
+                    for start in range(0, len(part), self.chunk):
+                        port.write(part[start : start + self.chunk])
+                port.flush()
+            ok = True
         except serial.SerialTimeoutException as exc:
-            raise Timeout(f"{self.port}: printer stopped taking bytes") from exc
+            raise Timeout(f"{self.port}: printer stopped taking bytes", sent=len(data)) from exc
         except (serial.SerialException, OSError) as exc:
             raise Offline(f"{self.port} mid-job: {exc}") from exc
         finally:
+            if not ok:
+                # Drop what the UART still holds: the retry resends it, the printer must
+                # not get it twice (and close would otherwise wait up to 30 s to drain).
+                try:
+                    port.reset_output_buffer()
+                except Exception:
+                    log.debug("could not flush %s", self.port)
             port.close()
 
     def status(self) -> PrinterStatus:
@@ -156,14 +197,16 @@ class SerialConnection(Connection):
             port = self._open()
         except PrinterError:
             return PrinterStatus.OFFLINE
-        try:
-            replies = []
-            for query in (commands.STATUS_PRINTER, commands.STATUS_PAPER):
+
+        def ask(q: bytes) -> bytes:
+            try:
                 port.reset_input_buffer()
-                port.write(query)
-                replies.append(port.read(1))
-            return parse(replies[0], replies[1])
-        except Exception:  # any serial failure means we cannot know
-            return PrinterStatus.UNKNOWN
+                port.write(q)
+                return bytes(port.read(1))
+            except Exception:
+                return b""
+
+        try:
+            return query(ask)
         finally:
             port.close()

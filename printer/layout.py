@@ -7,6 +7,7 @@ characters to print, already padded to its alignment, never wider than the paper
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -67,11 +68,41 @@ def _text(block: Text, cols: int, printable: Callable[[str], str]) -> list[Line]
     ]
 
 
+# A trailing quantity ("毛巾 ×3"): it stays on a line with the end of the name.
+QUANTITY = re.compile(r"^(.*\S)\s*(×\d+)$")
+
+
 def _row(label: str, value: str, bold: bool, cols: int) -> list[Line]:
     lw, vw = width.text_width(label), width.text_width(value)
     if lw + 1 + vw <= cols:
         return [Line(label + " " * (cols - lw - vw) + value, bold)]
-    # Too long for one line: the label alone, then the value right-aligned under it.
-    lines = [Line(part, bold) for part in width.wrap(label, cols)]
-    lines += [Line(width.pad(part, cols, "right"), bold) for part in width.wrap(value, cols)]
-    return lines
+    avail = cols - vw - 1
+    if avail < cols // 2:
+        # A value too wide for a column: the label, then the value right-aligned under it.
+        lines = [Line(part, bold) for part in _wrap_label(label, cols)]
+        lines += [Line(width.pad(part, cols, "right"), bold) for part in width.wrap(value, cols)]
+        return lines
+    # Two columns: the label wraps in its own, the value sits on the label's last line,
+    # so neither the points nor the quantity ever stands alone on a line.
+    parts = _wrap_label(label, avail)
+    last = parts[-1]
+    gap = cols - width.text_width(last) - vw
+    return [Line(part, bold) for part in parts[:-1]] + [Line(last + " " * gap + value, bold)]
+
+
+def _wrap_label(label: str, cols: int) -> list[str]:
+    m = QUANTITY.match(label)
+    if not m:
+        return width.wrap(label, cols)
+    name, qty = m[1], m[2]
+    qw = width.text_width(qty)
+    parts = width.wrap(name, cols)
+    last = parts[-1]
+    if width.text_width(last) + 1 + qw <= cols:
+        return [*parts[:-1], f"{last} {qty}"]
+    # No room: the name's last word (or last character, in Chinese) goes down with it.
+    cut = last.rfind(" ")
+    keep, move = (last[:cut], last[cut + 1 :]) if cut > 0 else (last[:-1], last[-1])
+    if width.text_width(move) + 1 + qw > cols:
+        keep, move = last, ""
+    return [*parts[:-1], keep.rstrip(), f"{move} {qty}".strip()] if keep else [f"{move} {qty}"]

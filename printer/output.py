@@ -2,7 +2,7 @@
 
 ``render`` turns a receipt into the one payload this printer takes (ESC/POS bytes, or a
 PNG for a preview folder); ``send`` checks the printer's state where it can be read and
-delivers the payload in a single write. The print queue renders once per job and may
+delivers the payload in one (chunked) write. The print queue renders once per job and may
 call ``send`` several times on retries.
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import time
 
-from printer.connections import Connection, PreviewConnection
 from printer.document import Receipt
-from printer.errors import Offline, PaperOut
+from printer.errors import CoverOpen, Offline, PaperOut
 from printer.fonts import Fonts
+from printer.link import Connection, HandedOver, PreviewConnection
 from printer.profiles import Profile
 from printer.status import PrinterStatus
 
@@ -42,21 +42,33 @@ class Output:
     def status(self) -> PrinterStatus:
         return self.connection.status()
 
-    def send(self, payload: bytes, name: str) -> PrinterStatus:
+    def send(
+        self,
+        payload: bytes,
+        name: str,
+        handed_over: HandedOver | None = None,
+        state: PrinterStatus | None = None,
+    ) -> PrinterStatus:
         """Deliver one job. Raises a ``PrinterError`` if it did not get through; returns
-        the state seen before writing (UNKNOWN where the transport cannot read)."""
-        state = PrinterStatus.UNKNOWN
-        if self.connection.can_read and time.monotonic() >= self._silent_until:
-            state = self.connection.status()
-            if state is PrinterStatus.UNKNOWN:
-                # It does not answer status queries: stop paying the wait before every job.
-                self._silent_until = time.monotonic() + SILENT_RECHECK_S
+        the state seen before writing (UNKNOWN where the transport cannot read).
+        ``state`` is a status the caller has just read (not asked again);
+        ``handed_over`` is called as ``Connection.write`` describes."""
+        asked = state is not None
+        if state is None:
+            state = PrinterStatus.UNKNOWN
+            if self.connection.can_read and time.monotonic() >= self._silent_until:
+                state, asked = self.connection.status(), True
+        if asked and state is PrinterStatus.UNKNOWN and self.connection.can_read:
+            # It does not answer status queries: stop paying the wait before every job.
+            self._silent_until = time.monotonic() + SILENT_RECHECK_S
         if state is PrinterStatus.PAPER_OUT:
             raise PaperOut(f"{self.connection.uri} reports paper out")
+        if state is PrinterStatus.COVER_OPEN:
+            raise CoverOpen(f"{self.connection.uri} reports its cover open")
         if state is PrinterStatus.OFFLINE:
             raise Offline(f"{self.connection.uri} is offline")
         if isinstance(self.connection, PreviewConnection):
-            self.connection.write_png(payload, name)
+            self.connection.write_png(payload, name, handed_over)
         else:
-            self.connection.write(payload)
+            self.connection.write(payload, handed_over)
         return state

@@ -14,9 +14,7 @@ like the preview. A technician switches to ``native`` for a known Chinese-market
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 Chinese = Literal["native", "raster"]
@@ -67,32 +65,6 @@ def make_profile(
     )
 
 
-def from_escpos_model(model: str, chinese: str = "raster", codepage: str = "gb18030") -> Profile:
-    """Width and native QR support of a printer model from python-escpos's printer
-    database (``capabilities.json``, e.g. ``"TM-T20II"``); Chinese mode stays ours."""
-    cache = os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR")
-    if cache:  # escpos writes its pickle there but does not create the folder
-        Path(cache).mkdir(parents=True, exist_ok=True)
-    from escpos import capabilities
-
-    try:
-        found = capabilities.get_profile(model)
-    except Exception as exc:
-        raise ValueError(f"python-escpos does not know the printer model {model!r}") from exc
-    dots = found.profile_data.get("media", {}).get("width", {}).get("pixels")
-    if not isinstance(dots, int) or dots < 96:
-        raise ValueError(f"python-escpos does not know the paper width of {model!r}")
-    return Profile(
-        paper_mm=80 if dots >= 512 else 58,
-        chinese=chinese,  # type: ignore[arg-type]
-        codepage=codepage,  # type: ignore[arg-type]
-        native_qr=bool(found.features.get("qrCode")),
-        name=model,
-        dots=dots // 8 * 8,
-        columns=dots // 12,
-    )
-
-
 PRESETS: dict[str, Profile] = {
     # Chinese-market clones: GB18030 font and native QR.
     "xprinter-80": Profile(80, "native", "gb18030", True, "xprinter-80"),
@@ -101,6 +73,8 @@ PRESETS: dict[str, Profile] = {
     "pos58-gbk": Profile(58, "native", "gbk", False, "pos58-gbk"),
     # International Epson TM series: no Chinese font, QR built in.
     "epson-tm-t20": Profile(80, "raster", "gb18030", True, "epson-tm-t20"),
+    # The TM-T88 series prints 512 dots (42 columns) on 80 mm paper, not 576.
+    "epson-tm-t88": Profile(80, "raster", "gb18030", True, "epson-tm-t88", dots=512, columns=42),
     # Unknown printer: everything as pictures, which every ESC/POS printer prints.
     "safe-58": Profile(58, "raster", "gb18030", False, "safe-58"),
     "safe-80": Profile(80, "raster", "gb18030", False, "safe-80"),

@@ -17,12 +17,12 @@ import qrcode
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
 from printer import commands, width
+from printer.commands import MAX_BAND
 from printer.fonts import Fonts
 from printer.layout import Line
 
 FONT_PX = 24  # em size of one line at 203 dpi: 3 mm, the printers' own Chinese font size
 LINE_PX = 32  # line pitch; the printers' default is 30 dots, a little air reads better
-MAX_BAND = 256  # rows per GS v 0 command; small printers' buffers choke on bigger ones
 
 
 @lru_cache(maxsize=32)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import errno
+import logging
 import os
-import select
+import re
 import socket
 import struct
 import subprocess
@@ -12,38 +12,16 @@ import sys
 import time
 from pathlib import Path
 
-from printer import commands
-from printer.connections import Connection
-from printer.errors import (
-    Busy,
-    NotFound,
-    Offline,
-    PaperOut,
-    PermissionDenied,
-    PrinterError,
-    Timeout,
-)
-from printer.status import PrinterStatus, parse, parse_lp
+from printer import ipp
+from printer.errors import CupsJobFailed, NotFound, Offline, PrinterError, Timeout
+from printer.link import CHUNK, Connection, HandedOver, map_oserror, pump, split_tail
+from printer.status import PrinterStatus, parse_lp, query
+
+log = logging.getLogger(__name__)
 
 # A small send buffer bounds what the kernel holds for a printer that stopped reading, so
 # a stall shows up as a timeout instead of vanishing into megabytes of socket buffer.
 SNDBUF = 32 * 1024
-CHUNK = 4096
-
-
-def _map_oserror(exc: OSError, what: str) -> PrinterError:
-    if isinstance(exc, TimeoutError | socket.timeout):
-        return Timeout(f"{what}: no progress")
-    code = exc.errno
-    if code in (errno.ENOENT, errno.ENODEV, errno.ENXIO) or isinstance(exc, socket.gaierror):
-        return NotFound(f"{what}: {exc}")
-    if code in (errno.EACCES, errno.EPERM):
-        return PermissionDenied(f"{what}: {exc}")
-    if code == errno.EBUSY:
-        return Busy(f"{what}: {exc}")
-    if code == errno.ENOSPC:
-        return PaperOut(f"{what}: {exc}")
-    return Offline(f"{what}: {exc}")
 
 
 class TcpConnection(Connection):
@@ -59,7 +37,7 @@ class TcpConnection(Connection):
         try:
             infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
         except OSError as exc:
-            raise _map_oserror(exc, self.uri) from exc
+            raise map_oserror(exc, self.uri) from exc
         last: OSError | None = None
         for family, kind, proto, _, addr in infos:
             sock = socket.socket(family, kind, proto)
@@ -72,23 +50,35 @@ class TcpConnection(Connection):
                 sock.close()
                 last = exc
         assert last is not None
-        raise _map_oserror(last, self.uri) from last
+        raise map_oserror(last, self.uri) from last
 
-    def write(self, data: bytes) -> None:
+    def _send(self, data: bytes, handed_over: HandedOver) -> None:
         sock = self._connect(self.timeout)
         ok = False
+        sent = 0
         try:
             # The timeout applies to each send: a slow printer that keeps taking bytes
             # never times out, one that stops for ``timeout`` seconds does.
-            sock.sendall(data)
+            body, tail = split_tail(data)
+            for part, last in ((body, False), (tail, True)):
+                if last:
+                    handed_over()
+                view = memoryview(part)
+                while view:
+                    n = sock.send(view[:CHUNK])
+                    view = view[n:]
+                    sent += n
             _drain(sock, self.timeout)
             err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
             if err:
                 raise OSError(err, os.strerror(err))
             sock.shutdown(socket.SHUT_WR)
             ok = True
+        except PrinterError as exc:
+            exc.sent = sent
+            raise
         except OSError as exc:
-            raise _map_oserror(exc, f"{self.uri} mid-job") from exc
+            raise map_oserror(exc, f"{self.uri} mid-job", sent) from exc
         finally:
             if not ok:
                 # Reset instead of a graceful close: the kernel must not go on delivering
@@ -103,10 +93,7 @@ class TcpConnection(Connection):
         except PrinterError:
             return PrinterStatus.OFFLINE
         try:
-            printer = _ask(sock, commands.STATUS_PRINTER)
-            if not printer:  # silent printer: do not wait a second time
-                return PrinterStatus.UNKNOWN
-            return parse(printer, _ask(sock, commands.STATUS_PAPER))
+            return query(lambda q: _ask(sock, q))
         finally:
             sock.close()
 
@@ -155,23 +142,13 @@ class FileConnection(Connection):
         self.path, self.timeout = path, timeout
         self.uri = uri or f"file://{path}"
 
-    def write(self, data: bytes) -> None:
+    def _send(self, data: bytes, handed_over: HandedOver) -> None:
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_NONBLOCK | os.O_APPEND, 0o644)
         except OSError as exc:
-            raise _map_oserror(exc, str(self.path)) from exc
+            raise map_oserror(exc, str(self.path)) from exc
         try:
-            view = memoryview(data)
-            while view:
-                _, ready, _ = select.select([], [fd], [], self.timeout)
-                if not ready:
-                    raise Timeout(f"{self.path} took no bytes for {self.timeout} s")
-                try:
-                    view = view[os.write(fd, view[:CHUNK]) :]
-                except BlockingIOError:
-                    continue
-        except OSError as exc:
-            raise _map_oserror(exc, str(self.path)) from exc
+            pump(fd, data, self.timeout, handed_over, str(self.path))
         finally:
             os.close(fd)
 
@@ -205,16 +182,21 @@ def _lp_status(path: Path) -> PrinterStatus:
 
 
 class CupsConnection(Connection):
-    """A CUPS queue, fed raw through ``lp`` (no pycups: one less native dependency)."""
+    """A CUPS queue, fed raw through ``lp`` and followed over IPP until CUPS says the job
+    completed. "lp returned" only means CUPS accepted the job; a failing backend leaves it
+    stopped or aborted, which must not count as printed."""
 
-    def __init__(self, queue: str, timeout: float, uri: str = "") -> None:
-        self.queue, self.timeout = queue, timeout
+    def __init__(self, queue: str, timeout: float, uri: str = "", follow: float = 120.0) -> None:
+        self.queue, self.timeout, self.follow = queue, timeout, follow
         self.uri = uri or f"cups://{queue}"
+        self.poll = 0.2
 
-    def write(self, data: bytes) -> None:
+    def _send(self, data: bytes, handed_over: HandedOver) -> None:
+        # Once lp has run, CUPS holds the whole job: from here a crash may see it printed.
+        handed_over()
         try:
             done = subprocess.run(
-                ["lp", "-d", self.queue, "-o", "raw", "-s", "-"],
+                ["lp", "-d", self.queue, "-o", "raw", "-"],
                 input=data,
                 capture_output=True,
                 timeout=self.timeout,
@@ -229,6 +211,39 @@ class CupsConnection(Connection):
             if "not exist" in err or "Unknown destination" in err or "No such" in err:
                 raise NotFound(f"CUPS queue {self.queue}: {err}")
             raise Offline(f"CUPS queue {self.queue}: {err}")
+        m = re.search(r"request id is (\S+)-(\d+)", done.stdout.decode(errors="replace"))
+        if not m:
+            raise Offline(f"lp gave no job id: {done.stdout!r}", sent=len(data))
+        self._follow(int(m[2]), len(data))
+
+    def _follow(self, job_id: int, size: int) -> None:
+        """Wait for CUPS to finish the job; the wait restarts whenever its state changes
+        (pending → processing), so a long queue ahead of us is not a failure."""
+        deadline = time.monotonic() + self.follow
+        seen: tuple[int, tuple[str, ...]] | None = None
+        while True:
+            try:
+                state, reasons = ipp.job_state(job_id, self.timeout)
+            except OSError as exc:
+                raise Offline(f"CUPS job {job_id}: cannot ask its state: {exc}", sent=size) from exc
+            if (state, reasons) != seen:
+                log.info("CUPS job %s-%d: %s %s", self.queue, job_id, state, ",".join(reasons))
+                seen = (state, reasons)
+                deadline = time.monotonic() + self.follow
+            why = ",".join(reasons) or "none"
+            if state == ipp.COMPLETED:
+                return
+            if state in (ipp.ABORTED, ipp.CANCELED):
+                raise CupsJobFailed(f"CUPS job {job_id} {ipp.NAMES[state]}: {why}", sent=size)
+            if state in (ipp.HELD, ipp.STOPPED) or "printer-stopped" in reasons:
+                # A failing backend stops the queue (CUPS's default error policy): the job
+                # would sit there and print whenever someone restarts it, after our retry.
+                ipp.cancel_job(job_id, self.timeout)
+                raise CupsJobFailed(f"CUPS job {job_id} {ipp.NAMES[state]}: {why}", sent=size)
+            if time.monotonic() > deadline:
+                ipp.cancel_job(job_id, self.timeout)
+                raise Timeout(f"CUPS job {job_id} still {ipp.NAMES.get(state, state)}", sent=size)
+            time.sleep(self.poll)
 
     def status(self) -> PrinterStatus:
         try:

@@ -14,8 +14,8 @@ import unicodedata
 def char_width(ch: str) -> int:
     if ch < "\x80":
         return 0 if ch < " " else 1
-    if unicodedata.combining(ch):
-        return 0
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0  # marks, selectors and joiners draw nothing of their own
     return 1 if unicodedata.east_asian_width(ch) in ("Na", "H") else 2
 
 

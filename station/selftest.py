@@ -42,15 +42,6 @@ def _store(state: dict[str, Any]) -> str:
     return f"{config.store_path()} (schema {revision})"
 
 
-def _escpos(_state: dict[str, Any]) -> str:
-    from escpos import capabilities
-
-    profiles = capabilities.CAPABILITIES.get("profiles", {})
-    if "BrokenDefault" in str(profiles) or len(profiles) < 2:
-        raise RuntimeError("escpos printer database (capabilities.json) missing")
-    return f"{len(profiles)} printer profiles, cache in {capabilities.pickle_dir}"
-
-
 def _qt_app(state: dict[str, Any]) -> Any:
     from PySide6.QtCore import qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
@@ -174,7 +165,6 @@ def _render(state: dict[str, Any]) -> str:
 
 STEPS: list[tuple[str, Step]] = [
     ("store", _store),
-    ("escpos", _escpos),
     ("font", _font),
     ("translations", _translations),
     ("render", _render),

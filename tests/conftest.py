@@ -7,20 +7,14 @@ import os
 # Before anything imports Qt: no test needs a display, and nobody should have to remember.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
-# python-escpos caches its printer database here instead of a new temp folder per import.
-_ESCPOS_CACHE = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "build", "escpos-cache"
-)
-os.makedirs(_ESCPOS_CACHE, exist_ok=True)
-os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", _ESCPOS_CACHE)
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from kiosk.config import Config  # noqa: E402
-from kiosk.store import Store, open_store  # noqa: E402
+from kiosk.config import Config
+from kiosk.store import Store, open_store
 
 
 @pytest.fixture(autouse=True)

@@ -172,19 +172,10 @@ def cycles(package: str) -> list[list[str]]:
     return found
 
 
-CIRCLE_FREE = [p for p in OURS if p != "printer"]
-
-
-@pytest.mark.parametrize("package", CIRCLE_FREE)
+@pytest.mark.parametrize("package", OURS)
 def test_no_import_circles(package: str) -> None:
     found = cycles(package)
     assert not found, f"import circles in {package}/:\n" + "\n".join(" ↔ ".join(c) for c in found)
-
-
-@pytest.mark.xfail(strict=True, reason="issue 14 (print helper breaks it)")
-def test_no_import_circles_in_printer() -> None:
-    found = cycles("printer")
-    assert not found, "import circles in printer/:\n" + "\n".join(" ↔ ".join(c) for c in found)
 
 
 def test_the_checker_sees_lazy_typing_and_relative_imports(tmp_path: Path) -> None:

@@ -278,7 +278,8 @@ class StatusStrip(QFrame):
             )
 
     def _show_printer(self) -> None:
-        """``kiosk.print_queue.QueueState``: printer ok|offline|paper_out|unknown, pending."""
+        """``kiosk.print_queue.QueueState``: printer ok|paper_low|offline|cover_open|
+        paper_out|unknown, pending."""
         state = self.printer_state
         if self.ctx.printq is None and state is None:
             self.printer.set("printer-off", self.tr("No printer"), theme.MUTED)
@@ -289,6 +290,10 @@ class StatusStrip(QFrame):
             self.printer.set("printer-off", self.tr("Printer off"), theme.DANGER)
         elif printer == "paper_out":
             self.printer.set("printer-off", self.tr("Printer: no paper"), theme.DANGER)
+        elif printer == "cover_open":
+            self.printer.set("printer-off", self.tr("Printer: cover open"), theme.DANGER)
+        elif printer == "paper_low":
+            self.printer.set("printer", self.tr("Printer: paper low"), theme.WARNING)
         elif pending:
             self.printer.set("printer", self.tr("Printer · %1 waiting").replace("%1", str(pending)))
         elif printer == "ok":

@@ -620,6 +620,10 @@
 <context>
     <name>PrinterTestScreen</name>
     <message>
+        <source>%1 probably printed — check the printer</source>
+        <translation>%1 张可能已打出，请查看打印机</translation>
+    </message>
+    <message>
         <source>%1 waiting, %2 not printed</source>
         <translation>%1 张等待打印，%2 张未打出</translation>
     </message>
@@ -648,6 +652,10 @@
         <translation>打印队列没有运行。</translation>
     </message>
     <message>
+        <source>cover open</source>
+        <translation>机盖没关好</translation>
+    </message>
+    <message>
         <source>not reported</source>
         <translation>状态未知</translation>
     </message>
@@ -658,6 +666,10 @@
     <message>
         <source>out of paper</source>
         <translation>缺纸</translation>
+    </message>
+    <message>
+        <source>paper nearly used up</source>
+        <translation>纸快用完了</translation>
     </message>
     <message>
         <source>preview files (demo)</source>
@@ -902,6 +914,10 @@
         <translation>补打件</translation>
     </message>
     <message>
+        <source>interrupted — reprint</source>
+        <translation>打印中断，请补打</translation>
+    </message>
+    <message>
         <source>not printed</source>
         <translation>未打出</translation>
     </message>
@@ -912,6 +928,10 @@
     <message>
         <source>printing</source>
         <translation>打印中</translation>
+    </message>
+    <message>
+        <source>probably printed — check the printer</source>
+        <translation>可能已打出，请查看打印机</translation>
     </message>
     <message>
         <source>waiting</source>
@@ -1249,8 +1269,16 @@
         <translation>打印机 · %1 张待打印</translation>
     </message>
     <message>
+        <source>Printer: cover open</source>
+        <translation>打印机开盖</translation>
+    </message>
+    <message>
         <source>Printer: no paper</source>
         <translation>打印机缺纸</translation>
+    </message>
+    <message>
+        <source>Printer: paper low</source>
+        <translation>打印纸将尽</translation>
     </message>
 </context>
 <context>

@@ -350,12 +350,16 @@ class PrintJob(Base):
     kind: Mapped[str] = mapped_column(String(24))  # order_ticket | redemption | restock | report
     ref_id: Mapped[str] = mapped_column(String(36), default="", index=True)
     document: Mapped[dict[str, Any]] = mapped_column()
-    # pending | printing | done | failed (failed = gave up until staff reprint)
-    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    # pending | printing | done | failed | interrupted | printed_unconfirmed
+    # (see docs/printing.md: what each means to staff)
+    state: Mapped[str] = mapped_column(String(24), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     printed_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    # Set just before the job's last bytes go to the kernel or device: a crash after it
+    # may have printed the whole receipt (printed_unconfirmed), before it cannot have.
+    handed_over_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     reprint_of: Mapped[str | None] = mapped_column(String(36), default=None)
 
 

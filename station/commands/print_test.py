@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import time
 from datetime import datetime
 
 from kiosk.config import Config
@@ -39,18 +40,25 @@ def print_test(config: Config, timeout: float = 5.0) -> int:
     from kiosk.print_queue import output_for
     from printer.connections import PreviewConnection
     from printer.errors import PrinterError
+    from printer.status import PrinterStatus
     from printer.testpage import test_page, test_page_bytes
 
     try:
         output = output_for(config, timeout)
         print(f"printer: {output.connection.uri}  profile: {output.profile}")
-        print(f"status / 状态: {output.status().value}")
+        # Asked once: a printer that does not answer costs one wait, not one per question.
+        state = output.status()
+        print(f"status / 状态: {state.value}")
+        if state is PrinterStatus.PAPER_LOW:
+            print(f"note / 提示: {FIXES['paper_low']}")
         now = datetime.now()
         if isinstance(output.connection, PreviewConnection):
             payload = output.render(test_page(output.profile, now))
         else:
             payload = test_page_bytes(output.profile, output.fonts, now)
-        output.send(payload, f"test-page-{now:%Y%m%d-%H%M%S}")
+        started = time.monotonic()
+        output.send(payload, f"test-page-{now:%Y%m%d-%H%M%S}", state=state)
+        took = time.monotonic() - started
     except PrinterError as exc:
         print(f"FAIL {exc.key}: {exc.detail}")
         if exc.hint:
@@ -62,12 +70,28 @@ def print_test(config: Config, timeout: float = 5.0) -> int:
         else ""
     )
     print(f"OK: test page sent ({len(payload)} bytes){where} / 测试页已发送")
+    if not isinstance(output.connection, PreviewConnection):
+        print(line_rate(len(payload), took, getattr(output.connection, "baud", 0)))
     return 0
 
 
+def line_rate(size: int, took: float, baud: int) -> str:
+    """The rate the printer took the page at. Device and kernel buffers (a UART's 4 KB, a
+    pty's 18 KB, the printer's own) swallow the start of a job, so a page that fits in
+    them measures too fast; the serial line's nominal rate is shown beside it."""
+    nominal = f"; {baud} baud carries {baud // 10:,} bytes/s" if baud else ""
+    if took < 0.25:
+        return f"line rate / 传输速率: {size} bytes taken at once (buffered){nominal}"
+    return (
+        f"line rate / 传输速率: {size / took:,.0f} bytes/s ({size} bytes in {took:.1f} s){nominal}"
+    )
+
+
 FIXES = {
-    "offline": "switch the printer on, check the cable or network, close the cover",
+    "offline": "switch the printer on, check the cable or network / 检查电源和连接线",
+    "cover_open": "close the printer cover until it clicks / 合上打印机盖",
     "paper_out": "load a paper roll (thermal side out) / 装入打印纸",
+    "paper_low": "the paper roll is nearly used up: have a new one ready / 纸快用完了，准备新纸卷",
 }
 
 
@@ -96,6 +120,8 @@ def printer_check(config: Config) -> tuple[str, str, str]:
     state = output.status()
     if state is PrinterStatus.OK:
         return "OK", f"{uri}: ready", ""
+    if state is PrinterStatus.PAPER_LOW:
+        return "WARN", f"{uri}: paper near its end", FIXES["paper_low"]
     if state is PrinterStatus.UNKNOWN:
         return (
             "WARN",

@@ -13,11 +13,7 @@ DEPLOY = ROOT / "deploy"
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("KIOSK_") and k != "ESCPOS_CAPABILITIES_PICKLE_DIR"
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
     env.update(
         KIOSK_CONFIG=str(tmp_path / "kiosk.toml"),
         XDG_DATA_HOME=str(tmp_path / "xdg"),
@@ -39,8 +35,6 @@ def test_self_test_from_the_entry_point_creates_a_store_and_renders_home(tmp_pat
     assert "self-test passed" in proc.stdout
     data = tmp_path / "xdg" / "station-kiosk"
     assert (data / "kiosk.db").exists() and (data / "selftest-home.png").exists()
-    # escpos's printer database is cached in the data dir, not a new temp dir per start.
-    assert list((data / "cache" / "escpos").glob("*.capabilities.pickle"))
     assert "PLACEHOLDER" not in proc.stdout
 
 

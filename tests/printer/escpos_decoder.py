@@ -45,6 +45,7 @@ class Decoded:
     cuts: int = 0
     feeds: int = 0
     inits: int = 0
+    nuls: int = 0
 
     @property
     def text(self) -> str:
@@ -100,6 +101,10 @@ class _Reader:
                 self.buf.append(chr(b))
             elif b >= 0x80:
                 self.gb(b)
+            elif b == 0x00:
+                # NUL outside a command does nothing on ESC/POS printers; the resync after
+                # a partial job pads with it. Counted so receipts can be held to none.
+                self.out.nuls += 1
             else:
                 raise DecodeError(f"unknown control byte 0x{b:02x} at {self.pos - 1}")
             self.last_was_image = image

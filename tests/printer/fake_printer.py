@@ -31,10 +31,12 @@ class FakePrinter:
         self.port = self.listener.getsockname()[1]
         self.mode = "normal"
         self.close_after = 1000
+        self.pace = 0.0  # bytes per second it reads at (0: as fast as it can)
         self.replies: dict[int, bytes] = {1: OK_REPLY, 4: OK_REPLY}
         self.jobs: list[bytes] = []  # complete jobs, in arrival order
         self.aborted: list[bytes] = []  # what arrived on connections that broke off
         self.connections = 0
+        self.active = 0  # connections being served right now
         self._held: list[socket.socket] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -62,14 +64,25 @@ class FakePrinter:
             threading.Thread(target=self._serve, args=(conn, mode), daemon=True).start()
 
     def _serve(self, conn: socket.socket, mode: str) -> None:
+        with self._lock:
+            self.active += 1
+        try:
+            self._serve_one(conn, mode)
+        finally:
+            with self._lock:
+                self.active -= 1
+
+    def _serve_one(self, conn: socket.socket, mode: str) -> None:
         data = bytearray()
         conn.settimeout(5)
         try:
             while True:
-                chunk = conn.recv(65536)
+                chunk = conn.recv(4096 if self.pace else 65536)
                 if not chunk:
                     break
                 data += chunk
+                if self.pace:
+                    time.sleep(len(chunk) / self.pace)
                 if mode == "close_mid_job" and len(data) >= self.close_after:
                     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     with self._lock:

@@ -113,3 +113,59 @@ def test_test_page_preview_scans_qr_and_barcode() -> None:
         found = {(r.format, r.text) for r in zxingcpp.read_barcodes(img.convert("L"))}
         assert (zxingcpp.BarcodeFormat.QRCode, QR_PAYLOAD) in found
         assert (zxingcpp.BarcodeFormat.Code128, "KIOSK-0123") in found
+
+
+def test_print_test_asks_a_silent_printer_once_and_prints_the_line_rate(
+    printer: FakePrinter, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    printer.replies = {}  # answers no status query
+    argv = ["--data-dir", str(tmp_path), "print-test", "--connection", printer.uri]
+    assert main([*argv, "--timeout", "1"]) == 0
+    wait_until(lambda: printer.jobs)
+    out = capsys.readouterr().out
+    assert "status / 状态: unknown" in out
+    # One status connection that waited once for DLE EOT 1, then the job: no second wait.
+    assert printer.connections == 2
+    assert "line rate / 传输速率: " in out
+
+
+def test_print_test_names_cover_open_and_paper_near_end(
+    printer: FakePrinter, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--data-dir", str(tmp_path), "print-test", "--connection", printer.uri]
+    printer.replies = {1: b"\x1a", 2: b"\x16", 4: b"\x12"}  # offline because the cover is open
+    assert main(argv) == 1
+    out = capsys.readouterr().out
+    assert "status / 状态: cover_open" in out and "print.cover_open" in out
+    assert printer.jobs == []
+    printer.replies = {1: b"\x12", 4: b"\x1e"}  # near-end sensor: prints, with a warning
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "status / 状态: paper_low" in out and "nearly used up" in out
+    wait_until(lambda: printer.jobs)
+
+
+def test_print_test_over_a_9600_baud_line_measures_its_rate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .paced_line import PacedLine
+
+    line = PacedLine(9600)
+    try:
+        uri = f"serial://{line.path}?baud=9600"
+        argv = ["--data-dir", str(tmp_path), "print-test", "--connection", uri, "--paper", "58"]
+        assert main([*argv, "--chinese", "native", "--timeout", "2"]) == 0
+    finally:
+        line.close()
+    out = capsys.readouterr().out
+    # 6.9 KB fit in the pty's buffer: measured "at once", next to the line's nominal rate.
+    assert "9600 baud carries 960 bytes/s" in out
+    assert "line rate / 传输速率:" in out
+
+
+def test_line_rate_of_a_page_bigger_than_the_buffers() -> None:
+    from station.commands.print_test import line_rate
+
+    assert line_rate(28_800, 30.0, 9600) == (
+        "line rate / 传输速率: 960 bytes/s (28800 bytes in 30.0 s); 9600 baud carries 960 bytes/s"
+    )

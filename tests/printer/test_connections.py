@@ -137,7 +137,7 @@ def test_file_permission_denied_carries_the_udev_hint(tmp_path: Path) -> None:
 def test_os_errors_map_to_typed_errors() -> None:
     import errno
 
-    from printer.transports import _map_oserror
+    from printer.link import map_oserror
 
     cases = {
         errno.EACCES: errors.PermissionDenied,
@@ -148,8 +148,8 @@ def test_os_errors_map_to_typed_errors() -> None:
         errno.ECONNREFUSED: errors.Offline,
     }
     for code, kind in cases.items():
-        assert type(_map_oserror(OSError(code, os.strerror(code)), "x")) is kind
-    assert type(_map_oserror(TimeoutError(), "x")) is errors.Timeout
+        assert type(map_oserror(OSError(code, os.strerror(code)), "x")) is kind
+    assert type(map_oserror(TimeoutError(), "x")) is errors.Timeout
     assert "udev" in errors.PermissionDenied("x").hint
 
 

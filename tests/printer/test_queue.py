@@ -15,6 +15,7 @@ from kiosk.errors import NotFoundError
 from kiosk.print_queue import PrintQueue, QueueState
 from kiosk.store.db import Store
 from kiosk.store.models import AuditEntry, PrintJob, Redemption, ServiceOrder
+from printer import resync
 from printer.connections import DummyConnection, PreviewConnection
 from printer.document import Receipt, Text
 from printer.output import Output
@@ -57,6 +58,15 @@ def job_of(store: Store, ref_id: str) -> PrintJob:
 
 def expected_bytes(output: Output, job: PrintJob) -> bytes:
     return output.render(Receipt.from_dict(job.document))
+
+
+def assert_resynced(got: bytes, want: bytes) -> None:
+    """A retry after a partial raster job: NULs finishing the longest picture band that
+    may be half-received, ``ESC @``, then the job byte for byte."""
+    assert got.endswith(b"\x1b@" + want)
+    pad = got[: len(got) - len(want) - 2]
+    assert pad == b"\x00" * len(pad)
+    assert len(pad) - resync.SHORT in {end - start for start, end in resync.blocks(want)}
 
 
 def make_queue(
@@ -143,7 +153,8 @@ def test_printer_that_never_reads(
     wait_until(lambda: printer.jobs)
     want = expected_bytes(output, job_of(demo_store, order_id))
     assert len(want) > 20_000  # a raster receipt: bigger than the socket buffers
-    assert printer.jobs == [want]
+    assert len(printer.jobs) == 1
+    assert_resynced(printer.jobs[0], want)
 
 
 def test_printer_closing_mid_job(
@@ -161,8 +172,10 @@ def test_printer_closing_mid_job(
     printer.mode = "normal"
     assert queue.process_once() is True
     wait_until(lambda: printer.jobs)
-    assert printer.jobs == [expected_bytes(output, job_of(demo_store, order_id))]
-    assert printer.aborted and len(printer.aborted[0]) < len(printer.jobs[0])
+    want = expected_bytes(output, job_of(demo_store, order_id))
+    assert len(printer.jobs) == 1
+    assert_resynced(printer.jobs[0], want)
+    assert printer.aborted and len(printer.aborted[0]) < len(want)
 
 
 def test_paper_out_keeps_the_redemption_and_its_receipt(
@@ -242,30 +255,86 @@ def test_backoff_is_capped_exponential_with_jitter(demo_store: Store, fonts: Fon
     assert queue.backoff() == 30.0
 
 
-def test_interrupted_job_is_failed_not_resent_and_staff_reprint(
+def test_interrupted_job_is_not_resent_and_staff_reprint(
     demo_store: Store, config: Config, fonts: Fonts
 ) -> None:
     order_id = place(demo_store, config)
-    with demo_store.begin() as s:  # the process died during the write
+    with demo_store.begin() as s:  # the process died during the write, before the cut left
         s.scalars(select(PrintJob)).one().state = "printing"
     conn = DummyConnection()
     states: list[QueueState] = []
-    queue = make_queue(demo_store, Output(conn, make_profile(58, "native"), fonts), states)
+    output = Output(conn, make_profile(58, "native"), fonts)
+    queue = make_queue(demo_store, output, states)
     assert queue.recover() == 1
     assert queue.process_once() is None and conn.jobs == []
-    assert states[-1].failed == 1
+    assert (states[-1].failed, states[-1].unconfirmed) == (1, 0)
     original = job_of(demo_store, order_id)
-    assert (original.state, original.last_error) == ("failed", "print.interrupted")
+    assert (original.state, original.last_error) == ("interrupted", "print.interrupted")
     with demo_store.begin() as s:
         copy = print_queue.reprint(s, original.id, "S001")
         assert copy.reprint_of == original.id
     assert queue.process_once() is True and len(conn.jobs) == 1
+    # The dead job may have stopped inside a 58 mm picture band (48 bytes x 256 rows).
+    want = expected_bytes(output, job_of(demo_store, order_id))
+    assert conn.jobs[0] == b"\x00" * (48 * 256 + resync.SHORT) + b"\x1b@" + want
     assert states[-1].failed == 0
     with demo_store.begin() as s:
         audit = s.scalars(select(AuditEntry).where(AuditEntry.action == "print.reprint")).one()
         assert audit.staff_id == "S001" and audit.detail["job_id"] == original.id
         with pytest.raises(NotFoundError):
             print_queue.reprint(s, "no-such-job", "S001")
+
+
+def test_job_handed_over_before_a_crash_is_printed_unconfirmed(
+    demo_store: Store, config: Config, fonts: Fonts
+) -> None:
+    from kiosk.clock import utcnow
+
+    place(demo_store, config)
+    with demo_store.begin() as s:  # died after the last bytes went to the kernel
+        job = s.scalars(select(PrintJob)).one()
+        job.state, job.handed_over_at = "printing", utcnow()
+    conn = DummyConnection()
+    states: list[QueueState] = []
+    queue = make_queue(demo_store, Output(conn, make_profile(58, "native"), fonts), states)
+    assert queue.recover() == 1
+    assert queue.process_once() is None and conn.jobs == []  # never resent by itself
+    assert (states[-1].failed, states[-1].unconfirmed) == (0, 1)
+    with demo_store.begin() as s:
+        job = s.scalars(select(PrintJob)).one()
+        assert (job.state, job.last_error) == ("printed_unconfirmed", "print.unconfirmed")
+
+
+def test_handed_over_is_committed_before_the_cut_and_cleared_on_failure(
+    demo_store: Store, config: Config, fonts: Fonts, printer: FakePrinter
+) -> None:
+    order_id = place(demo_store, config)
+    # Raster: bigger than the socket buffers, so a reset mid-job cannot go unnoticed.
+    output = Output(
+        TcpConnection("127.0.0.1", printer.port, SAFE), make_profile(80, "raster"), fonts
+    )
+    queue = make_queue(demo_store, output)
+    seen: list[tuple[str, bool]] = []
+    real = queue._handed_over
+
+    def spy(job_id: str) -> None:
+        real(job_id)
+        job = job_of(demo_store, order_id)
+        seen.append((job.state, job.handed_over_at is not None))
+
+    queue._handed_over = spy  # type: ignore[method-assign]
+    printer.mode = "close_mid_job"
+    printer.close_after = 10**9  # takes everything, then resets instead of closing cleanly
+    assert queue.process_once() is True
+    assert seen == [("printing", True)]
+    assert job_of(demo_store, order_id).state == "done"
+    printer.mode, printer.close_after = "close_mid_job", 100
+    with demo_store.begin() as s:
+        job = s.scalars(select(PrintJob)).one()
+        job.state = "pending"
+    assert queue.process_once() is False
+    job = job_of(demo_store, order_id)
+    assert (job.state, job.handed_over_at) == ("pending", None)
 
 
 def test_reprint_of_a_printed_receipt_prints_the_same_bytes(

@@ -90,18 +90,15 @@ def test_document_rejects_unknown_blocks_and_versions() -> None:
         Barcode("条码")
 
 
-def test_profiles_from_python_escpos_printer_database() -> None:
+def test_tm_t88_preset_lays_out_on_its_512_dots() -> None:
+    from dataclasses import replace
+
     from printer.escpos_render import render
-    from printer.profiles import from_escpos_model
 
     from .escpos_decoder import decode
 
-    tm88 = from_escpos_model("TM-T88V", "native")
+    tm88 = replace(PRESETS["epson-tm-t88"], chinese="native")
     assert (tm88.paper_mm, tm88.dots, tm88.columns, tm88.native_qr) == (80, 512, 42, True)
-    pos58 = from_escpos_model("POS-5890")
-    assert (pos58.paper_mm, pos58.dots, pos58.columns, pos58.native_qr) == (58, 384, 32, False)
-    with pytest.raises(ValueError):
-        from_escpos_model("no-such-printer")
     doc = Receipt([Row("服务地点", "幸福里社区党群服务中心"), Divider(), Text("居中", "center")])
     assert all(line.columns <= 42 for line in decode(render(doc, tm88)).lines)
     assert max(line.columns for line in decode(render(doc, tm88)).lines) == 42

@@ -49,6 +49,8 @@ class ReprintScreen(StaffScreen):
             "printing": self.tr("printing"),
             "done": self.tr("printed"),
             "failed": self.tr("not printed"),
+            "interrupted": self.tr("interrupted — reprint"),
+            "printed_unconfirmed": self.tr("probably printed — check the printer"),
         }
 
     def _show(self, jobs: list[JobRow]) -> None:
@@ -135,6 +137,8 @@ class PrinterTestScreen(StaffScreen):
                 "ok": self.tr("ready"),
                 "offline": self.tr("off or unplugged"),
                 "paper_out": self.tr("out of paper"),
+                "paper_low": self.tr("paper nearly used up"),
+                "cover_open": self.tr("cover open"),
                 "unknown": self.tr("not reported"),
             }
             lines.append(
@@ -145,6 +149,13 @@ class PrinterTestScreen(StaffScreen):
                 .replace("%1", str(state.pending))
                 .replace("%2", str(state.failed))
             )
+            unconfirmed = int(getattr(state, "unconfirmed", 0) or 0)
+            if unconfirmed:
+                lines.append(
+                    self.tr("%1 probably printed — check the printer").replace(
+                        "%1", str(unconfirmed)
+                    )
+                )
             if state.last_error:
                 lines.append(self.ctx.msg(state.last_error))
         self.state.setText("\n".join(lines))
