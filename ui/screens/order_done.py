@@ -84,7 +84,7 @@ class OrderDoneScreen(DoneMixin, FlowPage):
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Your request has been sent"))
         self.prompt.setText(self.tr("Thank you. Please keep your ticket number."))
-        self.prompt.setVisible(not self.ctx.large_text)  # large text: room for number and QR
+        self.show_prompt(not self.ctx.large_text)  # large text: room for number and QR
         self.ticket.setText(self.placed.ticket_no if self.placed else "")
         phone = self.placed.masked_phone if self.placed else ""
         self.next_steps.setText(
