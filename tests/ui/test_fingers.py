@@ -297,3 +297,93 @@ def test_an_unknown_code_on_home_gets_a_message(qtbot, kiosk, scan) -> None:  # 
     scan("NOT-A-CODE-123")
     wait_route(qtbot, kiosk, "redeem.scan")
     qtbot.waitUntil(lambda: banner_text(kiosk) != "")
+
+
+# -- 4. the step counter ----------------------------------------------------------------
+def _step(ctx) -> str:  # type: ignore[no-untyped-def]
+    return ctx.nav.current.prompt.text().split(" · ")[0]
+
+
+def test_the_step_counter_counts_one_flow(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
+    """A home visit has five questions (phone, name, address, time, check); a station
+    service four. Each screen says where it is in *this* order's list, going back too."""
+    seen = []
+    _to_phone(qtbot, kiosk)
+    seen.append(_step(kiosk))
+    keys(qtbot, kiosk, "13812345678")
+    click(qtbot, kiosk, "nextButton")
+    wait_route(qtbot, kiosk, "order.name")
+    seen.append(_step(kiosk))
+    click(qtbot, kiosk, "chip_阿姨")
+    click(qtbot, kiosk, "nextButton")
+    wait_route(qtbot, kiosk, "order.address")
+    seen.append(_step(kiosk))
+    click(qtbot, kiosk, "community_0")
+    click(qtbot, kiosk, "building_3号楼")
+    click(qtbot, kiosk, "unit_2")
+    keys(qtbot, kiosk, "502")
+    click(qtbot, kiosk, "nextButton")
+    wait_route(qtbot, kiosk, "order.slot")
+    seen.append(_step(kiosk))
+    click(qtbot, kiosk, "chip_tomorrow_am")
+    click(qtbot, kiosk, "nextButton")
+    wait_route(qtbot, kiosk, "order.confirm")
+    seen.append(_step(kiosk))
+    assert seen == [f"第 {n} 步，共 5 步" for n in range(1, 6)]
+    kiosk.nav.home()
+    # a station service after a home visit: the screens must not keep the old count
+    click(qtbot, kiosk, "tileOrder")
+    click(qtbot, kiosk, "category_repair")
+    click(qtbot, kiosk, "choose_repair-small")
+    wait_route(qtbot, kiosk, "order.phone")
+    seen = [_step(kiosk)]
+    keys(qtbot, kiosk, "13812345678")
+    click(qtbot, kiosk, "nextButton")
+    wait_route(qtbot, kiosk, "order.name")
+    seen.append(_step(kiosk))
+    click(qtbot, kiosk, "chip_先生")
+    click(qtbot, kiosk, "nextButton")
+    wait_route(qtbot, kiosk, "order.slot")
+    seen.append(_step(kiosk))
+    click(qtbot, kiosk, "chip_asap")
+    click(qtbot, kiosk, "nextButton")
+    wait_route(qtbot, kiosk, "order.confirm")
+    seen.append(_step(kiosk))
+    click(qtbot, kiosk, "changeButton")
+    wait_route(qtbot, kiosk, "order.slot")
+    seen.append(_step(kiosk))
+    assert seen == [f"第 {n} 步，共 4 步" for n in (1, 2, 3, 4, 3)]
+
+
+# -- 9. names the font cannot draw --------------------------------------------------------
+RARE = "喆堃昇玥璟垚赟镕燊䶮"
+
+
+def test_rare_name_characters_draw_on_screen_and_on_receipts(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The surname grid's buttons, a masked name and a raster receipt line draw each of
+    喆 堃 昇 玥 璟 垚 赟 镕 燊 䶮 with the bundled font: no box, no 〓."""
+    from PySide6.QtGui import QRawFont
+
+    from kiosk.paths import font_path
+    from printer.fonts import Fonts
+    from printer.raster import TextPainter
+    from ui.widgets import PickerGrid
+
+    grid = PickerGrid([(c, c) for c in RARE], columns=5)
+    grid.setParent(window)
+    grid.show()
+
+    def drawn_by_own_font(widget: QWidget) -> bool:
+        # the widget's own font, not Qt's fallback chain (a system CJK font may exist here)
+        raw = QRawFont.fromFont(widget.font())
+        assert raw.familyName() == window.font_family
+        return all(raw.supportsCharacter(ord(c)) for c in widget.text())  # type: ignore[attr-defined]
+
+    buttons = grid.findChildren(QPushButton)
+    assert len(buttons) == len(RARE)
+    assert [b.text() for b in buttons if not drawn_by_own_font(b)] == []
+    masked = QPushButton("张*" + RARE[0])  # a masked name as the volunteer card shows it
+    masked.setParent(window)
+    assert drawn_by_own_font(masked)
+    painter = TextPainter(Fonts(font_path(False), font_path(True)))
+    assert [c for c in RARE if not painter.has_glyph(c)] == []

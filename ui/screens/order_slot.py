@@ -66,6 +66,7 @@ class OrderSlotScreen(FlowPage):
         self._grey_passed()
         self.recheck.start()
         self._refresh()
+        self.retranslate()  # the step counter follows this order's form (address or not)
 
     def leave(self) -> None:
         self.recheck.stop()
