@@ -50,9 +50,12 @@ class OrderDoneScreen(DoneMixin, FlowPage):
         self.qr.setObjectName("orderQr")
         self.qr_caption = label("muted")
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_caption.setFixedWidth(420)
+        self.qr_caption.setObjectName("qrCaption")
         right.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
-        right.addWidget(self.qr_caption, 0, Qt.AlignmentFlag.AlignHCenter)
+        # No alignment flag (and no fixed width) for the caption: a box layout gives an
+        # aligned item its sizeHint height, not the height its wrapped lines need, and the
+        # caption was cut top and bottom. It takes the column's width, centred text.
+        right.addWidget(self.qr_caption)
         right.addStretch(1)
         self.col.addWidget(SplitPane(left, right), 1)
         self._setup_done(ctx)
