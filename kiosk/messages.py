@@ -77,6 +77,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "order.address_required": ("上门服务需要填写地址。", "A home visit needs an address."),
     "order.honorific_required": ("请选择您的称呼。", "Please choose how we should address you."),
     "order.slot_invalid": ("请选择服务时间。", "Please choose a time."),
+    "order.slot_passed": (
+        "这个时间已经过了，请另选一个时间。",
+        "That time has passed. Please choose another.",
+    ),
     "order.note_invalid": ("备注选项不正确。", "Unknown note option."),
     "order.not_found": (
         "没有找到这张单子，请核对单号和手机号后四位。",

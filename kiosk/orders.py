@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk import catalog
-from kiosk.clock import iso, local_day, utcnow
+from kiosk.clock import iso, local_day, to_local, utcnow
 from kiosk.config import Config
 from kiosk.errors import ConflictError, NotFoundError, ValidationError
 from kiosk.outbox import emit
@@ -23,6 +23,24 @@ PHONE_RE = re.compile(r"1[3-9]\d{9}")
 # The order a ticket moves through; "cancelled" may end it at any point.
 STATUSES = ("submitted", "assigned", "accepted", "in_service", "completed", "cancelled")
 TIME_SLOTS = ("asap", "today_am", "today_pm", "tomorrow_am", "tomorrow_pm")
+# When a slot of today is over (station's local time): from then on it is not offered, and
+# an order that still names it is refused (a morning chosen at 15:09 was printed before).
+SLOT_ENDS = {"today_am": 12, "today_pm": 18}
+
+
+def slot_open(slot: str, now: datetime, zone_name: str) -> bool:
+    """True while ``slot`` can still be kept: a known slot whose end has not come."""
+    if slot not in TIME_SLOTS:
+        return False
+    end = SLOT_ENDS.get(slot)
+    return end is None or to_local(now, zone_name).hour < end
+
+
+def open_slots(now: datetime, zone_name: str) -> tuple[str, ...]:
+    """The slots to offer at ``now``, in their order."""
+    return tuple(s for s in TIME_SLOTS if slot_open(s, now, zone_name))
+
+
 TITLES = ("先生", "女士", "阿姨", "叔叔", "大爷", "奶奶")
 SURNAMES = (
     "王",
@@ -154,7 +172,9 @@ def raise_ticket_counter(session: Session, day: str, last: int) -> None:
         row.last = last
 
 
-def _check_draft(session: Session, draft: OrderDraft) -> tuple[str, str]:
+def _check_draft(
+    session: Session, draft: OrderDraft, now: datetime, zone_name: str
+) -> tuple[str, str]:
     service = catalog.get_service(session, draft.service_code)
     if service is None:
         raise ValidationError("order.service_unknown")
@@ -164,6 +184,8 @@ def _check_draft(session: Session, draft: OrderDraft) -> tuple[str, str]:
         raise ValidationError("order.honorific_required")
     if draft.time_slot not in TIME_SLOTS:
         raise ValidationError("order.slot_invalid")
+    if not slot_open(draft.time_slot, now, zone_name):
+        raise ValidationError("order.slot_passed")
     address = draft.address.strip()
     if service.home_visit and not address:
         raise ValidationError("order.address_required")
@@ -180,7 +202,7 @@ def place_order(
 ) -> ServiceOrder:
     """Validate and record a resident's order, its outbox event and its ticket print job."""
     now = now or utcnow()
-    phone, address = _check_draft(session, draft)
+    phone, address = _check_draft(session, draft, now, config.timezone)
     ticket_no, seq = _next_ticket(
         session, config.ticket_prefix.upper(), local_day(now, config.timezone)
     )

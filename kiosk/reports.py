@@ -69,7 +69,11 @@ def day_figures(session: Session, day: date, zone_name: str = "Asia/Shanghai") -
     restocked = (
         session.scalar(
             select(func.coalesce(func.sum(StockMovement.delta), 0)).where(
-                StockMovement.kind == "restock", StockMovement.at >= start, StockMovement.at < end
+                StockMovement.kind == "restock",
+                # made by staff: the stock a new (or demo) station starts with has no one
+                StockMovement.staff_id.is_not(None),
+                StockMovement.at >= start,
+                StockMovement.at < end,
             )
         )
         or 0

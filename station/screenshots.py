@@ -62,7 +62,8 @@ class Driver:
         def ready() -> bool:
             screen = self.ctx.nav.current
             found = screen.findChild(QPushButton, name) if screen is not None else None
-            return found is not None and found.isVisible() and found.isEnabled()
+            ready = found is not None and found.isVisible() and found.isEnabled()
+            return ready and self.ctx.nav.settled()  # a new screen drops taps (ui.settle)
 
         self.until(ready, f"button {name}")
         button = self.ctx.nav.current.findChild(QPushButton, name)

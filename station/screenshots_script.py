@@ -86,7 +86,7 @@ def _address(d: Any) -> None:
 def _slot(d: Any) -> None:
     d.click("nextButton")
     d.route("order.slot")
-    d.click("chip_today_pm")
+    d.click("chip_tomorrow_pm")
     d.click("chip_行动不便")
 
 

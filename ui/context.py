@@ -7,12 +7,14 @@ constructor. Screens reach everything through it and nothing else.
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QScroller, QStackedWidget
 
 from kiosk import messages
+from kiosk.clock import utcnow
 from kiosk.config import Config
 from kiosk.errors import KioskError
 from ui.operations import Operations
@@ -24,6 +26,9 @@ if TYPE_CHECKING:
     from ui.screen import Screen
 
 log = logging.getLogger(__name__)
+
+SETTLE_MS = 400  # a new screen ignores taps this long (ui.settle): no double tap goes through
+PAINT_WAIT_MS = 2000  # a screen never painted (a hidden window) takes taps again after this
 
 
 class Bus(QObject):
@@ -61,6 +66,9 @@ class Navigator(QObject):
         self._factories: dict[str, type[Screen] | str] = {}
         self._frames: dict[str, QScrollArea] = {}
         self._history: list[str] = []
+        self.settle_ms = SETTLE_MS
+        self._shown_at = -1e9  # time.monotonic() the current screen was first painted
+        self._await_paint = False
 
     # -- registry --------------------------------------------------------------------
     def register(self, cls: type[Screen]) -> None:
@@ -80,6 +88,8 @@ class Navigator(QObject):
             raise ValueError(f"{type(screen).__name__} has no route")
         self._screens[screen.route] = screen
         self._frames[screen.route] = frame = _ScreenFrame(screen)
+        frame.viewport().installEventFilter(self)
+        screen.installEventFilter(self)
         self.stack.addWidget(frame)
 
     def screen(self, route: str) -> Screen:
@@ -115,7 +125,36 @@ class Navigator(QObject):
         return widget if widget in self._screens.values() else None  # type: ignore[return-value]
 
     def _show(self, screen: Screen) -> None:
-        self.stack.setCurrentWidget(self._frames[screen.route])
+        frame = self._frames[screen.route]
+        if self.stack.currentWidget() is not frame:
+            self._shown_at = time.monotonic()
+            self._await_paint = True
+        self.stack.setCurrentWidget(frame)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        # The settle time runs from when a person can see the new screen: its first paint.
+        # Building and laying out a big screen on a busy machine took 600 ms, during which
+        # the clock already ran and a double tap's second tap came "late".
+        if self._await_paint and event.type() == QEvent.Type.Paint:
+            frame = self.stack.currentWidget()
+            if isinstance(frame, QScrollArea) and obj in (frame.viewport(), frame.widget()):
+                self._await_paint = False
+                self._shown_at = time.monotonic()
+        return False
+
+    def shown_ms(self) -> int:
+        """Milliseconds since the current screen appeared."""
+        return int((time.monotonic() - self._shown_at) * 1000)
+
+    def settled(self) -> bool:
+        """True once the current screen has been up ``settle_ms`` (it takes taps again).
+        Not before it was painted: entering it (a QR drawn, a list read) can take longer
+        than the settle time on a busy machine (unless no paint comes at all: 2 s)."""
+        if self.settle_ms <= 0:
+            return True
+        if self._await_paint and self.shown_ms() < PAINT_WAIT_MS:
+            return False
+        return self.shown_ms() >= self.settle_ms
 
     @property
     def route(self) -> str:
@@ -218,6 +257,7 @@ class AppContext:
         self.large_text: bool = config.large_text
         self.printer_state: Any = None  # last kiosk.print_queue.QueueState (status strip)
         self.staff: Any = None  # the signed-in staff member (staff screens), else None
+        self.now = utcnow  # naive UTC now; tests set a fixed clock (which slots are open)
         self.bus = Bus()
         self.ops = Operations(store)
         self.nav = Navigator(self)

@@ -25,13 +25,57 @@ TEXT = "#1F2937"
 MUTED = "#4B5563"
 BG = "#FAF7F2"
 SURFACE = "#FFFFFF"
-BORDER = "#D6D0C4"
+BORDER = "#857D70"  # button and card edges: 3.8:1 on the page, 4.1:1 on white (WCAG 1.4.11)
 SUCCESS = "#166534"
 WARNING = "#8A4B00"
 DANGER = "#A4161A"
 INFO_BG = "#FDF2F2"
 ON_ACCENT = "#FFFFFF"
 ICON_SOURCE_COLOUR = "#1F2937"
+DISABLED_BG = "#ECEAE6"
+DISABLED_TEXT = "#5C5C5C"
+DISABLED_BORDER = "#9A948C"  # dashed: a greyed button never looks like a tappable one
+PRESSED_BG = "#EFE9DF"
+SCROLL_HANDLE = "#6F685E"
+
+# Every colour pair the theme draws, with the contrast it must clear: text 4.5:1
+# (WCAG 2.1 1.4.3), the boundaries of buttons, cards and chips 3:1 (1.4.11).
+# tests/ui/test_frame.py computes each ratio.
+CONTRAST_PAIRS: list[tuple[str, str, float, str]] = [
+    (TEXT, BG, 4.5, "body text on the page"),
+    (TEXT, SURFACE, 4.5, "text on cards and buttons"),
+    (MUTED, BG, 4.5, "muted text on the page"),
+    (MUTED, SURFACE, 4.5, "muted text on cards"),
+    (ON_ACCENT, ACCENT, 4.5, "primary button text"),
+    (ON_ACCENT, ACCENT_DARK, 4.5, "pressed primary button text"),
+    (ACCENT, BG, 4.5, "ticket number and pickup code"),
+    (DANGER, INFO_BG, 4.5, "error message text"),
+    (SUCCESS, BG, 4.5, "success text"),
+    (WARNING, BG, 4.5, "warning text"),
+    (TEXT, INFO_BG, 4.5, "chosen chip text"),
+    (TEXT, PRESSED_BG, 4.5, "pressed button text"),
+    (DISABLED_TEXT, DISABLED_BG, 4.5, "greyed button text"),
+    (BORDER, BG, 3.0, "button and card edge on the page"),
+    (BORDER, SURFACE, 3.0, "button edge on a card"),
+    (ACCENT, BG, 3.0, "primary button edge on the page"),
+    (ACCENT, SURFACE, 3.0, "chosen chip edge on a card"),
+    (DANGER, BG, 3.0, "error box edge"),
+    (DISABLED_BORDER, BG, 2.0, "greyed button's dashed edge (not essential: it is disabled)"),
+    (SCROLL_HANDLE, "#ECEAE6", 3.0, "scroll bar handle on its track"),
+]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two #RRGGBB colours."""
+
+    def lum(colour: str) -> float:
+        rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
 
 TOUCH = 80  # minimum touch target, px
 FONT_FAMILY = "Noto Sans SC Kiosk"  # replaced by the registered family at start
@@ -69,12 +113,14 @@ QPushButton {{
     font-size: {s["button"]}px; font-weight: bold;
     background: {SURFACE}; border: 2px solid {BORDER}; color: {TEXT};
 }}
-QPushButton:pressed {{ background: #EFE9DF; }}
-QPushButton:disabled {{ color: #5C5C5C; background: #ECEAE6; border-color: #D9D6D0; }}
+QPushButton:pressed {{ background: {PRESSED_BG}; }}
+QPushButton:disabled {{
+    color: {DISABLED_TEXT}; background: {DISABLED_BG}; border: 2px dashed {DISABLED_BORDER};
+}}
 QPushButton[role="primary"] {{ background: {ACCENT}; border-color: {ACCENT}; color: {ON_ACCENT}; }}
 QPushButton[role="primary"]:pressed {{ background: {ACCENT_DARK}; }}
 QPushButton[role="primary"]:disabled {{
-    background: #D9A3AC; border-color: #D9A3AC; color: #3A0A12;
+    background: {DISABLED_BG}; border: 2px dashed {DISABLED_BORDER}; color: {DISABLED_TEXT};
 }}
 QPushButton[role="danger"] {{ background: {SURFACE}; border: 3px solid {DANGER}; color: {DANGER}; }}
 QPushButton[role="tile"] {{
@@ -97,6 +143,9 @@ QPushButton[role="pick"]:checked {{
     background: {INFO_BG}; border: 3px solid {ACCENT}; font-weight: bold;
 }}
 QPushButton[role="link"] {{ background: transparent; border: none; color: {TEXT}; }}
+QPushButton#largeTextToggle:checked {{
+    background: {INFO_BG}; border: 3px solid {ACCENT}; color: {TEXT};
+}}
 QFrame#statusStrip {{ background: {SURFACE}; border-bottom: 2px solid {BORDER}; }}
 QFrame#statusStrip QLabel {{ font-size: {s["small"]}px; }}
 QLabel#stationName {{ font-size: {s["button"]}px; font-weight: bold; }}
@@ -109,7 +158,9 @@ QFrame#idleBox {{ background: {SURFACE}; border-radius: 24px; }}
 QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border: none; }}
 QScrollArea#screenFrame {{ background: {BG}; }}
 QScrollBar:vertical {{ width: 40px; background: #ECEAE6; border-radius: 12px; }}
-QScrollBar::handle:vertical {{ background: #8A847E; border-radius: 12px; min-height: 80px; }}
+QScrollBar::handle:vertical {{
+    background: {SCROLL_HANDLE}; border-radius: 12px; min-height: 80px;
+}}
 QLineEdit {{
     min-height: {TOUCH}px; border: 2px solid {BORDER}; border-radius: 10px; padding: 0 12px;
     background: {SURFACE}; }}

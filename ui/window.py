@@ -18,6 +18,7 @@ from ui.context import AppContext
 from ui.i18n import Translations
 from ui.idle import IdleWatcher
 from ui.screen import Screen
+from ui.settle import SettleGuard
 from ui.status_strip import StatusStrip
 from ui.widgets import BusyOverlay
 from ui.widgets.drag_scroll import DragScroll
@@ -63,6 +64,7 @@ class KioskWindow(QWidget):
         ctx.ops.busy_changed.connect(self._busy_changed)
         self.idle = IdleWatcher(ctx, self)
         self.drag = DragScroll(self)
+        self.settle = SettleGuard(ctx, self)
         self.idle.expired.connect(self._restore_defaults)
         ctx.window = self  # type: ignore[attr-defined]
         ctx.nav.home()
@@ -87,12 +89,14 @@ class KioskWindow(QWidget):
         self.ctx.scanner.install(app)
         self.idle.install(app)
         self.drag.install(app)
+        self.settle.install(app)  # last installed, first asked: a dropped tap is not a drag
         self.idle.poke()
 
     def uninstall(self, app: QApplication) -> None:
         self.ctx.scanner.uninstall(app)
         self.idle.uninstall(app)
         self.drag.uninstall(app)
+        self.settle.uninstall(app)
         self.strip.detach()
 
     # -- language and text size ------------------------------------------------------

@@ -8,6 +8,8 @@ characters the product can show, and renames it "Noto Sans SC Kiosk".
 
 Coverage kept:
 
+* every ideograph the source has in CJK Unified Ideographs (U+4E00-9FFF), Extension A,
+  plane 2 (Extensions B-F) and the compatibility block (``CJK_RANGES``);
 * every character encodable in GB2312 (6,763 hanzi plus its symbols, kana,
   Greek, Cyrillic, full-width forms, box drawing, ...);
 * printable ASCII and the Latin-1 supplement;
@@ -52,6 +54,22 @@ BALLOT_X_STROKE = {"Regular": (95, 80), "Bold": (140, 120)}  # stroke width at b
 # Layout features for horizontal UI text and receipts. No "locl" (it would drag in the JP/KR/TC
 # glyph variants; the SC cmap already maps to the Chinese forms) and no width variants.
 FEATURES = ["ccmp", "liga", "kern", "mark"]
+
+# Every ideograph the source face has in these blocks: residents' given names use characters
+# far outside GB2312 (喆 堃 昇 玥 璟 垚 赟 镕 燊 䶮), which showed as boxes on a kiosk without a
+# system CJK font. Unified Ideographs and Extension A whole, and the Extension B-F characters
+# Noto draws (the 通用规范汉字表's ~200 characters outside the BMP are among them).
+CJK_RANGES = (
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0x3400, 0x4DBF),  # Extension A
+    (0x20000, 0x2FFFF),  # Extensions B-F and the compatibility supplement (plane 2)
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+)
+
+
+def source_ideographs(font: TTFont) -> set[str]:
+    """The characters of ``CJK_RANGES`` that ``font`` maps."""
+    return {chr(c) for c in font.getBestCmap() if any(lo <= c <= hi for lo, hi in CJK_RANGES)}
 
 
 def gb2312_chars() -> set[str]:
@@ -182,7 +200,8 @@ def build(source_dir: Path, out_dir: Path) -> list[Path]:
     for style in STYLES:
         font = load_sc_face(source_dir / f"NotoSansCJK-{style}.ttc")
         subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=[ord(c) for c in chars])
+        wanted = chars | source_ideographs(font)
+        subsetter.populate(unicodes=[ord(c) for c in wanted])
         subsetter.subset(font)
         missing = sorted(c for c in chars if ord(c) not in font.getBestCmap())
         add_ballot_x(font, style)

@@ -39,7 +39,7 @@ def _local_events(kiosk: Kiosk) -> list[str]:
     ids = []
     for i in range(2):
         with kiosk.store.begin() as s:
-            draft = OrderDraft("haircut", "王阿姨", f"1391234567{i}", "today_pm")
+            draft = OrderDraft("haircut", "王阿姨", f"1391234567{i}", "tomorrow_pm")
             ids.append(place_order(s, draft, kiosk.config).id)
     with kiosk.store.begin() as s:
         restock(s, "S01", "egg", 12, "补货")

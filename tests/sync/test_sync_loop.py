@@ -23,7 +23,7 @@ from tests.sync.centralkit import Central, Kiosk, count
 
 def _place(kiosk: Kiosk, phone: str = "13812345678") -> str:
     with kiosk.store.begin() as s:
-        draft = OrderDraft("haircut", "王阿姨", phone, "today_am")
+        draft = OrderDraft("haircut", "王阿姨", phone, "tomorrow_am")
         return place_order(s, draft, kiosk.config).id
 
 

@@ -80,7 +80,7 @@ def test_no_trace_of_the_resident_after_an_idle_reset(qtbot, window) -> None:  #
     keys(qtbot, ctx, "502")
     click(qtbot, ctx, "nextButton")
     wait_route(qtbot, ctx, "order.slot")
-    click(qtbot, ctx, "chip_today_pm")
+    click(qtbot, ctx, "chip_tomorrow_pm")
     click(qtbot, ctx, "chip_行动不便")
     click(qtbot, ctx, "nextButton")
     wait_route(qtbot, ctx, "order.confirm")

@@ -37,7 +37,7 @@ def test_resident_orders_a_home_visit(qtbot, kiosk) -> None:  # type: ignore[no-
     keys(qtbot, kiosk, "502")
     click(qtbot, kiosk, "nextButton")
     wait_route(qtbot, kiosk, "order.slot")
-    click(qtbot, kiosk, "chip_today_pm")
+    click(qtbot, kiosk, "chip_tomorrow_pm")
     click(qtbot, kiosk, "chip_行动不便")
     click(qtbot, kiosk, "nextButton")
     wait_route(qtbot, kiosk, "order.confirm")
@@ -53,7 +53,7 @@ def test_resident_orders_a_home_visit(qtbot, kiosk) -> None:  # type: ignore[no-
         order = s.scalars(select(ServiceOrder)).one()
         assert (order.ticket_no, order.phone, order.honorific) == (ticket, PHONE, "张阿姨")
         assert order.address == "梅园小区3号楼2单元502室"
-        assert (order.time_slot, order.note_tags) == ("today_pm", ["行动不便"])
+        assert (order.time_slot, order.note_tags) == ("tomorrow_pm", ["行动不便"])
         assert s.scalars(select(OutboxEvent.type)).all() == ["order.placed"]
         assert s.scalars(select(PrintJob.kind)).all() == ["order_ticket"]
 

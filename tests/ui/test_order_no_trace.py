@@ -44,7 +44,7 @@ def _fill_everything(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def
     click(qtbot, kiosk, "unit_2")
     keys(qtbot, kiosk, "1203")
     click(qtbot, kiosk, "nextButton")
-    click(qtbot, kiosk, "chip_today_pm")
+    click(qtbot, kiosk, "chip_tomorrow_pm")
     click(qtbot, kiosk, "nextButton")
     wait_route(qtbot, kiosk, "order.confirm")
     # straight on to the other flows (not via home), so every screen holds something at once

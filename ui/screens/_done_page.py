@@ -34,9 +34,11 @@ class DoneMixin:
         self.done = BigButton("", "check", role="primary")
         self.done.setObjectName("doneButton")
         self.done.clicked.connect(ctx.nav.home)
+        # The done button sits in the left third: the confirm button that led here took the
+        # right two thirds, and the second tap of a double tap must not land on 完成.
         bottom = QHBoxLayout()
-        bottom.addWidget(self.countdown, 1)
-        bottom.addWidget(self.done, 2)
+        bottom.addWidget(self.done, 1)
+        bottom.addWidget(self.countdown, 2)
         self.col.addLayout(bottom)
         self.left_s = HOME_AFTER_S
         self.print_state = "none"

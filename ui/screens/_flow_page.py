@@ -6,8 +6,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from ui.screen import Screen
-from ui.screens._flow_widgets import label, page_layout
-from ui.widgets import ErrorBanner, ScreenHeader
+from ui.screens._flow_widgets import page_layout
+from ui.widgets import MessageSlot, ScreenHeader
+from ui.widgets.banner import PromptLabel
 
 if TYPE_CHECKING:
     from ui.context import AppContext
@@ -23,11 +24,16 @@ class FlowPage(Screen):
         super().__init__(ctx)
         self.col = page_layout(self)
         self.header = ScreenHeader(on_back=ctx.nav.back if back else None, on_home=ctx.nav.home)
-        self.prompt = label("subtitle", name="prompt")
-        self.banner = ErrorBanner()
+        self.prompt = PromptLabel()
+        self.prompt.setProperty("kind", "subtitle")
+        self.prompt.setObjectName("prompt")
+        self.prompt.setWordWrap(True)
+        # A message takes the prompt's place in a slot of fixed height: it never pushes the
+        # keypad or the buttons under a finger (ui.widgets.banner).
+        self.slot = MessageSlot(self.prompt)
+        self.banner = self.slot.error
         self.col.addWidget(self.header)
-        self.col.addWidget(self.prompt)
-        self.col.addWidget(self.banner)
+        self.col.addWidget(self.slot)
         ctx.bus.changed.connect(self._on_text_size)
         ctx.nav.navigated.connect(self._on_navigated)
 
@@ -47,6 +53,10 @@ class FlowPage(Screen):
 
     def clear_error(self) -> None:
         self.banner.hide()
+
+    def show_prompt(self, shown: bool) -> None:
+        """Give the prompt's room to the body (short screens); a message still shows."""
+        self.slot.set_collapsed(not shown)
 
     def zh(self) -> bool:
         return not self.ctx.lang.startswith("en")

@@ -1,5 +1,10 @@
 """Home: four big tiles (点单, 积分兑换, 进度查询, 志愿者签到). The staff entry is hidden:
-a 3-second press on the station name."""
+a 3-second press on the station name.
+
+Scanning works here too, as the receipt promises ("以后在这里扫一扫就能查看进度"): a ticket's QR
+opens its progress, anything else is taken as a volunteer code and opens 积分兑换 for that
+volunteer (a code that is not one gets the redeem screen's own message there).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout
 
+from kiosk.orders import QR_PREFIX
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.widgets import Tile
@@ -19,6 +25,7 @@ log = logging.getLogger(__name__)
 class HomeScreen(Screen):
     route = "home"
     flow = False
+    accepts_scans = True
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -58,6 +65,12 @@ class HomeScreen(Screen):
         self.attend.clicked.connect(lambda: ctx.nav.go("attend.activities"))
         ctx.bus.changed.connect(lambda what: self.refit() if what == "large_text" else None)
         self.retranslate()
+
+    def on_scan(self, text: str) -> None:
+        route = "track.lookup" if text.startswith(QR_PREFIX) else "redeem.scan"
+        log.info("scan on home: %s", route)
+        self.ctx.nav.go(route)
+        self.ctx.nav.deliver_scan(text)  # that screen looks it up as if scanned there
 
     def _arrange(self, portrait: bool) -> None:
         if portrait == self._portrait:

@@ -73,6 +73,7 @@ class OrderAddressScreen(FlowPage):
         if "form" not in params:
             return
         self.form = params["form"]
+        self.retranslate()  # the step counter follows this order's form at once
         if not self.buildings or self.stages.currentIndex() == COMMUNITY:
             # a fresh start (or a new person): ask the station's list again, so a catalogue
             # update shows and a single estate is chosen for them

@@ -50,9 +50,12 @@ class OrderDoneScreen(DoneMixin, FlowPage):
         self.qr.setObjectName("orderQr")
         self.qr_caption = label("muted")
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_caption.setFixedWidth(420)
+        self.qr_caption.setObjectName("qrCaption")
         right.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
-        right.addWidget(self.qr_caption, 0, Qt.AlignmentFlag.AlignHCenter)
+        # No alignment flag (and no fixed width) for the caption: a box layout gives an
+        # aligned item its sizeHint height, not the height its wrapped lines need, and the
+        # caption was cut top and bottom. It takes the column's width, centred text.
+        right.addWidget(self.qr_caption)
         right.addStretch(1)
         self.col.addWidget(SplitPane(left, right), 1)
         self._setup_done(ctx)
@@ -84,7 +87,7 @@ class OrderDoneScreen(DoneMixin, FlowPage):
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Your request has been sent"))
         self.prompt.setText(self.tr("Thank you. Please keep your ticket number."))
-        self.prompt.setVisible(not self.ctx.large_text)  # large text: room for number and QR
+        self.show_prompt(not self.ctx.large_text)  # large text: room for number and QR
         self.ticket.setText(self.placed.ticket_no if self.placed else "")
         phone = self.placed.masked_phone if self.placed else ""
         self.next_steps.setText(

@@ -57,6 +57,7 @@ class OrderNameScreen(FlowPage):
                 self.surnames.set_value(self.form.surname)
                 self.titles.set_selected([self.form.title])
         self._refresh()
+        self.retranslate()  # the step counter follows this order's form (address or not)
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

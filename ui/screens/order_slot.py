@@ -6,10 +6,10 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.orders import TIME_SLOTS
+from kiosk.orders import TIME_SLOTS, slot_open
 from kiosk.views import orders as q
 from ui.context import AppContext
 from ui.screens import _flow_texts as texts
@@ -19,6 +19,8 @@ from ui.screens.order_form import OrderForm
 from ui.widgets import BigButton, ChipGroup
 
 log = logging.getLogger(__name__)
+
+RECHECK_MS = 30_000  # how often a shown screen greys a slot that has just ended
 
 
 class OrderSlotScreen(FlowPage):
@@ -47,6 +49,10 @@ class OrderSlotScreen(FlowPage):
         self.next.setObjectName("nextButton")
         self.next.clicked.connect(self.submit)
         self.col.addWidget(self.next, 0, Qt.AlignmentFlag.AlignRight)
+        # A slot of today that ends while the resident is here is greyed then (and refused
+        # with a message if it was already chosen, see submit).
+        self.recheck = QTimer(self, interval=RECHECK_MS)
+        self.recheck.timeout.connect(self._grey_passed)
         self.retranslate()
 
     def enter(self, **params: Any) -> None:
@@ -57,7 +63,22 @@ class OrderSlotScreen(FlowPage):
                 self.notes.set_selected(list(self.form.notes))
         if not self.tags:
             self.ctx.ops.read_db(q.note_tags, on_ok=self._tags_loaded, on_err=self.show_error)
+        self._grey_passed()
+        self.recheck.start()
         self._refresh()
+        self.retranslate()  # the step counter follows this order's form (address or not)
+
+    def leave(self) -> None:
+        self.recheck.stop()
+
+    def _is_open(self, slot: str) -> bool:
+        return slot_open(slot, self.ctx.now(), self.ctx.config.timezone)
+
+    def _grey_passed(self) -> None:
+        """Offer only the slots that have not ended; a passed one is greyed, not hidden,
+        so the others stay where they were."""
+        for key, chip in self.slots.buttons.items():
+            chip.setEnabled(self._is_open(key))
 
     def _tags_loaded(self, tags: list[str]) -> None:
         self.tags = tags
@@ -74,10 +95,17 @@ class OrderSlotScreen(FlowPage):
         if not chosen:
             self.show_error(self.ctx.msg("order.slot_invalid"))
             return
+        if not self._is_open(chosen[0]):
+            self.slots.clear()
+            self._grey_passed()
+            self._refresh()
+            self.show_error(self.ctx.msg("order.slot_passed"))
+            return
         form = replace(self.form, time_slot=chosen[0], notes=tuple(self.notes.selected()))
         self.ctx.nav.go(form.next_after(self.route), form=form)
 
     def reset(self) -> None:
+        self.recheck.stop()
         self.form = OrderForm()
         self.slots.clear()
         self.notes.clear()

@@ -75,7 +75,7 @@ class RedeemDoneScreen(DoneMixin, FlowPage):
         r = self.result
         self.header.set_title(self.tr("Redeemed. Thank you for volunteering!"))
         self.prompt.setText(self.tr("Show this pickup code to the staff to get your gifts."))
-        self.prompt.setVisible(not self.ctx.large_text)  # large text: room for the code
+        self.show_prompt(not self.ctx.large_text)  # large text: room for the code
         self.code_caption.setText(self.tr("Pickup code"))
         self.code.setText(r.pickup_code if r else "")
         self.points.setText(

@@ -92,7 +92,7 @@ class RedeemGiftsScreen(FlowPage):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        self.prompt.setVisible(self.window().height() > 1000)  # short screen: room for gifts
+        self.show_prompt(self.window().height() > 1000)  # short screen: room for gifts
 
     def _fit_tiles(self) -> None:
         """Wider tiles (fewer columns) when the text is large."""

@@ -12,38 +12,12 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ui import theme
 from ui.context import AppContext
 from ui.screen import Screen
-from ui.widgets import BigButton, ErrorBanner
+from ui.widgets import BigButton, MessageSlot
+from ui.widgets.banner import PromptLabel
 
 log = logging.getLogger(__name__)
-
-
-class Notice(QFrame):
-    """A success line: a check icon and words (never colour alone)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(16, 8, 16, 8)
-        icon = QLabel()
-        icon.setPixmap(theme.pixmap("check", 40, theme.SUCCESS))
-        self.label = QLabel()
-        self.label.setObjectName("noticeText")
-        self.label.setProperty("kind", "success")
-        self.label.setWordWrap(True)
-        row.addWidget(icon)
-        row.addWidget(self.label, 1)
-        self.setVisible(False)
-
-    def show_text(self, text: str) -> None:
-        self.label.setText(text)
-        self.setVisible(True)
-
-    def clear(self) -> None:
-        self.label.clear()
-        self.setVisible(False)
 
 
 class StaffScreen(Screen):
@@ -61,22 +35,23 @@ class StaffScreen(Screen):
         self.back = BigButton("", "back", role="secondary")
         self.back.setObjectName("staffBack")
         self.back.clicked.connect(lambda: ctx.nav.go("staff.menu"))
-        self.title = QLabel()
+        self.title = PromptLabel()
         self.title.setProperty("kind", "title")
         self.who = QLabel()
         self.who.setProperty("kind", "muted")
         self.sign_out = BigButton("", "logout", role="secondary")
         self.sign_out.setObjectName("staffSignOut")
         self.sign_out.clicked.connect(self.sign_out_now)
+        # Errors and success notices take the title's place between the buttons, in a slot
+        # of fixed height (ui.widgets.banner): a message never moves the keypad or the lists.
+        self.slot = MessageSlot(self.title, lines=1)  # no taller than the buttons beside it
+        self.banner = self.slot.error
+        self.notice = self.slot.notice
         top.addWidget(self.back)
-        top.addWidget(self.title, 1)
+        top.addWidget(self.slot, 1)
         top.addWidget(self.who)
         top.addWidget(self.sign_out)
         outer.addLayout(top)
-        self.banner = ErrorBanner()
-        self.notice = Notice()
-        outer.addWidget(self.banner)
-        outer.addWidget(self.notice)
         self.body = QVBoxLayout()
         self.body.setSpacing(16)
         outer.addLayout(self.body, 1)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk.views.staff import StaffInfo, sign_in, staff_members
 from ui.context import AppContext
 from ui.screen import Screen
-from ui.widgets import BigButton, ErrorBanner, NumericKeypad, PickerGrid
+from ui.widgets import BigButton, MessageSlot, NumericKeypad, PickerGrid
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +52,9 @@ class StaffPinScreen(Screen):
         top.addWidget(self.title, 1)
         top.addWidget(self.cancel)
         outer.addLayout(top)
-        self.banner = ErrorBanner()
-        outer.addWidget(self.banner)
+        self.slot = MessageSlot()  # fixed height: a wrong PIN never moves the keypad
+        self.banner = self.slot.error
+        outer.addWidget(self.slot)
         self.pages = QStackedWidget()
         self.pages.setMaximumWidth(1200)
         centre = QHBoxLayout()

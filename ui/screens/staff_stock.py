@@ -179,6 +179,7 @@ class StockEditScreen(StaffScreen):
         reason = self.reasons[self.reason.value()]
         fn = apply_correction if self.correction else apply_restock
         sku, delta = self.chosen.sku, self._delta()
+        self.confirm.setEnabled(False)  # one change per tap: enabled again by _update
         self.ctx.ops.run_db(
             fn,
             staff_id,
@@ -186,8 +187,12 @@ class StockEditScreen(StaffScreen):
             delta,
             reason,
             on_ok=lambda level: self._applied(sku, delta, level),
-            on_err=self.fail,
+            on_err=self._failed,
         )
+
+    def _failed(self, err: BaseException) -> None:
+        self.fail(err)
+        self._update()
 
     def _applied(self, sku: str, delta: int, level: int) -> None:
         old = self.gifts[sku]

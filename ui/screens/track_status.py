@@ -84,7 +84,7 @@ class TrackStatusScreen(FlowPage):
             icon = QLabel()
             icon.setPixmap(
                 theme.pixmap(
-                    "check" if done else "star-empty", 40, theme.SUCCESS if done else theme.MUTED
+                    "check" if done else "clock", 40, theme.SUCCESS if done else theme.MUTED
                 )
             )
             if status == "cancelled":

@@ -1,6 +1,6 @@
 """Reusable touch widgets. They show and emit; they never do I/O or hold domain rules."""
 
-from ui.widgets.banner import ErrorBanner
+from ui.widgets.banner import ErrorBanner, MessageSlot, Notice
 from ui.widgets.busy import BusyOverlay
 from ui.widgets.buttons import BigButton
 from ui.widgets.chips import ChipGroup, PickerGrid
@@ -18,6 +18,8 @@ __all__ = [
     "ChipGroup",
     "ErrorBanner",
     "FlowLayout",
+    "MessageSlot",
+    "Notice",
     "NumericKeypad",
     "PickerGrid",
     "QrLabel",
