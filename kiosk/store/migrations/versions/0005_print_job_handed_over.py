@@ -2,7 +2,7 @@
 the states printed_unconfirmed / interrupted a crash leaves behind
 
 Revision ID: 0005
-Revises: 0008
+Revises: 0007
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
