@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -81,21 +81,37 @@ def station(tmp_path: Path) -> Iterator[tuple[object, Kiosk]]:
         server.stop()
 
 
-def _kiosk_window(qtbot, kiosk: Kiosk) -> KioskWindow:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def kiosk_window(qtbot) -> Iterator[Callable[[Kiosk], KioskWindow]]:  # type: ignore[no-untyped-def]
+    """The kiosk's window over a test kiosk; its translator and style are removed after,
+    so the tests that follow start in English with the default style."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    family = register_fonts()
-    theme.apply(app, kiosk.config.large_text, family)
-    translations = Translations(app)
-    translations.switch(kiosk.config.language)
-    win = KioskWindow(AppContext(kiosk.store, kiosk.config), translations, font_family=family)
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    return win
+    made: list[tuple[KioskWindow, Translations]] = []
+
+    def make(kiosk: Kiosk) -> KioskWindow:
+        family = register_fonts()
+        theme.apply(app, kiosk.config.large_text, family)
+        translations = Translations(app)
+        translations.switch(kiosk.config.language)
+        win = KioskWindow(AppContext(kiosk.store, kiosk.config), translations, font_family=family)
+        qtbot.addWidget(win)
+        win.resize(1280, 800)
+        win.show()
+        made.append((win, translations))
+        return win
+
+    yield make
+    for win, translations in made:
+        win.ctx.ops.drop_pending()
+        win.ctx.ops.wait_done()
+        translations.clear()
+    app.setStyleSheet("")
 
 
-def test_dispatch_in_the_browser_and_complete_on_the_phone(qtbot, browser, station) -> None:  # type: ignore[no-untyped-def]
+def test_dispatch_in_the_browser_and_complete_on_the_phone(  # type: ignore[no-untyped-def]
+    qtbot, browser, station, kiosk_window
+) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -140,7 +156,7 @@ def test_dispatch_in_the_browser_and_complete_on_the_phone(qtbot, browser, stati
 
     # 评单 starts where it always did: the kiosk pulls the steps and shows 已完成.
     kiosk.sync()
-    win = _kiosk_window(qtbot, kiosk)
+    win = kiosk_window(kiosk)
     ctx = win.ctx
     click(qtbot, ctx, "tileTrack")
     wait_route(qtbot, ctx, "track.lookup")
