@@ -176,12 +176,17 @@ def demo_banner(folder: Path, url: str) -> str:
     """What ``kiosk --demo`` prints: where things are, and commands that run as shown."""
     import shlex
 
+    from central.embedded import DEMO_CONSOLE_PASSWORD, DEMO_CONSOLE_USER
+
     central = f"{central_command()} --db {shlex.quote(str(folder / 'central.db'))}"
     return (
         f"demo station: {folder}\n"
         f"  receipts (PNG): {folder / 'receipts'}\n"
         f"  central: {url}  (OpenAPI: {url}/docs)\n"
-        f"  dispatch an order as the district centre would:\n"
+        f"  dispatch orders in the district's web console (派单):\n"
+        f"    {url}/console/  user {DEMO_CONSOLE_USER}, password {DEMO_CONSOLE_PASSWORD}\n"
+        f"  volunteers take orders on their phone page (接单): {url}/m/\n"
+        f"  or from a shell:\n"
         f"    {central} order list\n"
         f"    {central} order assign TICKET\n"
         f"  a volunteer code to scan:\n"
