@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -13,10 +14,10 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import IntegrityError
 
-from central import admin, events, feed, keys, migrate, redemptions
+from central import activities, admin, events, feed, keys, migrate, redemptions
 from central.clock import iso, utcnow
 from central.db import Database
-from central.errors import Unauthorized
+from central.errors import NotFound, Unauthorized
 from central.http import BodyLimit, install_error_handlers
 from central.models import Station
 from central.payloads import (
@@ -112,6 +113,29 @@ def authorise(req: AuthoriseIn, station_id: StationId, request: Request) -> dict
     except IntegrityError:
         # A concurrent call stored this redemption id first: answer with its decision.
         return redemptions.authorise(db, station_id, req)
+
+
+@router.get("/attendance/{attendance_id}", tags=["hours"], response_model=None)
+def attendance(attendance_id: str, request: Request) -> Any:
+    """Central's record of one attendance: what the QR on a sign-out slip opens. No
+    authentication (the id is a random UUID printed only on that slip)."""
+    from fastapi.responses import HTMLResponse
+
+    with _db(request).read() as session:
+        record = activities.attendance_record(session, attendance_id[:64])
+    if record is None:
+        raise NotFound("no such attendance")
+    if "text/html" not in request.headers.get("accept", ""):
+        return record
+    rows = "".join(
+        f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+        for k, v in record.items()
+    )
+    page = (
+        "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+        f"<title>志愿服务记录</title><h1>志愿服务记录 · attendance</h1><table>{rows}</table>"
+    )
+    return HTMLResponse(page)
 
 
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:

@@ -13,6 +13,10 @@
     kiosk-central order list [--station ID]
     kiosk-central order assign|accept|start|complete|cancel ORDER_ID [--team T] [--volunteer N]
     kiosk-central seed-demo [--demo-key]
+    kiosk-central activity add ID TITLE --start ISO --end ISO [--station ST] [--capacity N]
+                               [--team T] [--points-per-hour N] [--opens-min M]
+    kiosk-central activity list
+    kiosk-central volunteer honor ID HOURS --reason R   # 荣誉时长, capped per year
     kiosk-central console user add NAME [--role admin|dispatcher|viewer]   # password on stdin
     kiosk-central console user password NAME                              # password on stdin
 
@@ -28,6 +32,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -185,6 +190,57 @@ def cmd_seed_demo(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _local_time(text: str) -> datetime:
+    """A time as the district reads it (2026-12-05T09:00, district time zone) → naive UTC."""
+    from central.activities import district_zone
+
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=district_zone())
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def cmd_activity_add(db: Database, args: argparse.Namespace) -> int:
+    from central import activities
+
+    try:
+        starts, ends = _local_time(args.start), _local_time(args.end)
+    except ValueError:
+        print("error: --start and --end are times like 2026-12-05T09:00", file=sys.stderr)
+        return 2
+    activities.publish_activity(
+        db,
+        activity_id=args.id,
+        title=args.title,
+        title_en=args.title_en,
+        starts_at=starts,
+        ends_at=ends,
+        station_id=args.station,
+        team=args.team,
+        capacity=args.capacity,
+        sign_in_opens_min=args.opens_min,
+        points_per_hour=args.points_per_hour,
+    )
+    print(f"activity {args.id}: {args.title} ({args.station or 'every station'})")
+    return 0
+
+
+def cmd_activity_list(db: Database, _args: argparse.Namespace) -> int:
+    from central.models import Activity
+
+    with db.read() as session:
+        for a in session.scalars(select(Activity).order_by(Activity.starts_at)):
+            print(f"{a.id}\t{a.title}\t{a.station_id or '*'}\t{a.starts_at}Z\t{a.ends_at}Z")
+    return 0
+
+
+def cmd_volunteer_honor(db: Database, args: argparse.Namespace) -> int:
+    from central import activities
+
+    total = activities.add_honor_hours(db, args.id, args.hours, args.reason, by="cli")
+    print(f"total hours: {total:g}")
+
+
 def _read_password() -> str:
     if sys.stdin.isatty():
         import getpass
@@ -277,6 +333,28 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("code_id")
     revoke.add_argument("--reason", default="")
     revoke.set_defaults(func=cmd_volunteer_revoke)
+
+    honor = vol.add_parser("honor", help="add 荣誉时长 (central only, capped per year)")
+    honor.add_argument("id")
+    honor.add_argument("hours", type=float)
+    honor.add_argument("--reason", required=True)
+    honor.set_defaults(func=cmd_volunteer_honor)
+
+    act = sub.add_parser("activity", help="activities volunteers sign in to (签到/签退)")
+    acts = act.add_subparsers(dest="action", required=True)
+    aadd = acts.add_parser("add", help="publish (or change) an activity")
+    aadd.add_argument("id")
+    aadd.add_argument("title")
+    aadd.add_argument("--title-en", default="")
+    aadd.add_argument("--start", required=True, help="e.g. 2026-12-05T09:00 (district time)")
+    aadd.add_argument("--end", required=True)
+    aadd.add_argument("--station", default=None, help="one station's id (default: every one)")
+    aadd.add_argument("--team", default="")
+    aadd.add_argument("--capacity", type=int, default=0, help="0 = no limit")
+    aadd.add_argument("--opens-min", type=int, default=30, help="sign-in opens before start")
+    aadd.add_argument("--points-per-hour", type=int, default=10)
+    aadd.set_defaults(func=cmd_activity_add)
+    acts.add_parser("list").set_defaults(func=cmd_activity_list)
 
     order = sub.add_parser("order", help="dispatch orders (派单/接单/服务中/已完成)")
     steps = order.add_subparsers(dest="step", required=True)

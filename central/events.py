@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central import feed, redemptions
+from central import activities, feed, redemptions
 from central.clock import parse_iso, utcnow
 from central.db import Database
 from central.errors import Rejected
@@ -137,6 +137,7 @@ APPLIERS: dict[str, tuple[type[BaseModel], Applier]] = {
     "redemption.voided": (RedemptionVoided, redemptions.void),
     "stock.moved": (StockMoved, _stock_moved),
 }
+APPLIERS.update(activities.APPLIERS)  # attendance.signed_in / signed_out / corrected
 
 
 def _parse(event: EventIn) -> tuple[BaseModel, Applier]:

@@ -243,6 +243,65 @@ class ChangeRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+# --- volunteers' hours at the station (issue 18) ---------------------------------------
+
+
+class Activity(Base):
+    """An activity published by the district (12·5 志愿服务日, 义诊, 理发 …), held at one
+    station (``station_id``) or at every station (NULL)."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    team: Mapped[str] = mapped_column(String(80), default="")
+    station_id: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    capacity: Mapped[int] = mapped_column(Integer, default=0)  # 0 = no limit
+    sign_in_opens_min: Mapped[int] = mapped_column(Integer, default=30)
+    round_to_h: Mapped[float] = mapped_column(Float, default=0.5)
+    daily_max_h: Mapped[float] = mapped_column(Float, default=8.0)
+    points_per_hour: Mapped[int] = mapped_column(Integer, default=10)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Attendance(Base):
+    """One volunteer at one activity: signed in at a kiosk, signed out (by scan, or
+    automatically at the activity's end), hours and points credited by the rule."""
+
+    __tablename__ = "attendances"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # chosen by the kiosk
+    activity_id: Mapped[str] = mapped_column(String(40), index=True)
+    volunteer_id: Mapped[str] = mapped_column(String(40), index=True)
+    station_id: Mapped[str] = mapped_column(String(40), index=True)
+    signed_in_at: Mapped[datetime] = mapped_column(DateTime)
+    signed_out_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    auto_signed_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    hours: Mapped[float] = mapped_column(Float, default=0.0)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    day: Mapped[str] = mapped_column(String(10), default="")  # the activity's day, for caps
+
+
+class HoursEntry(Base):
+    """Every change of a volunteer's hours, by kind: ``credit`` (信用时长, from sign-in and
+    sign-out), ``correction`` (staff, with a reason) and ``honor`` (荣誉时长, central only)."""
+
+    __tablename__ = "hours_ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    volunteer_id: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    hours: Mapped[float] = mapped_column(Float)
+    ref: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    by: Mapped[str] = mapped_column(String(60), default="")
+    station_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 # --- the district's web console (issue 19) ---------------------------------------------
 
 

@@ -141,6 +141,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Card numbers are not accepted here. Please scan your code.",
     ),
     "volunteer.card_unknown": ("卡号或密码不正确。", "Wrong card number or PIN."),
+    # volunteers' hours (签到/签退)
+    "attendance.unknown_activity": (
+        "这个活动已取消或不在本站，请选择今天的活动。",
+        "This activity was cancelled or is not at this station. Please choose one of today's.",
+    ),
+    "attendance.foreign_code": (
+        "这不是本区的志愿者码，请使用本区发放的志愿者码。",
+        "This is not a volunteer code of this district. Please use this district's code.",
+    ),
+    "attendance.not_open_yet": (
+        "还没到签到时间，{at} 开始签到。",
+        "Sign-in has not opened yet; it opens at {at}.",
+    ),
+    "attendance.ended": (
+        "活动已经结束，不能再签到。",
+        "The activity is over; sign-in is closed.",
+    ),
+    "attendance.full": (
+        "活动人数已满，请联系工作人员。",
+        "The activity is full. Please ask the staff.",
+    ),
+    "attendance.just_signed_in": (
+        "您刚刚已签到，不用重复扫码。活动结束时再扫一次就是签退。",
+        "You have just signed in; no need to scan again. Scan again at the end to sign out.",
+    ),
+    "attendance.already_signed_out": (
+        "您已经签退了，本次时长已记录。",
+        "You have already signed out; your hours are recorded.",
+    ),
+    "attendance.unknown": ("找不到这条签到记录。", "This attendance record was not found."),
+    "attendance.not_signed_out": (
+        "还没有签退，不能更正时长。",
+        "Not signed out yet; the hours cannot be corrected.",
+    ),
+    "attendance.reason_required": (
+        "请填写更正原因（最多 200 字）。",
+        "Please give a reason for the correction (200 characters at most).",
+    ),
+    "attendance.bad_hours": ("时长应在 0 到 24 小时之间。", "Hours must be 0 to 24."),
     # redemption
     "redeem.cart_empty": ("请先选择礼品。", "Please choose a gift first."),
     "redeem.gift_unknown": ("这件礼品已下架。", "This gift is no longer available."),

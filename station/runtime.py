@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,10 +98,22 @@ def purge_chore(config: Config, store: Store) -> Any:
     return purge_personal_data
 
 
+def sign_out_chore(config: Config, store: Store) -> Callable[[], int]:
+    """自动签退: volunteers still signed in when their activity has ended."""
+
+    def sign_out_overdue() -> int:
+        from kiosk.attendance import sign_out_overdue as run
+
+        with store.begin() as session:
+            return run(session, config)
+
+    return sign_out_overdue
+
+
 def start_backups(config: Config, store: Store | None = None) -> Any:
     from kiosk.backup_schedule import BackupScheduler
 
-    chores = [purge_chore(config, store)] if store is not None else []
+    chores = [purge_chore(config, store), sign_out_chore(config, store)] if store else []
     scheduler = BackupScheduler(
         config.store_path(), config.data_dir, config.backup_keep_days, chores=chores
     )

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from kiosk.clock import parse_iso, utcnow
 from kiosk.orders import raise_ticket_counter, ticket_day_and_seq
 from kiosk.store.models import (
+    Activity,
     Gift,
     OrderStatusChange,
     Overdraft,
@@ -169,6 +170,28 @@ def apply_order_status(session: Session, d: Data) -> None:
         order.status = status
         order.team = team or order.team
         order.volunteer_name = volunteer_name or order.volunteer_name
+
+
+def apply_activity(session: Session, d: Data) -> None:
+    """An activity at this station (签到/签退); an inactive one stops taking sign-ins."""
+    _upsert(
+        session,
+        Activity,
+        str(d["id"]),
+        {
+            "title": _s(d, "title"),
+            "title_en": _s(d, "title_en"),
+            "team": _s(d, "team"),
+            "starts_at": parse_iso(d["starts_at"]),
+            "ends_at": parse_iso(d["ends_at"]),
+            "capacity": int(d.get("capacity") or 0),
+            "sign_in_opens_min": int(d.get("sign_in_opens_min") or 0),
+            "round_to_h": float(d.get("round_to_h") or 0.5),
+            "daily_max_h": float(d.get("daily_max_h") or 8.0),
+            "points_per_hour": int(d.get("points_per_hour") or 0),
+            "active": bool(d.get("active", True)),
+        },
+    )
 
 
 def apply_ticket(session: Session, d: Data) -> None:
@@ -316,6 +339,7 @@ APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "public_key": apply_public_key,
     "station_settings": apply_station_settings,
     "overdraft": apply_overdraft,
+    "activity": apply_activity,
 }
 
 

@@ -21,6 +21,7 @@ SECTIONS = (
     ("staff.reprint", "receipt"),
     ("staff.printer", "printer"),
     ("staff.exceptions", "info"),
+    ("staff.attendance", "clock"),
     ("staff.settings", "settings"),
 )
 TECHNICIAN_ONLY = {"staff.settings"}
@@ -123,6 +124,7 @@ class StaffMenuScreen(StaffScreen):
             "staff.reprint": (self.tr("Reprint"), self.tr("Print again")),
             "staff.printer": (self.tr("Printer test"), self.tr("Test page")),
             "staff.exceptions": (self.tr("Exceptions"), self.tr("Offline overdrafts")),
+            "staff.attendance": (self.tr("Attendance"), self.tr("Who is here, hours")),
             "staff.settings": (self.tr("Settings"), self.tr("Technicians only")),
         }
         for route, (title, caption) in texts.items():
