@@ -65,11 +65,21 @@ def clock_behind(
     return newest if newest is not None and newest > now + CLOCK_SLACK else None
 
 
+SKEW_LIMIT_S = 120.0  # volunteer codes expire in minutes: beyond this they all fail
+
+
 def warnings(
-    data_dir: str | Path, store_path: str | Path, lang: str, zone: str = "Asia/Shanghai"
+    data_dir: str | Path,
+    store_path: str | Path,
+    lang: str,
+    zone: str = "Asia/Shanghai",
+    skew_s: float | None = None,
 ) -> list[str]:
-    """The staff menu's standing warnings, in ``lang``."""
+    """The staff menu's standing warnings, in ``lang``. ``skew_s``: our clock minus
+    central's at the last sync (the sync engine's status), if known."""
     notes = []
+    if skew_s is not None and abs(skew_s) > SKEW_LIMIT_S:
+        notes.append(text("health.clock_skew", lang, skew=f"{skew_s:+.0f}"))
     state, free = disk_state(data_dir)
     if state != "ok":
         key = "health.disk_full" if state == "full" else "health.disk_low"

@@ -40,6 +40,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本机时钟（{now}）早于已保存的数据（{newest}）：时钟可能有误，请技术员校准时间（kiosk doctor）。",
         "The kiosk's clock ({now}) is behind data it saved ({newest}): the clock is probably wrong; a technician must set it (kiosk doctor).",
     ),
+    "health.clock_skew": (
+        "本机时钟与中心服务器相差 {skew} 秒：志愿者码会被拒绝。请技术员校准时间（kiosk doctor）。",
+        "The kiosk's clock is {skew} s off the central server's: volunteer codes will be refused. A technician must set it (kiosk doctor).",
+    ),
     "sync.disk_full": (
         "存储空间已满，无法同步。",
         "The disk is full; syncing is stopped.",

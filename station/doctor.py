@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -295,6 +295,7 @@ def check_server(ctx: Context) -> Result:
     try:
         try:
             ctx.health = client.health()
+            ctx.extra["date_skew"] = client.clock_skew_s  # from central's Date header
         except ClockWrong as exc:
             ctx.extra["clock_wrong"] = str(exc)
             return Result("server", FAIL, f"{cfg.server_url}: {exc}", CLOCK_FIX)
@@ -348,6 +349,8 @@ def check_clock(ctx: Context) -> Result:
         return Result(
             "clock", FAIL, "central's TLS certificate is not yet valid by this clock", CLOCK_FIX
         )
+    if ctx.health and "time" not in ctx.health and ctx.extra.get("date_skew") is not None:
+        ctx.health = {**ctx.health, "time": (now - timedelta(seconds=ctx.extra["date_skew"]))}
     if not ctx.health or "time" not in ctx.health:
         return Result("clock", WARN, "not compared with central (server not reached)", "")
     try:

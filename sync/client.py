@@ -84,6 +84,8 @@ class CentralClient:
         }
         self._tracker = SocketTracker()
         self._local = threading.local()
+        # Our clock minus central's (its HTTP Date header), seconds; None until an answer.
+        self.clock_skew_s: float | None = None
         self._all_sessions: list[requests.Session] = []
         self._lock = threading.Lock()
 
@@ -169,10 +171,22 @@ class CentralClient:
             raise TlsFailed(detail=f"{method} {path}: {reason}") from exc
         except requests.RequestException as exc:
             raise ServerDown(detail=f"{method} {path}: {plain_reason(exc)}") from exc
+        self._note_clock(resp.headers.get("Date"))
         try:
             return self._read(resp, f"{method} {path}")
         finally:
             resp.close()
+
+    def _note_clock(self, date: str | None) -> None:
+        """Compare our clock with central's Date header (1 s resolution: plenty for a
+        check that warns at two minutes)."""
+        if not date:
+            return
+        try:
+            theirs = to_utc_naive(parsedate_to_datetime(date))
+        except (TypeError, ValueError):
+            return
+        self.clock_skew_s = (utcnow() - theirs).total_seconds()
 
     def _read(self, resp: requests.Response, what: str) -> dict[str, Any]:
         status = resp.status_code

@@ -127,8 +127,15 @@ class SyncEngine:
             except Exception:  # a bug must not kill the thread; it is logged in full
                 error = "sync.failed"
                 log.exception("sync failed unexpectedly")
+            skew = getattr(self.client, "clock_skew_s", None)
             if error is None:
-                self._update(online=True, last_success=utcnow(), last_error=None, **self._counts())
+                self._update(
+                    online=True,
+                    last_success=utcnow(),
+                    last_error=None,
+                    clock_skew_s=skew,
+                    **self._counts(),
+                )
             else:
                 self._update(online=False, last_error=error, **self._counts())
             return self.status()

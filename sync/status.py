@@ -16,3 +16,5 @@ class SyncStatus:
     # A message key (``sync.server_down``...), None after a clean cycle.
     last_error: str | None = None
     last_attempt: datetime | None = None
+    # Our clock minus central's, from its last answer (seconds); None before one.
+    clock_skew_s: float | None = None

@@ -48,11 +48,17 @@ def pending(data_dir: str | Path, lang: str) -> list[str]:
     return notes
 
 
-def standing(data_dir: str | Path, store_path: str | Path, lang: str, zone: str) -> list[str]:
+def standing(
+    data_dir: str | Path,
+    store_path: str | Path,
+    lang: str,
+    zone: str,
+    skew_s: float | None = None,
+) -> list[str]:
     """Warnings that hold until the cause is fixed (disk full or low, clock behind the
-    data); not dismissable."""
+    data or off central's); not dismissable."""
     try:
-        return health.warnings(data_dir, store_path, lang, zone)
+        return health.warnings(data_dir, store_path, lang, zone, skew_s)
     except OSError:
         log.exception("machine health check failed")
         return []

@@ -73,8 +73,13 @@ class StaffMenuScreen(StaffScreen):
     def _show_notices(self) -> None:
         cfg = self.ctx.config
         notes = startup_notices.pending(cfg.data_dir, self.ctx.lang)
+        status = self.ctx.sync.status() if self.ctx.sync is not None else None
         standing = startup_notices.standing(
-            cfg.data_dir, cfg.store_path(), self.ctx.lang, cfg.timezone
+            cfg.data_dir,
+            cfg.store_path(),
+            self.ctx.lang,
+            cfg.timezone,
+            getattr(status, "clock_skew_s", None),
         )
         if notes or standing:
             self.startup.show("\n".join(standing + notes))
