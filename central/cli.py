@@ -1,6 +1,6 @@
 """``kiosk-central``: run the server and do the district administrator's jobs.
 
-    kiosk-central serve [--host H] [--port P] [--ssl-certfile F --ssl-keyfile F]
+    kiosk-central serve [--host H] [--port P] [--workers N] [--ssl-certfile F --ssl-keyfile F]
     kiosk-central station add NAME [--id ID] [--offline-limit N] [--card-pin]
     kiosk-central station token ID            # a new token (the old one stops working)
     kiosk-central station set ID [--offline-limit N] [--card-pin|--no-card-pin] [--retention-days N]
@@ -16,7 +16,11 @@
 
 The database is ``--db`` (a file path or a SQLAlchemy URL such as
 postgresql+psycopg://user:pass@host/db), else $KIOSK_CENTRAL_DB, else central.db in the
-platform's data directory. The schema is migrated on every start.
+platform's data directory. The schema is migrated on every start (under an advisory
+lock on PostgreSQL, so several app servers starting at once take turns).
+
+``serve --workers N`` runs N worker processes (uvicorn's), for PostgreSQL; health:
+GET /api/v1/health (liveness), GET /api/v1/ready (database and schema; 503 if not).
 """
 
 from __future__ import annotations
@@ -59,17 +63,29 @@ def open_db(target: str, ensure_key: bool = True) -> Database:
 def cmd_serve(db: Database, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from central.app import create_app
+    from central.app import DB_ENV, create_app
 
-    app = create_app(db, run_migrations=False)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        ssl_certfile=args.ssl_certfile,
-        ssl_keyfile=args.ssl_keyfile,
-        log_level="info",
-    )
+    options: dict = {
+        "host": args.host,
+        "port": args.port,
+        "ssl_certfile": args.ssl_certfile,
+        "ssl_keyfile": args.ssl_keyfile,
+        "log_level": "info",
+    }
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    if args.workers == 1:
+        uvicorn.run(create_app(db, run_migrations=False, background_jobs=True), **options)
+        return 0
+    if not db.is_postgres:
+        # SQLite has one writer at a time: more processes only queue on its lock.
+        log.warning("--workers %d on SQLite: writes still go one at a time", args.workers)
+    # Each worker builds its own app (and engine) from the URL; this process has
+    # migrated the schema and made the signing key already (open_db).
+    os.environ[DB_ENV] = db.url
+    db.close()
+    uvicorn.run("central.app:app_from_env", factory=True, workers=args.workers, **options)
     return 0
 
 
@@ -189,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (PostgreSQL; default 1)"
+    )
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate")
     serve.add_argument("--ssl-keyfile", default=None)
     serve.set_defaults(func=cmd_serve)
