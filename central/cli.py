@@ -60,6 +60,9 @@ def open_db(target: str, ensure_key: bool = True) -> Database:
     return db
 
 
+WORKER_HEALTHCHECK_S = 60
+
+
 def cmd_serve(db: Database, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -85,7 +88,16 @@ def cmd_serve(db: Database, args: argparse.Namespace) -> int:
     # migrated the schema and made the signing key already (open_db).
     os.environ[DB_ENV] = db.url
     db.close()
-    uvicorn.run("central.app:app_from_env", factory=True, workers=args.workers, **options)
+    uvicorn.run(
+        "central.app:app_from_env",
+        factory=True,
+        workers=args.workers,
+        # uvicorn's supervisor kills a worker that does not answer its ping within this
+        # (5 s by default): a worker still importing on a busy machine, or one busy with
+        # a burst of batches, is not hung.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+        **options,
+    )
     return 0
 
 

@@ -54,7 +54,9 @@ def test_one_leader_at_a_time(db: Database) -> None:
 def test_only_the_leader_runs_the_jobs(db: Database) -> None:
     old = utcnow() - timedelta(days=jobs.REJECTED_KEEP_DAYS + 1)
     with db.write() as s:
-        s.add(RejectedEvent(event_id="e-old", station_id="S", type="x", reason="r", received_at=old))
+        s.add(
+            RejectedEvent(event_id="e-old", station_id="S", type="x", reason="r", received_at=old)
+        )
         s.add(RejectedEvent(event_id="e-new", station_id="S", type="x", reason="r"))
     ran: list[str] = []
     job_list = [*jobs.JOBS, ("count", lambda _db: ran.append("ran"))]
