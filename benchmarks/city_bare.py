@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Body, FastAPI, Header
 from sqlalchemy import create_engine, text
@@ -161,7 +161,9 @@ def create() -> FastAPI:
         return {"results": results}
 
     @app.get("/api/v1/changes")
-    def changes(cursor: str = "", limit: int = 500, x_station_id: str = Header(...)) -> dict:
+    def changes(
+        x_station_id: Annotated[str, Header()], cursor: str = "", limit: int = 500
+    ) -> dict:
         after = int(cursor or 0)
         with engine.connect() as conn:
             params = {"after": after, "station": x_station_id, "n": limit + 1}
