@@ -69,7 +69,9 @@ def create() -> FastAPI:
         return {"status": "ok"}
 
     @app.post("/api/v1/events")
-    def events(body: dict[str, Any] = Body(...), x_station_id: str = Header(...)) -> dict[str, Any]:
+    def events(
+        body: Annotated[dict[str, Any], Body()], x_station_id: Annotated[str, Header()]
+    ) -> dict[str, Any]:
         now = datetime.now(UTC).replace(tzinfo=None)
         station = x_station_id
         rows: dict[str, list[dict[str, Any]]] = {k: [] for k in ("p", "o", "r", "l", "c", "m")}
@@ -161,9 +163,7 @@ def create() -> FastAPI:
         return {"results": results}
 
     @app.get("/api/v1/changes")
-    def changes(
-        x_station_id: Annotated[str, Header()], cursor: str = "", limit: int = 500
-    ) -> dict:
+    def changes(x_station_id: Annotated[str, Header()], cursor: str = "", limit: int = 500) -> dict:
         after = int(cursor or 0)
         with engine.connect() as conn:
             params = {"after": after, "station": x_station_id, "n": limit + 1}
