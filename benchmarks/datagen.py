@@ -21,7 +21,6 @@ from sqlalchemy import insert
 
 from benchmarks.harness import Sizes
 from kiosk.clock import iso, local_day, utcnow
-from kiosk.demo import load_demo_data, seed_demo
 from kiosk.store.db import Store, open_store
 from kiosk.store.models import (
     Gift,
@@ -31,6 +30,7 @@ from kiosk.store.models import (
     TicketSequence,
     Volunteer,
 )
+from station.demo import load_demo_data, seed_demo
 
 log = logging.getLogger(__name__)
 

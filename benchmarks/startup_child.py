@@ -1,5 +1,5 @@
 """A fresh interpreter for figures 1 and 2: start either the kiosk (as the ``kiosk``
-command does: ``kiosk.commands.run.run_station`` — home painted, then the store opened and
+command does: ``station.commands.run.run_station`` — home painted, then the store opened and
 the services started) or a bare PySide6 window, and report.
 
 ``python -m benchmarks.startup_child ours|bare DATA_DIR IDLE_S``
@@ -73,8 +73,8 @@ def bare(idle_s: float) -> int:
 
 
 def ours(data_dir: str, idle_s: float) -> int:
-    from kiosk.commands.run import run_station
     from kiosk.config import Config
+    from station.commands.run import run_station
 
     config = Config(
         station_id="ST-BENCH",

@@ -37,7 +37,7 @@ from central.payloads import (
     ReadyOut,
 )
 from central.version import __version__
-from sync import protocol as p
+from protocol import api as p
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,7 @@ from central.payloads import (
     RedemptionVoided,
     StockMoved,
 )
-from sync import protocol as p
+from protocol import api as p
 
 log = logging.getLogger(__name__)
 

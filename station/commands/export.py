@@ -31,12 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.cli import config_from_args
     from kiosk.clock import to_local
     from kiosk.privacy import mask_phone
     from kiosk.reports import day_bounds
     from kiosk.store import open_store
     from kiosk.store.models import Redemption, ServiceOrder, StockMovement
+    from station.args import config_from_args
 
     if args.end < args.start:
         print("--to is before --from / 结束日期早于开始日期")
