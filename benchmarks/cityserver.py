@@ -151,6 +151,15 @@ def start_local_pg() -> str:
     if _answers(url):
         return url
     bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    if not bins and os.geteuid() == 0 and shutil.which("apt-get"):
+        log.warning("installing Debian's postgresql package for figure 9 (as .ci/postgres.sh)")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for cmd in (
+            ["apt-get", "update", "-qq"],
+            ["apt-get", "install", "-y", "-qq", "postgresql"],
+        ):
+            subprocess.run(cmd, env=env, capture_output=True, check=False)
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not bins or os.geteuid() != 0 or shutil.which("su") is None:
         raise NotAvailable(
             "no PostgreSQL: set KIOSK_BENCH_PG_URL, or run as root with Debian's "
