@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
@@ -170,7 +171,12 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return build
 
 
-def create_app(db: Database, run_migrations: bool = True, background_jobs: bool = False) -> FastAPI:
+def create_app(
+    db: Database,
+    run_migrations: bool = True,
+    media_dir: Path | None = None,
+    background_jobs: bool = False,
+) -> FastAPI:
     """The ASGI app over ``db``; migrates the schema and makes sure a signing key exists.
     With ``background_jobs`` the app runs ``central.jobs`` while it serves — only in the
     process that leads (several workers or app servers share one PostgreSQL)."""
@@ -200,6 +206,10 @@ def create_app(db: Database, run_migrations: bool = True, background_jobs: bool 
     app.state.db = db
     install_error_handlers(app)
     app.include_router(router)
+    # The district's web console and the volunteers' phone page (issue 19).
+    from central.console import web as console_web
+
+    console_web.install(app, media_dir or console_web.media_dir_for(db.url))
     app.add_middleware(BodyLimit, limit=p.MAX_BODY_BYTES)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app
