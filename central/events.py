@@ -21,14 +21,9 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-<<<<<<< HEAD
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
-=======
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
->>>>>>> main
 from sqlalchemy.orm import Session
 
 from central import feed, ledger, redemptions
