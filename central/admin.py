@@ -165,7 +165,8 @@ def _upsert(
 ) -> Any:
     columns = set(model.__table__.columns.keys())
     fields = {k: v for k, v in data.items() if k in columns and k not in pk}
-    row = session.get(model, key)
+    # Locked (PostgreSQL) so two writers of one key publish their feed rows in turn.
+    row = session.get(model, key, with_for_update=True)
     if row is None:
         row = model(**{pk[0]: key}, **fields)
         session.add(row)

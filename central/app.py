@@ -1,24 +1,43 @@
-"""The FastAPI application: /api/v1 — health, events, changes, redemptions/authorise."""
+"""The FastAPI application: /api/v1 — health, ready, events, changes, redemptions/authorise.
+
+For a load balancer: ``GET /api/v1/health`` is liveness (the process answers; no
+database), ``GET /api/v1/ready`` is readiness (the database answers and its schema is
+the one this code expects; 503 otherwise). Both need no authentication.
+"""
 
 from __future__ import annotations
 
 import hmac
 import html
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from central import activities, admin, events, feed, keys, migrate, policy, proofs, redemptions
+from central import (
+    activities,
+    admin,
+    events,
+    feed,
+    jobs,
+    keys,
+    migrate,
+    policy,
+    proofs,
+    redemptions,
+)
 from central.clock import iso, utcnow
 from central.db import Database
 from central.errors import NotFound, RateLimited, Unauthorized
-from central.http import BodyLimit, install_error_handlers
+from central.http import BodyLimit, error_response, install_error_handlers
+from central.leader import JobRunner
 from central.models import Station
 from central.payloads import (
     AuthoriseIn,
@@ -30,6 +49,7 @@ from central.payloads import (
     EventResultsOut,
     ForbiddenOut,
     HealthOut,
+    ReadyOut,
     VolunteerCardOut,
 )
 from central.throttle import AuthThrottle
@@ -95,6 +115,28 @@ router = APIRouter(prefix=p.API_PREFIX, responses=_ERRORS)
 def health() -> dict[str, Any]:
     """Liveness; no authentication."""
     return {"status": "ok", "version": __version__, "time": iso(utcnow())}
+
+
+@router.get(
+    "/ready",
+    response_model=ReadyOut,
+    tags=["health"],
+    responses={503: {"model": ErrorOut, "description": "unavailable: database or schema"}},
+)
+def ready(request: Request) -> Any:
+    """Readiness for a load balancer; no authentication. 200 when the database answers
+    and its schema is at this code's head revision, else 503 (take it out of rotation)."""
+    db = _db(request)
+    try:
+        revision = migrate.current_revision(db.engine)
+    except SQLAlchemyError as exc:
+        log.warning("not ready: database unavailable: %s", exc.__class__.__name__)
+        return error_response(503, "unavailable", "database unavailable")
+    head = migrate.head_revision()
+    if revision != head:
+        details = {"schema_revision": revision, "expected": head}
+        return error_response(503, "unavailable", "database schema not migrated", details)
+    return {"status": "ready", "schema_revision": revision}
 
 
 @router.post("/events", response_model=EventResultsOut, tags=["push"])
@@ -203,17 +245,37 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return build
 
 
-def create_app(db: Database, run_migrations: bool = True, media_dir: Path | None = None) -> FastAPI:
-    """The ASGI app over ``db``; migrates the schema and makes sure a signing key exists."""
+def create_app(
+    db: Database,
+    run_migrations: bool = True,
+    media_dir: Path | None = None,
+    background_jobs: bool = False,
+) -> FastAPI:
+    """The ASGI app over ``db``; migrates the schema and makes sure a signing key exists.
+    With ``background_jobs`` the app runs ``central.jobs`` while it serves — only in the
+    process that leads (several workers or app servers share one PostgreSQL)."""
     if run_migrations:
         migrate.upgrade(db.engine)
     keys.ensure_key(db)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        runner = JobRunner(db, jobs.JOBS, jobs.JOB_INTERVAL_S) if background_jobs else None
+        if runner is not None:
+            runner.start()
+        try:
+            yield
+        finally:
+            if runner is not None:
+                runner.stop()
+
     app = FastAPI(
         title="Station kiosk central",
         version=__version__,
         description="Sync protocol between practice-station kiosks and central. "
         "See docs/sync-protocol.md.",
         openapi_url="/openapi.json",
+        lifespan=lifespan,
     )
     app.state.db = db
     rules = policy.of(db)
@@ -227,3 +289,13 @@ def create_app(db: Database, run_migrations: bool = True, media_dir: Path | None
     app.add_middleware(BodyLimit, limit=p.MAX_BODY_BYTES)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+DB_ENV = "KIOSK_CENTRAL_DB"
+
+
+def app_from_env() -> FastAPI:
+    """The app factory each ``kiosk-central serve --workers N`` worker process calls:
+    the database from $KIOSK_CENTRAL_DB (the parent has migrated it already)."""
+    db = Database(os.environ[DB_ENV])
+    return create_app(db, run_migrations=False, background_jobs=True)

@@ -1,6 +1,6 @@
 """``kiosk-central``: run the server and do the district administrator's jobs.
 
-    kiosk-central serve [--host H] [--port P] [--ssl-certfile F --ssl-keyfile F]
+    kiosk-central serve [--host H] [--port P] [--workers N] [--ssl-certfile F --ssl-keyfile F]
     kiosk-central station add NAME [--id ID] [--offline-limit N] [--card-pin]
     kiosk-central station token ID            # a new token (the old one stops working)
     kiosk-central station set ID [--offline-limit N] [--card-pin|--no-card-pin] [--retention-days N]
@@ -26,7 +26,11 @@
 
 The database is ``--db`` (a file path or a SQLAlchemy URL such as
 postgresql+psycopg://user:pass@host/db), else $KIOSK_CENTRAL_DB, else central.db in the
-platform's data directory. The schema is migrated on every start.
+platform's data directory. The schema is migrated on every start (under an advisory
+lock on PostgreSQL, so several app servers starting at once take turns).
+
+``serve --workers N`` runs N worker processes (uvicorn's), for PostgreSQL; health:
+GET /api/v1/health (liveness), GET /api/v1/ready (database and schema; 503 if not).
 """
 
 from __future__ import annotations
@@ -68,6 +72,9 @@ def open_db(target: str, ensure_key: bool = True) -> Database:
     return db
 
 
+WORKER_HEALTHCHECK_S = 60
+
+
 def is_loopback(host: str) -> bool:
     if host in ("localhost", "ip6-localhost"):
         return True
@@ -87,23 +94,45 @@ INSECURE_WARNING = (
 def cmd_serve(db: Database, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from central.app import create_app
+    from central.app import DB_ENV, create_app
     from central.jobs import HoldSweeper
 
     if not is_loopback(args.host) and not args.ssl_certfile:
         message = INSECURE_WARNING.format(host=args.host)
         log.warning(message)
         print("\n" + "!" * 78 + "\n" + message + "\n" + "!" * 78 + "\n", file=sys.stderr)
-    app = create_app(db, run_migrations=False)
+    options: dict = {
+        "host": args.host,
+        "port": args.port,
+        "ssl_certfile": args.ssl_certfile,
+        "ssl_keyfile": args.ssl_keyfile,
+        "log_level": "info",
+    }
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
+    # Expired holds are released by every serving process (safe when several do); the
+    # leader-only jobs run inside the app (JobRunner).
     sweeper = HoldSweeper(db, policy.of(db).hold_sweep_s).start()
     try:
+        if args.workers == 1:
+            uvicorn.run(create_app(db, run_migrations=False, background_jobs=True), **options)
+            return 0
+        if not db.is_postgres:
+            # SQLite has one writer at a time: more processes only queue on its lock.
+            log.warning("--workers %d on SQLite: writes still go one at a time", args.workers)
+        # Each worker builds its own app (and engine) from the URL; this process has
+        # migrated the schema and made the signing key already (open_db).
+        os.environ[DB_ENV] = db.url
         uvicorn.run(
-            app,
-            host=args.host,
-            port=args.port,
-            ssl_certfile=args.ssl_certfile,
-            ssl_keyfile=args.ssl_keyfile,
-            log_level="info",
+            "central.app:app_from_env",
+            factory=True,
+            workers=args.workers,
+            # uvicorn's supervisor kills a worker that does not answer its ping within this
+            # (5 s by default): a worker still importing on a busy machine, or one busy
+            # with a burst of batches, is not hung.
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+            **options,
         )
     finally:
         sweeper.stop()
@@ -347,6 +376,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (PostgreSQL; default 1)"
+    )
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate")
     serve.add_argument("--ssl-keyfile", default=None)
     serve.set_defaults(func=cmd_serve)

@@ -1,9 +1,12 @@
 """Central's database: SQLite file by default, PostgreSQL by URL, same code.
 
-Writes that must not race (balances, the change feed) rely on: SQLite — every
-transaction begins IMMEDIATE, so writers are serialised; PostgreSQL — ``write()`` takes
-a transaction-scoped advisory lock first (so feed sequence numbers become visible in
-order and writers never deadlock), and balances are read with SELECT … FOR UPDATE.
+Writes that must not race rely on: SQLite — every transaction begins IMMEDIATE, so
+writers are serialised (one writer is SQLite's nature: a small district); PostgreSQL —
+no district-wide lock: a balance change locks only its volunteers' rows (SELECT … FOR
+UPDATE, several taken in id order so two batches cannot deadlock), stock and orders
+upsert their own rows, and the change feed is made safe for concurrent writers on the
+reading side (``central.feed``: only changes below the oldest in-flight transaction are
+handed out). Many writers therefore run at once, in one process or several.
 """
 
 from __future__ import annotations
@@ -15,14 +18,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
-FEED_LOCK_ID = 0x4B494F534B  # "KIOSK": pg_advisory_xact_lock key for the change feed
+# PostgreSQL error codes worth retrying the whole transaction for.
+RETRYABLE_PGCODES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 
 
 def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -117,17 +121,22 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A writing transaction. Writers are serialised on both backends (SQLite by
-        BEGIN IMMEDIATE, PostgreSQL by the feed's advisory lock taken first, before any
-        row lock, so writers cannot deadlock); readers are not held up."""
+        """A writing transaction. On SQLite it begins IMMEDIATE (writers one at a time);
+        on PostgreSQL writers run concurrently and lock only the rows they change.
+        Readers are never held up."""
         with self.begin() as session:
-            self.lock_feed(session)
             yield session
 
-    def lock_feed(self, session: Session) -> None:
-        """Serialise feed writers until commit (PostgreSQL; SQLite already is)."""
-        if self.is_postgres:
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_ID})
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """A PostgreSQL deadlock victim or serialisation failure: the whole transaction may
+    simply be run again."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) in RETRYABLE_PGCODES

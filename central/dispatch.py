@@ -46,7 +46,7 @@ def set_status(
 ) -> StatusChange:
     """Move an order to ``status`` (one of protocol.api.ORDER_STATUSES)."""
     with db.write() as session:
-        order = session.get(Order, order_id)
+        order = session.get(Order, order_id, with_for_update=True)
         if order is None:
             raise NotFound(f"unknown order {order_id}")
         _check_transition(order.status, status)

@@ -1,8 +1,16 @@
-"""POST /events: apply a batch of a station's outbox events, one transaction each.
+"""POST /events: apply a batch of a station's outbox events in one transaction.
 
-Idempotent by event id: an accepted event's id is stored in the same transaction as
-its effect, so a resent event is answered "duplicate" and changes nothing. A rejected
-event leaves no trace but an audit row; sending it again is judged again.
+Idempotent by event id: an accepted event's id is claimed (``INSERT … ON CONFLICT DO
+NOTHING``) in the same transaction as its effect, so a resent event is answered
+"duplicate" and changes nothing; a batch resent whole is answered from one read, with
+no write at all. A rejected event leaves no trace but an audit row (its savepoint is
+rolled back, the other events of the batch stand); sending it again is judged again.
+
+Locks: the volunteers a batch touches are locked up front, in id order (PostgreSQL
+``FOR UPDATE``), so two batches touching the same volunteers wait for each other
+instead of deadlocking; nothing else is locked district-wide. Should PostgreSQL still
+pick the batch as a deadlock victim (a lock an applier takes that was not foreseen),
+the whole batch is run again.
 """
 
 from __future__ import annotations
@@ -13,18 +21,20 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from central import activities, feed, redemptions
+from central import activities, feed, ledger, redemptions
 from central.clock import parse_iso, utcnow
-from central.db import Database
+from central.db import Database, is_retryable
 from central.errors import Rejected
 from central.models import (
     Gift,
     Order,
     ProcessedEvent,
+    Redemption,
     RejectedEvent,
     Service,
     StationStock,
@@ -140,11 +150,18 @@ def _stock_moved(db: Database, s: Session, station_id: str, ev: StockMoved) -> N
             at=parse_iso(ev.at),
         )
     )
-    view = s.get(StationStock, (station_id, ev.sku))
-    if view is None:
-        s.add(StationStock(station_id=station_id, sku=ev.sku, qty=ev.delta))
-    else:
-        view.qty += ev.delta
+    # One statement, no read-modify-write: concurrent batches of a station (a resend
+    # while the first is still running) add up instead of clashing on the key.
+    s.flush()
+    table = StationStock.__table__
+    values = {"station_id": station_id, "sku": ev.sku, "qty": ev.delta}
+    ins = _dialect_insert(s, table).values(**values)
+    s.connection().execute(
+        ins.on_conflict_do_update(
+            index_elements=[table.c.station_id, table.c.sku],
+            set_={"qty": table.c.qty + ins.excluded.qty},
+        )
+    )
 
 
 APPLIERS: dict[str, tuple[type[BaseModel], Applier]] = {
@@ -184,68 +201,241 @@ def _occurred(event: EventIn) -> Any:
         return None
 
 
+def _dialect_insert(s: Session, table: Any) -> Any:
+    """``INSERT`` with ``ON CONFLICT`` support for the session's backend."""
+    if s.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
 def _result(event_id: str, status: str, reason: str | None, v: Volunteer | None) -> dict:
     balance = feed.balance_data(v) if v is not None else None
     return {"id": event_id, "status": status, "reason": reason, "balance": balance}
 
 
-def _duplicate(db: Database, station_id: str, event_id: str) -> dict[str, Any] | None:
-    with db.read() as s:
-        known = s.get(ProcessedEvent, event_id)
-        if known is None:
-            return None
-        if known.station_id != station_id:
-            return _result(event_id, "rejected", f"{p.REJECT_CONFLICT}: event id reused", None)
-        v = s.get(Volunteer, known.volunteer_id) if known.volunteer_id else None
-        return _result(event_id, "duplicate", None, v)
-
-
-def apply_one(db: Database, station_id: str, event: EventIn) -> dict[str, Any]:
-    dup = _duplicate(db, station_id, event.id)
-    if dup is not None:
-        return dup
-    try:
-        payload, applier = _parse(event)
-        with db.write() as s:
-            if s.get(ProcessedEvent, event.id) is not None:
-                raise IntegrityError("event id stored meanwhile", None, Exception())
-            volunteer = applier(db, s, station_id, payload)
-            s.add(
-                ProcessedEvent(
-                    id=event.id,
-                    station_id=station_id,
-                    type=event.type,
-                    volunteer_id=volunteer.id if volunteer is not None else None,
-                    occurred_at=_occurred(event),
-                )
-            )
-            s.flush()
-            return _result(event.id, "accepted", None, volunteer)
-    except Rejected as exc:
-        return _reject(db, station_id, event, exc)
-    except IntegrityError:
-        # Another request stored the same event id first (or a unique key clashed).
-        dup = _duplicate(db, station_id, event.id)
-        if dup is not None:
-            return dup
-        return _reject(db, station_id, event, Rejected(p.REJECT_CONFLICT, "integrity"))
-
-
-def _reject(db: Database, station_id: str, event: EventIn, exc: Rejected) -> dict[str, Any]:
+def _reason(exc: Rejected) -> str:
     reason = exc.reason if exc.details is None else f"{exc.reason}: {exc.details}"
-    reason = reason[:200]
+    return reason[:200]
+
+
+def _known_answer(s: Session, station_id: str, known: ProcessedEvent) -> dict[str, Any]:
+    if known.station_id != station_id:
+        return _result(known.id, "rejected", f"{p.REJECT_CONFLICT}: event id reused", None)
+    v = s.get(Volunteer, known.volunteer_id) if known.volunteer_id else None
+    return _result(known.id, "duplicate", None, v)
+
+
+def _answer_known(
+    db: Database, station_id: str, events: list[EventIn]
+) -> dict[int, dict[str, Any]]:
+    """Answers for the events central has accepted before, from one read (no write)."""
+    ids = {e.id for e in events}
+    with db.read() as s:
+        known = {
+            row.id: row
+            for row in s.scalars(select(ProcessedEvent).where(ProcessedEvent.id.in_(ids)))
+        }
+        return {
+            i: _known_answer(s, station_id, known[e.id])
+            for i, e in enumerate(events)
+            if e.id in known
+        }
+
+
+def touched_volunteers(s: Session, payloads: list[Any]) -> set[str]:
+    """The volunteers whose balance the events may change, to lock them up front."""
+    ids: set[str] = set()
+    voided: list[str] = []
+    for payload in payloads:
+        if isinstance(payload, RedemptionVoided):
+            voided.append(payload.redemption_id)
+        elif isinstance(getattr(payload, "volunteer_id", None), str):
+            ids.add(payload.volunteer_id)
+    if voided:
+        rows = s.scalars(select(Redemption.volunteer_id).where(Redemption.id.in_(voided)))
+        ids.update(v for v in rows if v)
+    return ids
+
+
+def _claim(s: Session, station_id: str, event: EventIn) -> bool:
+    """Store the event's id; False if it was stored already (by an earlier batch, by a
+    concurrent one that has committed meanwhile, or earlier in this batch)."""
+    ins = _dialect_insert(s, ProcessedEvent.__table__).values(
+        id=event.id,
+        station_id=station_id,
+        type=event.type,
+        volunteer_id=None,
+        occurred_at=_occurred(event),
+        received_at=utcnow(),
+    )
+    # RETURNING tells whether the row went in (rowcount is not reliable for this
+    # statement through SQLAlchemy: it reports -1 on psycopg).
+    claim = ins.on_conflict_do_nothing(index_elements=["id"]).returning(ProcessedEvent.id)
+    return s.connection().execute(claim).first() is not None
+
+
+def _apply_in_savepoint(
+    db: Database, s: Session, station_id: str, event: EventIn, payload: Any, applier: Applier
+) -> dict[str, Any]:
+    """Apply one event inside the batch's transaction; a rejection or a key clash rolls
+    back this event only. A clash is tried once more: the other writer has committed by
+    then (PostgreSQL made us wait for it), so the second try sees its row."""
+    for attempt in (1, 2):
+        savepoint = s.begin_nested()
+        try:
+            if not _claim(s, station_id, event):
+                savepoint.rollback()
+                known = s.get(ProcessedEvent, event.id, populate_existing=True)
+                assert known is not None  # the claim failed on this very key
+                return _known_answer(s, station_id, known)
+            volunteer = applier(db, s, station_id, payload)
+            if volunteer is not None:
+                s.flush()
+                s.execute(
+                    update(ProcessedEvent)
+                    .where(ProcessedEvent.id == event.id)
+                    .values(volunteer_id=volunteer.id)
+                )
+            s.flush()
+            answer = _result(event.id, "accepted", None, volunteer)
+            savepoint.commit()
+            return answer
+        except Rejected as exc:
+            savepoint.rollback()
+            return _record_reject(s, station_id, event, exc)
+        except IntegrityError:
+            savepoint.rollback()
+            if attempt == 2:
+                return _record_reject(
+                    s, station_id, event, Rejected(p.REJECT_CONFLICT, "integrity")
+                )
+    raise AssertionError("unreachable")
+
+
+def _record_reject(s: Session, station_id: str, event: EventIn, exc: Rejected) -> dict[str, Any]:
+    reason = _reason(exc)
     log.warning("station %s: event %s (%r) rejected: %s", station_id, event.id, event.type, reason)
-    with db.begin() as s:
-        s.add(
-            RejectedEvent(
-                event_id=event.id,
-                station_id=station_id,
-                type=str(event.type)[:200].replace("\x00", "\ufffd"),
-                reason=reason.replace("\x00", "\ufffd"),
-            )
+    s.add(
+        RejectedEvent(
+            event_id=event.id,
+            station_id=station_id,
+            type=str(event.type)[:200].replace("\x00", "\ufffd"),
+            reason=reason.replace("\x00", "\ufffd"),
         )
+    )
     return _result(event.id, "rejected", reason, None)
 
 
+MAX_ATTEMPTS = 4
+
+
 def apply_batch(db: Database, station_id: str, events: list[EventIn]) -> list[dict[str, Any]]:
-    return [apply_one(db, station_id, event) for event in events]
+    """One result per event, in the order sent. Events seen before are answered from one
+    read; the rest are applied in one transaction."""
+    answers: dict[int, dict[str, Any]] = _answer_known(db, station_id, events)
+    todo = [(i, e) for i, e in enumerate(events) if i not in answers]
+    if not todo:
+        return [answers[i] for i in range(len(events))]
+    parsed: list[tuple[int, EventIn, Any, Applier]] = []
+    refused: list[tuple[int, EventIn, Rejected]] = []
+    for i, event in todo:
+        try:
+            payload, applier = _parse(event)
+            parsed.append((i, event, payload, applier))
+        except Rejected as exc:
+            refused.append((i, event, exc))
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            answers.update(_apply_all(db, station_id, parsed, refused))
+            break
+        except OperationalError as exc:
+            if not is_retryable(exc) or attempt == MAX_ATTEMPTS:
+                raise
+            log.warning("station %s: batch retried (%s)", station_id, exc.orig)
+    return [answers[i] for i in range(len(events))]
+
+
+class _Careful(Exception):
+    """The quick pass met a rejection or a clash: the batch is redone event by event."""
+
+
+def _apply_all(
+    db: Database,
+    station_id: str,
+    parsed: list[tuple[int, EventIn, Any, Applier]],
+    refused: list[tuple[int, EventIn, Rejected]],
+) -> dict[int, dict[str, Any]]:
+    """The batch in one transaction. First quickly — every id claimed by one statement,
+    no savepoints — which is what almost every batch needs; if any event is rejected or
+    clashes, that transaction is rolled back and the batch is done again carefully, with
+    a savepoint per event, so a rejected event takes nothing else with it."""
+    ids = [event.id for _i, event, _p, _a in parsed]
+    if parsed and len(set(ids)) == len(ids):
+        try:
+            with db.write() as s:
+                answers = _apply_quickly(db, s, station_id, parsed)
+                for i, event, exc in refused:
+                    answers[i] = _record_reject(s, station_id, event, exc)
+            return answers
+        except _Careful:
+            log.info("station %s: batch redone event by event", station_id)
+    answers = {}
+    with db.write() as s:
+        if parsed:
+            ledger.lock_volunteers(s, touched_volunteers(s, [x[2] for x in parsed]))
+        for i, event, payload, applier in parsed:
+            answers[i] = _apply_in_savepoint(db, s, station_id, event, payload, applier)
+        for i, event, exc in refused:
+            answers[i] = _record_reject(s, station_id, event, exc)
+    return answers
+
+
+def _volunteer_hint(payload: Any) -> str | None:
+    value = getattr(payload, "volunteer_id", None)
+    return value if isinstance(value, str) else None
+
+
+def _apply_quickly(
+    db: Database, s: Session, station_id: str, parsed: list[tuple[int, EventIn, Any, Applier]]
+) -> dict[int, dict[str, Any]]:
+    ledger.lock_volunteers(s, touched_volunteers(s, [x[2] for x in parsed]))
+    now = utcnow()
+    rows = [
+        {
+            "id": event.id,
+            "station_id": station_id,
+            "type": event.type,
+            "volunteer_id": _volunteer_hint(payload),
+            "occurred_at": _occurred(event),
+            "received_at": now,
+        }
+        for _i, event, payload, _a in parsed
+    ]
+    claim = (
+        _dialect_insert(s, ProcessedEvent.__table__)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(ProcessedEvent.id)
+    )
+    if len(s.connection().execute(claim).all()) != len(rows):
+        raise _Careful  # stored meanwhile by a concurrent batch: answer it event by event
+    answers: dict[int, dict[str, Any]] = {}
+    corrections: list[dict[str, Any]] = []
+    try:
+        for i, event, payload, applier in parsed:
+            volunteer = applier(db, s, station_id, payload)
+            actual = volunteer.id if volunteer is not None else None
+            if actual != _volunteer_hint(payload):
+                corrections.append({"id": event.id, "volunteer_id": actual})
+            answers[i] = _result(event.id, "accepted", None, volunteer)
+        if corrections:
+            s.execute(update(ProcessedEvent), corrections)
+        s.flush()
+    except (Rejected, IntegrityError) as exc:
+        raise _Careful from exc
+    return answers
+
+
+def apply_one(db: Database, station_id: str, event: EventIn) -> dict[str, Any]:
+    """A batch of one (kept for callers that apply a single event)."""
+    return apply_batch(db, station_id, [event])[0]

@@ -1,10 +1,21 @@
 """The change feed: every write central makes that a kiosk must learn of appends a row.
 
-Rows carry a global, strictly increasing ``seq``; a station's cursor is the last ``seq``
-it has seen. A row is for every station (``station_id`` NULL) or for one. Each
-(kind, key, station) keeps only its newest row: a newer write inserts a row with a
-higher ``seq`` and deletes the older one, so the feed stays as small as the state and
-a kiosk starting from an empty cursor gets exactly the current state.
+Rows carry a global, strictly increasing ``seq`` and (PostgreSQL) the id of the
+transaction that wrote them; a station's cursor is the last (txid, seq) it has seen. A
+row is for every station (``station_id`` NULL) or for one. Each (kind, key, station)
+keeps only its newest row: a newer write inserts a row with a higher ``seq`` and
+deletes the older one, so the feed stays as small as the state and a kiosk starting
+from an empty cursor gets exactly the current state.
+
+Why not simply ``seq > cursor``: with several writers at once, a transaction can take
+seq 10, a faster one seq 11 and commit first; a station pulling in between gets 11 and
+its cursor passes 10 for ever. So on PostgreSQL the feed is read in (txid, seq) order
+and only up to the oldest transaction still in flight (``pg_snapshot_xmin``): every
+transaction below it has finished, and every transaction that will ever write again
+gets a larger id, so no row can appear behind a cursor already handed out. A kiosk
+sees a change once its own and every older transaction have committed — normally a
+few milliseconds. SQLite has one writer at a time, so seq order is commit order there
+(txid is 0 on every row).
 """
 
 from __future__ import annotations
@@ -13,10 +24,11 @@ import base64
 import hashlib
 import logging
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from central.clock import iso, utcnow
@@ -28,6 +40,12 @@ from protocol.api import mask_name, star_level
 log = logging.getLogger(__name__)
 
 _CURSOR = re.compile(r"c1\.([0-9a-f]{8})\.(\d{1,18})")
+_CURSOR2 = re.compile(r"c2\.([0-9a-f]{8})\.(\d{1,19})\.(\d{1,18})")
+# How long a pull waits for in-flight transactions older than changes it can already
+# see (they are short: one batch); after that it answers with what is safe.
+HORIZON_WAIT_S = 1.0
+_HORIZON_POLL_S = 0.02
+_XMIN = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 
 def station_epoch(station: Station) -> str:
@@ -37,22 +55,27 @@ def station_epoch(station: Station) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
-def encode_cursor(seq: int, epoch: str) -> str:
-    return base64.urlsafe_b64encode(f"c1.{epoch}.{seq}".encode()).decode().rstrip("=")
+def encode_cursor(seq: int, epoch: str, txid: int = 0) -> str:
+    # txid 0 (SQLite, rows from before migration 0003) keeps the original c1 form.
+    raw = f"c1.{epoch}.{seq}" if txid == 0 else f"c2.{epoch}.{txid}.{seq}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[str, int]:
-    """(epoch, last seq) of a cursor; "" is the start. Anything else → BadRequest."""
+def decode_cursor(cursor: str) -> tuple[str, int, int]:
+    """(epoch, txid, seq) of the last change a cursor has seen; "" is the start.
+    Anything else → BadRequest."""
     if not cursor:
-        return "", 0
+        return "", 0, 0
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("malformed cursor", {"cursor": cursor[:100]}) from exc
-    match = _CURSOR.fullmatch(raw)
-    if match is None or len(cursor) > 60:
-        raise BadRequest("malformed cursor", {"cursor": cursor[:100]})
-    return match.group(1), int(match.group(2))
+    if len(cursor) <= 80:
+        if match := _CURSOR.fullmatch(raw):
+            return match.group(1), 0, int(match.group(2))
+        if match := _CURSOR2.fullmatch(raw):
+            return match.group(1), int(match.group(2)), int(match.group(3))
+    raise BadRequest("malformed cursor", {"cursor": cursor[:100]})
 
 
 def publish(
@@ -63,7 +86,6 @@ def publish(
     data: dict[str, Any],
     station_id: str | None = None,
 ) -> None:
-    db.lock_feed(session)
     row = ChangeRow(station_id=station_id, kind=kind, key=key, data=data, at=utcnow())
     session.add(row)
     session.flush()
@@ -88,38 +110,58 @@ def read_page(session: Session, station_id: str, cursor: str, limit: int) -> Pag
     """The station's changes after ``cursor``. A cursor from another database, or one
     ahead of the feed (central restored from a backup), restarts from the beginning:
     every change is an upsert, so sending everything again is safe; missing some is not."""
-    given_epoch, after = decode_cursor(cursor)
+    given_epoch, after_txid, after_seq = decode_cursor(cursor)
     station = session.get(Station, station_id)
     epoch = station_epoch(station) if station is not None else "0" * 8
-    restart = bool(cursor) and (given_epoch != epoch or after > _head(session))
+    restart = bool(cursor) and (given_epoch != epoch or (after_txid, after_seq) > _head(session))
     if restart:
         log.warning(
             "station %s: cursor %r is not from this feed; starting over", station_id, cursor
         )
-        after = 0
-    rows = session.scalars(
-        select(ChangeRow)
-        .where(
-            ChangeRow.seq > after,
-            or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == station_id),
-        )
-        .order_by(ChangeRow.seq)
-        .limit(limit + 1)
-    ).all()
-    page = rows[:limit]
+        after_txid, after_seq = 0, 0
+    postgres = session.get_bind().dialect.name == "postgresql"
+    deadline = time.monotonic() + HORIZON_WAIT_S
+    while True:
+        # The horizon first, the rows after: every transaction below the horizon had
+        # finished before the rows are read, so all of its rows are visible to the read.
+        horizon = int(session.scalar(_XMIN)) if postgres else None
+        rows = session.execute(
+            select(ChangeRow.txid, ChangeRow.seq, ChangeRow.kind, ChangeRow.key, ChangeRow.data)
+            .where(
+                tuple_(ChangeRow.txid, ChangeRow.seq) > tuple_(after_txid, after_seq),
+                or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == station_id),
+            )
+            .order_by(ChangeRow.txid, ChangeRow.seq)
+            .limit(limit + 1)
+        ).all()
+        safe = rows if horizon is None else [r for r in rows if r.txid < horizon]
+        held_back = len(safe) < len(rows)
+        if not held_back or len(safe) > limit or time.monotonic() >= deadline:
+            break
+        # Changes are visible that an older, still open transaction may precede: wait
+        # for it (a batch takes milliseconds) rather than leave the kiosk a cycle behind.
+        session.rollback()
+        time.sleep(_HORIZON_POLL_S)
+    page = safe[:limit]
     unchanged = "" if restart else cursor
-    next_cursor = encode_cursor(page[-1].seq, epoch) if page else unchanged
+    next_cursor = encode_cursor(page[-1].seq, epoch, page[-1].txid) if page else unchanged
     return Page(
         changes=[{"kind": r.kind, "key": r.key, "data": r.data} for r in page],
         next_cursor=next_cursor,
-        has_more=len(rows) > limit,
+        has_more=len(safe) > limit,
     )
 
 
-def _head(session: Session) -> int:
+def _head(session: Session) -> tuple[int, int]:
     # The newest row of the feed always survives compaction (only older rows of the
-    # same key are deleted), so max(seq) is the last sequence number handed out.
-    return int(session.scalar(select(func.max(ChangeRow.seq))) or 0)
+    # same key are deleted, by a writer whose own row comes later), so the last row in
+    # (txid, seq) order is the furthest any cursor can have got.
+    row = session.execute(
+        select(ChangeRow.txid, ChangeRow.seq)
+        .order_by(ChangeRow.txid.desc(), ChangeRow.seq.desc())
+        .limit(1)
+    ).first()
+    return (int(row.txid), int(row.seq)) if row is not None else (0, 0)
 
 
 # --- what each kind of change carries ----------------------------------------------

@@ -1,17 +1,29 @@
-"""Background jobs of a running central: releasing expired holds.
+"""Central's background jobs.
 
-Every central process may run the sweeper; ``redemptions.expire_holds`` is safe when
-several do (see there)."""
+``JOBS`` run in the one process that leads (``central.leader``): each a function of the
+Database, one short transaction, safe to run twice. ``HoldSweeper`` releases expired
+redemption holds in every process that serves (``redemptions.expire_holds`` is safe when
+several do: SKIP LOCKED on PostgreSQL, one write transaction on SQLite).
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
+
+from sqlalchemy import delete
 
 from central import redemptions
+from central.clock import utcnow
 from central.db import Database
+from central.leader import Job
+from central.models import RejectedEvent
 
 log = logging.getLogger(__name__)
+
+JOB_INTERVAL_S = 60.0
+REJECTED_KEEP_DAYS = 90
 
 
 class HoldSweeper:
@@ -39,3 +51,17 @@ class HoldSweeper:
                     log.info("released %d expired hold(s)", released)
             except Exception:  # a database hiccup must not end the job: try next time
                 log.exception("releasing expired holds failed")
+
+
+def purge_retention(db: Database) -> int:
+    """Drop audit rows of rejected events older than REJECTED_KEEP_DAYS (they name
+    stations and event ids, nothing a kiosk ever needs again); returns how many."""
+    cutoff = utcnow() - timedelta(days=REJECTED_KEEP_DAYS)
+    with db.write() as session:
+        gone = session.execute(delete(RejectedEvent).where(RejectedEvent.received_at < cutoff))
+    if gone.rowcount:
+        log.info("retention purge: %d rejected-event rows", gone.rowcount)
+    return int(gone.rowcount or 0)
+
+
+JOBS: list[tuple[str, Job]] = [("retention purge", purge_retention)]

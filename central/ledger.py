@@ -19,6 +19,20 @@ def lock_volunteer(session: Session, volunteer_id: str) -> Volunteer | None:
     ).first()
 
 
+def lock_volunteers(session: Session, volunteer_ids: set[str] | list[str]) -> None:
+    """Lock several volunteers' rows at once, in id order: every writer that takes more
+    than one takes them in the same order, so two of them cannot deadlock. (SQLite:
+    nothing to do, its writers are one at a time.)"""
+    if not volunteer_ids or session.get_bind().dialect.name != "postgresql":
+        return
+    session.execute(
+        select(Volunteer.id)
+        .where(Volunteer.id.in_(sorted(volunteer_ids)))
+        .order_by(Volunteer.id)
+        .with_for_update()
+    ).all()
+
+
 def change_balance(
     db: Database,
     session: Session,

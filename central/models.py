@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -271,13 +273,23 @@ class RevokedCode(Base):
 
 class ChangeRow(Base):
     """The change feed. ``station_id`` NULL = for every station. One row per
-    (kind, key, station): a newer write replaces the older row with a higher ``seq``."""
+    (kind, key, station): a newer write replaces the older row with a higher ``seq``.
+
+    ``txid`` is the writing transaction's id on PostgreSQL (``pg_current_xact_id()``,
+    set by the column's default there, see migration 0003), 0 on SQLite. The feed is
+    read in (txid, seq) order and only below the oldest transaction still in flight, so
+    a row can never appear behind a cursor already handed out (``central.feed``)."""
 
     __tablename__ = "changes"
     # AUTOINCREMENT on SQLite: a sequence number is never reused, even after a delete.
-    __table_args__ = (Index("ix_changes_kind_key", "kind", "key"), {"sqlite_autoincrement": True})
+    __table_args__ = (
+        Index("ix_changes_kind_key", "kind", "key"),
+        Index("ix_changes_txid_seq", "txid", "seq"),
+        {"sqlite_autoincrement": True},
+    )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    txid: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
     station_id: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
     kind: Mapped[str] = mapped_column(String(24))
     key: Mapped[str] = mapped_column(String(120))

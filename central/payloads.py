@@ -153,6 +153,11 @@ class HealthOut(BaseModel):
     time: str
 
 
+class ReadyOut(BaseModel):
+    status: Literal["ready"]
+    schema_revision: str
+
+
 class BalanceOut(BaseModel):
     volunteer_id: str
     balance: int

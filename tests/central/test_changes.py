@@ -172,10 +172,15 @@ def test_a_cursor_from_another_database_starts_over(api: Api, db: Database) -> N
 
     add_catalogue(db)
     everything, cursor = api.all_changes()
-    _epoch, seq = feed.decode_cursor(cursor)
+    _epoch, txid, seq = feed.decode_cursor(cursor)
     # Central rebuilt (another epoch), or restored from a backup (cursor ahead of the
     # feed): resend everything rather than silently skip what the kiosk lacks.
-    for stale in (feed.encode_cursor(seq, "deadbeef"), feed.encode_cursor(seq + 50, _epoch)):
+    stale_cursors = (
+        feed.encode_cursor(seq, "deadbeef", txid),
+        feed.encode_cursor(seq + 50, _epoch, txid),
+        feed.encode_cursor(seq, _epoch, txid + 50),
+    )
+    for stale in stale_cursors:
         again, _ = api.all_changes(stale)
         assert again == everything
     # A good cursor at the head still gets nothing.

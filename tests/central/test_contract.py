@@ -35,7 +35,10 @@ def test_change_kinds_are_documented() -> None:
 
 def test_cursor_round_trip() -> None:
     for seq in (0, 1, 125, 10**15):
-        assert feed.decode_cursor(feed.encode_cursor(seq, "0badcafe")) == ("0badcafe", seq)
+        assert feed.decode_cursor(feed.encode_cursor(seq, "0badcafe")) == ("0badcafe", 0, seq)
+        for txid in (1, 2**62):  # PostgreSQL's 64-bit transaction ids
+            cursor = feed.encode_cursor(seq, "0badcafe", txid)
+            assert feed.decode_cursor(cursor) == ("0badcafe", txid, seq)
 
 
 def test_authorise_model_mirrors_the_typed_dict() -> None:

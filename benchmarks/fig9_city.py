@@ -1,0 +1,429 @@
+"""Figure 9: central for a city. N simulated stations each push 10-event batches (orders,
+offline redemptions, stock movements) and pull /changes, as fast as answers come,
+against the real ``kiosk-central serve`` (a subprocess) on PostgreSQL — paired, in the
+same run and on the same server, with a bare FastAPI endpoint that writes the same
+rows in one transaction per batch (benchmarks.city_bare).
+
+Rows: central/bare throughput at 200 stations (≥ 0.5×), central's push p99 at 200
+stations (≤ 2 s), 2 workers against 1 (≥ 1.5×; on a 2-core machine PostgreSQL and the
+load generator share those cores, the note says what each used).
+
+``python -m benchmarks.fig9_city table [--stations 10,50,200] [--seconds S] [--sqlite]``
+prints the stations × backend table of docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import random
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from benchmarks.cityserver import Server, bare_server, bench_pg_url, central_server, pg_schema
+from benchmarks.context import RunContext
+from benchmarks.harness import Result, Target, not_measured, percentile, result
+
+log = logging.getLogger(__name__)
+
+RATIO_TARGET = Target(">=", 0.5)
+P99_TARGET = Target("<=", 2000, kind="abs", unit="ms")
+WORKERS_TARGET = Target(">=", 1.5)
+BATCH = 10
+NOW = "2026-12-07T08:00:00.000Z"
+
+
+@dataclass(frozen=True)
+class Load:
+    stations: int
+    seconds: float
+    volunteers: int
+    workers: int = 2
+
+
+@dataclass
+class Outcome:
+    side: str
+    load: Load
+    events: int = 0  # accepted
+    other: int = 0  # duplicate or rejected (should stay 0)
+    pulls: int = 0
+    pulled: int = 0
+    errors: int = 0
+    push_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def throughput(self) -> float:
+        return self.events / self.seconds if self.seconds else 0.0
+
+    @property
+    def p99_ms(self) -> float:
+        return percentile(self.push_ms, 99) if self.push_ms else float("nan")
+
+    def line(self) -> str:
+        cpu = ", ".join(f"{k} {v:.2f}" for k, v in self.cpu.items())
+        return (
+            f"{self.side}: {self.throughput:,.0f} ev/s, push p99 {self.p99_ms / 1000:.2f} s "
+            f"({len(self.push_ms)} pushes, {self.pulls} pulls, {self.errors} errors; "
+            f"cores used: {cpu})"
+        )
+
+
+# --- the database ------------------------------------------------------------------------
+
+
+def seed(db_url: str, stations: int, volunteers: int) -> list[tuple[str, str]]:
+    """A migrated district: stations (id, token), a catalogue, volunteers with points."""
+    from central import admin, keys, migrate
+    from central.clock import utcnow
+    from central.db import Database
+    from central.models import Volunteer
+
+    db = Database(db_url)
+    try:
+        migrate.upgrade(db.engine)
+        keys.ensure_key(db)
+        creds = []
+        for i in range(stations):
+            cred = admin.add_station(db, f"实践站{i:03d}", station_id=f"ST-{i:04d}")
+            creds.append((cred.station_id, cred.token))
+        with db.write() as s:
+            admin.upsert_category(db, s, {"code": "repair", "name": "家电维修", "sort": 1})
+            admin.upsert_service(
+                db, s, {"code": "repair-tv", "category": "repair", "name": "电视维修"}
+            )
+            admin.upsert_gift(db, s, {"sku": "G-EGG", "name": "鸡蛋", "points": 30})
+        now = utcnow()
+        rows = [
+            {
+                "id": f"V{i:06d}",
+                "name": "王晓明",
+                "total_hours": 120.0,
+                "balance": 1_000_000,
+                "balance_as_of": now,
+                "team": "",
+                "active": True,
+            }
+            for i in range(volunteers)
+        ]
+        with db.engine.begin() as conn:
+            for i in range(0, len(rows), 5000):
+                conn.execute(insert(Volunteer.__table__), rows[i : i + 5000])
+        return creds
+    finally:
+        db.close()
+
+
+def make_batch(rng: random.Random, volunteers: int) -> list[dict[str, Any]]:
+    """4 orders, 3 offline redemptions, 3 stock movements: a busy station's 10 events."""
+    events = []
+    for i in range(BATCH):
+        if i < 4:
+            type_, payload = (
+                "order.placed",
+                {
+                    "order_id": str(uuid.uuid4()),
+                    "ticket_no": f"A{rng.randrange(10**6):06d}",
+                    "service_code": "repair-tv",
+                    "honorific": "王阿姨",
+                    "phone": "13812341234",
+                    "address": "梅园小区 3号楼 2单元",
+                    "time_slot": "今天下午",
+                    "note_tags": ["行动不便"],
+                    "placed_at": NOW,
+                },
+            )
+        elif i < 7:
+            points = rng.randint(1, 3) * 30
+            type_, payload = (
+                "redemption.made",
+                {
+                    "redemption_id": str(uuid.uuid4()),
+                    "volunteer_id": f"V{rng.randrange(volunteers):06d}",
+                    "pickup_code": "",
+                    "mode": "offline",
+                    "total_points": points,
+                    "lines": [{"sku": "G-EGG", "qty": points // 30, "points_each": 30}],
+                    "at": NOW,
+                },
+            )
+        else:
+            type_, payload = (
+                "stock.moved",
+                {
+                    "movement_id": str(uuid.uuid4()),
+                    "sku": "G-EGG",
+                    "delta": -1,
+                    "kind": "redemption",
+                    "reason": "",
+                    "staff_id": None,
+                    "at": NOW,
+                },
+            )
+        events.append(
+            {"id": str(uuid.uuid4()), "type": type_, "occurred_at": NOW, "payload": payload}
+        )
+    return events
+
+
+# --- the stations ------------------------------------------------------------------------
+
+
+async def _station(
+    client: Any, sid: str, token: str, out: Outcome, deadline: float, rng: random.Random
+) -> None:
+    headers = {"X-Station-Id": sid, "Authorization": f"Bearer {token}"}
+    cursor = ""
+    while True:
+        batch = make_batch(rng, out.load.volunteers)
+        start = time.perf_counter()
+        try:
+            resp = await client.post("/api/v1/events", json={"events": batch}, headers=headers)
+            took = (time.perf_counter() - start) * 1000
+            resp.raise_for_status()
+            statuses = [r["status"] for r in resp.json()["results"]]
+        except Exception:
+            out.errors += 1
+            statuses, took = [], (time.perf_counter() - start) * 1000
+        out.push_ms.append(took)
+        out.events += statuses.count("accepted")
+        out.other += len(statuses) - statuses.count("accepted")
+        for _page in range(5):
+            try:
+                resp = await client.get(
+                    "/api/v1/changes", params={"cursor": cursor, "limit": 500}, headers=headers
+                )
+                resp.raise_for_status()
+                page = resp.json()
+            except Exception:
+                out.errors += 1
+                break
+            out.pulls += 1
+            out.pulled += len(page["changes"])
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
+                break
+        if time.perf_counter() > deadline:
+            return
+
+
+async def _drive(url: str, creds: list[tuple[str, str]], out: Outcome, warm: bool) -> None:
+    import httpx
+
+    limits = httpx.Limits(max_connections=len(creds) + 8, max_keepalive_connections=len(creds) + 8)
+    async with httpx.AsyncClient(
+        base_url=url, limits=limits, timeout=60.0, trust_env=False
+    ) as client:
+        if warm:  # one push and pull each: connections open, first pulls done
+            warm_out = Outcome("warm-up", out.load)
+            await asyncio.gather(
+                *(
+                    _station(client, sid, tok, warm_out, 0.0, random.Random(i))
+                    for i, (sid, tok) in enumerate(creds)
+                )
+            )
+        start = time.perf_counter()
+        deadline = start + out.load.seconds
+        await asyncio.gather(
+            *(
+                _station(client, sid, tok, out, deadline, random.Random(1000 + i))
+                for i, (sid, tok) in enumerate(creds)
+            )
+        )
+        # Stations start no push after the deadline; those under way finish and count.
+        out.seconds = time.perf_counter() - start
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User+system CPU of these processes and their children (uvicorn's workers)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    seen: set[int] = set()
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            todo += [int(c) for c in children]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def _pg_cpu_seconds() -> float:
+    """CPU of every postgres process on this machine (the server the run uses is local)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            if "(postgres)" not in text:
+                continue
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def measure(side: str, server_url: str, load: Load, workdir: Path, sqlite: bool = False) -> Outcome:
+    """One side ("central" or "bare") under ``load``, on a fresh schema (or SQLite file)."""
+    with _database(server_url, sqlite, workdir, side) as db_url:
+        creds = seed(db_url, load.stations, load.volunteers)
+        logfile = workdir / f"fig9-{side}-{load.stations}-{load.workers}.log"
+        make = central_server if side == "central" else bare_server
+        server: Server = make(db_url, load.workers, logfile)
+        out = Outcome(side, load)
+        try:
+            url = server.ready()
+            time.sleep(0.5)  # let every worker finish starting
+            asyncio.run(_drive(url, creds, out, warm=True))  # warm-up only
+            out = Outcome(side, load)
+            cpu0, pg0, me0 = _cpu_seconds([server.proc.pid]), _pg_cpu_seconds(), time.process_time()
+            asyncio.run(_drive(url, creds, out, warm=False))
+            out.cpu = {
+                "server": (_cpu_seconds([server.proc.pid]) - cpu0) / out.seconds,
+                "postgres": 0.0 if sqlite else (_pg_cpu_seconds() - pg0) / out.seconds,
+                "stations": (time.process_time() - me0) / out.seconds,
+            }
+        finally:
+            server.stop()
+    log.info("%s", out.line())
+    return out
+
+
+@contextmanager
+def _database(server_url: str, sqlite: bool, workdir: Path, side: str) -> Iterator[str]:
+    if sqlite:
+        path = workdir / f"fig9-{side}-{uuid.uuid4().hex[:6]}.db"
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    with pg_schema(server_url, f"fig9_{side}") as url:
+        yield url
+
+
+# --- the figure --------------------------------------------------------------------------
+
+
+def run(ctx: RunContext) -> list[Result]:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    smoke = ctx.sizes.smoke
+    server_url = bench_pg_url(smoke)
+    stations = 3 if smoke else 200
+    seconds = 1.0 if smoke else 20.0  # closed loop: pushes under way at the end finish
+    volunteers = 50 if smoke else 20_000
+    # The smoke size checks the machinery with one worker a side (two quick starts);
+    # the 2-worker run and its row belong to the full figure.
+    workers = 1 if smoke else 2
+    load = Load(stations, seconds, volunteers, workers)
+    bare = measure("bare", server_url, load, ctx.workdir)
+    ours = measure("central", server_url, load, ctx.workdir)
+    runs = [bare, ours]
+    if not smoke:
+        one = measure("central", server_url, Load(stations, seconds, volunteers, 1), ctx.workdir)
+        runs.append(one)
+    for o in runs:
+        if o.errors or o.other or not o.events:
+            log.warning("figure 9: %s", o.line())
+    notes = "; ".join(f"{o.load.workers} worker(s) {o.line()}" for o in runs)
+    rows = [
+        result(
+            "9 ratio",
+            f"central push+pull, {stations} stations, {workers} worker(s)",
+            "ev/s",
+            ours.throughput,
+            bare.throughput,
+            RATIO_TARGET,
+            note=notes,
+        ),
+        result(
+            "9 p99",
+            f"central push p99, {stations} stations",
+            "ms",
+            ours.p99_ms,
+            None,
+            P99_TARGET,
+        ),
+    ]
+    if smoke:
+        why = "smoke size: one worker a side; the 2-worker run is in the full figure"
+        rows.append(not_measured("9 workers", "central 2 workers vs 1", why, WORKERS_TARGET))
+    else:
+        rows.append(
+            result(
+                "9 workers",
+                "central 2 workers vs 1",
+                "ev/s",
+                ours.throughput,
+                one.throughput,
+                WORKERS_TARGET,
+                note=f"1 worker {one.throughput:,.0f} ev/s, 2 workers {ours.throughput:,.0f} ev/s",
+            )
+        )
+    return rows
+
+
+def table(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.fig9_city table")
+    parser.add_argument("--stations", default="10,50,200")
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--volunteers", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sqlite", action="store_true", help="also SQLite (1 worker)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    server_url = bench_pg_url(False)
+    workdir = Path(os.environ.get("TMPDIR", "/tmp"))
+    print(
+        "| stations | central, PostgreSQL | bare, PostgreSQL | ratio |"
+        + (" central, SQLite | bare, SQLite |" if args.sqlite else "")
+    )
+    for n in (int(x) for x in args.stations.split(",")):
+        load = Load(n, args.seconds, args.volunteers, args.workers)
+        c = measure("central", server_url, load, workdir)
+        b = measure("bare", server_url, load, workdir)
+        row = (
+            f"| {n} | {c.throughput:,.0f} ev/s, p99 {c.p99_ms / 1000:.2f} s | "
+            f"{b.throughput:,.0f} ev/s, p99 {b.p99_ms / 1000:.2f} s | "
+            f"{c.throughput / b.throughput:.2f}× |"
+        )
+        if args.sqlite:
+            lite = Load(n, args.seconds, args.volunteers, 1)
+            cs = measure("central", server_url, lite, workdir, sqlite=True)
+            bs = measure("bare", server_url, lite, workdir, sqlite=True)
+            row += (
+                f" {cs.throughput:,.0f} ev/s, p99 {cs.p99_ms / 1000:.2f} s |"
+                f" {bs.throughput:,.0f} ev/s, p99 {bs.p99_ms / 1000:.2f} s |"
+            )
+        print(row, flush=True)
+        print(f"  {c.line()}\n  {b.line()}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["table"]:
+        sys.exit(table(sys.argv[2:]))
+    print(__doc__)
+    sys.exit(2)
