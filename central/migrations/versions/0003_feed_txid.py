@@ -1,7 +1,7 @@
 """change feed: writing transaction id, for a cursor that is safe under concurrent writers
 
 Revision ID: 0003
-Revises: 0004
+Revises: 0002
 Create Date: 2026-12-07 05:00:00
 
 Rows already in the feed get txid 0, so a cursor handed out before (``c1.<epoch>.<seq>``,
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision = "0004"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
