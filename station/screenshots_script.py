@@ -261,6 +261,14 @@ def _attend_staff(d: Any) -> None:
     d.route("staff.attendance")
 
 
+def _attend_large(d: Any) -> None:
+    """Today's activities in large text, as an elderly volunteer would switch it."""
+    d.window.set_large_text(True)
+    d.ctx.nav.home()
+    d.click("tileAttend")
+    d.route("attend.activities")
+
+
 SCRIPT: list[tuple[str, Step]] = [
     ("01-home", _nothing),
     ("02-home-large-text", _large_text),
@@ -299,4 +307,5 @@ SCRIPT: list[tuple[str, Step]] = [
     ("35-attend-signed-in", _attend_in),
     ("36-attend-signed-out", _attend_out),
     ("37-staff-attendance", _attend_staff),
+    ("38-attend-large-text", _attend_large),
 ]

@@ -45,9 +45,14 @@ class AttendActivitiesScreen(FlowPage):
 
     def _show(self, items: list[ActivityView]) -> None:
         self.items = items
-        for button in self.buttons:
-            self.list.removeWidget(button)
-            button.deleteLater()
+        # Empty the list whole (buttons and the closing stretch): a screen shown again, or
+        # re-laid out for large text, must not stack a second set over the first.
+        while self.list.count():
+            item = self.list.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         self.buttons = []
         lang = self.ctx.lang
         for a in items:
@@ -67,6 +72,11 @@ class AttendActivitiesScreen(FlowPage):
             button.setEnabled(a.state == "open")
             button.clicked.connect(lambda _=False, a=a: self._pick(a))
             self.list.addWidget(button)
+            # Two lines of text at whatever size the text is (大字 included): measured once
+            # the style sheet's font is on the button.
+            button.ensurePolished()
+            lines = button.fontMetrics().lineSpacing() * 2
+            button.setMinimumHeight(max(button.minimumHeight(), lines + 28))
             self.buttons.append(button)
         self.list.addStretch(1)
         self.empty.setVisible(not items)
