@@ -167,18 +167,28 @@ def wait_drained(left: Callable[[], int], timeout: float, what: str, sent: int) 
 
 
 class DummyConnection(Connection):
-    """Keeps every job; ``reply`` plays the printer's status (tests set it)."""
+    """Keeps the last ``KEEP`` jobs (``written`` counts them all); ``reply`` plays the
+    printer's status (tests set it).
+
+    It used to keep every job: a kiosk left running on ``dummy:`` (a soak, a demo, a
+    station whose printer is not set up yet) grew by each receipt's bytes, ~40 KiB a
+    raster receipt (issue 20's growth, found by the bench helper with tracemalloc)."""
 
     can_read = True
+    KEEP = 50
 
     def __init__(self, uri: str = "dummy:") -> None:
         self.uri = uri
         self.jobs: list[bytes] = []
+        self.written = 0
         self.reply = PrinterStatus.OK
 
     def _send(self, data: bytes, handed_over: HandedOver) -> None:
         handed_over()
         self.jobs.append(bytes(data))
+        self.written += 1
+        if len(self.jobs) > self.KEEP:
+            del self.jobs[: len(self.jobs) - self.KEEP]
 
     def status(self) -> PrinterStatus:
         return self.reply
