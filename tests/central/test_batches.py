@@ -13,7 +13,14 @@ from central import admin, feed
 from central.db import Database
 from central.models import ChangeRow, LedgerEntry, Order, StationStock, Volunteer
 from tests.central.conftest import Api
-from tests.central.factories import NOW, add_catalogue, add_volunteer, order_placed, redemption_made
+from tests.central.factories import (
+    NOW,
+    add_catalogue,
+    add_volunteer,
+    code_for,
+    order_placed,
+    redemption_made,
+)
 from tests.central.factories import event as wire_event
 
 
@@ -53,11 +60,11 @@ def test_a_batch_is_one_transaction_and_a_rejection_spoils_nothing(api: Api, db:
     )
     batch = [
         order_placed("o1"),
-        redemption_made("R1", "V1", points=30),
+        redemption_made("R1", "V1", points=30, code=code_for(db, "V1")),
         rated_unknown,  # rejected in the middle: the others stand
         {"id": "bad-type", "type": "no.such", "occurred_at": NOW, "payload": {}},
         stock("m1", 20),
-        redemption_made("R2", "V1", points=30),
+        redemption_made("R2", "V1", points=30, code=code_for(db, "V1")),
     ]
     with counting_commits(db) as commits:
         results = api.push(*batch)
@@ -102,7 +109,7 @@ def test_a_batch_is_one_transaction_and_a_rejection_spoils_nothing(api: Api, db:
 def test_the_same_event_twice_in_one_batch_counts_once(api: Api, db: Database) -> None:
     add_catalogue(db)
     add_volunteer(db, "V1", balance=100)
-    made = redemption_made("R1", "V1", points=30)
+    made = redemption_made("R1", "V1", points=30, code=code_for(db, "V1"))
     results = api.push(made, made, stock("m1", 5), stock("m2", 7))
     assert [r["status"] for r in results] == ["accepted", "duplicate", "accepted", "accepted"]
     with db.read() as s:

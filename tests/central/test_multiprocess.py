@@ -19,7 +19,14 @@ from central import admin, migrate
 from central.db import Database
 from central.models import LedgerEntry, Order, ProcessedEvent, StationStock, Volunteer
 from tests.central.conftest import PG_URL
-from tests.central.factories import add_volunteer, event, order_placed, redemption_made
+from tests.central.factories import (
+    add_catalogue,
+    add_volunteer,
+    code_for,
+    event,
+    order_placed,
+    redemption_made,
+)
 
 pytestmark = [
     pytest.mark.pg,
@@ -29,13 +36,17 @@ pytestmark = [
 STATIONS, BATCHES, VOLUNTEERS, START_BALANCE = 4, 5, 6, 10_000
 
 
-def make_batch(rng: random.Random, station: str, n: int) -> list[dict[str, Any]]:
+def make_batch(
+    rng: random.Random, station: str, n: int, codes: dict[str, str]
+) -> list[dict[str, Any]]:
     batch = []
     for i in range(10):
         tag = f"{station}-{n}-{i}"
         if i < 6:
             vid = f"V{rng.randrange(VOLUNTEERS)}"
-            batch.append(redemption_made(f"R-{tag}", vid, points=rng.randint(1, 40)))
+            # Offline redemptions carry the code they were made with (issue 11).
+            made = redemption_made(f"R-{tag}", vid, points=rng.randint(1, 40), code=codes[vid])
+            batch.append(made)
         elif i < 8:
             batch.append(order_placed(f"O-{tag}", service_code="repair-tv"))
         else:
@@ -59,12 +70,20 @@ def test_two_processes_one_database_nothing_lost_or_doubled(tmp_path: Path) -> N
         with serving(*servers) as urls:
             db = Database(url)
             assert migrate.current_revision(db.engine) == migrate.head_revision()
-            creds = [admin.add_station(db, f"站{i}", station_id=f"ST-{i}") for i in range(STATIONS)]
+            # A high per-day offline ceiling: this test is about concurrency, not policy.
+            creds = [
+                admin.add_station(
+                    db, f"站{i}", station_id=f"ST-{i}", offline_daily_points=START_BALANCE
+                )
+                for i in range(STATIONS)
+            ]
+            add_catalogue(db)  # central rejects movements of SKUs it does not know
             for v in range(VOLUNTEERS):
                 add_volunteer(db, f"V{v}", balance=START_BALANCE)
+            codes = {f"V{v}": code_for(db, f"V{v}") for v in range(VOLUNTEERS)}
             rng = random.Random(12)
             batches = {
-                c.station_id: [make_batch(rng, c.station_id, n) for n in range(BATCHES)]
+                c.station_id: [make_batch(rng, c.station_id, n, codes) for n in range(BATCHES)]
                 for c in creds
             }
             answers: list[tuple[str, str, int]] = []  # (event id, status, points)

@@ -44,8 +44,7 @@ def _prepare(central: Central, kiosk: Kiosk) -> dict[str, str]:
             station_id=kiosk.config.station_id,
         )
     assert kiosk.sync().last_error is None
-    with central.db.read() as s:
-        key_id, private = keys.signing_key(s)
+    key_id, private = keys.signing_key(central.db)
     return {
         v["id"]: wire_codes.sign_code(private, key_id, v["id"], 86_400, now=START)
         for v in VOLUNTEERS

@@ -73,6 +73,7 @@ def window(qtbot, station) -> Iterator[tuple[KioskWindow, FakeClock]]:  # type: 
     win = KioskWindow(
         AppContext(kiosk.store, kiosk.config, clock=clock), translations, font_family=family
     )
+    win.ctx.nav.settle_ms = 0  # taps as fast as the code lets them (ui.settle)
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()

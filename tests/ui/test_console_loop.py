@@ -95,6 +95,7 @@ def kiosk_window(qtbot) -> Iterator[Callable[[Kiosk], KioskWindow]]:  # type: ig
         translations = Translations(app)
         translations.switch(kiosk.config.language)
         win = KioskWindow(AppContext(kiosk.store, kiosk.config), translations, font_family=family)
+        win.ctx.nav.settle_ms = 0  # taps as fast as the code lets them (ui.settle)
         qtbot.addWidget(win)
         win.resize(1280, 800)
         win.show()

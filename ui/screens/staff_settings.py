@@ -10,15 +10,49 @@ import dataclasses
 import logging
 from typing import Any
 
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.config import save_config
 from kiosk.views import staff as q
 from ui.context import AppContext
 from ui.screens.staff_base import StaffScreen, section_label
-from ui.widgets import BigButton, PickerGrid
+from ui.widgets import BigButton, PickerGrid, TouchScroll
 
 log = logging.getLogger(__name__)
+
+
+class _TallLabel(QLabel):
+    """A word-wrapped label that asks for the height its text needs at its width, so the
+    scroll area around it scrolls instead of squeezing it (QScrollArea ignores
+    height-for-width)."""
+
+    def _fit(self) -> None:
+        need = self.heightForWidth(self.width())
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # 大字 changes the font through the style sheet, not the width.
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
+
 
 SHOWN = ("station_id", "server_url", "token", "printer_connection", "printer_paper_mm", "data_dir")
 
@@ -53,18 +87,22 @@ class SettingsScreen(StaffScreen):
             grid.addWidget(chips, row, 1)
         grid.setColumnStretch(1, 1)
         self.info_title = section_label()
-        self.info = QLabel()
+        self.info = _TallLabel()
         self.info.setObjectName("settingsInfo")
         self.info.setProperty("kind", "muted")
         self.info.setWordWrap(True)
-        info = QVBoxLayout()
+        # What is in force can be long (every setting with its source): it scrolls rather
+        # than being cut at 1280×800 or in 大字.
+        info_box = QWidget()
+        info = QVBoxLayout(info_box)
+        info.setContentsMargins(0, 0, 0, 0)
         info.addWidget(self.info_title)
         info.addWidget(self.info)
         info.addStretch(1)
         self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.split.setSpacing(40)
         self.split.addLayout(grid, 3)
-        self.split.addLayout(info, 2)
+        self.split.addWidget(TouchScroll(info_box), 2)
         self.body.addLayout(self.split)
         self.body.addStretch(1)
         buttons = QHBoxLayout()
