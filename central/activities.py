@@ -19,11 +19,11 @@ from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central import feed, keys, ledger
+from central import feed, ledger, proofs
 from central.clock import iso, parse_iso, utcnow
 from central.db import Database
 from central.errors import BadRequest, NotFound, Rejected
-from central.models import Activity, Attendance, HoursEntry, RevokedCode, Volunteer
+from central.models import Activity, Attendance, HoursEntry, Volunteer
 from central.payloads import Strict, Text
 from protocol import codes
 from protocol import hours as rule
@@ -202,14 +202,10 @@ def _add_hours(
 
 
 def _check_code(session: Session, text: str, volunteer_id: str, at: datetime) -> None:
-    class _Revoked:
-        def __contains__(self, code_id: object) -> bool:
-            return session.get(RevokedCode, str(code_id)) is not None
-
     try:
         # Checked as of the scan: a kiosk offline for an hour still reports a code that was
         # valid when it was shown.
-        code = codes.verify_code(text, keys.public_keys(session), revoked=_Revoked(), now=at)
+        code = proofs.check_code(session, text, at=at)
     except codes.CodeError as exc:
         raise Rejected(REJECT_BAD_CODE, exc.key) from exc
     if code.volunteer_id != volunteer_id:

@@ -19,13 +19,13 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData, UploadFile
 
-from central import keys
+from central import proofs
 from central.console import accounts, actions, queries, svg
 from central.console.i18n import LANGS, error_text, flash_text, t
 from central.console.models import StaffAccount
 from central.db import Database
 from central.errors import CentralError
-from central.models import RevokedCode, Volunteer
+from central.models import Volunteer
 from protocol import codes
 
 log = logging.getLogger(__name__)
@@ -509,9 +509,8 @@ async def phone_login(request: Request) -> Response:
     text = _text(form, "code", codes.MAX_CODE_CHARS).strip()
     db = _db(request)
     with db.read() as session:
-        public = keys.public_keys(session)
         try:
-            code = codes.verify_code(text, public, revoked=_Revoked(session))
+            code = proofs.check_code(session, text)
         except codes.CodeExpired:
             return render(request, "phone_login.html", status=401, failure="phone.expired")
         except codes.CodeRevoked:
@@ -527,16 +526,6 @@ async def phone_login(request: Request) -> Response:
         PHONE_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request), path="/m"
     )
     return response
-
-
-class _Revoked:
-    """``in`` looks a code id up in the revocation table (no need to load them all)."""
-
-    def __init__(self, session: Any) -> None:
-        self.session = session
-
-    def __contains__(self, code_id: object) -> bool:
-        return self.session.get(RevokedCode, str(code_id)) is not None
 
 
 @router.get("/m/orders")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -18,9 +17,6 @@ from kiosk.clock import to_local
 from kiosk.config import Config
 from kiosk.privacy import mask_phone
 from kiosk.store.models import PrintJob, Service
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True)
