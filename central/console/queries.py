@@ -295,13 +295,17 @@ def figures(session: Session, months: int = 12) -> Figures:
         keys.append(f"{year:04d}-{month:02d}")
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     keys.reverse()
+    # Only the months shown are read (a city's orders of past years stay in the database).
+    since = datetime(int(keys[0][:4]), int(keys[0][5:]), 1)
     per_order = {k: 0 for k in keys}
-    for (placed,) in session.execute(select(Order.placed_at)):
+    for (placed,) in session.execute(select(Order.placed_at).where(Order.placed_at >= since)):
         key = f"{placed.year:04d}-{placed.month:02d}"
         if key in per_order:
             per_order[key] += 1
     per_points = {k: 0 for k in keys}
-    recorded = select(Redemption.at, Redemption.total_points).where(Redemption.status == "recorded")
+    recorded = select(Redemption.at, Redemption.total_points).where(
+        Redemption.status == "recorded", Redemption.at >= since
+    )
     for at, points in session.execute(recorded):
         if at is None:
             continue
