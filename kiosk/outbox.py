@@ -11,14 +11,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import utcnow
 from kiosk.store.models import OutboxEvent
-
-EVENT_TYPES = (
-    "order.placed",
-    "order.rated",
-    "redemption.made",
-    "redemption.voided",
-    "stock.moved",
-)
+from protocol.api import EVENT_TYPES
 
 
 def emit(

@@ -1,9 +1,8 @@
 """Receipt templates: the store's objects as ``printer.document.Receipt`` documents.
 
 Receipts go home with residents and volunteers, so they are in Chinese only, with
-personal data masked (138****1234, 张*明). The QR payloads are what the kiosk's own
-scanner screens parse: ``KIOSK-ORDER:<ticket_no>:<order id>`` and
-``KIOSK-PICKUP:<pickup_code>:<redemption id>``.
+personal data masked (138****1234, 张*明). The QR payloads (format in ``kiosk.qr``) are
+what the kiosk's own scanner screens parse.
 """
 
 from __future__ import annotations
@@ -11,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from kiosk import qr
 from kiosk.clock import to_local, utcnow
 from kiosk.config import Config
 from kiosk.privacy import mask_name, mask_phone
@@ -35,12 +35,8 @@ STATUS_LABELS = {
 }
 
 
-def order_qr(order: ServiceOrder) -> str:
-    return f"KIOSK-ORDER:{order.ticket_no}:{order.id}"
-
-
 def pickup_qr(redemption: Redemption) -> str:
-    return f"KIOSK-PICKUP:{redemption.pickup_code}:{redemption.id}"
+    return qr.pickup_payload(redemption.pickup_code, redemption.id)
 
 
 def _when(at: datetime, config: Config) -> str:
@@ -68,7 +64,7 @@ def order_ticket(order: ServiceOrder, config: Config) -> Receipt:
         Row("联系电话", mask_phone(order.phone) if order.phone else f"****{order.phone_last4}"),
         Row("下单时间", _when(order.created_at, config)),
         Divider(),
-        QR(order_qr(order), caption="扫码或在本机输入取号查看进度"),
+        QR(qr.order_payload(order.ticket_no, order.id), caption="扫码或在本机输入取号查看进度"),
         Text("志愿者接单后会电话联系您。", "center"),
         Text("服务完成后，请在本机点“评价”，", "center"),
         Text("为志愿者的服务打分。", "center"),
