@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -110,10 +110,6 @@ def gift_row(d: Data) -> Data:
     }
 
 
-def apply_gift(session: Session, d: Data) -> None:
-    _write_bulk(session, GIFTS, [gift_row(d)])
-
-
 def volunteer_row(d: Data) -> Data:
     """A volunteer change as a ``volunteers`` row, central's balance included (raises on
     a malformed change)."""
@@ -131,15 +127,20 @@ def volunteer_row(d: Data) -> Data:
     }
 
 
-def apply_volunteer(session: Session, d: Data) -> None:
-    _write_bulk(session, VOLUNTEERS, [volunteer_row(d)])
+def newer_balance(held_as_of: Any, incoming_as_of: Any) -> ColumnElement[bool]:
+    """The one rule for central's balance: take it unless we already hold a newer one
+    (push answers and pulled pages can cross). In SQL, so the single update below and the
+    bulk upsert of a pulled page share it; balance_as_of is stored in SQLAlchemy's
+    fixed-width ISO text, so text order is time order."""
+    return or_(held_as_of.is_(None), incoming_as_of >= held_as_of)
 
 
-def update_balance(volunteer: Volunteer, balance: int, as_of: datetime) -> None:
-    """Take central's balance unless we already hold a newer one (answers can cross)."""
-    if volunteer.balance_as_of is None or as_of >= volunteer.balance_as_of:
-        volunteer.central_balance = balance
-        volunteer.balance_as_of = as_of
+def update_balance(session: Session, volunteer_id: str, balance: int, as_of: datetime) -> None:
+    session.execute(
+        update(Volunteer)
+        .where(Volunteer.id == volunteer_id, newer_balance(Volunteer.balance_as_of, as_of))
+        .values(central_balance=balance, balance_as_of=as_of)
+    )
 
 
 def apply_order_status(session: Session, d: Data) -> None:
@@ -235,11 +236,8 @@ def _bulk(kind: str, table: Table, key: str, unique: str, to_row: Callable[[Data
     sample = to_row(SAMPLES[kind])
     set_: dict[str, Any] = {name: new[name] for name in sample if name != key}
     if kind == "volunteer":
-        # update_balance's rule in SQL: take central's balance unless ours is newer.
-        # balance_as_of is stored in SQLAlchemy's fixed-width ISO text, so text order is
-        # time order.
         col = table.c.balance_as_of
-        newer = or_(col.is_(None), new.balance_as_of >= col)
+        newer = newer_balance(col, new.balance_as_of)
         set_["central_balance"] = case((newer, new.central_balance), else_=table.c.central_balance)
         set_["balance_as_of"] = case((newer, new.balance_as_of), else_=col)
     return Bulk(
@@ -295,11 +293,10 @@ GIFTS = _bulk("gift", Gift.__table__, "sku", "barcode", gift_row)
 BULK = {b.kind: b for b in (VOLUNTEERS, GIFTS)}
 
 
+# One change at a time; the bulk kinds (BULK: gift, volunteer) are written set-wise.
 APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "service_category": apply_category,
     "service": apply_service,
-    "gift": apply_gift,
-    "volunteer": apply_volunteer,
     "order_status": apply_order_status,
     "revoked_code": apply_revoked_code,
     "public_key": apply_public_key,
@@ -324,14 +321,14 @@ def apply_changes(session: Session, changes: list[Data]) -> int:
             _write_bulk(session, run_kind, run)
             run = []
         applier = APPLIERS.get(kind)
-        if applier is None:
+        if applier is None and bulk is None:
             log.warning("unknown change kind %r (key %r) skipped", kind, change.get("key"))
             continue
         try:
             if bulk is not None:
                 run.append(bulk.to_row(data))
                 run_kind = bulk
-            else:
+            elif applier is not None:
                 applier(session, data)
         except (KeyError, TypeError, ValueError) as exc:
             log.error("malformed %s change %r skipped: %r", kind, change.get("key"), exc)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import iso, parse_iso, utcnow
 from kiosk.store.db import Store
-from kiosk.store.models import LedgerEntry, OutboxEvent, Volunteer
+from kiosk.store.models import LedgerEntry, OutboxEvent
 from protocol.api import MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH
 from sync.apply import update_balance
 from sync.client import CentralClient
@@ -83,9 +83,9 @@ def _take_balance(session: Session, event: OutboxEvent, balance: dict[str, Any])
             .where(LedgerEntry.redemption_id == redemption_id, LedgerEntry.delta < 0)
             .values(confirmed=True)
         )
-    volunteer = session.get(Volunteer, balance["volunteer_id"])
-    if volunteer is not None:
-        update_balance(volunteer, int(balance["balance"]), parse_iso(balance["as_of"]))
+    update_balance(
+        session, str(balance["volunteer_id"]), int(balance["balance"]), parse_iso(balance["as_of"])
+    )
 
 
 def record_results(session: Session, ids: list[str], results: list[dict[str, Any]]) -> int:
