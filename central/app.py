@@ -47,7 +47,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _db(request: Request) -> Database:
-    return request.app.state.db  # type: ignore[no-any-return]
+    return request.app.state.db
 
 
 def authenticated_station(

@@ -160,9 +160,8 @@ def day_report(
         Row("服务人数", f"{figures.residents_served} 人"),
         Text("服务内容：", bold=True),
     )
-    receipt.add(
-        *[Row(f"  {name}", f"{n} 单") for name, n in figures.services] or [Text("  （今日无点单）")]
-    )
+    services: list[Row | Text] = [Row(f"  {name}", f"{n} 单") for name, n in figures.services]
+    receipt.add(*services or [Text("  （今日无点单）")])
     receipt.add(
         Divider(), Text("群众点单", bold=True), Row("点单总数", f"{figures.orders_total} 单")
     )

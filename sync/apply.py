@@ -18,7 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -288,8 +288,8 @@ SAMPLES: dict[str, Data] = {
     "volunteer": {"id": "v", "masked_name": "", "balance": 0, "balance_as_of": "2026-01-01T00:00Z"},
     "gift": {"sku": "g", "name": "", "points": 0},
 }
-VOLUNTEERS = _bulk("volunteer", Volunteer.__table__, "id", "card_no", volunteer_row)
-GIFTS = _bulk("gift", Gift.__table__, "sku", "barcode", gift_row)
+VOLUNTEERS = _bulk("volunteer", cast(Table, Volunteer.__table__), "id", "card_no", volunteer_row)
+GIFTS = _bulk("gift", cast(Table, Gift.__table__), "sku", "barcode", gift_row)
 BULK = {b.kind: b for b in (VOLUNTEERS, GIFTS)}
 
 

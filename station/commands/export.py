@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     tz = cfg.timezone
 
-    def when(at):  # type: ignore[no-untyped-def]
+    def when(at):
         return to_local(at, tz).strftime("%Y-%m-%d %H:%M:%S")
 
     store = open_store(cfg.store_path())
@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(path: Path, header: list[str], rows) -> int:  # type: ignore[no-untyped-def]
+def _write(path: Path, header: list[str], rows) -> int:
     count = 0
     # utf-8-sig: Excel on a district office PC opens it with Chinese intact.
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
