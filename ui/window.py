@@ -7,7 +7,7 @@ Full-screen and frameless in kiosk mode; it cannot be closed except by a technic
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
@@ -21,6 +21,9 @@ from ui.screen import Screen
 from ui.status_strip import StatusStrip
 from ui.widgets import BusyOverlay
 from ui.widgets.drag_scroll import DragScroll
+
+if TYPE_CHECKING:
+    from ui.services import Authoriser, PrintQueueService, StoreAccess, SyncService
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,6 @@ class KioskWindow(QWidget):
         self.idle = IdleWatcher(ctx, self)
         self.drag = DragScroll(self)
         self.idle.expired.connect(self._restore_defaults)
-        ctx.window = self  # type: ignore[attr-defined]
         ctx.nav.home()
 
     def _busy_changed(self, busy: bool) -> None:
@@ -76,7 +78,12 @@ class KioskWindow(QWidget):
 
     # -- wiring to the application ---------------------------------------------------
     def attach_services(
-        self, store: Any, *, sync: Any = None, printq: Any = None, authoriser: Any = None
+        self,
+        store: StoreAccess,
+        *,
+        sync: SyncService | None = None,
+        printq: PrintQueueService | None = None,
+        authoriser: Authoriser | None = None,
     ) -> None:
         """The store and workers arrive once home has been painted (ui.app.run_app)."""
         self.ctx.attach_services(store, sync=sync, printq=printq, authoriser=authoriser)

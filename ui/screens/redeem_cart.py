@@ -119,7 +119,7 @@ class RedeemCartScreen(FlowPage):
             self.ctx.store,
             self.volunteer.id,
             dict(self.cart),
-            getattr(self.ctx, "authoriser", None),
+            self.ctx.authoriser,
             c.offline_limit_points,
             c,
             on_ok=self._redeemed,
