@@ -136,10 +136,13 @@ def newer_balance(held_as_of: Any, incoming_as_of: Any) -> ColumnElement[bool]:
 
 
 def update_balance(session: Session, volunteer_id: str, balance: int, as_of: datetime) -> None:
+    # No ORM synchronisation: matching it against the session's identity map would cost a
+    # scan of every object loaded (a push holds its whole batch), once per answer.
     session.execute(
         update(Volunteer)
         .where(Volunteer.id == volunteer_id, newer_balance(Volunteer.balance_as_of, as_of))
         .values(central_balance=balance, balance_as_of=as_of)
+        .execution_options(synchronize_session=False)
     )
 
 
