@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
@@ -139,7 +140,7 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return build
 
 
-def create_app(db: Database, run_migrations: bool = True) -> FastAPI:
+def create_app(db: Database, run_migrations: bool = True, media_dir: Path | None = None) -> FastAPI:
     """The ASGI app over ``db``; migrates the schema and makes sure a signing key exists."""
     if run_migrations:
         migrate.upgrade(db.engine)
@@ -154,6 +155,10 @@ def create_app(db: Database, run_migrations: bool = True) -> FastAPI:
     app.state.db = db
     install_error_handlers(app)
     app.include_router(router)
+    # The district's web console and the volunteers' phone page (issue 19).
+    from central.console import web as console_web
+
+    console_web.install(app, media_dir or console_web.media_dir_for(db.url))
     app.add_middleware(BodyLimit, limit=p.MAX_BODY_BYTES)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app

@@ -13,6 +13,8 @@
     kiosk-central order list [--station ID]
     kiosk-central order assign|accept|start|complete|cancel ORDER_ID [--team T] [--volunteer N]
     kiosk-central seed-demo [--demo-key]
+    kiosk-central console user add NAME [--role admin|dispatcher|viewer]   # password on stdin
+    kiosk-central console user password NAME                              # password on stdin
 
 The database is ``--db`` (a file path or a SQLAlchemy URL such as
 postgresql+psycopg://user:pass@host/db), else $KIOSK_CENTRAL_DB, else central.db in the
@@ -163,8 +165,11 @@ def cmd_order_list(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_order_step(db: Database, args: argparse.Namespace) -> int:
+    from central.console.actions import find_order
+
+    order_id = find_order(db, args.order_id)  # the UUID or the ticket number people read out
     change = dispatch.set_status(
-        db, args.order_id, dispatch.STEPS[args.step], team=args.team, volunteer_name=args.volunteer
+        db, order_id, dispatch.STEPS[args.step], team=args.team, volunteer_name=args.volunteer
     )
     print(f"{change.order_id} {change.ticket_no}: {change.status}")
     return 0
@@ -177,6 +182,33 @@ def cmd_seed_demo(db: Database, args: argparse.Namespace) -> int:
     cred = seed.seed_demo(db)
     print(f"station_id: {cred.station_id}")
     print(f"token: {cred.token}")
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise CentralError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_console_user_add(db: Database, args: argparse.Namespace) -> int:
+    from central.console import accounts
+
+    accounts.add_account(db, args.name, _read_password(), role=args.role)
+    print(f"console account {args.name} ({args.role}) added; sign in at /console/login")
+    return 0
+
+
+def cmd_console_user_password(db: Database, args: argparse.Namespace) -> int:
+    from central.console import accounts
+
+    accounts.set_password(db, args.name, _read_password())
+    print(f"password of {args.name} changed; the account is unlocked and signed out")
     return 0
 
 
@@ -258,10 +290,24 @@ def build_parser() -> argparse.ArgumentParser:
         ("cancel", "→ cancelled"),
     ):
         p = steps.add_parser(step, help=help_text)
-        p.add_argument("order_id")
+        p.add_argument("order_id", help="the order's id or its ticket number")
         p.add_argument("--team", default=None)
         p.add_argument("--volunteer", default=None, help="the volunteer's display name")
         p.set_defaults(func=cmd_order_step)
+
+    console = sub.add_parser("console", help="the district's web console (/console)")
+    users = (
+        console.add_subparsers(dest="area", required=True)
+        .add_parser("user", help="console accounts")
+        .add_subparsers(dest="action", required=True)
+    )
+    uadd = users.add_parser("add", help="add a staff account; the password is read from stdin")
+    uadd.add_argument("name")
+    uadd.add_argument("--role", choices=("admin", "dispatcher", "viewer"), default="dispatcher")
+    uadd.set_defaults(func=cmd_console_user_add)
+    upw = users.add_parser("password", help="set a new password (unlocks the account)")
+    upw.add_argument("name")
+    upw.set_defaults(func=cmd_console_user_password)
 
     demo = sub.add_parser("seed-demo", help="load assets/demo/demo.json; prints id and token")
     demo.add_argument("--demo-key", action="store_true", help="sign with the public demo key")

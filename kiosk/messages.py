@@ -23,6 +23,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "设备出了点问题，请联系工作人员。",
         "The kiosk has a problem. Please ask the staff.",
     ),
+    "error.disk_full": (
+        "存储空间已满，无法保存。请联系工作人员。",
+        "The kiosk's disk is full; nothing can be saved. Please ask the staff.",
+    ),
+    "status.disk_full": ("磁盘已满", "Disk full"),
+    "health.disk_full": (
+        "存储空间已满（剩余 {free} MB）：新的订单和兑换无法保存。请技术员清理磁盘（kiosk doctor）。",
+        "The disk is full ({free} MB free): new orders and redemptions cannot be saved. A technician must free space (kiosk doctor).",
+    ),
+    "health.disk_low": (
+        "存储空间不足（剩余 {free} MB），请技术员尽快清理。",
+        "Disk space is low ({free} MB free); a technician should free some soon.",
+    ),
+    "health.clock_behind": (
+        "本机时钟（{now}）早于已保存的数据（{newest}）：时钟可能有误，请技术员校准时间（kiosk doctor）。",
+        "The kiosk's clock ({now}) is behind data it saved ({newest}): the clock is probably wrong; a technician must set it (kiosk doctor).",
+    ),
+    "sync.disk_full": (
+        "存储空间已满，无法同步。",
+        "The disk is full; syncing is stopped.",
+    ),
+    "sync.clock_wrong": (
+        "中心服务器的证书按本机时钟尚未生效：本机时钟可能有误，请技术员校准时间。",
+        "The central server's certificate is not yet valid by this kiosk's clock: the clock is probably wrong; a technician must set it.",
+    ),
     "store.cannot_create": ("无法创建数据文件：{path}", "Cannot create the data file: {path}"),
     "store.busy": ("系统正忙，请稍后再试。", "The kiosk is busy. Please try again in a moment."),
     # config
@@ -217,6 +242,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.restored_empty": (
         "本机数据文件损坏且没有可用备份，已于 {at} 以空数据启动；找回未上传记录 {salvaged} 条。请立即联系技术员。",
         "The kiosk's data file was damaged and no backup was usable; it started empty at {at}; {salvaged} unsent records were recovered. Please call a technician now.",
+    ),
+    "store.too_new": (
+        "本机程序版本（{build}）比数据文件旧：请安装 {version} 或更新的版本。",
+        "This kiosk ({build}) is older than its data: install version {version} or newer.",
+    ),
+    "store.salvage_partial": (
+        "找回未能全部完成，可能还有未上传记录留在损坏的文件中：技术员可运行 kiosk backup salvage {file}。",
+        "The recovery could not finish; more unsent records may remain in the damaged file: a technician can run kiosk backup salvage {file}.",
     ),
     "init.not_interactive": (
         "缺少必填项 {setting}，请用参数 --{option} 提供。",

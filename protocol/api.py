@@ -32,6 +32,7 @@ CHANGE_KINDS = (
     "gift",
     "volunteer",
     "order_status",
+    "ticket",
     "revoked_code",
     "public_key",
     "station_settings",

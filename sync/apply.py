@@ -25,6 +25,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kiosk.clock import parse_iso, utcnow
+from kiosk.orders import raise_ticket_counter, ticket_day_and_seq
 from kiosk.store.models import (
     Gift,
     OrderStatusChange,
@@ -174,6 +175,15 @@ def apply_order_status(session: Session, d: Data) -> None:
         order.volunteer_name = volunteer_name or order.volunteer_name
 
 
+def apply_ticket(session: Session, d: Data) -> None:
+    """Central's acknowledgement of the station's highest ticket of a day: a store
+    restored from an older backup must not hand that number out again."""
+    found = ticket_day_and_seq(str(d["ticket_no"]), parse_iso(d["placed_at"]))
+    if found is None:
+        raise ValueError(f"not a ticket number: {d['ticket_no']!r}")
+    raise_ticket_counter(session, *found)
+
+
 def apply_revoked_code(session: Session, d: Data) -> None:
     code_id = str(d["code_id"])
     if session.get(RevokedCode, code_id) is None:
@@ -301,6 +311,7 @@ APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "service_category": apply_category,
     "service": apply_service,
     "order_status": apply_order_status,
+    "ticket": apply_ticket,
     "revoked_code": apply_revoked_code,
     "public_key": apply_public_key,
     "station_settings": apply_station_settings,
