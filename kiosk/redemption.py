@@ -260,7 +260,7 @@ def commit_redemption(
         )
         if total > allowed:
             raise ConflictError("redeem.offline_limit", limit=allowed, need=total)
-    if online and decision.balance_after is not None:
+    if decision is not None and decision.balance_after is not None:
         volunteer.central_balance = decision.balance_after
         volunteer.balance_as_of = decision.as_of or now
     # The balance after: central's (already debited when online) plus what central has not
