@@ -54,7 +54,7 @@ def run(ctx: RunContext) -> list[Result]:
     # over the large store's template data would land in the p99 here and not at a kiosk.
     gc.freeze()
     try:
-        n = ctx.sizes.redemptions
+        n = ctx.sizes.redemption_pairs
         for i in range(WARMUP + n):
             volunteer = rng.choice(large.volunteer_ids)
             cart = {sku: rng.randint(1, 3) for sku in rng.sample(large.bulk_skus, 2)}

@@ -99,8 +99,9 @@ def purge_chore(config: Config, store: Store) -> Any:
 
 def start_backups(config: Config, store: Store | None = None) -> Any:
     from kiosk.backup_schedule import BackupScheduler
+    from kiosk.store.upkeep import daily_optimize
 
-    chores = [purge_chore(config, store)] if store is not None else []
+    chores = [purge_chore(config, store), daily_optimize(store)] if store is not None else []
     scheduler = BackupScheduler(
         config.store_path(), config.data_dir, config.backup_keep_days, chores=chores
     )
