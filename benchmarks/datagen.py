@@ -188,14 +188,14 @@ def _redemptions(conn: sqlite3.Connection, sizes: Sizes, skus: int, now: str) ->
     )
 
 
-def _orders(conn: sqlite3.Connection, n: int, services: list[str], now: str) -> None:
-    """Orders, ~200 a day, each ticket numbered per day; all but the newest week closed
-    (completed, one in ten cancelled) with their history, and those closed more than 30
-    days ago purged of phone and address."""
+def _orders(conn: sqlite3.Connection, n: int, open_: int, services: list[str], now: str) -> None:
+    """Orders, ~200 a day, each ticket numbered per day; all but the newest ``open_`` (at
+    least a week's) closed (completed, one in ten cancelled) with their history, and those
+    closed more than 30 days ago purged of phone and address."""
     _seq(conn, n)
     conn.execute("CREATE TEMP TABLE svc (i INTEGER PRIMARY KEY, code TEXT)")
     conn.executemany("INSERT INTO temp.svc VALUES (?, ?)", list(enumerate(services)))
-    recent = min(n, 7 * 200)
+    recent = min(n, max(7 * 200, open_))
     conn.execute(
         "CREATE TEMP TABLE omap AS SELECT n, "
         + UUID_SQL
@@ -353,7 +353,7 @@ def build_large_store(path: Path, sizes: Sizes) -> LargeStore:
             gifts,
         )
         _redemptions(conn, sizes, max(1, len(gifts)), now_text)
-        _orders(conn, sizes.orders, services, now_text)
+        _orders(conn, sizes.orders, sizes.outbox_events, services, now_text)
         _pending_events(conn, sizes.outbox_events)
         conn.execute("COMMIT")
         counts = {
