@@ -55,5 +55,5 @@ def test_cli_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["--smoke", "--only", "4", "--json", str(out)]) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["machine"]["python"]
-    assert [r["figure"] for r in report["results"]] == ["4 p50", "4 p99"]
+    assert [r["figure"] for r in report["results"]] == ["4 paired", "4 p99", "4 online"]
     assert "redemption commit" in capsys.readouterr().out
