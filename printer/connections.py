@@ -56,17 +56,27 @@ class Connection(ABC):
 
 
 class DummyConnection(Connection):
-    """Keeps every job; ``reply`` plays the printer's status (tests set it)."""
+    """Keeps the last ``KEEP`` jobs (``written`` counts them all); ``reply`` plays the
+    printer's status (tests set it).
+
+    It kept every job: a kiosk left running on ``dummy:`` (a soak, a demo, a station
+    whose printer is not set up yet) grew by each receipt's bytes, ~40 KiB a raster
+    receipt, ~35 KiB per operation over a day (issue 20's growth)."""
 
     can_read = True
+    KEEP = 50
 
     def __init__(self, uri: str = "dummy:") -> None:
         self.uri = uri
         self.jobs: list[bytes] = []
+        self.written = 0
         self.reply = PrinterStatus.OK
 
     def write(self, data: bytes) -> None:
         self.jobs.append(bytes(data))
+        self.written += 1
+        if len(self.jobs) > self.KEEP:
+            del self.jobs[: -self.KEEP]
 
     def status(self) -> PrinterStatus:
         return self.reply

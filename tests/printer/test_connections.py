@@ -193,3 +193,13 @@ def test_cups_without_lp_or_queue_is_not_found(
     with pytest.raises(errors.NotFound):
         conn.write(b"x")
     assert conn.status() is PrinterStatus.UNKNOWN
+
+
+def test_the_dummy_printer_keeps_only_the_last_jobs() -> None:
+    """A kiosk left running on ``dummy:`` must not grow by every receipt it printed."""
+    conn = DummyConnection()
+    for i in range(DummyConnection.KEEP + 30):
+        conn.write(b"job %d" % i)
+    assert conn.written == DummyConnection.KEEP + 30
+    assert len(conn.jobs) == DummyConnection.KEEP
+    assert conn.jobs[-1] == b"job %d" % (DummyConnection.KEEP + 29)
