@@ -20,7 +20,7 @@ from benchmarks.harness import NotAvailable, child_env
 from kiosk.clock import iso, utcnow
 from kiosk.store.db import Store
 from kiosk.store.models import OutboxEvent
-from sync.protocol import MAX_EVENTS_PER_BATCH, star_level
+from protocol.api import MAX_EVENTS_PER_BATCH, star_level
 
 log = logging.getLogger(__name__)
 START_TIMEOUT_S = 60

@@ -32,8 +32,8 @@ from typing import Any
 
 from benchmarks.harness import ROOT, Sizes
 from kiosk.clock import iso, utcnow
-from kiosk.demo import load_demo_data, seed_demo
 from kiosk.store.db import open_store
+from station.demo import load_demo_data, seed_demo
 
 log = logging.getLogger(__name__)
 

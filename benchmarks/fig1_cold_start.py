@@ -1,5 +1,5 @@
 """Figure 1: start to an interactive home screen, the kiosk started through its real entry
-point (``kiosk.cli.main``, the ``kiosk`` console script) on a copy of the aged store, against
+point (``station.cli.main``, the ``kiosk`` console script) on a copy of the aged store, against
 a bare full-screen window showing one CJK label; both offscreen, each in a fresh interpreter,
 timed from spawning it.
 

@@ -37,10 +37,10 @@ def _send(target: object, text: str, enter: bool) -> None:
 def run(ctx: RunContext) -> list[Result]:
     from PySide6.QtWidgets import QApplication, QLabel
 
-    from kiosk.demo import DEMO_KEY_ID, demo_signing_key
     from kiosk.store.models import Volunteer
     from kiosk.volunteers import available_balance
-    from sync.codes import sign_code
+    from protocol.codes import sign_code
+    from station.demo import DEMO_KEY_ID, demo_signing_key
 
     large = ctx.large_store()
     key = demo_signing_key()

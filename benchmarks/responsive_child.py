@@ -1,5 +1,5 @@
 """Figure 6's fresh interpreter: the kiosk as the ``kiosk`` command starts it
-(``kiosk.runtime.start`` with a server, so its ``SyncEngine`` runs on its thread, then
+(``station.runtime.start`` with a server, so its ``SyncEngine`` runs on its thread, then
 ``ui.app.run_app`` — the app's own heap and GC policy), plus a 5 ms precise QTimer on the
 main thread started at the first paint.
 
@@ -71,8 +71,8 @@ class Ticker(QObject):
 
 def main(argv: list[str]) -> int:
     data_dir, url, station, token, idle_s = argv[0], argv[1], argv[2], argv[3], float(argv[4])
-    from kiosk import runtime
     from kiosk.config import Config
+    from station import runtime
 
     config = Config(
         station_id=station,

@@ -1,4 +1,4 @@
-"""The soak's kiosk: the ``kiosk`` command as a station runs it (``kiosk.cli.main``, with a
+"""The soak's kiosk: the ``kiosk`` command as a station runs it (``station.cli.main``, with a
 central, sync, print queue on ``dummy:`` and backups), driven through the same functions
 the screens hand to ``ctx.ops`` (``ui.screens._flow_queries``, ``ui.screens.staff_queries``,
 ``kiosk.redemption.redeem``), one operation after another as fast as they complete.
@@ -307,7 +307,7 @@ def main(argv: list[str]) -> int:
         tracemalloc.start(12)
     logging.getLogger("ui.app").addHandler(_Start(ops, every, out))
     threading.current_thread().name = "MainThread"
-    from kiosk.cli import main as kiosk_main
+    from station.cli import main as kiosk_main
 
     return kiosk_main(["--data-dir", data_dir])
 

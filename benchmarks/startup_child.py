@@ -1,5 +1,5 @@
 """A fresh interpreter for figures 1 and 2: start either the kiosk through its real entry
-point (``kiosk.cli.main``, what the ``kiosk`` console script runs: argument parsing, config,
+point (``station.cli.main``, what the ``kiosk`` console script runs: argument parsing, config,
 logging, then ``run_station``) or a bare PySide6 window showing one CJK label, and report.
 
 ``python -m benchmarks.startup_child ours|bare DATA_DIR IDLE_S``
@@ -99,7 +99,7 @@ def ours(data_dir: str, idle_s: float) -> int:
     ``KIOSK_*`` environment, set by the parent)."""
     probe = _Probe(idle_s)
     logging.getLogger("ui.app").addHandler(probe)
-    from kiosk.cli import main as kiosk_main
+    from station.cli import main as kiosk_main
 
     return kiosk_main(["--data-dir", data_dir])
 

@@ -1,8 +1,8 @@
 """The reference central server: the other side of the kiosk sync protocol.
 
 FastAPI + SQLAlchemy 2 + Alembic; SQLite by default, PostgreSQL by URL. For tests, demos
-and small districts. It shares only the protocol shapes in ``sync.protocol`` and
-``sync.codes`` with the kiosk.
+and small districts. It shares only the protocol shapes in ``protocol.api`` and
+``protocol.codes`` with the kiosk.
 """
 
 from central.version import __version__

@@ -22,7 +22,7 @@ from central.models import (
     Station,
     Volunteer,
 )
-from sync.protocol import DEFAULT_OFFLINE_LIMIT_POINTS
+from protocol.api import DEFAULT_OFFLINE_LIMIT_POINTS
 
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from central.payloads import (
     HealthOut,
 )
 from central.version import __version__
-from sync import protocol as p
+from protocol import api as p
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from central import dispatch
 from central.db import Database
 from central.errors import CentralError
 from central.models import Order, Volunteer
-from sync.protocol import mask_name
+from protocol.api import mask_name
 
 log = logging.getLogger(__name__)
 

@@ -44,7 +44,7 @@ def set_status(
     team: str | None = None,
     volunteer_name: str | None = None,
 ) -> StatusChange:
-    """Move an order to ``status`` (one of sync.protocol.ORDER_STATUSES)."""
+    """Move an order to ``status`` (one of protocol.api.ORDER_STATUSES)."""
     with db.write() as session:
         order = session.get(Order, order_id)
         if order is None:

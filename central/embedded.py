@@ -27,7 +27,7 @@ from central.app import create_app
 from central.db import Database
 from central.demo_dispatch import DemoDispatcher
 from central.models import Station
-from sync import codes
+from protocol import codes
 
 log = logging.getLogger(__name__)
 

@@ -35,7 +35,7 @@ from central.payloads import (
     RedemptionVoided,
     StockMoved,
 )
-from sync import protocol as p
+from protocol import api as p
 
 log = logging.getLogger(__name__)
 

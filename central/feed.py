@@ -23,7 +23,7 @@ from central.clock import iso, utcnow
 from central.db import Database
 from central.errors import BadRequest
 from central.models import ChangeRow, Gift, Service, ServiceCategory, Station, Volunteer
-from sync.protocol import mask_name, star_level
+from protocol.api import mask_name, star_level
 
 log = logging.getLogger(__name__)
 

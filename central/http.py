@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from central.errors import CentralError
-from sync.protocol import MAX_BODY_BYTES
+from protocol.api import MAX_BODY_BYTES
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from central import feed
 from central.db import Database
 from central.errors import NotFound
 from central.models import SigningKey, Volunteer
-from sync import codes
+from protocol import codes
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from central.db import Database
 from central.errors import BadRequest, Conflict, Rejected
 from central.models import Overdraft, Redemption, Volunteer
 from central.payloads import AuthoriseIn, RedemptionMade, RedemptionVoided
-from sync import protocol as p
+from protocol import api as p
 
 log = logging.getLogger(__name__)
 

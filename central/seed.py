@@ -33,7 +33,7 @@ from central.models import (
 
 log = logging.getLogger(__name__)
 
-# The kiosk's demo store trusts this publicly known key (kiosk.demo, key id "demo"): an
+# The kiosk's demo store trusts this publicly known key (station.demo, key id "demo"): an
 # embedded demo central signs with it, so codes verify before the first pull. Never in
 # production: it is only installed on request, into a database that has no key yet.
 DEMO_KEY_ID = "demo"

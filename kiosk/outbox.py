@@ -31,10 +31,12 @@ def emit(
     return event
 
 
-def pending_count(session: Session) -> int:
-    return (
-        session.scalar(
-            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.state == "pending")
-        )
-        or 0
-    )
+def counts(session: Session) -> tuple[int, int]:
+    """(pending, rejected): what still waits for central, and what central refused."""
+    rows = session.execute(
+        select(OutboxEvent.state, func.count())
+        .where(OutboxEvent.state.in_(("pending", "rejected")))
+        .group_by(OutboxEvent.state)
+    ).all()
+    by_state = {state: int(n) for state, n in rows}
+    return by_state.get("pending", 0), by_state.get("rejected", 0)

@@ -42,10 +42,20 @@ from printer.document import Receipt
 from printer.errors import PaperOut, PrinterError
 from printer.fonts import Fonts
 from printer.output import Output
-from printer.profiles import make_profile
+from printer.profiles import Profile, make_profile
 from printer.status import PrinterStatus
 
 log = logging.getLogger(__name__)
+
+
+def profile_for(config: Config) -> Profile:
+    """The printer profile (paper width, Chinese mode, code page, QR) the config names."""
+    return make_profile(
+        config.printer_paper_mm,
+        config.printer_chinese,
+        config.printer_codepage,
+        config.printer_native_qr,
+    )
 
 
 def output_for(config: Config, timeout: float = 5.0) -> Output:
@@ -55,14 +65,8 @@ def output_for(config: Config, timeout: float = 5.0) -> Output:
     from kiosk.paths import font_path
 
     uri = config.printer_connection or f"preview://{Path(config.data_dir) / 'receipts'}"
-    profile = make_profile(
-        config.printer_paper_mm,
-        config.printer_chinese,
-        config.printer_codepage,
-        config.printer_native_qr,
-    )
     fonts = Fonts(font_path(bold=False), font_path(bold=True))
-    return Output(open_connection(uri, timeout), profile, fonts)
+    return Output(open_connection(uri, timeout), profile_for(config), fonts)
 
 
 def enqueue(session: Session, kind: str, ref_id: str, receipt: Receipt) -> PrintJob:

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from kiosk.clock import utcnow
 from kiosk.store.models import OrderStatusChange, OutboxEvent, ServiceOrder
 
-# 张*明 / 张*: one rule for the kiosk and central (sync.protocol is a leaf module), so a
+# 张*明 / 张*: one rule for the kiosk and central (protocol.api is a leaf module), so a
 # name reads the same on screen, on paper and in central's feed.
-from sync.protocol import mask_name
+from protocol.api import mask_name
 
 __all__ = ["mask_name", "mask_phone", "purge_closed_orders"]
 

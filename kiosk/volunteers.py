@@ -14,7 +14,7 @@ from kiosk import catalog
 from kiosk.errors import AuthError, KioskError, NotFoundError, ValidationError
 from kiosk.pins import check_pin
 from kiosk.store.models import LedgerEntry, RevokedCode, Volunteer
-from sync.protocol import star_level
+from protocol.api import star_level
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def public_keys(session: Session) -> dict[str, str]:
 def identify(session: Session, scanned_text: str, now: datetime | None = None) -> Volunteer:
     """The volunteer whose signed code was scanned. Refuses each kind of bad code with its
     own message key (malformed, forged, expired, revoked, unknown volunteer)."""
-    from sync import codes
+    from protocol import codes
 
     keys = public_keys(session)
     if not keys:

@@ -1,5 +1,5 @@
-"""Kiosk ↔ central sync: the engine (push, pull, authorise) and the protocol's shapes.
+"""Kiosk ↔ central sync: the engine (push, pull, authorise).
 
-``sync.protocol`` and ``sync.codes`` are leaf modules shared with ``central``: they import
-nothing of ours and no third-party package but ``cryptography``.
+The protocol's shapes and the volunteer-code format live in the leaf package ``protocol``
+(``protocol.api``, ``protocol.codes``), shared with ``central`` and the kiosk core.
 """

@@ -21,6 +21,7 @@ from requests.adapters import HTTPAdapter
 
 import kiosk
 from kiosk.clock import to_utc_naive, utcnow
+from protocol.api import API_PREFIX, HEADER_AUTH, HEADER_STATION
 from sync import wire
 from sync.errors import (
     BadResponse,
@@ -32,7 +33,6 @@ from sync.errors import (
     TlsFailed,
     Unauthorised,
 )
-from sync.protocol import API_PREFIX, HEADER_AUTH, HEADER_STATION
 from sync.sockets import SocketTracker, tracked_pool_classes
 
 log = logging.getLogger(__name__)

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from kiosk import outbox
 from kiosk.clock import utcnow
 from kiosk.store.commit_hooks import WakeOnCommit
 from kiosk.store.db import Store
@@ -145,16 +145,11 @@ class SyncEngine:
     def _counts(self) -> dict[str, int]:
         try:
             with self.store.read() as session:
-                rows = session.execute(
-                    select(OutboxEvent.state, func.count())
-                    .where(OutboxEvent.state.in_(("pending", "rejected")))
-                    .group_by(OutboxEvent.state)
-                ).all()
+                pending, rejected = outbox.counts(session)
         except SQLAlchemyError:
             log.exception("cannot count the outbox")
             return {}
-        counts = {state: n for state, n in rows}
-        return {"pending": counts.get("pending", 0), "rejected": counts.get("rejected", 0)}
+        return {"pending": pending, "rejected": rejected}
 
     def _update(self, **changes: Any) -> None:
         with self._status_lock:

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from kiosk.clock import utcnow
 from kiosk.store.db import Store
 from kiosk.store.models import SyncCursor
+from protocol.api import DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT
 from sync.apply import apply_changes
 from sync.client import CentralClient
-from sync.protocol import DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT
 
 log = logging.getLogger(__name__)
 

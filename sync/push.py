@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from kiosk.clock import iso, parse_iso, utcnow
 from kiosk.store.db import Store
 from kiosk.store.models import LedgerEntry, OutboxEvent, Volunteer
+from protocol.api import MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH
 from sync.apply import update_balance
 from sync.client import CentralClient
 from sync.errors import RequestRejected
-from sync.protocol import MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH
 
 log = logging.getLogger(__name__)
 

@@ -56,7 +56,7 @@ def store(config: Config) -> Iterator[Store]:
 
 @pytest.fixture
 def demo_store(store: Store) -> Store:
-    from kiosk.demo import seed_demo
+    from station.demo import seed_demo
 
     seed_demo(store)
     return store

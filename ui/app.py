@@ -1,6 +1,6 @@
 """Starting the touch UI: QApplication, bundled font, translations, theme, the window.
 
-``run_app`` is what ``kiosk`` (kiosk/commands/run.py) calls: with a ready store and
+``run_app`` is what ``kiosk`` (station/commands/run.py) calls: with a ready store and
 services, or with ``start_services`` to open them once home has been painted.
 """
 
@@ -131,7 +131,7 @@ def run_app(
     and a screen's store work submitted before the store is open waits on its worker
     (``Operations``) until it is. It runs no widget code. It returns the services
     (``store``, ``sync``, ``printq``, ``authoriser`` attributes, e.g. a
-    ``kiosk.runtime.Runtime``); if it raises, the loop ends and the error is raised here."""
+    ``station.runtime.Runtime``); if it raises, the loop ends and the error is raised here."""
     from ui.window import KioskWindow
 
     if (store is None) == (start_services is None):

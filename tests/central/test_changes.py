@@ -7,7 +7,7 @@ import pytest
 from central import admin, dispatch, seed
 from central.db import Database
 from central.errors import Conflict
-from sync import protocol
+from protocol import api as protocol
 from tests.central.conftest import Api
 from tests.central.factories import add_catalogue, add_volunteer, order_placed
 

@@ -11,7 +11,7 @@ import pytest
 from central import cli
 from central.db import Database
 from central.models import Order, Station
-from sync.codes import verify_code
+from protocol.codes import verify_code
 from tests.central.factories import local_http
 
 

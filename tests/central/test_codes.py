@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync import codes
-from sync.codes import (
+from protocol import codes
+from protocol.codes import (
     CodeError,
     CodeExpired,
     CodeForged,

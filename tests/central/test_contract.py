@@ -1,4 +1,4 @@
-"""The protocol in three places agrees: sync/protocol.py, central, docs/sync-protocol.md;
+"""The protocol in three places agrees: protocol/api.py, central, docs/sync-protocol.md;
 and central survives whatever JSON a confused kiosk pushes."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from central import events, feed
 from central.payloads import AuthoriseIn
 from kiosk import outbox
-from sync import protocol
+from protocol import api as protocol
 from tests.central.conftest import Api
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "sync-protocol.md").read_text("utf-8")

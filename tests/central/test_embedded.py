@@ -13,7 +13,7 @@ import requests
 
 from central import admin
 from central.embedded import EmbeddedCentral, start_embedded
-from sync.codes import verify_code
+from protocol.codes import verify_code
 from tests.central.factories import local_http
 
 

@@ -217,7 +217,7 @@ def test_notice_text_for_staff_in_both_languages(tmp_path):
 
 
 def test_backup_command_now_list_salvage_notice(tmp_path, capsys):
-    from kiosk.cli import main
+    from station.cli import main
 
     data = tmp_path / "data"
     live = data / "kiosk.db"

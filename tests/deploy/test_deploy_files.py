@@ -28,7 +28,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def test_self_test_from_the_entry_point_creates_a_store_and_renders_home(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "kiosk.frozen", "--self-test"],
+        [sys.executable, "-m", "station.frozen", "--self-test"],
         cwd=ROOT,
         env=_env(tmp_path),
         capture_output=True,
@@ -48,7 +48,7 @@ def test_self_test_fails_when_the_data_dir_cannot_be_created(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
     proc = subprocess.run(
-        [sys.executable, "-m", "kiosk.frozen", "--self-test", "--data-dir", str(blocker / "x")],
+        [sys.executable, "-m", "station.frozen", "--self-test", "--data-dir", str(blocker / "x")],
         cwd=ROOT,
         env=_env(tmp_path),
         capture_output=True,

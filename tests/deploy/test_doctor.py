@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import backup, doctor
-from kiosk.cli import main
+from kiosk import backup
 from kiosk.config import Config, save_config
+from station import doctor
+from station.cli import main
 from tests.deploy.fakecentral import FakeCentral
 from tests.deploy.helpers import corrupt_middle_of_outbox, make_store
 
@@ -127,7 +128,7 @@ def test_doctor_exit_code_from_a_real_process(tmp_path):
     provision(tmp_path)
     corrupt_middle_of_outbox(tmp_path / "data" / "kiosk.db")
     proc = subprocess.run(
-        [sys.executable, "-m", "kiosk", "doctor", *MACHINE],
+        [sys.executable, "-m", "station", "doctor", *MACHINE],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -9,7 +9,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from kiosk.cli import main
+from station.cli import main
 from tests.deploy.fakecentral import FakeCentral
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,7 +131,7 @@ def test_interactive_prompts_on_a_terminal_keep_values_on_enter(tmp_path):
     )
     master, slave = os.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "init", "--no-check"],
+        [sys.executable, "-m", "station", "init", "--no-check"],
         cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
     )  # fmt: skip
     os.close(slave)

@@ -64,7 +64,7 @@ def _assert_clean_store(db: Path) -> None:
 
 def _sigterm_run(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", *args, "-platform", "offscreen"],
+        [sys.executable, "-m", "station", *args, "-platform", "offscreen"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

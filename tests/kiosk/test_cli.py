@@ -8,14 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kiosk.cli import main
+from station.cli import main
 
 
 def kiosk(
     *args: str, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", *args],
+        [sys.executable, "-m", "station", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},

@@ -48,7 +48,7 @@ def test_purge_only_closed_synced_and_old(demo_store, config) -> None:  # type: 
 
 def test_the_running_kiosk_purges_with_central_retention(demo_store, config) -> None:  # type: ignore[no-untyped-def]
     from kiosk import catalog
-    from kiosk.runtime import purge_chore
+    from station.runtime import purge_chore
 
     long_ago = datetime(2020, 1, 1, 2, 0)
     with demo_store.begin() as s:

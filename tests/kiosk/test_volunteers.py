@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kiosk import volunteers
-from kiosk.demo import DEMO_KEY_ID, demo_signing_key
 from kiosk.errors import AuthError, KioskError
 from kiosk.store.models import LedgerEntry, RevokedCode, Volunteer
-from sync.codes import sign_code
+from protocol.codes import sign_code
+from station.demo import DEMO_KEY_ID, demo_signing_key
 
 
 def code_for(volunteer_id: str, *, now: datetime | None = None, ttl_s: int = 300, key=None) -> str:  # type: ignore[no-untyped-def]
@@ -42,7 +42,7 @@ def test_each_bad_code_has_its_own_message(demo_store) -> None:  # type: ignore[
     stale = code_for("V0002", now=now - timedelta(minutes=30))
     assert identify_key(demo_store, stale) == "code.expired"
     assert identify_key(demo_store, code_for("NOBODY")) == "volunteer.unknown"
-    from sync.codes import verify_code
+    from protocol.codes import verify_code
 
     code_id = verify_code(good, {DEMO_KEY_ID: demo_signing_key().public_key()}, ()).code_id
     with demo_store.begin() as s:
@@ -55,7 +55,7 @@ def test_no_public_key_yet_is_said_plainly(store) -> None:  # type: ignore[no-un
 
 
 def test_card_and_pin(demo_store) -> None:  # type: ignore[no-untyped-def]
-    from kiosk.demo import load_demo_data
+    from station.demo import load_demo_data
 
     v = load_demo_data()["volunteers"][0]
     with demo_store.begin() as s:

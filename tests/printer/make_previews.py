@@ -10,10 +10,10 @@ import tempfile
 from pathlib import Path
 
 from kiosk.config import Config
-from kiosk.demo import seed_demo
 from kiosk.store import open_store
 from printer.preview import render_png
 from printer.profiles import make_profile
+from station.demo import seed_demo
 
 from . import samples
 from .conftest import BOLD, REGULAR

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli import main
-from kiosk.commands.print_test import printer_check
 from kiosk.config import Config
 from printer.testpage import QR_PAYLOAD, SAMPLE
+from station.cli import main
+from station.commands.print_test import printer_check
 
 from .escpos_decoder import decode
 from .fake_printer import PAPER_OUT_REPLY, FakePrinter, wait_until
@@ -80,7 +80,7 @@ def test_printer_package_imports_neither_qt_nor_kiosk() -> None:
         "import sys, pkgutil, importlib, printer\n"
         "for m in pkgutil.iter_modules(printer.__path__):\n"
         "    importlib.import_module('printer.' + m.name)\n"
-        "import kiosk.print_queue, kiosk.receipts, kiosk.commands.print_test\n"
+        "import kiosk.print_queue, kiosk.receipts, station.commands.print_test\n"
         "assert 'PySide6' not in sys.modules, 'Qt imported'\n"
         "import printer.output\n"
     )

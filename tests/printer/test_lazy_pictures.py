@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CODE = """
 import sys, time
 from kiosk.config import Config
-from kiosk import runtime
+from station import runtime
 from kiosk.print_queue import enqueue
 from printer.document import QR, Receipt, Text
 

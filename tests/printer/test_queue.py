@@ -349,7 +349,7 @@ def test_silent_printer_is_not_asked_before_every_job(printer: FakePrinter, font
 
 
 def test_runtime_style_construction_and_listeners(demo_store: Store, config: Config) -> None:
-    queue = PrintQueue(demo_store, config)  # as kiosk.runtime builds it: the configured printer
+    queue = PrintQueue(demo_store, config)  # as station.runtime builds it: the configured printer
     assert isinstance(queue.output.connection, PreviewConnection)
     seen: list[QueueState] = []
     queue.add_listener(seen.append)

@@ -14,9 +14,9 @@ from kiosk.orders import OrderDraft, place_order
 from kiosk.outbox import emit
 from kiosk.store.db import Store
 from kiosk.store.models import Gift, OutboxEvent, SyncCursor, Volunteer
+from protocol.api import MAX_BODY_BYTES
 from sync.engine import SyncEngine
 from sync.errors import BadResponse
-from sync.protocol import MAX_BODY_BYTES
 from sync.push import fit_batch, record_results
 from sync.wire import check_results
 from tests.sync.centralkit import Central, Kiosk, count

@@ -10,8 +10,8 @@ from PIL import Image
 
 
 def test_screenshots_command_renders_every_screen(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from kiosk.commands.screenshots import run
-    from ui.screenshots_script import SCRIPT
+    from station.commands.screenshots import run
+    from station.screenshots_script import SCRIPT
 
     args = argparse.Namespace(out=tmp_path, lang=["zh_CN"], size=["1280x800"])
     assert run(args) == 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
-from kiosk.demo import DEMO_KEY_ID, demo_signing_key
-from sync.codes import sign_code
+from protocol.codes import sign_code
+from station.demo import DEMO_KEY_ID, demo_signing_key
 from tests.ui.flow_helpers import click, keys, wait_route
 from ui.screens.order_form import OrderForm
 

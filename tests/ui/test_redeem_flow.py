@@ -8,9 +8,9 @@ import time
 
 from sqlalchemy import select
 
-from kiosk.demo import DEMO_KEY_ID, demo_signing_key
 from kiosk.store.models import OutboxEvent, Redemption, RevokedCode
-from sync.codes import b64url_decode, sign_code
+from protocol.codes import b64url_decode, sign_code
+from station.demo import DEMO_KEY_ID, demo_signing_key
 from tests.ui.flow_helpers import banner_text, button, click, keys, text_of, wait_route
 
 VOLUNTEER = "V0001"  # 张晓明, 260 points in the demo data

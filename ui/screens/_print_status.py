@@ -8,8 +8,8 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from kiosk.views import orders as q
 from ui.context import AppContext
-from ui.screens import _flow_queries as q
 
 log = logging.getLogger(__name__)
 

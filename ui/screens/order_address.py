@@ -12,8 +12,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.views import orders as q
 from ui.context import AppContext
-from ui.screens import _flow_queries as q
 from ui.screens import _flow_texts as texts
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import SplitPane, TileGrid, ValueDisplay, label, scroll, tile_button

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from kiosk.views import orders as q
 from ui.context import AppContext
-from ui.screens import _flow_queries as q
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import TileGrid, scroll, tile_button
 from ui.screens.order_form import OrderForm

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.privacy import mask_phone
+from kiosk.views import orders as q
 from ui.context import AppContext
-from ui.screens import _flow_queries as q
 from ui.screens import _flow_texts as texts
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import InfoRow, card

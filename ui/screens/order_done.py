@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
+from kiosk.views import orders as q
 from ui import theme
 from ui.context import AppContext
-from ui.screens import _flow_queries as q
 from ui.screens._done_page import DoneMixin
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import SplitPane, label

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.orders import TIME_SLOTS
+from kiosk.views import orders as q
 from ui.context import AppContext
-from ui.screens import _flow_queries as q
 from ui.screens import _flow_texts as texts
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import fit_chips, label, scroll

@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QVBoxLayout
 
+from kiosk.views import redemption as q
 from ui.context import AppContext
-from ui.screens import _flow_queries as q
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import SplitPane, label
 from ui.widgets import BigButton

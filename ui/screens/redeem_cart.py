@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk import redemption
+from kiosk.views import redemption as q
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
-from ui.screens import _flow_queries as q
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import InfoRow, card, label, scroll
 from ui.widgets import BigButton

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
-from sqlalchemy.orm import Session
 
 from kiosk.gifts import GiftView
+from kiosk.views import redemption as q
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
 from ui.operations import Operations
-from ui.screens import _flow_queries as q
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import card, fit_chips, label
 from ui.screens._gift_grid import GiftGrid
 from ui.screens._gift_tile import GiftTile, star_text
 from ui.widgets import BigButton, ChipGroup
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from kiosk.views import redemption as q
 from ui.context import AppContext
-from ui.screens import _flow_queries as q
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import ScanPrompt, label
 from ui.widgets import BigButton

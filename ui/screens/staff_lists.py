@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from ui.context import AppContext
-from ui.screens.staff_base import RowList, StaffScreen, section_label
-from ui.screens.staff_queries import (
+from kiosk.views.staff import (
     GiftStock,
     OverdraftRow,
     low_stock,
     overdrafts,
     resolve_overdraft,
 )
+from ui.context import AppContext
+from ui.screens.staff_base import RowList, StaffScreen, section_label
 from ui.widgets import TouchScroll
 
 

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.views.staff import StaffInfo, sign_in, staff_members
 from ui.context import AppContext
 from ui.screen import Screen
-from ui.screens.staff_queries import StaffInfo, sign_in, staff_members
 from ui.widgets import BigButton, ErrorBanner, NumericKeypad, PickerGrid
 
 log = logging.getLogger(__name__)

@@ -6,9 +6,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel
 
+from kiosk.views.staff import JobRow, enqueue_test_page, recent_jobs, reprint_job
 from ui.context import AppContext
 from ui.screens.staff_base import RowList, StaffScreen, section_label
-from ui.screens.staff_queries import JobRow, enqueue_test_page, recent_jobs, reprint_job
 from ui.widgets import BigButton, TouchScroll
 
 

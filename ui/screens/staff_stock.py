@@ -9,15 +9,15 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QBoxLayout, QFrame, QLabel, QVBoxLayout, QWidget
 
-from ui.context import AppContext
-from ui.screens.staff_base import StaffScreen, section_label
-from ui.screens.staff_queries import (
+from kiosk.views.staff import (
     GiftStock,
     apply_correction,
     apply_restock,
     gift_by_barcode,
     gift_stock,
 )
+from ui.context import AppContext
+from ui.screens.staff_base import StaffScreen, section_label
 from ui.widgets import BigButton, NumericKeypad, PickerGrid, TouchScroll
 
 log = logging.getLogger(__name__)

@@ -6,9 +6,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel
 
+from kiosk.views.staff import EventRow, unsynced
 from ui.context import AppContext
 from ui.screens.staff_base import RowList, StaffScreen
-from ui.screens.staff_queries import EventRow, unsynced
 from ui.widgets import BigButton, TouchScroll
 
 

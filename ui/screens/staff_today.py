@@ -7,9 +7,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
+from kiosk.views.staff import today
 from ui.context import AppContext
 from ui.screens.staff_base import StaffScreen, section_label
-from ui.screens.staff_queries import today
 
 
 class Figure(QFrame):

@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.orders import STATUSES
+from kiosk.views import orders as q
 from ui import theme
 from ui.context import AppContext
-from ui.screens import _flow_queries as q
 from ui.screens import _flow_texts as texts
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import card, label, scroll

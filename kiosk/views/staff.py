@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk import stock
+from kiosk import outbox, print_queue, stock
 from kiosk.clock import to_local, utcnow
 from kiosk.config import Config
 from kiosk.staff import list_staff, verify_pin
-from kiosk.store.models import Gift, OutboxEvent, Overdraft, PrintJob, Volunteer
+from kiosk.store.models import Gift, OutboxEvent, Overdraft, Volunteer
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,6 @@ def _local(at: datetime | None, zone: str) -> str:
 
 
 def recent_jobs(session: Session, zone: str, limit: int = 30) -> list[JobRow]:
-    jobs = session.scalars(select(PrintJob).order_by(PrintJob.seq.desc()).limit(limit))
     return [
         JobRow(
             j.id,
@@ -126,40 +125,26 @@ def recent_jobs(session: Session, zone: str, limit: int = 30) -> list[JobRow]:
             str((j.document or {}).get("title", "")),
             j.reprint_of,
         )
-        for j in jobs
+        for j in print_queue.recent_jobs(session, limit)
     ]
 
 
 def reprint_job(session: Session, job_id: str, staff_id: str) -> str:
-    from kiosk.print_queue import reprint
-
-    return reprint(session, job_id, staff_id).id
+    return print_queue.reprint(session, job_id, staff_id).id
 
 
 def enqueue_test_page(session: Session, config: Config, staff_id: str) -> str:
-    from kiosk.print_queue import enqueue
     from kiosk.staff import audit
-    from printer.profiles import make_profile
     from printer.testpage import test_page
 
-    profile = make_profile(
-        config.printer_paper_mm,
-        config.printer_chinese,
-        config.printer_codepage,
-        config.printer_native_qr,
-    )
-    job = enqueue(session, "test", "", test_page(profile, datetime.now()))
+    page = test_page(print_queue.profile_for(config), datetime.now())
+    job = print_queue.enqueue(session, "test", "", page)
     audit(session, staff_id, "print.test", job_id=job.id)
     return job.id
 
 
 def unsynced(session: Session, zone: str, limit: int = 40) -> tuple[int, int, list[EventRow]]:
     """(pending, rejected, the oldest pending or rejected events)."""
-
-    def count(state: str) -> int:
-        q = select(func.count()).select_from(OutboxEvent).where(OutboxEvent.state == state)
-        return int(session.scalar(q) or 0)
-
     rows = session.scalars(
         select(OutboxEvent)
         .where(OutboxEvent.state.in_(("pending", "rejected")))
@@ -167,7 +152,7 @@ def unsynced(session: Session, zone: str, limit: int = 40) -> tuple[int, int, li
         .limit(limit)
     )
     events = [EventRow(e.type, _local(e.occurred_at, zone), e.attempts, e.result) for e in rows]
-    return count("pending"), count("rejected"), events
+    return (*outbox.counts(session), events)
 
 
 def overdrafts(session: Session, zone: str) -> list[OverdraftRow]:

@@ -7,8 +7,6 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("export", help="export CSV for a date range")
@@ -31,12 +29,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.cli import config_from_args
+    # SQLAlchemy only when the command runs: the `kiosk` command imports every command
+    # module to build its parser, and a station's start must not load it before home.
+    from sqlalchemy import select
+
     from kiosk.clock import to_local
     from kiosk.privacy import mask_phone
     from kiosk.reports import day_bounds
     from kiosk.store import open_store
     from kiosk.store.models import Redemption, ServiceOrder, StockMovement
+    from station.args import config_from_args
 
     if args.end < args.start:
         print("--to is before --from / 结束日期早于开始日期")

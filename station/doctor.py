@@ -220,7 +220,7 @@ def check_translations(_ctx: Context) -> Result:
 
 def check_printer(ctx: Context) -> Result:
     try:
-        from kiosk.commands.print_test import printer_check
+        from station.commands.print_test import printer_check
     except ImportError:
         return Result("printer", WARN, "printer check not available in this build", "")
     try:

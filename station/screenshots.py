@@ -19,7 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from kiosk.config import Config
-from ui.screenshots_script import SCRIPT
+from station.screenshots_script import SCRIPT
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def render_set(
     """One language at one size on a fresh demo station (``kiosk --demo``: its own store,
     an embedded central server, the real sync engine and a print queue printing PNG
     previews); returns the failures (empty when all went well)."""
-    from kiosk import runtime
+    from station import runtime
     from ui.context import AppContext
     from ui.window import KioskWindow
 

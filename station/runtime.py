@@ -134,8 +134,8 @@ def start_demo(
     ``dispatch_s`` lets a stand-in dispatcher on central move every open order one step
     (派单 → 接单 → 服务中 → 已完成) that often, so tracking and rating can be shown alone."""
     from central.embedded import start_embedded
-    from kiosk.demo import load_demo_data, seed_demo, station_overrides
     from kiosk.store import open_store
+    from station.demo import load_demo_data, seed_demo, station_overrides
 
     folder = keep_dir or Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,8 @@
-"""The domain calls the resident and volunteer flows make, as plain data.
+"""What the resident's screens show and do (点单, track, rate), as plain data.
 
 Each function takes a Session first (for ``ctx.ops.run_db``) and returns frozen dataclasses,
 never ORM rows: the session is closed by the time the result reaches the main thread.
-No Qt here; the rules live in ``kiosk``.
+No Qt here; the rules live in ``kiosk.orders`` and ``kiosk.catalog``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from kiosk import catalog, gifts, orders, redemption, volunteers
+from kiosk import catalog, orders
 from kiosk.clock import to_local
 from kiosk.config import Config
 from kiosk.privacy import mask_phone
@@ -163,39 +163,3 @@ def lookup_qr(s: Session, payload: str, zone: str) -> OrderStatusView:
 
 def rate(s: Session, order_id: str, stars: int, tags: list[str]) -> int:
     return orders.rate_order(s, order_id, stars, tags).rating or stars
-
-
-def identify_scan(s: Session, text: str, offline_limit: int) -> volunteers.VolunteerView:
-    vol = volunteers.identify(s, text)
-    return volunteers.volunteer_view(s, vol.id, offline_limit)
-
-
-def identify_card(s: Session, card_no: str, pin: str, config: Config) -> volunteers.VolunteerView:
-    enabled = volunteers.card_pin_enabled(s, config.card_pin_enabled)
-    vol = volunteers.identify_by_card(s, card_no, pin, enabled=enabled)
-    return volunteers.volunteer_view(s, vol.id, config.offline_limit_points)
-
-
-def card_pin_enabled(s: Session, configured: bool) -> bool:
-    return volunteers.card_pin_enabled(s, configured)
-
-
-@dataclass(frozen=True)
-class GiftShelf:
-    volunteer: volunteers.VolunteerView
-    gifts: list[gifts.GiftView]
-    categories: list[dict[str, str]]
-
-
-def shelf(s: Session, volunteer_id: str, cart: dict[str, int], config: Config) -> GiftShelf:
-    """For ``ops.read_db``: a snapshot read that neither waits for nor holds up a writer, so
-    a shelf still loading for one volunteer never keeps the next one's scan waiting."""
-    return GiftShelf(
-        volunteer=volunteers.volunteer_view(s, volunteer_id, config.offline_limit_points),
-        gifts=gifts.shelf_facts(s, volunteer_id, config.timezone).views(cart),
-        categories=catalog.gift_categories(s),
-    )
-
-
-def quote(s: Session, volunteer_id: str, cart: dict[str, int], zone: str) -> redemption.Quote:
-    return redemption.quote(s, volunteer_id, cart, zone)

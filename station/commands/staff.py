@@ -21,9 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from kiosk.cli import config_from_args
     from kiosk.staff import add_staff
     from kiosk.store import open_store
+    from station.args import config_from_args
 
     pin = args.pin
     if pin is None:
@@ -45,9 +45,9 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from kiosk.cli import config_from_args
     from kiosk.staff import list_staff
     from kiosk.store import open_store
+    from station.args import config_from_args
 
     store = open_store(config_from_args(args).store_path())
     try:

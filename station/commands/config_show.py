@@ -14,8 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_show(args: argparse.Namespace) -> int:
     from kiosk import paths
-    from kiosk.cli import config_from_args
     from kiosk.config import FIELDS
+    from station.args import config_from_args
 
     cfg = config_from_args(args)
     print(f"# config file: {args.config or paths.config_file()}")

@@ -24,10 +24,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.cli import config_from_args
     from kiosk.config import Config
-    from kiosk.doctor import CHECKS, FAIL, Context, Result, run_checks
     from kiosk.errors import ConfigError
+    from station.args import config_from_args
+    from station.doctor import CHECKS, FAIL, Context, Result, run_checks
 
     try:
         config = config_from_args(args)

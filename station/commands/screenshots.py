@@ -47,7 +47,7 @@ def quantize(folder: Path) -> None:
 def _sizes(texts: list[str] | None) -> tuple:  # type: ignore[type-arg]
     from PySide6.QtCore import QSize
 
-    from ui.screenshots import SIZES
+    from station.screenshots import SIZES
 
     if not texts:
         return SIZES
@@ -62,7 +62,7 @@ def _sizes(texts: list[str] | None) -> tuple:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace, config: object = None) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no display needed
-    from ui.screenshots import LANGS, render_all
+    from station.screenshots import LANGS, render_all
 
     langs = tuple(args.lang) if args.lang else LANGS
     failures = render_all(args.out, langs, _sizes(args.size))

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     _prepare_environment()
     if "--self-test" in argv:
-        from kiosk.selftest import run_self_test
+        from station.selftest import run_self_test
 
         return run_self_test([a for a in argv if a != "--self-test"])
     if "--demo" in argv and not _demo_available():
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from kiosk.cli import main as cli_main
+    from station.cli import main as cli_main
 
     return cli_main(argv)
 

@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.cli import config_from_args
+    from station.args import config_from_args
 
     overrides: dict[str, object] = {}
     if args.connection:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kiosk.config import Config
-    from kiosk.runtime import Runtime
+    from station.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def run_station(
     opened (restored from backup, migrated) and the print queue, backups and sync start.
 
     The started runtime is appended to ``runtimes``; the caller stops it (after the loop)."""
-    from kiosk import runtime
+    from station import runtime
     from ui.app import run_app
 
     def start_services() -> Runtime:
@@ -66,10 +66,10 @@ def run_station(
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk import runtime
-    from kiosk.cli import config_from_args
     from kiosk.errors import EnvironmentFault
     from kiosk.logs import setup_logging
+    from station import runtime
+    from station.args import config_from_args
 
     config = config_from_args(args)
     level = logging.DEBUG if args.verbose else logging.INFO

@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_now(args: argparse.Namespace) -> int:
     from kiosk.backup import backup_now, prune
-    from kiosk.cli import config_from_args
+    from station.args import config_from_args
 
     cfg = config_from_args(args)
     if not cfg.store_path().exists():
@@ -43,7 +43,7 @@ def run_now(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     from kiosk.backup import backup_time, corrupt_dir, list_backups
-    from kiosk.cli import config_from_args
+    from station.args import config_from_args
 
     cfg = config_from_args(args)
     backups = list_backups(cfg.data_dir)
@@ -60,8 +60,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_salvage(args: argparse.Namespace) -> int:
     from kiosk.backup import open_checked_store
-    from kiosk.cli import config_from_args
     from kiosk.salvage import salvage_outbox
+    from station.args import config_from_args
 
     cfg = config_from_args(args)
     if args.file.resolve() == cfg.store_path().resolve():
@@ -81,7 +81,7 @@ def run_salvage(args: argparse.Namespace) -> int:
 
 def run_notice(args: argparse.Namespace) -> int:
     from kiosk.backup import acknowledge_restore_notice, last_restore_notice, notice_text
-    from kiosk.cli import config_from_args
+    from station.args import config_from_args
 
     cfg = config_from_args(args)
     notice = last_restore_notice(cfg.data_dir)

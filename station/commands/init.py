@@ -188,7 +188,7 @@ def _ready_store(path: Path) -> Any:
 
 
 def _checks(cfg: Any) -> int:
-    from kiosk.doctor import FAIL, Context, check_clock, check_printer, check_server, run_checks
+    from station.doctor import FAIL, Context, check_clock, check_printer, check_server, run_checks
 
     results = run_checks(Context(cfg), [check_server, check_clock, check_printer])
     for result in results:

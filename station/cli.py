@@ -1,40 +1,42 @@
 """The ``kiosk`` command: the composition root that wires store, printer, sync and UI.
 
-Each sub-command lives in ``kiosk/commands/<name>.py`` with ``register(subparsers)``
-(which sets ``func``) so this module stays a dispatcher. Exit codes: 0 ok, 1 a check or
-action failed, 2 usage or configuration error, 130 interrupted.
+Each sub-command lives in ``station/commands/<name>.py`` with ``register(subparsers)``
+(which sets ``func``) so this module stays a dispatcher. ``COMMANDS`` names them
+statically; a command module imports its heavy parts inside its function and never
+imports this module (it reads ``station.args``), so there is no import circle.
+Exit codes: 0 ok, 1 a check or action failed, 2 usage or configuration error,
+130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.config import Config, load_config
 from kiosk.errors import ConfigError, KioskError
 from kiosk.messages import text
+from station.commands import (
+    backup,
+    config_show,
+    doctor,
+    export,
+    init,
+    print_test,
+    run,
+    screenshots,
+    staff,
+)
 
 log = logging.getLogger(__name__)
 
-COMMAND_MODULES = [
-    "kiosk.commands.init",
-    "kiosk.commands.doctor",
-    "kiosk.commands.backup",
-    "kiosk.commands.staff",
-    "kiosk.commands.export",
-    "kiosk.commands.config_show",
-    "kiosk.commands.print_test",
-    "kiosk.commands.screenshots",
-]
+# In the order ``kiosk --help`` lists them; ``run`` is the default (no command).
+COMMANDS = (init, doctor, backup, staff, export, config_show, print_test, screenshots)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk.commands import run
-
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="新时代文明实践站 station kiosk. Without a command, starts the touch UI.",
@@ -49,20 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_run_options(parser)
     parser.set_defaults(func=run.run)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            log.debug("command module %s not present", name)
-            continue
+    for module in COMMANDS:
         module.register(subparsers)
     return parser
-
-
-def config_from_args(args: argparse.Namespace, **overrides: object) -> Config:
-    return load_config(args.config, data_dir=getattr(args, "data_dir", None), **overrides)
 
 
 # Qt's own options that take a value: argparse would read the value as a COMMAND.
@@ -97,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     extra = [*extra, *qt_args]
-    if extra and args.func.__module__ != "kiosk.commands.run":
+    if extra and args.func.__module__ != "station.commands.run":
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     args.qt_args = extra
     logging.basicConfig(

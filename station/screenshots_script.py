@@ -1,4 +1,4 @@
-"""The walk through the kiosk that ``ui.screenshots`` photographs: (file name, step).
+"""The walk through the kiosk that ``station.screenshots`` photographs: (file name, step).
 
 Each step starts where the previous one left the window. Object names are the same ones
 the pytest-qt tests tap, so a renamed button breaks both loudly.
@@ -36,8 +36,8 @@ def completed_order(store: Any, config: Any) -> tuple[str, str]:
 
 
 def volunteer_code(volunteer_id: str = "V0001") -> str:
-    from kiosk.demo import DEMO_KEY_ID, demo_signing_key
-    from sync.codes import sign_code
+    from protocol.codes import sign_code
+    from station.demo import DEMO_KEY_ID, demo_signing_key
 
     return sign_code(demo_signing_key(), DEMO_KEY_ID, volunteer_id, 600)
 
