@@ -104,10 +104,10 @@ def run(ctx: RunContext) -> list[Result]:
         import ui.app  # noqa: F401
     except ModuleNotFoundError as exc:
         raise NotAvailable(f"{exc.name} has not landed") from exc
-    ops = 700 if ctx.sizes.smoke else OPS
-    warmup = 200 if ctx.sizes.smoke else WARMUP
-    every = 100 if ctx.sizes.smoke else SAMPLE_EVERY
-    window = 200 if ctx.sizes.smoke else WINDOW
+    ops = 210 if ctx.sizes.smoke else OPS
+    warmup = 70 if ctx.sizes.smoke else WARMUP
+    every = 35 if ctx.sizes.smoke else SAMPLE_EVERY
+    window = 70 if ctx.sizes.smoke else WINDOW
     folder = ctx.workdir / "fig9-kiosk"
     folder.mkdir(exist_ok=True)
     copy_store(ctx.large_store().path, folder / "kiosk.db")

@@ -28,6 +28,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "6": ("benchmarks.fig6_responsive", "QTimer gap while syncing"),
     "7": ("benchmarks.fig7_receipts", "receipt to ESC/POS bytes"),
     "8": ("benchmarks.fig8_gift_grid", "gift grid paint and scroll"),
+    "9": ("benchmarks.fig9_soak", "a working day compressed (soak)"),
 }
 
 

@@ -1,6 +1,6 @@
 """The soak's kiosk: the ``kiosk`` command as a station runs it (``station.cli.main``, with a
 central, sync, print queue on ``dummy:`` and backups), driven through the same functions
-the screens hand to ``ctx.ops`` (``ui.screens._flow_queries``, ``ui.screens.staff_queries``,
+the screens hand to ``ctx.ops`` (``kiosk.views.orders``, ``.redemption`` and ``.staff``,
 ``kiosk.redemption.redeem``), one operation after another as fast as they complete.
 
 ``python -m benchmarks.soak_child DATA_DIR OPS SAMPLE_EVERY OUT_JSON``
@@ -27,6 +27,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+STUCK_S = 10.0
 KINDS = ("redeem_online", "redeem_offline", "scan_shelf", "order", "lookup", "restock", "rate")
 
 
@@ -99,7 +100,19 @@ class Driver:
         self.snapshot: Any = None
         self.rateable: list[str] = []
         self.online_volunteers: list[str] = []
+        self.current = -1
+        self.deadline = 0.0
         self.offline_volunteers: list[str] = []
+
+    def watch(self) -> None:
+        """The kiosk's idle reset (no touch for a while) drops the callbacks of tasks in
+        flight, as it should for a person who walked away; an operation whose callback
+        never comes is counted and the next one started."""
+        if self.current >= 0 and time.perf_counter() > self.deadline:
+            self.errors["dropped by idle reset"] = self.errors.get("dropped by idle reset", 0) + 1
+            self.current = -1
+            self.done += 1
+            self.next()
 
     # --- set-up -----------------------------------------------------------------------
 
@@ -141,11 +154,18 @@ class Driver:
             return
         kind = KINDS[self.done % len(KINDS)]
         started = time.perf_counter()
+        number = self.done
+        self.current = number
 
         def ok(_result: object) -> None:
+            if self.current != number:
+                return  # given up on by the watchdog
+            self.current = -1
             self.latency.append((self.done, kind, (time.perf_counter() - started) * 1000))
             self.done += 1
             self.next()
+
+        self.deadline = time.perf_counter() + STUCK_S
 
         def err(exc: object) -> None:
             key = f"{kind}: {getattr(exc, 'key', type(exc).__name__)}"
@@ -184,14 +204,14 @@ class Driver:
         )  # fmt: skip
 
     def op_scan_shelf(self, ok: Any, err: Any) -> None:
-        from ui.screens import _flow_queries as q
+        from kiosk.views import redemption as q
 
         volunteer = self.rng.choice(self.offline_volunteers)
         self.ctx.ops.read_db(q.shelf, volunteer, {}, self.ctx.config, on_ok=ok, on_err=err)
 
     def op_order(self, ok: Any, err: Any) -> None:
         from kiosk.orders import OrderDraft
-        from ui.screens import _flow_queries as q
+        from kiosk.views import orders as q
 
         phone = f"139{self.rng.randrange(10**8):08d}"
         draft = OrderDraft(
@@ -210,7 +230,7 @@ class Driver:
         self.ctx.ops.run_db(q.place, draft, self.ctx.config, on_ok=placed, on_err=err)
 
     def op_lookup(self, ok: Any, err: Any) -> None:
-        from ui.screens import _flow_queries as q
+        from kiosk.views import orders as q
 
         if not self.placed:
             ok(None)
@@ -220,13 +240,13 @@ class Driver:
         self.ctx.ops.read_db(q.lookup, ticket, last4, zone, on_ok=ok, on_err=err)
 
     def op_restock(self, ok: Any, err: Any) -> None:
-        from ui.screens import staff_queries as sq
+        from kiosk.views import staff as sq
 
         sku = self.rng.choice(self.skus)
         self.ctx.ops.run_db(sq.apply_restock, "S01", sku, 5, "soak", on_ok=ok, on_err=err)
 
     def op_rate(self, ok: Any, err: Any) -> None:
-        from ui.screens import _flow_queries as q
+        from kiosk.views import orders as q
 
         if not self.rateable:
             ok(None)
@@ -298,6 +318,9 @@ class _Start(logging.Handler):
         window = next(w for w in app.topLevelWidgets() if type(w).__name__ == "KioskWindow")
         self.driver = Driver(window.ctx, *self.args)
         self.driver.prepare()
+        self.watchdog = QTimer()
+        self.watchdog.timeout.connect(self.driver.watch)
+        self.watchdog.start(1000)
         QTimer.singleShot(0, self.driver.next)
 
 
