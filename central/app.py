@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hmac
+import html
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
@@ -12,10 +14,10 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import IntegrityError
 
-from central import admin, events, feed, keys, migrate, redemptions
+from central import activities, admin, events, feed, keys, migrate, redemptions
 from central.clock import iso, utcnow
 from central.db import Database
-from central.errors import Unauthorized
+from central.errors import NotFound, Unauthorized
 from central.http import BodyLimit, install_error_handlers
 from central.models import Station
 from central.payloads import (
@@ -113,6 +115,29 @@ def authorise(req: AuthoriseIn, station_id: StationId, request: Request) -> dict
         return redemptions.authorise(db, station_id, req)
 
 
+@router.get("/attendance/{attendance_id}", tags=["hours"], response_model=None)
+def attendance(attendance_id: str, request: Request) -> Any:
+    """Central's record of one attendance: what the QR on a sign-out slip opens. No
+    authentication (the id is a random UUID printed only on that slip)."""
+    from fastapi.responses import HTMLResponse
+
+    with _db(request).read() as session:
+        record = activities.attendance_record(session, attendance_id[:64])
+    if record is None:
+        raise NotFound("no such attendance")
+    if "text/html" not in request.headers.get("accept", ""):
+        return record
+    rows = "".join(
+        f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+        for k, v in record.items()
+    )
+    page = (
+        "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>"
+        f"<title>志愿服务记录</title><h1>志愿服务记录 · attendance</h1><table>{rows}</table>"
+    )
+    return HTMLResponse(page)
+
+
 def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     """FastAPI's schema, corrected: both auth headers are needed together (one security
     requirement, not alternatives), and 422 never happens (validation errors are 400)."""
@@ -139,7 +164,7 @@ def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return build
 
 
-def create_app(db: Database, run_migrations: bool = True) -> FastAPI:
+def create_app(db: Database, run_migrations: bool = True, media_dir: Path | None = None) -> FastAPI:
     """The ASGI app over ``db``; migrates the schema and makes sure a signing key exists."""
     if run_migrations:
         migrate.upgrade(db.engine)
@@ -154,6 +179,10 @@ def create_app(db: Database, run_migrations: bool = True) -> FastAPI:
     app.state.db = db
     install_error_handlers(app)
     app.include_router(router)
+    # The district's web console and the volunteers' phone page (issue 19).
+    from central.console import web as console_web
+
+    console_web.install(app, media_dir or console_web.media_dir_for(db.url))
     app.add_middleware(BodyLimit, limit=p.MAX_BODY_BYTES)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app

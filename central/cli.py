@@ -13,6 +13,12 @@
     kiosk-central order list [--station ID]
     kiosk-central order assign|accept|start|complete|cancel ORDER_ID [--team T] [--volunteer N]
     kiosk-central seed-demo [--demo-key]
+    kiosk-central activity add ID TITLE --start ISO --end ISO [--station ST] [--capacity N]
+                               [--team T] [--points-per-hour N] [--opens-min M]
+    kiosk-central activity list
+    kiosk-central volunteer honor ID HOURS --reason R   # 荣誉时长, capped per year
+    kiosk-central console user add NAME [--role admin|dispatcher|viewer]   # password on stdin
+    kiosk-central console user password NAME                              # password on stdin
 
 The database is ``--db`` (a file path or a SQLAlchemy URL such as
 postgresql+psycopg://user:pass@host/db), else $KIOSK_CENTRAL_DB, else central.db in the
@@ -26,6 +32,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import platformdirs
@@ -163,8 +170,11 @@ def cmd_order_list(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_order_step(db: Database, args: argparse.Namespace) -> int:
+    from central.console.actions import find_order
+
+    order_id = find_order(db, args.order_id)  # the UUID or the ticket number people read out
     change = dispatch.set_status(
-        db, args.order_id, dispatch.STEPS[args.step], team=args.team, volunteer_name=args.volunteer
+        db, order_id, dispatch.STEPS[args.step], team=args.team, volunteer_name=args.volunteer
     )
     print(f"{change.order_id} {change.ticket_no}: {change.status}")
     return 0
@@ -177,6 +187,84 @@ def cmd_seed_demo(db: Database, args: argparse.Namespace) -> int:
     cred = seed.seed_demo(db)
     print(f"station_id: {cred.station_id}")
     print(f"token: {cred.token}")
+    return 0
+
+
+def _local_time(text: str) -> datetime:
+    """A time as the district reads it (2026-12-05T09:00, district time zone) → naive UTC."""
+    from central.activities import district_zone
+
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=district_zone())
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def cmd_activity_add(db: Database, args: argparse.Namespace) -> int:
+    from central import activities
+
+    try:
+        starts, ends = _local_time(args.start), _local_time(args.end)
+    except ValueError:
+        print("error: --start and --end are times like 2026-12-05T09:00", file=sys.stderr)
+        return 2
+    activities.publish_activity(
+        db,
+        activity_id=args.id,
+        title=args.title,
+        title_en=args.title_en,
+        starts_at=starts,
+        ends_at=ends,
+        station_id=args.station,
+        team=args.team,
+        capacity=args.capacity,
+        sign_in_opens_min=args.opens_min,
+        points_per_hour=args.points_per_hour,
+    )
+    print(f"activity {args.id}: {args.title} ({args.station or 'every station'})")
+    return 0
+
+
+def cmd_activity_list(db: Database, _args: argparse.Namespace) -> int:
+    from central.models import Activity
+
+    with db.read() as session:
+        for a in session.scalars(select(Activity).order_by(Activity.starts_at)):
+            print(f"{a.id}\t{a.title}\t{a.station_id or '*'}\t{a.starts_at}Z\t{a.ends_at}Z")
+    return 0
+
+
+def cmd_volunteer_honor(db: Database, args: argparse.Namespace) -> int:
+    from central import activities
+
+    total = activities.add_honor_hours(db, args.id, args.hours, args.reason, by="cli")
+    print(f"total hours: {total:g}")
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != first:
+            raise CentralError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_console_user_add(db: Database, args: argparse.Namespace) -> int:
+    from central.console import accounts
+
+    accounts.add_account(db, args.name, _read_password(), role=args.role)
+    print(f"console account {args.name} ({args.role}) added; sign in at /console/login")
+    return 0
+
+
+def cmd_console_user_password(db: Database, args: argparse.Namespace) -> int:
+    from central.console import accounts
+
+    accounts.set_password(db, args.name, _read_password())
+    print(f"password of {args.name} changed; the account is unlocked and signed out")
     return 0
 
 
@@ -246,6 +334,28 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("--reason", default="")
     revoke.set_defaults(func=cmd_volunteer_revoke)
 
+    honor = vol.add_parser("honor", help="add 荣誉时长 (central only, capped per year)")
+    honor.add_argument("id")
+    honor.add_argument("hours", type=float)
+    honor.add_argument("--reason", required=True)
+    honor.set_defaults(func=cmd_volunteer_honor)
+
+    act = sub.add_parser("activity", help="activities volunteers sign in to (签到/签退)")
+    acts = act.add_subparsers(dest="action", required=True)
+    aadd = acts.add_parser("add", help="publish (or change) an activity")
+    aadd.add_argument("id")
+    aadd.add_argument("title")
+    aadd.add_argument("--title-en", default="")
+    aadd.add_argument("--start", required=True, help="e.g. 2026-12-05T09:00 (district time)")
+    aadd.add_argument("--end", required=True)
+    aadd.add_argument("--station", default=None, help="one station's id (default: every one)")
+    aadd.add_argument("--team", default="")
+    aadd.add_argument("--capacity", type=int, default=0, help="0 = no limit")
+    aadd.add_argument("--opens-min", type=int, default=30, help="sign-in opens before start")
+    aadd.add_argument("--points-per-hour", type=int, default=10)
+    aadd.set_defaults(func=cmd_activity_add)
+    acts.add_parser("list").set_defaults(func=cmd_activity_list)
+
     order = sub.add_parser("order", help="dispatch orders (派单/接单/服务中/已完成)")
     steps = order.add_subparsers(dest="step", required=True)
     steps.add_parser("list").set_defaults(func=cmd_order_list)
@@ -258,10 +368,24 @@ def build_parser() -> argparse.ArgumentParser:
         ("cancel", "→ cancelled"),
     ):
         p = steps.add_parser(step, help=help_text)
-        p.add_argument("order_id")
+        p.add_argument("order_id", help="the order's id or its ticket number")
         p.add_argument("--team", default=None)
         p.add_argument("--volunteer", default=None, help="the volunteer's display name")
         p.set_defaults(func=cmd_order_step)
+
+    console = sub.add_parser("console", help="the district's web console (/console)")
+    users = (
+        console.add_subparsers(dest="area", required=True)
+        .add_parser("user", help="console accounts")
+        .add_subparsers(dest="action", required=True)
+    )
+    uadd = users.add_parser("add", help="add a staff account; the password is read from stdin")
+    uadd.add_argument("name")
+    uadd.add_argument("--role", choices=("admin", "dispatcher", "viewer"), default="dispatcher")
+    uadd.set_defaults(func=cmd_console_user_add)
+    upw = users.add_parser("password", help="set a new password (unlocks the account)")
+    upw.add_argument("name")
+    upw.set_defaults(func=cmd_console_user_password)
 
     demo = sub.add_parser("seed-demo", help="load assets/demo/demo.json; prints id and token")
     demo.add_argument("--demo-key", action="store_true", help="sign with the public demo key")

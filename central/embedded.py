@@ -86,6 +86,7 @@ def _prepare(db: Database, seed_demo: bool, station_id: str | None) -> admin.Sta
     migrate.upgrade(db.engine)
     if seed_demo:
         seed.install_demo_key(db)  # the kiosk's demo store already trusts this key
+        _demo_console_account(db)
         return seed.seed_demo(db)
     station_id = station_id or DEFAULT_STATION_ID
     with db.begin() as session:
@@ -93,6 +94,20 @@ def _prepare(db: Database, seed_demo: bool, station_id: str | None) -> admin.Sta
     if exists:
         return admin.rotate_token(db, station_id)
     return admin.add_station(db, "本地测试站", station_id=station_id)
+
+
+DEMO_CONSOLE_USER = "demo"
+DEMO_CONSOLE_PASSWORD = "demo-console"  # a throw-away demo only; printed by ``kiosk --demo``
+
+
+def _demo_console_account(db: Database) -> None:
+    from central.console import accounts
+    from central.console.models import StaffAccount
+
+    with db.read() as session:
+        exists = session.get(StaffAccount, DEMO_CONSOLE_USER) is not None
+    if not exists:
+        accounts.add_account(db, DEMO_CONSOLE_USER, DEMO_CONSOLE_PASSWORD, role="admin")
 
 
 def _wait_until_up(

@@ -8,14 +8,16 @@ event leaves no trace but an audit row; sending it again is judged again.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from central import feed, redemptions
+from central import activities, feed, redemptions
 from central.clock import parse_iso, utcnow
 from central.db import Database
 from central.errors import Rejected
@@ -61,6 +63,32 @@ def _order_placed(db: Database, s: Session, station_id: str, ev: OrderPlaced) ->
             updated_at=utcnow(),
         )
     )
+    _acknowledge_ticket(db, s, station_id, ev.ticket_no, ev.placed_at)
+
+
+_TICKET = re.compile(r"([A-Z]{1,3}\d{4})-(\d{1,4})")
+
+
+def _acknowledge_ticket(
+    db: Database, s: Session, station_id: str, ticket_no: str, placed_at: str
+) -> None:
+    """Publish the station's highest ticket of that day (kind "ticket"): a station
+    restored from an older backup raises its counter to it instead of reusing numbers.
+    The highest, not the newest: a salvaged older order may arrive after newer ones."""
+    match = _TICKET.fullmatch(ticket_no)
+    if match is None:
+        return
+    head = match.group(1)
+    same_day = s.scalars(
+        select(Order.ticket_no).where(
+            Order.station_id == station_id, Order.ticket_no.like(f"{head}-%")
+        )
+    )
+    highest = max(int(t.rsplit("-", 1)[1]) for t in same_day if _TICKET.fullmatch(t))
+    if highest > int(match.group(2)):
+        return  # a higher one was published already
+    data = {"ticket_no": ticket_no, "placed_at": placed_at}
+    feed.publish(db, s, "ticket", head, data, station_id)
 
 
 def _order_rated(db: Database, s: Session, station_id: str, ev: OrderRated) -> None:
@@ -109,6 +137,7 @@ APPLIERS: dict[str, tuple[type[BaseModel], Applier]] = {
     "redemption.voided": (RedemptionVoided, redemptions.void),
     "stock.moved": (StockMoved, _stock_moved),
 }
+APPLIERS.update(activities.APPLIERS)  # attendance.signed_in / signed_out / corrected
 
 
 def _parse(event: EventIn) -> tuple[BaseModel, Applier]:

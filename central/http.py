@@ -85,6 +85,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal", "internal server error")
 
 
+_TOO_LARGE_PAGE = (
+    "<!doctype html><meta charset=utf-8><title>413</title>"
+    "<p>提交的内容太大（最大 2 MB），未保存。请返回上一页。</p>"
+    "<p>What you sent is too large (2 MB at most); nothing was saved. Please go back.</p>"
+)
+
+
 class BodyLimit:
     """Refuse bodies over ``limit`` bytes with 413, by Content-Length and by the bytes
     actually streamed (a client may lie or use chunked encoding). The body is read here
@@ -105,7 +112,7 @@ class BodyLimit:
             await self._refuse(send, 400, "bad_request", "bad Content-Length")
             return
         if too_big:
-            await self._refuse(send, 413, "too_large", f"body over {self.limit} bytes")
+            await self._refuse(send, 413, "too_large", f"body over {self.limit} bytes", scope)
             return
         chunks, size, more = [], 0, True
         while more:
@@ -115,7 +122,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await self._refuse(send, 413, "too_large", f"body over {self.limit} bytes")
+                await self._refuse(send, 413, "too_large", f"body over {self.limit} bytes", scope)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -131,9 +138,18 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     @staticmethod
-    async def _refuse(send: Send, status: int, code: str, message: str) -> None:
-        payload = json.dumps(error_body(code, message)).encode()
-        headers = [(b"content-type", b"application/json"), (b"connection", b"close")]
+    async def _refuse(
+        send: Send, status: int, code: str, message: str, scope: Scope | None = None
+    ) -> None:
+        path = str((scope or {}).get("path", ""))
+        if path.startswith(("/console", "/m/")):
+            # A person in a browser: a page in their language, not the stations' JSON.
+            payload = _TOO_LARGE_PAGE.encode()
+            ctype = b"text/html; charset=utf-8"
+        else:
+            payload = json.dumps(error_body(code, message)).encode()
+            ctype = b"application/json"
+        headers = [(b"content-type", ctype), (b"connection", b"close")]
         headers.append((b"content-length", str(len(payload)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": payload})

@@ -241,3 +241,130 @@ class ChangeRow(Base):
     key: Mapped[str] = mapped_column(String(120))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- volunteers' hours at the station (issue 18) ---------------------------------------
+
+
+class Activity(Base):
+    """An activity published by the district (12·5 志愿服务日, 义诊, 理发 …), held at one
+    station (``station_id``) or at every station (NULL)."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    team: Mapped[str] = mapped_column(String(80), default="")
+    station_id: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    capacity: Mapped[int] = mapped_column(Integer, default=0)  # 0 = no limit
+    sign_in_opens_min: Mapped[int] = mapped_column(Integer, default=30)
+    round_to_h: Mapped[float] = mapped_column(Float, default=0.5)
+    daily_max_h: Mapped[float] = mapped_column(Float, default=8.0)
+    points_per_hour: Mapped[int] = mapped_column(Integer, default=10)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Attendance(Base):
+    """One volunteer at one activity: signed in at a kiosk, signed out (by scan, or
+    automatically at the activity's end), hours and points credited by the rule."""
+
+    __tablename__ = "attendances"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # chosen by the kiosk
+    activity_id: Mapped[str] = mapped_column(String(40), index=True)
+    volunteer_id: Mapped[str] = mapped_column(String(40), index=True)
+    station_id: Mapped[str] = mapped_column(String(40), index=True)
+    signed_in_at: Mapped[datetime] = mapped_column(DateTime)
+    signed_out_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    auto_signed_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    hours: Mapped[float] = mapped_column(Float, default=0.0)
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    day: Mapped[str] = mapped_column(String(10), default="")  # the activity's day, for caps
+
+
+class HoursEntry(Base):
+    """Every change of a volunteer's hours, by kind: ``credit`` (信用时长, from sign-in and
+    sign-out), ``correction`` (staff, with a reason) and ``honor`` (荣誉时长, central only)."""
+
+    __tablename__ = "hours_ledger"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    volunteer_id: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    hours: Mapped[float] = mapped_column(Float)
+    ref: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    by: Mapped[str] = mapped_column(String(60), default="")
+    station_id: Mapped[str | None] = mapped_column(String(40), default=None)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- the district's web console (issue 19) ---------------------------------------------
+
+
+class StaffAccount(Base):
+    """A district office login. ``role``: admin (everything), dispatcher (派单, volunteers,
+    exceptions, catalogue) or viewer (read only)."""
+
+    __tablename__ = "staff_accounts"
+
+    username: Mapped[str] = mapped_column(String(40), primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="dispatcher")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser: staff (subject = username) or volunteer (subject = volunteer
+    id). Only the SHA-256 of the cookie is stored; ``csrf`` is checked on every POST."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    subject: Mapped[str] = mapped_column(String(40), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class OrderAssignment(Base):
+    """Which volunteer an order is for (the order row keeps team and display name)."""
+
+    __tablename__ = "order_assignments"
+
+    order_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    volunteer_id: Mapped[str | None] = mapped_column(String(40), default=None, index=True)
+    team: Mapped[str] = mapped_column(String(80), default="")
+    assigned_by: Mapped[str] = mapped_column(String(40), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ExceptionResolution(Base):
+    """A district officer's decision on an exception (overdraft, rejected event, …)."""
+
+    __tablename__ = "exception_resolutions"
+
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    ref: Mapped[str] = mapped_column(String(200), primary_key=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    actor: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -86,6 +86,7 @@ def seed_demo(db: Database, data: dict[str, Any] | None = None) -> admin.Station
         _seed_catalogue(db, session, data)
         _seed_volunteers(db, session, data)
     station = data["station"]
+    _seed_activities(db, station["id"])
     with db.begin() as session:
         exists = session.get(Station, station["id"]) is not None
     if exists:
@@ -93,6 +94,45 @@ def seed_demo(db: Database, data: dict[str, Any] | None = None) -> admin.Station
     return admin.add_station(
         db, station["name"], station_id=station["id"], name_en=station.get("name_en", "")
     )
+
+
+def _seed_activities(db: Database, station_id: str) -> None:
+    """Two activities today at the demo station: one open for sign-in now, one later."""
+    from datetime import timedelta
+
+    from central.activities import publish_activity
+    from central.clock import utcnow
+
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    for activity_id, title, title_en, team, start, hours in (
+        (
+            "demo-haircut",
+            "义务理发",
+            "Free haircuts",
+            "巧手理发志愿队",
+            now - timedelta(hours=1),
+            4,
+        ),
+        (
+            "demo-antifraud",
+            "反诈宣传",
+            "Anti-fraud talk",
+            "平安宣讲队",
+            now + timedelta(hours=5),
+            2,
+        ),
+    ):
+        publish_activity(
+            db,
+            activity_id=activity_id,
+            title=title,
+            title_en=title_en,
+            team=team,
+            starts_at=start,
+            ends_at=start + timedelta(hours=hours),
+            station_id=station_id,
+            capacity=20,
+        )
 
 
 def _seed_catalogue(db: Database, session: Session, data: dict[str, Any]) -> None:

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The X session of a station: screen never blanks, then the kiosk full-screen.
-# Started by xinit (deploy/station-kiosk.service) or by a desktop's autostart
+# Started by kiosk-x11.sh (deploy/station-kiosk.service) or by a desktop's autostart
 # (deploy/autostart/station-kiosk.desktop). KIOSK_BIN overrides the binary's path.
 set -eu
 KIOSK_BIN="${KIOSK_BIN:-/opt/station-kiosk/kiosk}"
@@ -13,5 +13,6 @@ if command -v unclutter >/dev/null 2>&1; then
     unclutter -idle 1 -root &
 fi
 
-# exec: the kiosk gets xinit's signals directly (SIGTERM/SIGHUP stop it cleanly).
+# exec: the kiosk is the process systemd watches and signals (SIGTERM/SIGHUP stop it
+# cleanly; its exit status or crash is what Restart= sees).
 exec "$KIOSK_BIN" "$@"

@@ -130,11 +130,39 @@ def backup_now(store_path: str | Path, data_dir: str | Path, now: datetime | Non
     return dst
 
 
+# A backup named more than this far in the future was taken while the clock was wrong.
+FUTURE_SLACK = timedelta(hours=1)
+KEEP_AT_LEAST = 3  # whatever keep_days says
+
+
+def future_backups(data_dir: str | Path, now: datetime | None = None) -> list[Path]:
+    """Backups dated after ``now``: the clock was (or is) wrong."""
+    now = now or _now()
+    return [p for p in list_backups(data_dir) if (backup_time(p) or now) > now + FUTURE_SLACK]
+
+
+def newest_plausible(data_dir: str | Path, now: datetime | None = None) -> datetime | None:
+    """The time of the newest backup not dated in the future."""
+    now = now or _now()
+    times = [backup_time(p) for p in list_backups(data_dir)]
+    sane = [t for t in times if t is not None and t <= now + FUTURE_SLACK]
+    return max(sane, default=None)
+
+
 def prune(data_dir: str | Path, keep_days: int, now: datetime | None = None) -> list[Path]:
-    """Delete backups older than ``keep_days`` days; the newest one always stays."""
-    cutoff = (now or _now()) - timedelta(days=max(keep_days, 1))
+    """Delete backups more than ``keep_days`` days older than the newest plausible one.
+
+    Age is measured from the newest backup, not from the clock: a clock a year ahead
+    must not make every backup look expired. The newest ``keep_days`` backups (one a day,
+    so a count that matches the age) always stay, and so do backups dated in the future
+    (doctor names them; they are pruned once the calendar passes them)."""
+    now = now or _now()
+    reference = newest_plausible(data_dir, now)
+    if reference is None:
+        return []
+    cutoff = reference - timedelta(days=max(keep_days, 1))
     removed = []
-    for path in list_backups(data_dir)[1:]:
+    for path in list_backups(data_dir)[max(keep_days, KEEP_AT_LEAST) :]:
         taken = backup_time(path)
         if taken is not None and taken < cutoff:
             path.unlink(missing_ok=True)
@@ -145,15 +173,19 @@ def prune(data_dir: str | Path, keep_days: int, now: datetime | None = None) -> 
 
 
 def backup_due(data_dir: str | Path, now: datetime | None = None) -> bool:
-    backups = list_backups(data_dir)
-    taken = backup_time(backups[0]) if backups else None
-    return taken is None or (now or _now()) - taken >= timedelta(hours=24)
+    """A day since the newest backup; a backup dated in the future does not count."""
+    now = now or _now()
+    taken = newest_plausible(data_dir, now)
+    return taken is None or now - taken >= timedelta(hours=24)
 
 
-def daily_backup(store_path: str | Path, data_dir: str | Path, keep_days: int) -> Path | None:
+def daily_backup(
+    store_path: str | Path, data_dir: str | Path, keep_days: int, now: datetime | None = None
+) -> Path | None:
     """Back up when the newest backup is a day old (or there is none); prune either way."""
-    made = backup_now(store_path, data_dir) if backup_due(data_dir) else None
-    prune(data_dir, keep_days)
+    now = now or _now()
+    made = backup_now(store_path, data_dir, now) if backup_due(data_dir, now) else None
+    prune(data_dir, keep_days, now)
     return made
 
 
@@ -171,6 +203,9 @@ class RestoreNotice:
     backup_taken: str | None
     salvaged: int = 0
     salvage_unreadable: int = 0
+    # False: the salvage was cut short (time budget, stop); "pages": read from raw pages
+    salvage_complete: bool = True
+    salvage_method: str = ""
     seen: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -264,11 +299,14 @@ def open_checked_store(store_path: str | Path, data_dir: str | Path) -> Any:
     if notice is not None:
         try:
             result = salvage_outbox(notice.corrupt_file, store)
-            notice.salvaged, notice.salvage_unreadable = result.copied, result.unreadable
-            write_notice(data_dir, notice)
         except Exception:
             # The damaged file stays in corrupt/: `kiosk backup salvage` can retry later.
             log.exception("salvaging outbox events from %s failed", notice.corrupt_file)
+            notice.salvage_complete, notice.salvage_method = False, "failed"
+        else:
+            notice.salvaged, notice.salvage_unreadable = result.copied, result.unreadable
+            notice.salvage_complete, notice.salvage_method = result.complete, result.method
+        write_notice(data_dir, notice)
     return store
 
 
@@ -277,10 +315,14 @@ def notice_text(notice: RestoreNotice, lang: str = "zh_CN") -> str:
     from kiosk.messages import text
 
     key = "store.restored" if notice.backup_file else "store.restored_empty"
-    return text(
+    sentence = text(
         key,
         lang,
         at=notice.at.replace("T", " ")[:16],
         taken=(notice.backup_taken or "").replace("T", " ")[:16],
         salvaged=notice.salvaged,
     )
+    if not notice.salvage_complete:
+        # "0 recovered" must not read as "nothing was lost".
+        sentence += " " + text("store.salvage_partial", lang, file=notice.corrupt_file)
+    return sentence

@@ -68,3 +68,9 @@ class EnvironmentFault(KioskError):
 
 class ConfigError(EnvironmentFault):
     key = "config.invalid"
+
+
+class DiskFull(EnvironmentFault):
+    """The disk under the data dir is full: writes (orders, logs, backups) fail."""
+
+    key = "error.disk_full"

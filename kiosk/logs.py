@@ -9,12 +9,32 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from kiosk.diskspace import is_disk_full, make_reserve, release_reserve
+
 FORMAT = "%(asctime)s %(levelname)-7s %(threadName)s %(name)s: %(message)s"
 _crash_file: TextIO | None = None
 
 
 def log_dir(data_dir: str | Path) -> Path:
     return Path(data_dir) / "logs"
+
+
+class ReserveFileHandler(logging.handlers.RotatingFileHandler):
+    """The rotating log that, when the disk is full, gives back the reserve
+    (``kiosk.diskspace``) and writes the record again: the error code a resident was
+    shown must be findable in the log, with its traceback."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        exc = sys.exc_info()[1]
+        if is_disk_full(exc) and release_reserve(Path(self.baseFilename).parent):
+            try:
+                # The record is still in the stream's buffer: the failed flush kept it.
+                if self.stream is not None:
+                    self.stream.flush()
+                    return
+            except OSError:
+                pass
+        super().handleError(record)
 
 
 def setup_logging(data_dir: str | Path, level: int = logging.INFO, stderr: bool = True) -> Path:
@@ -30,9 +50,10 @@ def setup_logging(data_dir: str | Path, level: int = logging.INFO, stderr: bool 
         if getattr(handler, "_kiosk", False) or bootstrap:
             root.removeHandler(handler)
             handler.close()
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = ReserveFileHandler(
         folder / "kiosk.log", maxBytes=2_000_000, backupCount=10, encoding="utf-8"
     )
+    make_reserve(folder)
     handlers: list[logging.Handler] = [file_handler]
     if stderr:
         handlers.append(logging.StreamHandler(sys.stderr))

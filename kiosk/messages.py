@@ -23,6 +23,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "设备出了点问题，请联系工作人员。",
         "The kiosk has a problem. Please ask the staff.",
     ),
+    "error.disk_full": (
+        "存储空间已满，无法保存。请联系工作人员。",
+        "The kiosk's disk is full; nothing can be saved. Please ask the staff.",
+    ),
+    "status.disk_full": ("磁盘已满", "Disk full"),
+    "health.disk_full": (
+        "存储空间已满（剩余 {free} MB）：新的订单和兑换无法保存。请技术员清理磁盘（kiosk doctor）。",
+        "The disk is full ({free} MB free): new orders and redemptions cannot be saved. A technician must free space (kiosk doctor).",
+    ),
+    "health.disk_low": (
+        "存储空间不足（剩余 {free} MB），请技术员尽快清理。",
+        "Disk space is low ({free} MB free); a technician should free some soon.",
+    ),
+    "health.clock_behind": (
+        "本机时钟（{now}）早于已保存的数据（{newest}）：时钟可能有误，请技术员校准时间（kiosk doctor）。",
+        "The kiosk's clock ({now}) is behind data it saved ({newest}): the clock is probably wrong; a technician must set it (kiosk doctor).",
+    ),
+    "sync.disk_full": (
+        "存储空间已满，无法同步。",
+        "The disk is full; syncing is stopped.",
+    ),
+    "sync.clock_wrong": (
+        "中心服务器的证书按本机时钟尚未生效：本机时钟可能有误，请技术员校准时间。",
+        "The central server's certificate is not yet valid by this kiosk's clock: the clock is probably wrong; a technician must set it.",
+    ),
     "store.cannot_create": ("无法创建数据文件：{path}", "Cannot create the data file: {path}"),
     "store.busy": ("系统正忙，请稍后再试。", "The kiosk is busy. Please try again in a moment."),
     # config
@@ -112,6 +137,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Card numbers are not accepted here. Please scan your code.",
     ),
     "volunteer.card_unknown": ("卡号或密码不正确。", "Wrong card number or PIN."),
+    # volunteers' hours (签到/签退)
+    "attendance.unknown_activity": (
+        "这个活动已取消或不在本站，请选择今天的活动。",
+        "This activity was cancelled or is not at this station. Please choose one of today's.",
+    ),
+    "attendance.foreign_code": (
+        "这不是本区的志愿者码，请使用本区发放的志愿者码。",
+        "This is not a volunteer code of this district. Please use this district's code.",
+    ),
+    "attendance.not_open_yet": (
+        "还没到签到时间，{at} 开始签到。",
+        "Sign-in has not opened yet; it opens at {at}.",
+    ),
+    "attendance.ended": (
+        "活动已经结束，不能再签到。",
+        "The activity is over; sign-in is closed.",
+    ),
+    "attendance.full": (
+        "活动人数已满，请联系工作人员。",
+        "The activity is full. Please ask the staff.",
+    ),
+    "attendance.just_signed_in": (
+        "您刚刚已签到，不用重复扫码。活动结束时再扫一次就是签退。",
+        "You have just signed in; no need to scan again. Scan again at the end to sign out.",
+    ),
+    "attendance.already_signed_out": (
+        "您已经签退了，本次时长已记录。",
+        "You have already signed out; your hours are recorded.",
+    ),
+    "attendance.unknown": ("找不到这条签到记录。", "This attendance record was not found."),
+    "attendance.not_signed_out": (
+        "还没有签退，不能更正时长。",
+        "Not signed out yet; the hours cannot be corrected.",
+    ),
+    "attendance.reason_required": (
+        "请填写更正原因（最多 200 字）。",
+        "Please give a reason for the correction (200 characters at most).",
+    ),
+    "attendance.bad_hours": ("时长应在 0 到 24 小时之间。", "Hours must be 0 to 24."),
     # redemption
     "redeem.cart_empty": ("请先选择礼品。", "Please choose a gift first."),
     "redeem.gift_unknown": ("这件礼品已下架。", "This gift is no longer available."),
@@ -217,6 +281,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "store.restored_empty": (
         "本机数据文件损坏且没有可用备份，已于 {at} 以空数据启动；找回未上传记录 {salvaged} 条。请立即联系技术员。",
         "The kiosk's data file was damaged and no backup was usable; it started empty at {at}; {salvaged} unsent records were recovered. Please call a technician now.",
+    ),
+    "store.too_new": (
+        "本机程序版本（{build}）比数据文件旧：请安装 {version} 或更新的版本。",
+        "This kiosk ({build}) is older than its data: install version {version} or newer.",
+    ),
+    "store.salvage_partial": (
+        "找回未能全部完成，可能还有未上传记录留在损坏的文件中：技术员可运行 kiosk backup salvage {file}。",
+        "The recovery could not finish; more unsent records may remain in the damaged file: a technician can run kiosk backup salvage {file}.",
     ),
     "init.not_interactive": (
         "缺少必填项 {setting}，请用参数 --{option} 提供。",

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk import catalog
@@ -113,9 +113,45 @@ def _next_ticket(session: Session, prefix: str, day: str) -> tuple[str, int]:
     if seq is None:
         seq = TicketSequence(day=day, last=0)
         session.add(seq)
-    seq.last += 1
+    # Never below a number already handed out: after a restore from backup the counter
+    # is the backup's, but the day's orders, the salvaged outbox (kiosk.salvage) and
+    # central's acknowledgement (sync.apply, kind "ticket") all raise it.
+    issued = session.scalar(
+        select(func.max(ServiceOrder.ticket_seq)).where(ServiceOrder.ticket_day == day)
+    )
+    seq.last = max(seq.last, issued or 0) + 1
     session.flush()
     return f"{prefix}{day[4:]}-{seq.last:03d}", seq.last
+
+
+def ticket_day_and_seq(ticket_no: str, placed_at: datetime) -> tuple[str, int] | None:
+    """The counter's day (YYYYMMDD) and number of a ticket such as A1203-021: the ticket
+    holds month and day only, so the year is the one that puts that date nearest to
+    ``placed_at`` (an order placed on 31 December UTC may be 1 January's ticket)."""
+    match = TICKET_RE.fullmatch(ticket_no or "")
+    if match is None:
+        return None
+    _prefix, mmdd, number = match.groups()
+    month, day = int(mmdd[:2]), int(mmdd[2:])
+    best: datetime | None = None
+    for year in (placed_at.year - 1, placed_at.year, placed_at.year + 1):
+        try:
+            candidate = datetime(year, month, day)
+        except ValueError:
+            continue
+        target = placed_at.replace(tzinfo=None)
+        if best is None or abs(candidate - target) < abs(best - target):
+            best = candidate
+    return (best.strftime("%Y%m%d"), int(number)) if best is not None else None
+
+
+def raise_ticket_counter(session: Session, day: str, last: int) -> None:
+    """Make sure the next ticket of ``day`` is above ``last``."""
+    row = session.get(TicketSequence, day)
+    if row is None:
+        session.add(TicketSequence(day=day, last=last))
+    elif row.last < last:
+        row.last = last
 
 
 def _check_draft(session: Session, draft: OrderDraft) -> tuple[str, str]:

@@ -18,6 +18,9 @@ EVENT_TYPES = (
     "redemption.made",
     "redemption.voided",
     "stock.moved",
+    "attendance.signed_in",
+    "attendance.signed_out",
+    "attendance.corrected",
 )
 
 

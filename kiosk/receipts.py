@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Protocol
 
 from kiosk.clock import to_local, utcnow
 from kiosk.config import Config
@@ -33,6 +34,17 @@ STATUS_LABELS = {
     "completed": "已完成",
     "cancelled": "已取消",
 }
+
+
+class AttendanceSlipData(Protocol):
+    attendance_id: str
+    activity_title: str
+    volunteer_name: str
+    signed_in_at: datetime
+    signed_out_at: datetime | None
+    hours: float
+    points: int
+    total_hours: float
 
 
 def order_qr(order: ServiceOrder) -> str:
@@ -103,6 +115,36 @@ def redemption_receipt(redemption: Redemption, config: Config) -> Receipt:
         QR(pickup_qr(redemption)),
         Text("凭此小票领取", "center", bold=True, double_width=True, double_height=True),
         Text("请向工作人员出示，当日有效。", "center"),
+        Feed(1),
+        Cut(),
+    )
+    return receipt
+
+
+def attendance_qr(config: Config, attendance_id: str) -> str:
+    """Opens central's own record of this attendance (its hours as credited)."""
+    base = (config.server_url or "").rstrip("/")
+    return f"{base}/api/v1/attendance/{attendance_id}" if base else f"attendance:{attendance_id}"
+
+
+def attendance_slip(result: AttendanceSlipData, config: Config) -> Receipt:
+    """签退凭条: the activity, times, hours by the rule, the volunteer's new total, and a QR
+    that opens central's record."""
+    receipt = Receipt(title=f"签退 {result.activity_title}"[:40])
+    receipt.add(*_header(config, "志愿服务签退凭条"))
+    receipt.add(
+        Row("活动", result.activity_title),
+        Row("志愿者", mask_name(result.volunteer_name)),
+        Row("签到", _when(result.signed_in_at, config)),
+        Row("签退", _when(result.signed_out_at or result.signed_in_at, config)),
+        Divider(),
+        Row("本次服务时长", f"{result.hours:g} 小时", bold=True),
+        Row("本次积分", f"{result.points} 分"),
+        Row("累计时长", f"{result.total_hours:g} 小时"),
+        Divider(),
+        QR(attendance_qr(config, result.attendance_id)),
+        Text("扫码可在区中心核对本次记录", "center"),
+        Text("时长、积分以区中心入账为准", "center"),
         Feed(1),
         Cut(),
     )

@@ -20,6 +20,13 @@ from types import FrameType
 log = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+# Set by any StopSignals on a stop request: long work at start (salvage) polls it so
+# that a stop is obeyed even while the main thread is busy outside the event loop.
+_requested = threading.Event()
+
+
+def stop_requested() -> bool:
+    return _requested.is_set()
 
 
 class StopSignals:
@@ -36,6 +43,7 @@ class StopSignals:
 
     def install(self) -> StopSignals:
         """Call from the main thread."""
+        _requested.clear()
         for signum in STOP_SIGNALS:
             self._old_handlers[signum] = signal.signal(signum, self._python_handler)
         self._old_wakeup = signal.set_wakeup_fd(self._write_fd, warn_on_full_buffer=False)
@@ -43,6 +51,7 @@ class StopSignals:
         return self
 
     def uninstall(self) -> None:
+        _requested.clear()
         signal.set_wakeup_fd(self._old_wakeup)
         for signum, handler in self._old_handlers.items():
             signal.signal(signum, handler)  # type: ignore[arg-type]
@@ -66,6 +75,7 @@ class StopSignals:
         """Pass the stop on once; True when it has been taken. Never blocks: the Python
         handler may run in the middle of anything, even inside a logging call."""
         self.requested.set()
+        _requested.set()
         if self._handled.is_set():
             return True
         try:

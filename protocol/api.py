@@ -24,6 +24,9 @@ EVENT_TYPES = (
     "redemption.made",
     "redemption.voided",
     "stock.moved",
+    "attendance.signed_in",
+    "attendance.signed_out",
+    "attendance.corrected",
 )
 EVENT_STATUSES = ("accepted", "duplicate", "rejected")
 CHANGE_KINDS = (
@@ -32,10 +35,12 @@ CHANGE_KINDS = (
     "gift",
     "volunteer",
     "order_status",
+    "ticket",
     "revoked_code",
     "public_key",
     "station_settings",
     "overdraft",
+    "activity",
 )
 # Statuses the dispatcher sets (pushed as "order_status" changes); a new order is "submitted".
 ORDER_STATUSES = ("assigned", "accepted", "in_service", "completed", "cancelled")

@@ -5,7 +5,7 @@ Each sub-command lives in ``station/commands/<name>.py`` with ``register(subpars
 statically; a command module imports its heavy parts inside its function and never
 imports this module (it reads ``station.args``), so there is no import circle.
 Exit codes: 0 ok, 1 a check or action failed, 2 usage or configuration error,
-130 interrupted.
+78 the store is newer than this build (systemd does not retry it), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 from kiosk import __version__
 from kiosk.errors import ConfigError, KioskError
 from kiosk.messages import text
+from kiosk.store_version import StoreTooNew
 from station.commands import (
     backup,
     config_show,
@@ -43,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Qt options such as -platform offscreen are passed on to Qt.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this build on this machine (store, printer library, font, home screen "
+        "rendered offscreen) and exit; no display or network needed",
+    )
     parser.add_argument(
         "--config", type=Path, help="config file (default: platform config dir, or $KIOSK_CONFIG)"
     )
@@ -82,8 +89,17 @@ def split_qt_args(argv: list[str]) -> tuple[list[str], list[str]]:
     return ours, qt
 
 
+EXIT_STORE_TOO_NEW = 78  # EX_CONFIG; RestartPreventExitStatus= in the systemd units
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if "--self-test" in argv:
+        # The same as the bundle's entry (station.frozen): a checkout's `kiosk
+        # --self-test` must test, not start the touch UI.
+        from station.selftest import run_self_test
+
+        return run_self_test([a for a in argv if a != "--self-test"])
     argv, qt_args = split_qt_args(argv)
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
@@ -100,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
         return 2
+    except StoreTooNew as exc:
+        print(
+            f"{text(exc.key, 'zh_CN', **exc.params)} / {text(exc.key, 'en', **exc.params)}",
+            file=sys.stderr,
+        )
+        return EXIT_STORE_TOO_NEW
     except KioskError as exc:
         print(
             f"{text(exc.key, 'zh_CN', **exc.params)} / {text(exc.key, 'en', **exc.params)}",

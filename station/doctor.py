@@ -20,13 +20,14 @@ from typing import Any
 
 from kiosk import paths
 from kiosk.config import Config
+from kiosk.diskspace import disk_state
+from kiosk.health import clock_behind, kiosk_user, unwritable, writable_by
 
 log = logging.getLogger(__name__)
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
 GLIBC_FLOOR = (2, 34)  # PySide6 6.10 wheels are manylinux_2_34 (see docs/deploy.md)
 SKEW_WARN_S, SKEW_FAIL_S = 30.0, 120.0  # volunteer codes expire in minutes
-DISK_WARN_MB, DISK_FAIL_MB = 1024, 200
 BACKUP_WARN_H = 48
 # Libraries the xcb platform plugin loads, and the Debian/Ubuntu package of each.
 XCB_LIBS = {
@@ -76,10 +77,9 @@ def check_store(ctx: Context) -> Result:
     data_dir = Path(ctx.config.data_dir)
     if not data_dir.exists():
         return Result("store", WARN, f"{data_dir} does not exist yet", "run `kiosk init`")
-    if not os.access(data_dir, os.W_OK):
-        return Result(
-            "store", FAIL, f"{data_dir} is not writable", f"sudo chown -R $USER '{data_dir}'"
-        )
+    user = kiosk_user(data_dir)[1]
+    if not writable_by(data_dir, kiosk_user(data_dir)[0]):
+        return Result("store", FAIL, f"{data_dir} is not writable by {user}", _chown(data_dir))
     if not path.exists():
         return Result("store", WARN, f"{path} not created yet", "start the kiosk once")
     try:
@@ -94,6 +94,25 @@ def check_store(ctx: Context) -> Result:
     return Result("store", OK, f"{path} ({size:.1f} MB)")
 
 
+def _chown(data_dir: Path) -> str:
+    user = kiosk_user(data_dir)[1]
+    return f"as root: chown -R {user}:{user} '{data_dir}'"
+
+
+def check_access(ctx: Context) -> Result:
+    """What the kiosk writes, writable by the kiosk's user (run as root: the owner of
+    the data dir), not just readable: a store it cannot write fails every order."""
+    data_dir = Path(ctx.config.data_dir)
+    if not data_dir.exists():
+        return Result("access", WARN, f"{data_dir} does not exist yet", "run `kiosk init`")
+    user, denied = unwritable(data_dir, ctx.config.store_path())
+    if denied:
+        names = ", ".join(str(p) for p in denied[:4]) + (" …" if len(denied) > 4 else "")
+        return Result("access", FAIL, f"{user} cannot write {names}", _chown(data_dir))
+    how = " (checked for the data dir's owner: doctor runs as root)" if os.geteuid() == 0 else ""
+    return Result("access", OK, f"{user} can write the store, WAL, backups and logs{how}")
+
+
 def _restore_fix(ctx: Context) -> str:
     return (
         "restart the kiosk: a damaged store is replaced by the newest backup at start "
@@ -102,18 +121,32 @@ def _restore_fix(ctx: Context) -> str:
 
 
 def check_migrations(ctx: Context) -> Result:
+    from kiosk.messages import text
     from kiosk.store.db import make_engine
     from kiosk.store.migrate import current_revision, head_revision
+    from kiosk.store_version import StoreTooNew, refuse_if_newer
 
     path = ctx.config.store_path()
     if not path.exists():
         return Result("migrations", WARN, "no store yet", "start the kiosk once")
+    try:
+        refuse_if_newer(path)
+    except StoreTooNew as exc:
+        return Result(
+            "migrations",
+            FAIL,
+            text(exc.key, "en", **exc.params) + f" (schema {exc.params['revision']})",
+            f"install kiosk {exc.params['version']} or newer (the kiosk refuses to start, "
+            "exit code 78); or restore the backup taken before the update (section 10)",
+        )
     head = head_revision()
     engine = make_engine(f"file:{path}?mode=ro&uri=true")
     try:
         current = current_revision(engine)
     except Exception as exc:
-        return Result("migrations", FAIL, f"cannot read the schema version: {exc}", "")
+        return Result(
+            "migrations", FAIL, f"cannot read the schema version: {exc}", _restore_fix(ctx)
+        )
     finally:
         engine.dispose()
     if current == head:
@@ -141,15 +174,26 @@ def check_integrity(ctx: Context) -> Result:
 
 
 def check_backups(ctx: Context) -> Result:
-    from kiosk.backup import backup_time, list_backups
+    from kiosk.backup import future_backups, list_backups, newest_plausible
 
     backups = list_backups(ctx.config.data_dir)
     if not backups:
         return Result(
             "backups", WARN, "no backup yet", "`kiosk backup now` (the kiosk makes one daily)"
         )
-    taken = backup_time(backups[0])
-    age_h = (datetime.now(UTC) - taken).total_seconds() / 3600 if taken else 1e9
+    now = datetime.now(UTC)
+    future = future_backups(ctx.config.data_dir, now)
+    if future:
+        # Never "newest -9600 h old": a backup named in the future means a wrong clock.
+        return Result(
+            "backups",
+            WARN,
+            f"{len(future)} backup(s) dated in the future, newest {future[0].name}: "
+            "the clock was or is wrong",
+            "set the clock (see the clock line); those files are kept, new ones are taken",
+        )
+    taken = newest_plausible(ctx.config.data_dir, now)
+    age_h = (now - taken).total_seconds() / 3600 if taken else 1e9
     text = f"{len(backups)} kept, newest {age_h:.0f} h old ({backups[0].name})"
     if age_h > BACKUP_WARN_H:
         return Result("backups", WARN, text, "`kiosk backup now`; check the log for backup errors")
@@ -245,12 +289,15 @@ def check_server(ctx: Context) -> Result:
     cfg = ctx.config
     if not cfg.server_url:
         return Result("server", WARN, "no server_url: offline only", "kiosk init --server-url URL")
-    from sync.errors import SyncError, Unauthorised
+    from sync.errors import ClockWrong, SyncError, Unauthorised
 
     client = _client(ctx)
     try:
         try:
             ctx.health = client.health()
+        except ClockWrong as exc:
+            ctx.extra["clock_wrong"] = str(exc)
+            return Result("server", FAIL, f"{cfg.server_url}: {exc}", CLOCK_FIX)
         except SyncError as exc:
             return Result("server", FAIL, f"{cfg.server_url}: {exc}", _server_fix(cfg))
         version = ctx.health.get("version", "?")
@@ -280,9 +327,29 @@ def _server_fix(cfg: Config) -> str:
     )
 
 
+CLOCK_FIX = (
+    "set the clock: as root `timedatectl set-ntp true` (or point chrony/NTP at the "
+    "district's time server; by hand: date -u -s 'YYYY-MM-DD HH:MM')"
+)
+
+
 def check_clock(ctx: Context) -> Result:
+    now = datetime.now(UTC)
+    ahead = clock_behind(ctx.config.data_dir, ctx.config.store_path(), now)
+    if ahead is not None:
+        return Result(
+            "clock",
+            FAIL,
+            f"now {now:%Y-%m-%d %H:%M} UTC is behind data this kiosk wrote at "
+            f"{ahead:%Y-%m-%d %H:%M} UTC: the clock is wrong (or was, then)",
+            CLOCK_FIX,
+        )
+    if "clock_wrong" in ctx.extra:
+        return Result(
+            "clock", FAIL, "central's TLS certificate is not yet valid by this clock", CLOCK_FIX
+        )
     if not ctx.health or "time" not in ctx.health:
-        return Result("clock", WARN, "not compared (server not reached)", "")
+        return Result("clock", WARN, "not compared with central (server not reached)", "")
     try:
         central = datetime.fromisoformat(str(ctx.health["time"]).replace("Z", "+00:00"))
     except ValueError:
@@ -291,7 +358,7 @@ def check_clock(ctx: Context) -> Result:
         central = central.replace(tzinfo=UTC)
     skew = (datetime.now(UTC) - central).total_seconds()
     text = f"{skew:+.0f} s against central"
-    fix = "sudo timedatectl set-ntp true (or point chrony/NTP at the district's time server)"
+    fix = CLOCK_FIX
     if abs(skew) > SKEW_FAIL_S:
         return Result("clock", FAIL, text + " (volunteer codes will be refused)", fix)
     if abs(skew) > SKEW_WARN_S:
@@ -303,15 +370,15 @@ def check_clock(ctx: Context) -> Result:
 
 
 def check_disk(ctx: Context) -> Result:
-    folder = Path(ctx.config.data_dir)
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    free_mb = shutil.disk_usage(folder).free / 1e6
-    text = f"{free_mb:,.0f} MB free on {folder}"
-    fix = f"free space: old logs in {Path(ctx.config.data_dir) / 'logs'}, apt-get clean"
-    if free_mb < DISK_FAIL_MB:
-        return Result("disk", FAIL, text, fix)
-    if free_mb < DISK_WARN_MB:
+    state, free_mb = disk_state(ctx.config.data_dir)
+    text = f"{free_mb:,.0f} MB free for {ctx.config.data_dir}"
+    fix = (
+        f"free space: old logs in {Path(ctx.config.data_dir) / 'logs'}, `apt-get clean`, "
+        "`journalctl --vacuum-size=100M`; then restart the kiosk"
+    )
+    if state == "full":
+        return Result("disk", FAIL, text + ": disk full, orders cannot be saved", fix)
+    if state == "low":
         return Result("disk", WARN, text, fix)
     return Result("disk", OK, text)
 
@@ -342,7 +409,7 @@ def check_qt_xcb(_ctx: Context) -> Result:
             "qt-xcb",
             FAIL,
             f"missing for the display: {', '.join(missing)}",
-            f"sudo apt-get install -y {' '.join(missing)}",
+            f"as root: apt-get install -y {' '.join(missing)}",
         )
     return Result("qt-xcb", OK, f"{len(XCB_LIBS)} libraries present")
 
@@ -375,6 +442,7 @@ def check_glibc(_ctx: Context) -> Result:
 
 CHECKS: list[Callable[[Context], Result]] = [
     check_store,
+    check_access,
     check_migrations,
     check_integrity,
     check_backups,
@@ -401,5 +469,12 @@ def run_checks(
         except Exception as exc:  # a broken check must not hide the others
             log.debug("check %s raised", check.__name__, exc_info=True)
             name = check.__name__.removeprefix("check_")
-            results.append(Result(name, FAIL, f"check crashed: {type(exc).__name__}: {exc}"))
+            results.append(
+                Result(
+                    name,
+                    FAIL,
+                    f"check crashed: {type(exc).__name__}: {exc}",
+                    "send this output and kiosk.log to the developers; the other lines stand",
+                )
+            )
     return results

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,11 +98,27 @@ def purge_chore(config: Config, store: Store) -> Any:
     return purge_personal_data
 
 
+def sign_out_chore(config: Config, store: Store) -> Callable[[], int]:
+    """自动签退: volunteers still signed in when their activity has ended."""
+
+    def sign_out_overdue() -> int:
+        from kiosk.attendance import sign_out_overdue as run
+
+        with store.begin() as session:
+            return run(session, config)
+
+    return sign_out_overdue
+
+
 def start_backups(config: Config, store: Store | None = None) -> Any:
     from kiosk.backup_schedule import BackupScheduler
     from kiosk.store.upkeep import daily_optimize
 
-    chores = [purge_chore(config, store), daily_optimize(store)] if store is not None else []
+    chores = (
+        [purge_chore(config, store), sign_out_chore(config, store), daily_optimize(store)]
+        if store is not None
+        else []
+    )
     scheduler = BackupScheduler(
         config.store_path(), config.data_dir, config.backup_keep_days, chores=chores
     )
@@ -157,18 +174,42 @@ def start_demo(
     if keep_dir is None:
         runtime._cleanup.append(lambda: shutil.rmtree(folder, ignore_errors=True))
     log.info("demo station in %s, central at %s", folder, central.url)
-    print(
+    print(demo_banner(folder, central.url), flush=True)
+    return runtime
+
+
+def central_command() -> str:
+    """How to run central's CLI from here: ``kiosk-central`` lives in the venv's bin,
+    which is usually not on PATH (``python3 dev.py demo`` does not activate the venv)."""
+    import shlex
+    import sys
+
+    script = Path(sys.executable).with_name("kiosk-central")
+    if script.exists():
+        return shlex.quote(str(script))
+    return f"{shlex.quote(sys.executable)} -m central"
+
+
+def demo_banner(folder: Path, url: str) -> str:
+    """What ``kiosk --demo`` prints: where things are, and commands that run as shown."""
+    import shlex
+
+    from central.embedded import DEMO_CONSOLE_PASSWORD, DEMO_CONSOLE_USER
+
+    central = f"{central_command()} --db {shlex.quote(str(folder / 'central.db'))}"
+    return (
         f"demo station: {folder}\n"
         f"  receipts (PNG): {folder / 'receipts'}\n"
-        f"  central: {central.url}  (OpenAPI: {central.url}/docs)\n"
-        f"  dispatch an order as the district centre would:\n"
-        f"    kiosk-central --db {folder / 'central.db'} order list\n"
-        f"    kiosk-central --db {folder / 'central.db'} order assign TICKET\n"
+        f"  central: {url}  (OpenAPI: {url}/docs)\n"
+        f"  dispatch orders in the district's web console (派单):\n"
+        f"    {url}/console/  user {DEMO_CONSOLE_USER}, password {DEMO_CONSOLE_PASSWORD}\n"
+        f"  volunteers take orders on their phone page (接单): {url}/m/\n"
+        f"  or from a shell:\n"
+        f"    {central} order list\n"
+        f"    {central} order assign TICKET\n"
         f"  a volunteer code to scan:\n"
-        f"    kiosk-central --db {folder / 'central.db'} volunteer code V0001",
-        flush=True,
+        f"    {central} volunteer code V0001"
     )
-    return runtime
 
 
 def _is_empty(store: Store) -> bool:

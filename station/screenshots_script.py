@@ -224,6 +224,43 @@ def _correct(d: Any) -> None:
     d.click("pick_broken")
 
 
+def _attend_activities(d: Any) -> None:
+    d.ctx.nav.home()
+    d.click("tileAttend")
+    d.route("attend.activities")
+    d.until(lambda: d.window.findChild(object, "activity_demo-haircut") is not None, "activities")
+
+
+def _attend_scan(d: Any) -> None:
+    d.click("activity_demo-haircut")
+    d.route("attend.scan")
+
+
+def _attend_in(d: Any) -> None:
+    d.scan(volunteer_code("V0001"))
+    d.route("attend.done")
+
+
+def _attend_out(d: Any) -> None:
+    """Signed out two and a half hours later (the sign-in is moved back, not waited for)."""
+    from sqlalchemy import select
+
+    from kiosk.store.models import Attendance
+
+    with d.ctx.store.begin() as s:
+        row = s.scalars(select(Attendance).where(Attendance.volunteer_id == "V0001")).one()
+        row.signed_in_at -= timedelta(hours=2, minutes=30)
+    d.click("nextVolunteer")
+    d.route("attend.scan")
+    d.scan(volunteer_code("V0001"))
+    d.route("attend.done")
+
+
+def _attend_staff(d: Any) -> None:
+    d.go("staff.attendance")
+    d.route("staff.attendance")
+
+
 SCRIPT: list[tuple[str, Step]] = [
     ("01-home", _nothing),
     ("02-home-large-text", _large_text),
@@ -257,4 +294,9 @@ SCRIPT: list[tuple[str, Step]] = [
     ("30-staff-printer", _staff_section("staff.printer")),
     ("31-staff-exceptions", _exceptions),
     ("32-staff-settings", _staff_section("staff.settings")),
+    ("33-attend-activities", _attend_activities),
+    ("34-attend-scan", _attend_scan),
+    ("35-attend-signed-in", _attend_in),
+    ("36-attend-signed-out", _attend_out),
+    ("37-staff-attendance", _attend_staff),
 ]

@@ -26,7 +26,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kiosk.clock import parse_iso, utcnow
+from kiosk.orders import raise_ticket_counter, ticket_day_and_seq
 from kiosk.store.models import (
+    Activity,
     Gift,
     OrderStatusChange,
     Overdraft,
@@ -234,6 +236,37 @@ def _write_order_statuses(session: Session, rows: list[Data]) -> None:
         session.expire_all()
 
 
+def apply_activity(session: Session, d: Data) -> None:
+    """An activity at this station (签到/签退); an inactive one stops taking sign-ins."""
+    _upsert(
+        session,
+        Activity,
+        str(d["id"]),
+        {
+            "title": _s(d, "title"),
+            "title_en": _s(d, "title_en"),
+            "team": _s(d, "team"),
+            "starts_at": parse_iso(d["starts_at"]),
+            "ends_at": parse_iso(d["ends_at"]),
+            "capacity": int(d.get("capacity") or 0),
+            "sign_in_opens_min": int(d.get("sign_in_opens_min") or 0),
+            "round_to_h": float(d.get("round_to_h") or 0.5),
+            "daily_max_h": float(d.get("daily_max_h") or 8.0),
+            "points_per_hour": int(d.get("points_per_hour") or 0),
+            "active": bool(d.get("active", True)),
+        },
+    )
+
+
+def apply_ticket(session: Session, d: Data) -> None:
+    """Central's acknowledgement of the station's highest ticket of a day: a store
+    restored from an older backup must not hand that number out again."""
+    found = ticket_day_and_seq(str(d["ticket_no"]), parse_iso(d["placed_at"]))
+    if found is None:
+        raise ValueError(f"not a ticket number: {d['ticket_no']!r}")
+    raise_ticket_counter(session, *found)
+
+
 def apply_revoked_code(session: Session, d: Data) -> None:
     code_id = str(d["code_id"])
     if session.get(RevokedCode, code_id) is None:
@@ -382,10 +415,12 @@ APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "gift": apply_gift,
     "volunteer": apply_volunteer,
     "order_status": apply_order_status,
+    "ticket": apply_ticket,
     "revoked_code": apply_revoked_code,
     "public_key": apply_public_key,
     "station_settings": apply_station_settings,
     "overdraft": apply_overdraft,
+    "activity": apply_activity,
 }
 
 

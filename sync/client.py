@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import platform
+import re
 import threading
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from protocol.api import API_PREFIX, HEADER_AUTH, HEADER_STATION
 from sync import wire
 from sync.errors import (
     BadResponse,
+    ClockWrong,
     RequestRejected,
     ServerDown,
     ServerError,
@@ -148,14 +150,18 @@ class CentralClient:
                 method, url, json=json, params=params, timeout=timeout or self.timeout
             )
         except requests.Timeout as exc:
-            raise SyncTimeout(detail=f"{method} {path}: {exc}") from exc
+            raise SyncTimeout(detail=f"{method} {path}: {plain_reason(exc)}") from exc
         except (rexc.ChunkedEncodingError, rexc.ContentDecodingError) as exc:
             # urllib3 enforces Content-Length: a body cut short lands here.
-            raise BadResponse(detail=f"{method} {path}: {exc}") from exc
+            raise BadResponse(detail=f"{method} {path}: {plain_reason(exc)}") from exc
         except rexc.SSLError as exc:
-            raise TlsFailed(detail=f"{method} {path}: {exc}") from exc
+            reason = plain_reason(exc)
+            if "not yet valid" in reason:
+                # Certificates are valid from a date: a clock behind makes every one fail.
+                raise ClockWrong(detail=f"{method} {path}: {reason}") from exc
+            raise TlsFailed(detail=f"{method} {path}: {reason}") from exc
         except requests.RequestException as exc:
-            raise ServerDown(detail=f"{method} {path}: {exc}") from exc
+            raise ServerDown(detail=f"{method} {path}: {plain_reason(exc)}") from exc
         try:
             return self._read(resp, f"{method} {path}")
         finally:
@@ -180,6 +186,29 @@ class CentralClient:
         if not isinstance(body, dict):
             raise BadResponse(detail=f"{what}: JSON {type(body).__name__}, not an object")
         return body
+
+
+_ERRNO = re.compile(r"\[Errno (-?\d+)\] ([^'\")\]]+)")
+_CERT = re.compile(r"certificate verify failed: ([^'\"(]+)")
+_OBJECT = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>:?\s*")
+
+
+def plain_reason(exc: BaseException) -> str:
+    """What went wrong in words a technician can act on, without urllib3's internals
+    ("HTTPSConnectionPool(...): Max retries exceeded ... <urllib3.connection... object at
+    0x7f...>: Failed to establish a new connection: [Errno 111] Connection refused")."""
+    raw = str(exc)
+    cert = _CERT.search(raw)
+    if cert:
+        return f"TLS: certificate verify failed: {cert.group(1).strip()}"
+    found = _ERRNO.search(raw)
+    if found:
+        return f"{found.group(2).strip()} (errno {found.group(1)})"
+    if "Read timed out" in raw:
+        return "no answer in time (read timed out)"
+    if "timed out" in raw:
+        return "no connection in time (connect timed out)"
+    return _OBJECT.sub("", raw)[:300]
 
 
 def _status_error(resp: requests.Response, what: str) -> SyncError:

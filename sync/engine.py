@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk import outbox
 from kiosk.clock import utcnow
+from kiosk.diskspace import is_disk_full
 from kiosk.store.commit_hooks import WakeOnCommit
 from kiosk.store.db import Store
 from kiosk.store.models import OutboxEvent
@@ -120,9 +121,9 @@ class SyncEngine:
             except SyncError as exc:
                 error, self._retry_after = exc.key, exc.retry_after
                 log.warning("sync failed (%s): %s", exc.key, exc)
-            except SQLAlchemyError:
-                error = "sync.store_error"
-                log.exception("sync failed in the local store")
+            except SQLAlchemyError as exc:
+                error = "sync.disk_full" if is_disk_full(exc) else "sync.store_error"
+                log.exception("sync failed in the local store (%s)", error)
             except Exception:  # a bug must not kill the thread; it is logged in full
                 error = "sync.failed"
                 log.exception("sync failed unexpectedly")

@@ -30,6 +30,12 @@ class TlsFailed(ServerDown):
     key = "sync.tls_failed"
 
 
+class ClockWrong(TlsFailed):
+    """The certificate is "not yet valid" by our clock: the kiosk's clock is behind."""
+
+    key = "sync.clock_wrong"
+
+
 class SyncTimeout(SyncError):
     key = "sync.timeout"
 

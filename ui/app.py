@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, Signal, qInstallM
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from kiosk import sdnotify
 from kiosk.config import Config
 from kiosk.paths import font_path
 from ui import theme
@@ -109,6 +110,33 @@ def _freeze_heap() -> None:
     gc.freeze()
 
 
+class SystemdWatchdog(QObject):
+    """Tells systemd the kiosk is up, then pings its watchdog from the event loop.
+
+    The ping rides on a QTimer of the main thread, so it stops when the UI freezes (a
+    deadlock, an endless loop in a slot) and systemd restarts the kiosk; a worker thread
+    could keep pinging for a dead UI."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.interval_s = sdnotify.watchdog_interval_s()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.ping)
+
+    def ready(self) -> None:
+        sdnotify.notify("READY=1\nSTATUS=kiosk UI up")
+        if self.interval_s is not None:
+            self.ping()
+            self._timer.start(max(100, int(self.interval_s * 1000)))
+
+    def ping(self) -> None:
+        sdnotify.notify("WATCHDOG=1")
+
+    def stopping(self) -> None:
+        self._timer.stop()
+        sdnotify.notify("STOPPING=1")
+
+
 def run_app(
     config: Config,
     store: Any = None,
@@ -147,8 +175,11 @@ def run_app(
     crash_handler = install_crash_handler(ctx.nav.show_error)
     failed: list[BaseException] = []
 
+    watchdog = SystemdWatchdog(app)
+
     def up() -> None:
         log.info("UI up (demo=%s, windowed=%s, language=%s)", demo, windowed, config.language)
+        watchdog.ready()
 
     started = _Started()
 
@@ -197,6 +228,7 @@ def run_app(
             raise failed[0]
         return code
     finally:
+        watchdog.stopping()
         crash_handler.uninstall()
         window.uninstall(app)
         ctx.ops.drop_pending()

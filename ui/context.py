@@ -182,12 +182,19 @@ class Navigator(QObject):
         log.info("scan ignored on %s", self.route or "-")
         return False
 
-    def show_error(self, code: str) -> None:
+    def show_error(self, code: str, reason: str = "") -> None:
         self.ctx.ops.drop_pending()
         if self.has("error"):
             self.reset_all()
             self._history.clear()
-            self.go("error", code=code)
+            self.go("error", code=code, reason=reason)
+
+    def show_disk_full(self, code: str) -> None:
+        """A write failed for want of space (``code``), or "": one succeeded again."""
+        self.ctx.disk_full = bool(code)
+        self.ctx.bus.changed.emit("disk")
+        if code:
+            self.show_error(code, "error.disk_full")
 
 
 class AppContext:
@@ -217,6 +224,8 @@ class AppContext:
         self.scanner = ScannerFilter(clock=clock)
         self.scanner.scanned.connect(self.nav.deliver_scan)
         self.ops.crashed.connect(self.nav.show_error)
+        self.ops.disk_full.connect(self.nav.show_disk_full)
+        self.disk_full = False  # a write failed for want of space (status strip, staff)
 
     def attach_services(
         self, store: Store, *, sync: Any = None, printq: Any = None, authoriser: Any = None

@@ -28,6 +28,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from kiosk.diskspace import is_disk_full
 from kiosk.errors import KioskError
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,9 @@ class Operations(QObject):
     busy_changed = Signal(bool)
     finished = Signal()
     crashed = Signal(str)  # short code of an unexpected error
+    # The short code of a task that failed because the disk is full; "" when a task
+    # succeeds again after one did (space was freed).
+    disk_full = Signal(str)
 
     def __init__(self, store: Any, pool: QThreadPool | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -90,6 +94,7 @@ class Operations(QObject):
         self._pending: dict[int, _Pending] = {}
         self._epoch = 0
         self._busy = 0
+        self._disk_was_full = False
 
     @property
     def store(self) -> Any:
@@ -208,6 +213,9 @@ class Operations(QObject):
                 self.busy_changed.emit(False)
         try:
             if ok:
+                if self._disk_was_full:
+                    self._disk_was_full = False
+                    self.disk_full.emit("")
                 if current and pending.on_ok is not None:
                     pending.on_ok(value)
             elif isinstance(value, KioskError):
@@ -222,5 +230,12 @@ class Operations(QObject):
     def _crash(self, name: str, exc: object) -> None:
         code = short_code()
         tb = getattr(exc, "__kiosk_tb__", repr(exc))
+        if isinstance(exc, BaseException) and is_disk_full(exc):
+            # Not a bug: the environment. Logged with its code all the same (the log's
+            # reserve makes room for it, see kiosk.logs) and named on screen.
+            log.error("disk full: error %s in %s:\n%s", code, name, tb)
+            self._disk_was_full = True
+            self.disk_full.emit(code)
+            return
         log.error("unexpected error %s in %s:\n%s", code, name, tb)
         self.crashed.emit(code)

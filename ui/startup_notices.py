@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 
-from kiosk import backup
+from kiosk import backup, health
 from kiosk.logs import log_dir, new_crash_text
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,16 @@ def pending(data_dir: str | Path, lang: str) -> list[str]:
     if notice is not None:
         notes.append(backup.notice_text(notice, lang))
     return notes
+
+
+def standing(data_dir: str | Path, store_path: str | Path, lang: str, zone: str) -> list[str]:
+    """Warnings that hold until the cause is fixed (disk full or low, clock behind the
+    data); not dismissable."""
+    try:
+        return health.warnings(data_dir, store_path, lang, zone)
+    except OSError:
+        log.exception("machine health check failed")
+        return []
 
 
 def dismiss(data_dir: str | Path) -> None:

@@ -135,6 +135,7 @@ class StatusStrip(QFrame):
         self._relay = _Relay(self)
         self._relay.sync.connect(self._on_sync)
         self._relay.printer.connect(self._on_printer)
+        ctx.bus.changed.connect(self._on_bus)
         self._attach()
         self.retranslate()
 
@@ -216,6 +217,10 @@ class StatusStrip(QFrame):
         self._show_network()
         self.ctx.bus.changed.emit("sync")
 
+    def _on_bus(self, what: str) -> None:
+        if what == "disk":
+            self._show_network()
+
     def _on_printer(self, state: object) -> None:
         self.printer_state = state
         self.ctx.printer_state = state
@@ -247,6 +252,10 @@ class StatusStrip(QFrame):
 
     def _show_network(self) -> None:
         status = self.sync_status
+        if getattr(self.ctx, "disk_full", False) or attr(status, "last_error") == "sync.disk_full":
+            # Not "offline": nothing is saved or sent until someone frees space.
+            self.network.set("offline", self.ctx.msg("status.disk_full"), theme.DANGER)
+            return
         if self.ctx.sync is None and status is None:
             self.network.set("offline", self.tr("Offline mode"), theme.MUTED)
             return

@@ -2,6 +2,75 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AttendActivitiesScreen</name>
+    <message>
+        <source>%1 here now</source>
+        <translation>现有 %1 人在场</translation>
+    </message>
+    <message>
+        <source>%1 of %2 places taken</source>
+        <translation>已签到 %1 / 限 %2 人</translation>
+    </message>
+    <message>
+        <source>Choose your activity</source>
+        <translation>请选择您参加的活动</translation>
+    </message>
+    <message>
+        <source>There is no activity at this station today.</source>
+        <translation>今天本站没有志愿活动。</translation>
+    </message>
+    <message>
+        <source>Volunteer sign-in</source>
+        <translation>志愿者签到</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>sign-in not open yet</source>
+        <translation>还未开始签到</translation>
+    </message>
+</context>
+<context>
+    <name>AttendDoneScreen</name>
+    <message>
+        <source>%1, you are signed in</source>
+        <translation>%1，已签到</translation>
+    </message>
+    <message>
+        <source>%1, you are signed out</source>
+        <translation>%1，已签退</translation>
+    </message>
+    <message>
+        <source>%1–%2 · %3 h · %4 points · %5 h in all. Please take your slip.</source>
+        <translation>%1–%2 · 本次 %3 小时 · %4 积分 · 累计 %5 小时。请取走凭条。</translation>
+    </message>
+    <message>
+        <source>Next volunteer</source>
+        <translation>下一位</translation>
+    </message>
+    <message>
+        <source>Signed in at %1. Scan again when you leave to sign out.</source>
+        <translation>%1 签到。离开时再扫一次码就是签退。</translation>
+    </message>
+    <message>
+        <source>Volunteer sign-in</source>
+        <translation>志愿者签到</translation>
+    </message>
+</context>
+<context>
+    <name>AttendScanScreen</name>
+    <message>
+        <source>Scan your volunteer code to sign in. When you leave, scan it again to sign out.</source>
+        <translation>请出示志愿者码签到。离开时再扫一次就是签退。</translation>
+    </message>
+    <message>
+        <source>Volunteer sign-in</source>
+        <translation>志愿者签到</translation>
+    </message>
+</context>
+<context>
     <name>BusyOverlay</name>
     <message>
         <source>Please wait…</source>
@@ -215,12 +284,20 @@
         <translation>查看办理进度，给服务打分</translation>
     </message>
     <message>
+        <source>Sign in and out of today's activities</source>
+        <translation>参加今天的活动请在这里签到、签退</translation>
+    </message>
+    <message>
         <source>Tap a big button below to begin.</source>
         <translation>请点下面的大按钮开始</translation>
     </message>
     <message>
         <source>Track &amp; rate</source>
         <translation>进度查询·评价</translation>
+    </message>
+    <message>
+        <source>Volunteer sign-in</source>
+        <translation>志愿者签到</translation>
     </message>
     <message>
         <source>Volunteers: exchange points for gifts</source>
@@ -927,7 +1004,74 @@
     </message>
 </context>
 <context>
+    <name>StaffAttendanceScreen</name>
+    <message>
+        <source>%1 · %2 · %3–%4 · %5 h</source>
+        <translation>%1 · %2 · %3–%4 · %5 小时</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · here since %3</source>
+        <translation>%1 · %2 · %3 起在场</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>签到记录</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Correct</source>
+        <translation>更正</translation>
+    </message>
+    <message>
+        <source>Correction saved and sent to the centre.</source>
+        <translation>更正已保存，并已发送给区中心。</translation>
+    </message>
+    <message>
+        <source>Forgot to sign out</source>
+        <translation>忘记签退</translation>
+    </message>
+    <message>
+        <source>Hours: %1</source>
+        <translation>时长：%1 小时</translation>
+    </message>
+    <message>
+        <source>Left early</source>
+        <translation>提前离开</translation>
+    </message>
+    <message>
+        <source>Nobody has signed in today.</source>
+        <translation>今天还没有人签到。</translation>
+    </message>
+    <message>
+        <source>Save with this reason</source>
+        <translation>按此原因保存</translation>
+    </message>
+    <message>
+        <source>Scanner did not work</source>
+        <translation>扫码故障</translation>
+    </message>
+    <message>
+        <source>Stayed to help after the end</source>
+        <translation>活动结束后继续帮忙</translation>
+    </message>
+    <message>
+        <source>Today's sign-ins, who is here first. A correction needs a reason; it is recorded and the centre books the difference.</source>
+        <translation>今天的签到，在场的排在前面。更正须选原因，会记录在案，区中心按差额入账。</translation>
+    </message>
+    <message>
+        <source>signed out automatically</source>
+        <translation>自动签退</translation>
+    </message>
+</context>
+<context>
     <name>StaffMenuScreen</name>
+    <message>
+        <source>Attendance</source>
+        <translation>签到记录</translation>
+    </message>
     <message>
         <source>Broken, expired, miscounted</source>
         <translation>破损、过期、盘点差异</translation>
@@ -1007,6 +1151,10 @@
     <message>
         <source>Unsent records</source>
         <translation>未上传的记录</translation>
+    </message>
+    <message>
+        <source>Who is here, hours</source>
+        <translation>谁在场、服务时长</translation>
     </message>
 </context>
 <context>

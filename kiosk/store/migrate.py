@@ -14,10 +14,18 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from kiosk.store_version import (  # noqa: F401 (StoreTooNew: callers catch it from here)
+    StoreTooNew,
+    encode_version,
+    known_revisions,
+    refuse,
+)
 
 if TYPE_CHECKING:
+    # Not at run time: ``refuse_if_newer`` runs before the first paint, when SQLAlchemy
+    # is not loaded yet.
     from alembic.config import Config
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +78,25 @@ def plain_head_revision(versions: Path = MIGRATIONS_DIR / "versions") -> str | N
     return heads.pop() if len(heads) == 1 else None
 
 
+def check_not_newer(engine: Engine) -> None:
+    """Refuse a store whose schema this build does not know: a newer build migrated it,
+    and an older one would fail half-way or lose data. The newer build wrote its own
+    version into ``PRAGMA user_version``, so the message can name what to install."""
+    current = current_revision(engine)
+    if current is None or current in known_revisions():
+        return
+    with engine.connect() as conn:
+        stamped = int(conn.exec_driver_sql("PRAGMA user_version").scalar() or 0)
+    refuse(current, stamped)
+
+
+def _stamp_version(engine: Engine) -> None:
+    from kiosk import __version__
+
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA user_version = {encode_version(__version__)}")
+
+
 def current_revision(engine: Engine) -> str | None:
     """The store's revision, None for a store Alembic has never touched."""
     with engine.connect() as conn:
@@ -87,9 +114,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     before = current_revision(engine)
     if revision == "head" and before is not None and before == plain_head_revision():
         return
+    check_not_newer(engine)  # before Alembic, which fails with a raw traceback
     from alembic import command
 
     command.upgrade(alembic_config(engine), revision)
     after = current_revision(engine)
     if before != after:
+        # The build that brought the schema here: an older build refused later names it.
+        _stamp_version(engine)
         log.info("store schema upgraded %s -> %s", before or "empty", after)

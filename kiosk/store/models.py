@@ -370,3 +370,43 @@ class AuditEntry(Base):
     staff_id: Mapped[str | None] = mapped_column(String(40), default=None)
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# --- volunteers' hours (签到/签退) -------------------------------------------------
+
+
+class Activity(Base):
+    """Central's activity held at this station (pulled as "activity" changes)."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    team: Mapped[str] = mapped_column(String(80), default="")
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    sign_in_opens_min: Mapped[int] = mapped_column(Integer, default=30)
+    round_to_h: Mapped[float] = mapped_column(default=0.5)
+    daily_max_h: Mapped[float] = mapped_column(default=8.0)
+    points_per_hour: Mapped[int] = mapped_column(Integer, default=10)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Attendance(Base):
+    """A volunteer at an activity on this kiosk. ``expected_hours`` is the rule applied
+    here (printed on the slip); central's credit arrives with the volunteer's next pull."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("activity_id", "volunteer_id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    activity_id: Mapped[str] = mapped_column(ForeignKey("activities.id"), index=True)
+    volunteer_id: Mapped[str] = mapped_column(String(40), index=True)
+    signed_in_at: Mapped[datetime] = mapped_column(DateTime)
+    signed_out_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
+    auto_signed_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    expected_hours: Mapped[float] = mapped_column(default=0.0)
+    expected_points: Mapped[int] = mapped_column(Integer, default=0)
+    corrected_hours: Mapped[float | None] = mapped_column(default=None)

@@ -75,7 +75,12 @@ def run_salvage(args: argparse.Namespace) -> int:
     print(
         f"找回 / copied {result.copied}, 已存在 / already present {result.skipped}, "
         f"已发送 / already sent {result.not_pending}, 无法读取 / unreadable {result.unreadable}"
+        f" (read: {result.method})"
     )
+    if not result.complete:
+        # Cut at the time budget (KIOSK_SALVAGE_BUDGET_S): what was read is kept.
+        print("未完成 / not finished: time limit reached; again with KIOSK_SALVAGE_BUDGET_S=600")
+        return 1
     return 0
 
 

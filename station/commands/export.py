@@ -143,6 +143,35 @@ def run(args: argparse.Namespace) -> int:
                     for m in moves
                 ),
             )
+            from kiosk.attendance import export_rows
+
+            attendance = [r for r in export_rows(s) if start <= r["signed_in_at"] < end]
+            counts["attendance"] = _write(
+                args.out / "attendance.csv",
+                [
+                    "signed_in",
+                    "signed_out",
+                    "activity",
+                    "volunteer_id",
+                    "hours",
+                    "auto_signed_out",
+                    "corrected",
+                    "attendance_id",
+                ],
+                (
+                    [
+                        when(r["signed_in_at"]),
+                        when(r["signed_out_at"]) if r["signed_out_at"] else "",
+                        r["activity"],
+                        r["volunteer_id"],
+                        r["hours"],
+                        r["auto_signed_out"],
+                        r["corrected"],
+                        r["attendance_id"],
+                    ]
+                    for r in attendance
+                ),
+            )
     finally:
         store.close()
     for name, n in counts.items():

@@ -87,6 +87,14 @@ def run(args: argparse.Namespace) -> int:
                 "store.cannot_create", str(exc), path=str(config.store_path())
             ) from exc
     log.info("kiosk starting (station %s, demo=%s)", config.station_id or "-", args.demo)
+    if not args.demo:
+        from kiosk.store_version import StoreTooNew, refuse_if_newer
+
+        try:
+            refuse_if_newer(config.store_path())  # before any window: exit 78, said plainly
+        except StoreTooNew as exc:
+            log.critical("refusing to start: %s", exc)
+            raise
     from kiosk.stopsignal import StopSignals
 
     # SIGTERM from systemd quits the Qt event loop, so the finally below stops cleanly.

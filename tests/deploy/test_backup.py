@@ -41,21 +41,45 @@ def test_online_backup_while_the_store_is_open_and_written(tmp_path):
     assert backup.list_backups(tmp_path) == [made]
 
 
-def test_retention_keeps_recent_backups_and_always_the_newest(tmp_path):
+def test_retention_keeps_keep_days_backups_and_those_younger(tmp_path):
     src = tmp_path / "kiosk.db"
     make_store(src, 1)
     now = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
-    for days in (0, 1, 13, 15, 40):
+    for days in [*range(16), 40]:
         backup.backup_now(src, tmp_path, now=now - timedelta(days=days))
     removed = backup.prune(tmp_path, keep_days=14, now=now)
-    assert len(removed) == 2
-    assert [backup.backup_time(p) for p in backup.list_backups(tmp_path)] == [
-        now - timedelta(days=d) for d in (0, 1, 13)
+    assert sorted(backup.backup_time(p) for p in removed) == [
+        now - timedelta(days=40),
+        now - timedelta(days=15),
     ]
-    # A station switched off for a month still keeps its last backup.
-    assert len(backup.list_backups(tmp_path)) == 3
+    assert len(backup.list_backups(tmp_path)) == 15
+    # A station switched off for months keeps its last backups: age counts from the
+    # newest backup, not from the clock.
     backup.prune(tmp_path, keep_days=14, now=now + timedelta(days=100))
-    assert len(backup.list_backups(tmp_path)) == 1
+    assert len(backup.list_backups(tmp_path)) == 15
+
+
+def test_a_clock_a_year_ahead_neither_prunes_the_backups_nor_stops_them(tmp_path):
+    """Issue 15, finding 4: a clock 400 days ahead pruned every backup, and once it was
+    put right no backup was taken again (the newest looked 9600 h in the future)."""
+    src = tmp_path / "kiosk.db"
+    make_store(src, 1)
+    real = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+    for day in range(20, 0, -1):  # 20 daily backups
+        backup.daily_backup(src, tmp_path, keep_days=14, now=real - timedelta(days=day))
+    assert len(backup.list_backups(tmp_path)) == 15  # 14 days back from the newest
+    wrong = real + timedelta(days=400)
+    made = backup.daily_backup(src, tmp_path, keep_days=14, now=wrong)
+    assert made is not None
+    kept = backup.list_backups(tmp_path)
+    assert len(kept) >= 14  # never all but one
+    assert backup.future_backups(tmp_path, now=real) == [made]
+    # The clock is put right: the next check takes a backup again, the older ones stay.
+    assert backup.backup_due(tmp_path, now=real)
+    again = backup.daily_backup(src, tmp_path, keep_days=14, now=real)
+    assert again is not None and again in backup.list_backups(tmp_path)
+    assert backup.newest_plausible(tmp_path, now=real) == real
+    assert not backup.backup_due(tmp_path, now=real + timedelta(hours=2))
 
 
 def test_daily_backup_runs_once_a_day(tmp_path):

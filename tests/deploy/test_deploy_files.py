@@ -59,24 +59,25 @@ def test_self_test_fails_when_the_data_dir_cannot_be_created(tmp_path):
     assert "FAIL  store" in proc.stdout and "self-test FAILED" in proc.stdout
 
 
-def test_systemd_unit_restarts_on_failure_and_stops_with_sigterm():
+def test_systemd_unit_restarts_always_and_stops_with_sigterm():
     unit = configparser.ConfigParser(strict=False, interpolation=None)
     unit.optionxform = str  # type: ignore[assignment,method-assign]
     unit.read(DEPLOY / "station-kiosk.service", encoding="utf-8")
     service = unit["Service"]
-    assert service["Restart"] == "on-failure"
+    assert service["Restart"] == "always"  # tests/deploy/test_restart.py runs it
     assert service["KillSignal"] == "SIGTERM"
     assert service["User"] == "kiosk"
-    assert "/opt/station-kiosk/deploy/kiosk-session.sh" in service["ExecStart"]
+    assert service["ExecStart"] == "/opt/station-kiosk/deploy/kiosk-x11.sh"
     assert unit["Install"]["WantedBy"] == "graphical.target"
     user_unit = (DEPLOY / "autostart" / "station-kiosk-user.service").read_text()
-    assert "Restart=on-failure" in user_unit
+    assert "Restart=always" in user_unit and "Type=notify" in user_unit
 
 
 def test_session_script_is_valid_sh_and_execs_the_kiosk(tmp_path):
     script = DEPLOY / "kiosk-session.sh"
-    assert os.access(script, os.X_OK)
-    assert subprocess.run(["sh", "-n", str(script)]).returncode == 0
+    for each in (script, DEPLOY / "kiosk-x11.sh"):
+        assert os.access(each, os.X_OK)
+        assert subprocess.run(["sh", "-n", str(each)]).returncode == 0
     fake = tmp_path / "kiosk"
     fake.write_text('#!/bin/sh\necho "kiosk ran with $*"\n')
     fake.chmod(0o755)

@@ -104,7 +104,7 @@ def test_missing_xcb_library_names_the_package_to_install(monkeypatch):
     monkeypatch.setattr(doctor, "XCB_LIBS", {"libxcb-nonesuch.so.9": "libxcb-nonesuch9"})
     result = doctor.check_qt_xcb(doctor.Context(Config()))
     assert result.level == doctor.FAIL
-    assert result.fix == "sudo apt-get install -y libxcb-nonesuch9"
+    assert result.fix == "as root: apt-get install -y libxcb-nonesuch9"
 
 
 def test_old_glibc_fails_with_the_os_to_use(monkeypatch):
@@ -154,3 +154,84 @@ def test_restore_notice_and_crash_logs_are_reported(tmp_path, capsys):
     capsys.readouterr()
     code, lines = doctor_lines(capsys)
     assert lines["restore"].startswith("OK")
+
+
+# --- issue 15: what doctor used to get wrong --------------------------------------------
+
+
+def _every_fail_names_its_fix(lines: dict[str, str]) -> None:
+    for line in lines.values():
+        if line.startswith("FAIL"):
+            assert "  → " in line and line.split("  → ", 1)[1].strip(), line
+
+
+def test_a_store_the_kiosk_user_cannot_write_fails_with_the_chown(tmp_path, capsys):
+    """Finding 7: doctor said OK while every write failed."""
+    provision(tmp_path)
+    data = tmp_path / "data"
+    store = data / "kiosk.db"
+    if os.geteuid() == 0:
+        # As a technician running doctor as root after copying a store in: the data dir
+        # belongs to the kiosk user (here: nobody), the store file stayed root's.
+        os.chown(tmp_path, 65534, 65534)
+        for path in [data, *data.rglob("*")]:
+            if path != store:
+                os.chown(path, 65534, 65534)
+        os.chmod(store, 0o644)
+    else:
+        os.chmod(store, 0o444)
+    code, lines = doctor_lines(capsys)
+    assert code == 1
+    assert lines["access"].startswith("FAIL") and str(store) in lines["access"]
+    assert "chown -R" in lines["access"] and str(data) in lines["access"]
+    _every_fail_names_its_fix(lines)
+
+
+def test_a_writable_station_passes_the_access_check(tmp_path, capsys):
+    provision(tmp_path)
+    _code, lines = doctor_lines(capsys)
+    assert lines["access"].startswith("OK")
+
+
+def test_a_store_from_a_newer_build_fails_naming_the_version(tmp_path, capsys):
+    """Finding 6: a raw Alembic traceback at start, and doctor advised "start the kiosk:
+    migrations run at start"."""
+    from tests.kiosk.test_migrate import make_newer_store
+
+    cfg = Config(station_id="ST-1", data_dir=str(tmp_path / "data"))
+    save_config(cfg, Path(os.environ["KIOSK_CONFIG"]))
+    make_newer_store(cfg.store_path(), "0.3.0")
+    code, lines = doctor_lines(capsys)
+    assert code == 1
+    line = lines["migrations"]
+    assert line.startswith("FAIL") and "older than its data" in line
+    assert "install kiosk 0.3.0 or newer" in line and "migrations run at start" not in line
+    _every_fail_names_its_fix(lines)
+    # The kiosk itself: refused before any window, exit 78, no traceback.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(KIOSK_CONFIG=os.environ["KIOSK_CONFIG"], QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.run(
+        [sys.executable, "-m", "station", "-platform", "offscreen"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 78, proc.stderr[-2000:]
+    assert "install version 0.3.0 or newer" in proc.stderr
+    assert "Traceback" not in proc.stderr and "alembic" not in proc.stderr.lower()
+
+
+def test_a_clock_behind_the_data_is_a_clock_failure(tmp_path, capsys):
+    """Finding 4: doctor said "OK, newest -9600 h old"."""
+    provision(tmp_path)
+    data = tmp_path / "data"
+    ahead = backup.backup_now(data / "kiosk.db", data, now=backup._now() + timedelta(days=400))
+    code, lines = doctor_lines(capsys)
+    assert code == 1
+    assert lines["clock"].startswith("FAIL") and "behind data" in lines["clock"]
+    assert "timedatectl set-ntp true" in lines["clock"]
+    assert lines["backups"].startswith("WARN") and ahead.name in lines["backups"]
+    assert " h old" not in lines["backups"]  # no negative age
+    _every_fail_names_its_fix(lines)

@@ -70,3 +70,47 @@ def test_opening_a_current_store_does_not_load_alembic(tmp_path: Path) -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def make_newer_store(path: Path, version: str = "0.3.0") -> None:
+    """A store as a newer build leaves it: a revision this build does not know, and that
+    build's version in the header."""
+    import sqlite3
+
+    from kiosk.store.migrate import encode_version
+
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    conn.execute(f"PRAGMA user_version = {encode_version(version)}")
+    conn.commit()
+    conn.close()
+
+
+def test_a_store_from_a_newer_build_is_refused_with_the_version_to_install(tmp_path: Path) -> None:
+    import pytest
+
+    from kiosk.messages import text
+    from kiosk.store.migrate import StoreTooNew
+
+    path = tmp_path / "kiosk.db"
+    make_newer_store(path)
+    with pytest.raises(StoreTooNew) as caught:
+        open_store(path)
+    message = text(caught.value.key, "en", **caught.value.params)
+    assert message == "This kiosk (0.1.0) is older than its data: install version 0.3.0 or newer."
+    assert "0.3.0" in text(caught.value.key, "zh_CN", **caught.value.params)
+    # Untouched: the newer build can still open it.
+    assert current_revision(make_engine(path)) == "0099_from_the_future"
+
+
+def test_an_upgrade_stamps_the_build_version_into_the_store(tmp_path: Path) -> None:
+    import sqlite3
+
+    from kiosk import __version__
+    from kiosk.store_version import decode_version
+
+    open_store(tmp_path / "kiosk.db").close()
+    conn = sqlite3.connect(tmp_path / "kiosk.db")
+    assert decode_version(conn.execute("PRAGMA user_version").fetchone()[0]) == __version__
+    conn.close()

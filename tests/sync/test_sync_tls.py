@@ -21,7 +21,7 @@ from cryptography.x509.oid import NameOID
 from central.app import create_app
 from central.db import Database
 from sync.client import CentralClient
-from sync.errors import TlsFailed
+from sync.errors import SyncError, TlsFailed
 
 
 def _name(cn: str) -> x509.Name:
@@ -36,9 +36,12 @@ def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
-def make_ca_and_cert(folder: Path) -> tuple[Path, Path, Path]:
-    """A throw-away CA and a server certificate for 127.0.0.1 signed by it."""
-    now = dt.datetime.now(dt.UTC)
+def make_ca_and_cert(
+    folder: Path, starts_in: dt.timedelta = dt.timedelta(0)
+) -> tuple[Path, Path, Path]:
+    """A throw-away CA and a server certificate for 127.0.0.1 signed by it, valid from
+    ``starts_in`` from now (a kiosk clock that far behind sees them "not yet valid")."""
+    now = dt.datetime.now(dt.UTC) + starts_in
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (
         x509.CertificateBuilder()
@@ -79,8 +82,8 @@ def make_ca_and_cert(folder: Path) -> tuple[Path, Path, Path]:
 
 
 @pytest.fixture
-def tls_central(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    ca, cert, key = make_ca_and_cert(tmp_path)
+def tls_central(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    ca, cert, key = make_ca_and_cert(tmp_path, getattr(request, "param", dt.timedelta(0)))
     db = Database(tmp_path / "central.db")
     app = create_app(db)
     sock = socket.socket()
@@ -120,3 +123,37 @@ def test_tls_with_the_districts_ca_bundle(tls_central: tuple[str, Path]) -> None
         default.health()
     assert info.value.key == "sync.tls_failed"
     default.close()
+
+
+@pytest.mark.parametrize("tls_central", [dt.timedelta(days=400)], indirect=True)
+def test_a_clock_far_behind_is_named_as_the_clock_not_the_network(
+    tls_central: tuple[str, Path],
+) -> None:
+    """Issue 15, finding 4: "certificate not yet valid" came with advice about network,
+    DNS and CA. The kiosk's clock is 400 days behind the certificate's start here."""
+    from kiosk.messages import text
+    from sync.errors import ClockWrong
+
+    url, ca = tls_central
+    client = CentralClient(url, "ST-X", "t", ca_bundle=ca)
+    with pytest.raises(ClockWrong) as info:
+        client.health()
+    client.close()
+    assert info.value.key == "sync.clock_wrong"
+    assert "clock" in text(info.value.key, "en") and "时钟" in text(info.value.key, "zh_CN")
+    detail = str(info.value)
+    assert "certificate verify failed: certificate is not yet valid" in detail
+    assert "object at 0x" not in detail and "HTTPSConnectionPool" not in detail
+
+
+def test_a_refused_connection_reads_without_urllib3_internals() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again: nothing listens there
+    client = CentralClient(f"http://127.0.0.1:{port}", "ST-X", "t")
+    with pytest.raises(SyncError) as info:
+        client.health()
+    client.close()
+    detail = str(info.value)
+    assert "Connection refused (errno 111)" in detail, detail
+    assert "object at 0x" not in detail and "Max retries" not in detail

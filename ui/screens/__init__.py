@@ -30,6 +30,7 @@ FRAME_SCREENS_BY_ROUTE: dict[str, str] = {
     "staff.printer": "ui.screens.staff_print:PrinterTestScreen",
     "staff.exceptions": "ui.screens.staff_lists:ExceptionsScreen",
     "staff.settings": "ui.screens.staff_settings:SettingsScreen",
+    "staff.attendance": "ui.screens.staff_attendance:StaffAttendanceScreen",
 }
 
 FLOW_SCREENS_BY_ROUTE: dict[str, str] = {
@@ -51,6 +52,9 @@ FLOW_SCREENS_BY_ROUTE: dict[str, str] = {
     "redeem.gifts": "ui.screens.redeem_gifts:RedeemGiftsScreen",
     "redeem.cart": "ui.screens.redeem_cart:RedeemCartScreen",
     "redeem.done": "ui.screens.redeem_done:RedeemDoneScreen",
+    "attend.activities": "ui.screens.attend_activities:AttendActivitiesScreen",
+    "attend.scan": "ui.screens.attend_scan:AttendScanScreen",
+    "attend.done": "ui.screens.attend_done:AttendDoneScreen",
     # --- end of FLOW block ---------------------------------------------------------------
 }
 

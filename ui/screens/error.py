@@ -24,6 +24,7 @@ class ErrorScreen(Screen):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.code = ""
+        self.reason = ""  # a message key naming the cause (the disk is full), or ""
         card = QFrame()
         card.setProperty("kind", "card")
         card.setMaximumWidth(900)
@@ -63,14 +64,18 @@ class ErrorScreen(Screen):
 
     def enter(self, **params: Any) -> None:
         self.code = str(params.get("code", ""))
+        self.reason = str(params.get("reason", ""))
         self.retranslate()
 
     def reset(self) -> None:
-        self.code = ""
+        self.code = self.reason = ""
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Something went wrong. Please ask the staff for help."))
+        if self.reason:
+            self.title.setText(self.ctx.msg(self.reason))
+        else:
+            self.title.setText(self.tr("Something went wrong. Please ask the staff for help."))
         self.hint.setText(self.tr("Show this code to the staff:"))
         self.code_label.setText(self.code or "—")
         self.home.setText(self.tr("Back to start"))

@@ -1,4 +1,5 @@
-"""Home: three big tiles. The staff entry is hidden: a 3-second press on the station name."""
+"""Home: four big tiles (点单, 积分兑换, 进度查询, 志愿者签到). The staff entry is hidden:
+a 3-second press on the station name."""
 
 from __future__ import annotations
 
@@ -46,12 +47,15 @@ class HomeScreen(Screen):
         self.redeem.setObjectName("tileRedeem")
         self.track = Tile("track", icon_px=140)
         self.track.setObjectName("tileTrack")
-        self.tiles = (self.order, self.redeem, self.track)
+        self.attend = Tile("clock", icon_px=140)
+        self.attend.setObjectName("tileAttend")
+        self.tiles = (self.order, self.redeem, self.track, self.attend)
         self._portrait: bool | None = None
         self._arrange(portrait=False)
         self.order.clicked.connect(lambda: ctx.nav.go("order.categories"))
         self.redeem.clicked.connect(lambda: ctx.nav.go("redeem.scan"))
         self.track.clicked.connect(lambda: ctx.nav.go("track.lookup"))
+        self.attend.clicked.connect(lambda: ctx.nav.go("attend.activities"))
         ctx.bus.changed.connect(lambda what: self.refit() if what == "large_text" else None)
         self.retranslate()
 
@@ -90,4 +94,7 @@ class HomeScreen(Screen):
         )
         self.track.set_texts(
             self.tr("Track & rate"), self.tr("See how your request is going and rate it")
+        )
+        self.attend.set_texts(
+            self.tr("Volunteer sign-in"), self.tr("Sign in and out of today's activities")
         )

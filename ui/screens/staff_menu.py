@@ -21,6 +21,7 @@ SECTIONS = (
     ("staff.reprint", "receipt"),
     ("staff.printer", "printer"),
     ("staff.exceptions", "info"),
+    ("staff.attendance", "clock"),
     ("staff.settings", "settings"),
 )
 TECHNICIAN_ONLY = {"staff.settings"}
@@ -70,12 +71,16 @@ class StaffMenuScreen(StaffScreen):
             self.grid.addWidget(tile, i // columns, i % columns)
 
     def _show_notices(self) -> None:
-        notes = startup_notices.pending(self.ctx.config.data_dir, self.ctx.lang)
-        if notes:
-            self.startup.show("\n".join(notes))
+        cfg = self.ctx.config
+        notes = startup_notices.pending(cfg.data_dir, self.ctx.lang)
+        standing = startup_notices.standing(
+            cfg.data_dir, cfg.store_path(), self.ctx.lang, cfg.timezone
+        )
+        if notes or standing:
+            self.startup.show("\n".join(standing + notes))
         else:
             self.startup.hide()
-        self.dismiss.setVisible(bool(notes))
+        self.dismiss.setVisible(bool(notes))  # standing warnings go when their cause does
 
     def _dismiss_notices(self) -> None:
         startup_notices.dismiss(self.ctx.config.data_dir)
@@ -114,6 +119,7 @@ class StaffMenuScreen(StaffScreen):
             "staff.reprint": (self.tr("Reprint"), self.tr("Print again")),
             "staff.printer": (self.tr("Printer test"), self.tr("Test page")),
             "staff.exceptions": (self.tr("Exceptions"), self.tr("Offline overdrafts")),
+            "staff.attendance": (self.tr("Attendance"), self.tr("Who is here, hours")),
             "staff.settings": (self.tr("Settings"), self.tr("Technicians only")),
         }
         for route, (title, caption) in texts.items():

@@ -1,7 +1,7 @@
 """stock levels kept current beside the movement journal
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0008
 Create Date: 2026-12-07
 
 Reading a gift's stock summed every movement it ever had: on a station's third year
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0004"
-down_revision = "0003"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,242 @@
+"""The console's words, Chinese first, English complete. Templates call ``t(key)``."""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app.title": ("新时代文明实践 · 区级调度台", "Civilisation practice · district console"),
+    "phone.title": ("志愿者接单", "Volunteer orders"),
+    "nav.orders": ("派单", "Dispatch"),
+    "nav.catalogue": ("服务与礼品", "Catalogue"),
+    "nav.stations": ("站点", "Stations"),
+    "nav.volunteers": ("志愿者", "Volunteers"),
+    "nav.exceptions": ("异常", "Exceptions"),
+    "nav.figures": ("统计", "Figures"),
+    "nav.audit": ("操作记录", "Audit log"),
+    "nav.logout": ("退出", "Sign out"),
+    "nav.lang": ("English", "中文"),
+    "login.title": ("工作人员登录", "Staff sign-in"),
+    "login.username": ("账号", "Username"),
+    "login.password": ("密码", "Password"),
+    "login.submit": ("登录", "Sign in"),
+    "login.bad": ("账号或密码不对。", "Wrong username or password."),
+    "login.left": (
+        "还可以再试 {n} 次，之后账号会锁定 15 分钟。",
+        "{n} more tries, then the account is locked for 15 minutes.",
+    ),
+    "login.locked": (
+        "密码错误次数太多，账号已锁定，请 {when} 之后再试，或请管理员重设密码。",
+        "Too many wrong passwords: the account is locked until {when}, "
+        "or ask an administrator to reset the password.",
+    ),
+    "login.inactive": ("这个账号已停用。", "This account is disabled."),
+    "login.expired": ("登录已过期，请重新登录。", "Your session has ended; please sign in again."),
+    "csrf.bad": (
+        "页面已过期（安全校验不通过），请刷新后重试。未做任何修改。",
+        "This page has expired (security check failed). Please reload and try "
+        "again; nothing was changed.",
+    ),
+    "forbidden": ("您的账号没有这个权限。", "Your account may not do this."),
+    "saved": ("已保存。", "Saved."),
+    "orders.title": ("待派单与进行中的订单", "Orders to dispatch and in progress"),
+    "orders.all": ("全部订单", "All orders"),
+    "orders.open": ("只看未完成", "Open only"),
+    "orders.none": ("没有待处理的订单。", "No open orders."),
+    "orders.ticket": ("单号", "Ticket"),
+    "orders.service": ("服务", "Service"),
+    "orders.station": ("站点", "Station"),
+    "orders.phone": ("电话", "Phone"),
+    "orders.slot": ("时间", "Time slot"),
+    "orders.notes": ("备注", "Notes"),
+    "orders.placed": ("下单时间", "Placed"),
+    "orders.status": ("状态", "Status"),
+    "orders.who": ("服务队 / 志愿者", "Team / volunteer"),
+    "orders.overdue": ("已超时", "Overdue"),
+    "orders.assign": ("派单", "Assign"),
+    "orders.team": ("服务队", "Team"),
+    "orders.volunteer": ("志愿者（可选）", "Volunteer (optional)"),
+    "orders.cancel": ("取消订单", "Cancel order"),
+    "orders.reason": ("取消原因", "Reason"),
+    "orders.home": ("上门", "Home visit"),
+    "orders.address": ("地址", "Address"),
+    "slot.asap": ("尽快上门", "As soon as possible"),
+    "slot.today_am": ("下单当天上午", "Morning of the order day"),
+    "slot.today_pm": ("下单当天下午", "Afternoon of the order day"),
+    "slot.tomorrow_am": ("下单次日上午", "Next morning"),
+    "slot.tomorrow_pm": ("下单次日下午", "Next afternoon"),
+    "status.submitted": ("待派单", "New"),
+    "status.assigned": ("已派单", "Assigned"),
+    "status.accepted": ("已接单", "Accepted"),
+    "status.in_service": ("服务中", "In service"),
+    "status.completed": ("已完成", "Completed"),
+    "status.cancelled": ("已取消", "Cancelled"),
+    "catalogue.gifts": ("礼品（爱心超市）", "Gifts (charity shop)"),
+    "catalogue.services": ("服务项目", "Services"),
+    "catalogue.add_gift": ("新增或修改礼品", "Add or change a gift"),
+    "gift.sku": ("编号", "SKU"),
+    "gift.name": ("名称", "Name"),
+    "gift.name_en": ("英文名称", "English name"),
+    "gift.points": ("所需积分", "Points"),
+    "gift.limit": ("每人限兑（0 = 不限）", "Per person (0 = no limit)"),
+    "gift.active": ("上架", "On offer"),
+    "gift.picture": ("图片（PNG 或 JPEG，最大 1.5 MB）", "Picture (PNG or JPEG, up to 1.5 MB)"),
+    "gift.stock": ("各站库存", "Stock per station"),
+    "gift.save": ("保存礼品", "Save gift"),
+    "service.home": ("上门服务", "Home visit"),
+    "service.at_station": ("站内服务", "At the station"),
+    "service.enable": ("启用", "Enable"),
+    "service.disable": ("停用", "Disable"),
+    "stations.title": ("站点", "Stations"),
+    "stations.add": ("开通新站点", "Provision a station"),
+    "stations.id": ("站点编号（可留空自动生成）", "Station id (blank = generated)"),
+    "stations.name": ("站点名称", "Station name"),
+    "stations.token_once": (
+        "站点令牌只显示这一次，请立即抄到终端的配置中：",
+        "The station token is shown only now; copy it into the kiosk's setup:",
+    ),
+    "stations.rotate": ("更换令牌", "Rotate token"),
+    "stations.last_seen": ("最近同步", "Last seen"),
+    "stations.never": ("从未同步", "Never"),
+    "stations.events": ("已收事件", "Events received"),
+    "stations.open_orders": ("未完成订单", "Open orders"),
+    "stations.offline_limit": ("离线兑换上限（积分）", "Offline limit (points)"),
+    "stations.card_pin": ("允许刷卡 + 密码", "Card + PIN allowed"),
+    "stations.retention": ("居民信息保留天数", "Residents' data kept (days)"),
+    "stations.active": ("启用", "Active"),
+    "stations.printer": ("打印机状态", "Printer"),
+    "stations.not_reported": ("终端尚未上报", "not reported by kiosks yet"),
+    "stations.save": ("保存设置", "Save settings"),
+    "volunteers.search": ("搜索（编号、姓名、服务队）", "Search (id, name, team)"),
+    "volunteers.id": ("编号", "Id"),
+    "volunteers.name": ("姓名", "Name"),
+    "volunteers.team": ("服务队", "Team"),
+    "volunteers.hours": ("服务时长", "Hours"),
+    "volunteers.balance": ("积分", "Points"),
+    "volunteers.history": ("积分记录", "Points history"),
+    "volunteers.award": ("奖励或扣减积分", "Award or deduct points"),
+    "volunteers.points": ("积分（负数为扣减）", "Points (negative deducts)"),
+    "volunteers.reason": ("原因（必填，记入操作记录）", "Reason (required, audited)"),
+    "volunteers.revoke": ("作废一个志愿者码", "Revoke a volunteer code"),
+    "volunteers.code_id": ("码编号（jti）", "Code id (jti)"),
+    "volunteers.none": ("没有找到志愿者。", "No volunteer found."),
+    "exceptions.title": ("需要处理的异常", "Exceptions to handle"),
+    "exceptions.none": ("没有未处理的异常。", "No open exceptions."),
+    "exceptions.kind": ("类型", "Kind"),
+    "exceptions.summary": ("内容", "What"),
+    "exceptions.note": ("处理说明", "Resolution note"),
+    "exceptions.resolve": ("标记已处理", "Mark resolved"),
+    "exceptions.overdraft": ("离线透支", "Offline overdraft"),
+    "exceptions.rejected_event": ("被拒绝的事件", "Rejected event"),
+    "figures.title": ("统计", "Figures"),
+    "figures.by_status": ("订单状态", "Orders by status"),
+    "figures.by_station": ("各站订单", "Orders per station"),
+    "figures.good_rate": ("好评率", "Good ratings"),
+    "figures.per_month": ("每月订单", "Orders per month"),
+    "figures.points_month": ("每月兑换积分", "Points redeemed per month"),
+    "figures.hours": ("志愿服务总时长", "Volunteer hours in all"),
+    "figures.top_services": ("最受欢迎的服务", "Top services"),
+    "figures.top_gifts": ("最受欢迎的礼品", "Top gifts"),
+    "figures.none": ("暂无", "none yet"),
+    "audit.actor": ("操作人", "Who"),
+    "audit.action": ("操作", "Action"),
+    "audit.target": ("对象", "On"),
+    "audit.at": ("时间", "When"),
+    "phone.login": ("用志愿者码登录", "Sign in with your volunteer code"),
+    "phone.code": (
+        "志愿者码（在志愿者码下方“复制”后粘贴到这里）",
+        "Volunteer code (copy it under your QR code and paste here)",
+    ),
+    "phone.submit": ("登录", "Sign in"),
+    "phone.bad_code": (
+        "志愿者码无效，请重新获取。",
+        "This volunteer code is not valid; get a new one.",
+    ),
+    "phone.expired": (
+        "志愿者码已过期，请刷新后再试。",
+        "This volunteer code has expired; refresh it.",
+    ),
+    "phone.revoked": ("这个志愿者码已作废。", "This volunteer code was revoked."),
+    "phone.unknown": (
+        "找不到这位志愿者，请联系站点工作人员。",
+        "We cannot find this volunteer; ask the station's staff.",
+    ),
+    "phone.hello": ("{name}，您好", "Hello, {name}"),
+    "phone.mine": ("我的订单", "My orders"),
+    "phone.open": ("可接的订单", "Orders you can take"),
+    "phone.none": ("暂时没有订单。", "No orders right now."),
+    "phone.accept": ("接单", "Accept"),
+    "phone.start": ("开始服务", "Start"),
+    "phone.complete": ("服务完成", "Complete"),
+    "phone.done": (
+        "已更新，站点终端下次同步时显示。",
+        "Updated; the kiosk shows it at its next sync.",
+    ),
+    "err.taken_by_someone_else": (
+        "这个订单已被其他志愿者接走。",
+        "Someone else has taken this order.",
+    ),
+    "err.other_team": ("这个订单派给了其他服务队。", "This order is for another team."),
+    "err.not_yours": ("这个订单不是您接的。", "This order is not yours."),
+    "err.conflict": ("订单状态已变化，请刷新。", "The order has changed; please reload."),
+    "err.not_found": ("找不到。", "Not found."),
+    "err.team_or_volunteer_required": ("请选择服务队或志愿者。", "Choose a team or a volunteer."),
+    "err.unknown_volunteer": ("找不到这位志愿者。", "Unknown volunteer."),
+    "err.reason_required": ("请填写原因。", "Please give a reason."),
+    "err.reason_too_long": (
+        "原因太长（最多 500 字）。",
+        "The reason is too long (500 characters).",
+    ),
+    "err.points_out_of_range": ("积分数不合理。", "That number of points is not allowed."),
+    "err.limit_out_of_range": ("限兑数量不合理。", "That limit is not allowed."),
+    "err.bad_sku": (
+        "编号只能用字母、数字、- 和 _，最多 40 个。",
+        "The SKU may use letters, digits, - and _ (40 at most).",
+    ),
+    "err.name_required": (
+        "请填写名称（最多 80 字）。",
+        "Please give a name (80 characters at most).",
+    ),
+    "err.picture_too_large": (
+        "图片太大（最大 1.5 MB）。",
+        "The picture is too large (1.5 MB at most).",
+    ),
+    "err.picture_not_image": (
+        "上传的文件不是 PNG 或 JPEG 图片。",
+        "The file is not a PNG or JPEG picture.",
+    ),
+    "err.offline_limit_out_of_range": (
+        "离线上限应在 0 到 100000 之间。",
+        "The offline limit must be 0 to 100000.",
+    ),
+    "err.retention_out_of_range": ("保留天数应在 1 到 3650 之间。", "Days kept must be 1 to 3650."),
+    "err.already_resolved": ("已经处理过了。", "Already resolved."),
+    "err.bad_number": ("请填写数字。", "Please enter a number."),
+    "err.body_too_large": (
+        "提交的内容太大（最大 2 MB），未保存。",
+        "What you sent is too large (2 MB at most); nothing was saved.",
+    ),
+    "err.generic": (
+        "操作未完成（内容可能已被别人修改），请刷新后重试。",
+        "Not done (someone may have changed it meanwhile); reload and try again.",
+    ),
+}
+
+
+def t(key: str, lang: str = "zh", **values: object) -> str:
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**values) if values else text
+
+
+def error_text(code: str, lang: str) -> str:
+    # Only known codes are shown: the code arrives in the URL and must not become a way to
+    # put someone else's words on the district's own page.
+    key = f"err.{code}"
+    return t(key if key in STRINGS else "err.generic", lang)
+
+
+def flash_text(key: str, lang: str) -> str:
+    return t(key, lang) if key in STRINGS else ""

@@ -1,0 +1,343 @@
+"""The district's web console and the volunteers' phone page, through HTTP as a browser
+speaks it (forms, cookies, redirects): sign-in and lockout, CSRF, roles, 派单 reaching
+the station's feed, 接单 on the phone, the catalogue's picture checks, hostile text."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from central import keys
+from central.cli import main as central_cli
+from central.console import accounts
+from central.console.models import AuditEntry, StaffAccount
+from central.db import Database
+from central.models import Gift, Order, Station
+from tests.central.conftest import Api
+from tests.central.factories import add_catalogue, add_volunteer, order_placed
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=".*httpx2")
+    from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse 1"
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def _signed_in(client: TestClient, db: Database, role: str = "dispatcher", user: str = "li") -> str:
+    accounts.add_account(db, user, PASSWORD, role=role)
+    answer = client.post("/console/login", data={"username": user, "password": PASSWORD})
+    assert answer.status_code == 200 and answer.url.path == "/console/orders", answer.text
+    return _csrf(client.get("/console/orders").text)
+
+
+def _status_changes(api: Api) -> list[dict]:
+    return [c["data"] for c in api.all_changes()[0] if c["kind"] == "order_status"]
+
+
+def test_pages_need_a_staff_sign_in_not_a_station_token(client: TestClient, api: Api) -> None:
+    for page in ("orders", "catalogue", "stations", "volunteers", "exceptions", "figures"):
+        answer = client.get(f"/console/{page}", headers=api.headers, follow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("/console/login")
+
+
+def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(
+    client: TestClient, db: Database
+) -> None:
+    accounts.add_account(db, "zhao", PASSWORD, role="admin")
+    texts = [
+        client.post("/console/login", data={"username": "zhao", "password": f"guess{i}"}).text
+        for i in range(5)
+    ]
+    assert "还可以再试 4 次" in texts[0] and "还可以再试 1 次" in texts[3]
+    assert "已锁定" in texts[4]
+    locked = client.post("/console/login", data={"username": "zhao", "password": PASSWORD})
+    assert locked.status_code == 401 and "已锁定" in locked.text
+    assert client.get("/console/orders", follow_redirects=False).status_code == 303
+    # An administrator's reset (CLI, password on stdin) unlocks it.
+    accounts.set_password(db, "zhao", "a new password 2")
+    again = client.post("/console/login", data={"username": "zhao", "password": "a new password 2"})
+    assert again.url.path == "/console/orders"
+
+
+def test_unknown_user_and_wrong_password_read_the_same(client: TestClient, db: Database) -> None:
+    accounts.add_account(db, "qian", PASSWORD)
+    unknown = client.post("/console/login", data={"username": "nobody", "password": "x"})
+    assert unknown.status_code == 401 and "账号或密码不对" in unknown.text
+
+
+def test_a_post_without_or_with_a_wrong_csrf_token_changes_nothing(
+    client: TestClient, db: Database, api: Api
+) -> None:
+    add_catalogue(db)
+    api.push(order_placed("o-1"))
+    csrf = _signed_in(client, db, role="admin")
+    for token in (None, "forged", csrf[:-1]):
+        data = {"team": "党员服务队", **({"csrf": token} if token else {})}
+        answer = client.post("/console/orders/o-1/assign", data=data)
+        assert answer.status_code == 403 and "安全校验不通过" in answer.text
+        added = client.post(
+            "/console/stations", data={"name": "假站", **({"csrf": token} if token else {})}
+        )
+        assert added.status_code == 403
+    with db.read() as s:
+        assert s.get(Order, "o-1").status == "submitted"
+        assert s.scalar(select(func.count()).select_from(Station)) == 1
+    assert _status_changes(api) == []
+
+
+def test_dispatch_reaches_the_station_and_is_audited(
+    client: TestClient, db: Database, api: Api
+) -> None:
+    add_catalogue(db)
+    add_volunteer(db, vid="V1", name="张晓明")
+    api.push(order_placed("o-1", ticket_no="A-001"), order_placed("o-2", ticket_no="A-002"))
+    csrf = _signed_in(client, db)
+    queue = client.get("/console/orders").text
+    assert queue.index("A-001") < queue.index("A-002")  # oldest first
+    assert "138****1234" in queue and "13812341234" not in queue  # masked phone
+    done = client.post("/console/orders/o-1/assign", data={"csrf": csrf, "volunteer_id": "V1"})
+    assert done.url.path == "/console/orders" and "已保存" in done.text
+    assert _status_changes(api)[-1] == {
+        **_status_changes(api)[-1],
+        "order_id": "o-1",
+        "status": "assigned",
+        "team": "党员服务队",
+        "volunteer_name": "张*明",
+    }
+    no_reason = client.post("/console/orders/o-2/cancel", data={"csrf": csrf, "reason": " "})
+    assert "请填写原因" in no_reason.text
+    client.post("/console/orders/o-2/cancel", data={"csrf": csrf, "reason": "居民来电取消"})
+    with db.read() as s:
+        assert s.get(Order, "o-2").status == "cancelled"
+        actions = [a.action for a in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    assert "order.assign" in actions and "order.cancel" in actions
+
+
+def test_a_viewer_can_look_but_not_dispatch(client: TestClient, db: Database, api: Api) -> None:
+    add_catalogue(db)
+    api.push(order_placed("o-1"))
+    csrf = _signed_in(client, db, role="viewer")
+    assert 'class="assign"' not in client.get("/console/orders").text
+    answer = client.post("/console/orders/o-1/assign", data={"csrf": csrf, "team": "x"})
+    assert answer.status_code == 403 and "没有这个权限" in answer.text
+    with db.read() as s:
+        assert s.get(Order, "o-1").status == "submitted"
+
+
+def _phone_login(app_client: TestClient, db: Database, volunteer_id: str) -> str:
+    code = keys.sign_volunteer_code(db, volunteer_id, ttl_s=600)
+    page = app_client.post("/m/login", data={"code": code})
+    assert page.url.path == "/m/orders", page.text
+    return _csrf(page.text)
+
+
+def test_a_volunteer_takes_an_order_on_the_phone_and_the_kiosk_sees_each_step(
+    client: TestClient, db: Database, api: Api
+) -> None:
+    add_catalogue(db)
+    add_volunteer(db, vid="V1", name="张晓明")
+    add_volunteer(db, vid="V2", name="李红")
+    api.push(order_placed("o-1", ticket_no="A-007"))
+    csrf = _phone_login(client, db, "V1")
+    page = client.get("/m/orders").text
+    assert "A-007" in page and "13812341234" not in page  # not theirs yet: masked
+    for step in ("accept", "start", "complete"):
+        answer = client.post(f"/m/orders/o-1/{step}", data={"csrf": csrf})
+        assert "已更新" in answer.text, answer.text
+        if step == "accept":
+            assert "13812341234" in answer.text  # taken: the number to call ahead
+    assert [d["status"] for d in _status_changes(api)] == ["accepted", "in_service", "completed"]
+    assert _status_changes(api)[-1]["volunteer_name"] == "张*明"
+
+
+def test_a_second_volunteer_cannot_take_or_finish_someone_elses_order(
+    db: Database, api: Api, client: TestClient
+) -> None:
+    add_catalogue(db)
+    add_volunteer(db, vid="V1", name="张晓明")
+    add_volunteer(db, vid="V2", name="李红")
+    api.push(order_placed("o-1"))
+    first = TestClient(client.app)
+    second = TestClient(client.app)
+    csrf1, csrf2 = _phone_login(first, db, "V1"), _phone_login(second, db, "V2")
+    first.post("/m/orders/o-1/accept", data={"csrf": csrf1})
+    taken = second.post("/m/orders/o-1/accept", data={"csrf": csrf2})
+    assert "已被其他志愿者接走" in taken.text
+    finish = second.post("/m/orders/o-1/start", data={"csrf": csrf2})
+    assert "不是您接的" in finish.text
+    with db.read() as s:
+        assert s.get(Order, "o-1").status == "accepted"
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [("", "无效"), ("VK1.garbage.garbage", "无效"), ("' OR 1=1 --", "无效"), ("x" * 5000, "无效")],
+)
+def test_the_phone_page_refuses_bad_codes(
+    client: TestClient, db: Database, code: str, message: str
+) -> None:
+    answer = client.post("/m/login", data={"code": code})
+    assert answer.status_code in (401, 400) or message in answer.text
+    assert client.get("/m/orders", follow_redirects=False).status_code == 303
+
+
+def test_an_expired_or_revoked_code_does_not_sign_in(client: TestClient, db: Database) -> None:
+    add_volunteer(db, vid="V1")
+    expired = keys.sign_volunteer_code(db, "V1", ttl_s=-120)
+    assert "已过期" in client.post("/m/login", data={"code": expired}).text
+    from protocol import codes
+
+    fresh = keys.sign_volunteer_code(db, "V1", ttl_s=600)
+    with db.read() as s:
+        code_id = codes.verify_code(fresh, keys.public_keys(s)).code_id
+    from central import admin
+
+    admin.revoke_code(db, code_id)
+    assert "已作废" in client.post("/m/login", data={"code": fresh}).text
+
+
+def _png(size: tuple[int, int] = (32, 32)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 40, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _gift_form(csrf: str, **over: str) -> dict[str, str]:
+    return {
+        "csrf": csrf,
+        "sku": "G-DONATED",
+        "name": "爱心捐赠：保温杯",
+        "name_en": "Donated thermos",
+        "points": "80",
+        "per_volunteer_limit": "1",
+        "active": "on",
+        **over,
+    }
+
+
+def test_a_donated_gift_with_a_picture_reaches_the_stations(
+    client: TestClient, db: Database, api: Api
+) -> None:
+    csrf = _signed_in(client, db)
+    answer = client.post(
+        "/console/catalogue/gift",
+        data=_gift_form(csrf),
+        files={"picture": ("cup.png", _png(), "image/png")},
+    )
+    assert "已保存" in answer.text
+    gift = [c for c in api.all_changes()[0] if c["kind"] == "gift" and c["key"] == "G-DONATED"]
+    assert gift and gift[0]["data"]["points"] == 80
+    image = gift[0]["data"]["image"]
+    assert image.startswith("media/") and client.get(f"/console/{image}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (b"%PDF-1.4 not a picture", "不是 PNG 或 JPEG"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "不是 PNG 或 JPEG"),
+        (_png() + b"\0" * 1_600_000, "图片太大"),
+    ],
+    ids=["pdf", "broken-png", "1.6MB"],
+)
+def test_a_picture_that_is_not_one_changes_nothing(
+    client: TestClient, db: Database, payload: bytes, message: str
+) -> None:
+    csrf = _signed_in(client, db)
+    answer = client.post(
+        "/console/catalogue/gift",
+        data=_gift_form(csrf),
+        files={"picture": ("gift.png", payload, "image/png")},
+    )
+    assert message in answer.text
+    with db.read() as s:
+        assert s.get(Gift, "G-DONATED") is None
+
+
+def test_a_50_mb_upload_gets_a_page_not_a_crash(client: TestClient, db: Database) -> None:
+    csrf = _signed_in(client, db)
+    answer = client.post(
+        "/console/catalogue/gift",
+        data=_gift_form(csrf),
+        files={"picture": ("huge.png", b"\0" * (50 * 1024 * 1024), "image/png")},
+    )
+    assert answer.status_code == 413 and "太大" in answer.text
+    assert answer.headers["content-type"].startswith("text/html")
+    with db.read() as s:
+        assert s.get(Gift, "G-DONATED") is None
+
+
+HOSTILE = ["<script>alert('x')</script>", "'; DROP TABLE gifts; --", '" onmouseover="x', "𠀀𪚥"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_is_stored_as_text_and_shown_escaped(
+    client: TestClient, db: Database, text: str
+) -> None:
+    csrf = _signed_in(client, db, role="admin")
+    client.post("/console/catalogue/gift", data=_gift_form(csrf, name=text[:80]))
+    page = client.get("/console/catalogue").text
+    assert "<script>alert" not in page and 'onmouseover="x' not in page
+    with db.read() as s:
+        assert s.get(Gift, "G-DONATED").name == text[:80]
+    search = client.get("/console/volunteers", params={"q": text})
+    assert search.status_code == 200 and "<script>alert" not in search.text
+    added = client.post("/console/stations", data={"csrf": csrf, "name": text})
+    assert "<script>alert" not in added.text
+    reason = client.post("/console/orders/none/cancel", data={"csrf": csrf, "reason": text})
+    assert reason.status_code == 200 and "<script>alert" not in reason.text
+
+
+def test_the_error_banner_shows_only_known_messages(client: TestClient, db: Database) -> None:
+    _signed_in(client, db)
+    page = client.get("/console/orders", params={"err": "请拨打 400-123 领取补贴"}).text
+    assert "400-123" not in page and "请刷新后重试" in page
+
+
+def test_a_station_token_is_shown_once_and_works(client: TestClient, db: Database) -> None:
+    csrf = _signed_in(client, db, role="admin")
+    page = client.post("/console/stations", data={"csrf": csrf, "name": "桃园社区站", "id": "ST-T"})
+    token = re.search(r'id="token">([^<]+)<', page.text).group(1)
+    assert "只显示这一次" in page.text
+    assert token not in client.get("/console/stations").text
+    headers = {"X-Station-Id": "ST-T", "Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/changes", headers=headers).status_code == 200
+
+
+def test_figures_count_what_happened(client: TestClient, db: Database, api: Api) -> None:
+    add_catalogue(db)
+    api.push(order_placed("o-1"), order_placed("o-2"))
+    _signed_in(client, db, role="viewer")
+    page = client.get("/console/figures").text
+    assert "<svg" in page and "待派单" in page
+    assert client.get("/console/figures?lang=en").text.count("Orders per month") >= 1
+
+
+def test_the_cli_dispatches_by_ticket_number(db: Database, api: Api, capsys) -> None:  # type: ignore[no-untyped-def]
+    add_catalogue(db)
+    api.push(order_placed("o-1", ticket_no="A-042"))
+    assert central_cli(["--db", db.url, "order", "assign", "A-042", "--team", "党员服务队"]) == 0
+    assert "A-042: assigned" in capsys.readouterr().out
+    assert _status_changes(api)[-1]["status"] == "assigned"
+
+
+def test_console_accounts_from_the_cli(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("long enough pw\n"))
+    assert central_cli(["--db", db.url, "console", "user", "add", "sun", "--role", "admin"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert central_cli(["--db", db.url, "console", "user", "add", "zhou"]) == 1
+    with db.read() as s:
+        assert s.get(StaffAccount, "sun").role == "admin"
+        assert s.get(StaffAccount, "zhou") is None
