@@ -1,7 +1,7 @@
 """Central in its own process for the sync figures: a real station talks to a central on
 another machine, so the server must not share the kiosk's interpreter (and its GIL).
 
-``python -m benchmarks.central_proc DB_PATH CHANGES DURABLE`` starts ``central.embedded``
+``python -m benchmarks.central_proc DB_PATH CHANGES DURABLE [RICH]`` starts ``central.embedded``
 on 127.0.0.1, prints one JSON line (url, station_id, token), and serves until its stdin
 closes.
 """
@@ -33,6 +33,10 @@ def main(argv: list[str]) -> int:
         ec.db.engine.dispose()  # pooled connections reopen with the listener in place
     if changes:
         add_volunteer_changes(ec.db, changes)
+    if len(argv) > 3 and argv[3] == "rich":
+        # The soak redeems online thousands of times from the demo volunteers.
+        with ec.db.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE volunteers SET balance = 100000000")
     info = {"url": ec.url, "station_id": ec.station_id, "token": ec.token}
     print(json.dumps(info), flush=True)
     sys.stdin.read()  # until the parent closes our stdin

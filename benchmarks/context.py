@@ -1,5 +1,6 @@
 """What one run of the suite shares between figures: sizes, a work dir on the same disk
-as a station's data dir would be, and the large store template (built once per run)."""
+as a station's data dir would be, and the aged store (cached across runs: see
+``benchmarks.datagen``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.datagen import LargeStore, build_large_store, copy_store, load_large, save_large
+from benchmarks.datagen import LargeStore, aged_store, copy_store, load_large, save_large
 from benchmarks.harness import Sizes
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,8 @@ class RunContext:
             if described.exists():  # made by the parent run for this child
                 self._large = load_large(described)
             else:
-                log.info("generating the large store (%s)", self.sizes)
-                self._large = build_large_store(self.workdir / "large-template.db", self.sizes)
+                log.info("the aged store (%s)", self.sizes)
+                self._large = aged_store(self.sizes, self.workdir / "large-template.db")
                 save_large(self._large, described)
         return self._large
 

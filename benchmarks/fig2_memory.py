@@ -1,10 +1,12 @@
-"""Figure 2: peak memory of a fresh kiosk process after sitting idle on the home screen,
-against the same bare PySide6 window idling as long. Peak = VmHWM of the child (its
-ru_maxrss on Linux also counts the parent's RSS at fork; see startup_child.peak_rss_kb)."""
+"""Figure 2: peak memory of the kiosk started through its real entry point (the ``kiosk``
+console script) after idling on home with its services running, against the bare window
+with one CJK label idling as long. Peak = VmHWM of the child (its ru_maxrss on Linux also
+counts the parent's RSS at fork; see startup_child.peak_rss_kb). Runs alternate."""
 
 from __future__ import annotations
 
 import logging
+import os
 
 from benchmarks.context import RunContext
 from benchmarks.harness import Result, Target, median, result
@@ -12,25 +14,30 @@ from benchmarks.startup import kiosk_data_dir, start_once
 
 log = logging.getLogger(__name__)
 
-TARGET = Target("<=", 2)
+TARGET = Target("<=", 1.8)
 IDLE_S = 2.0
-RUNS = 3
+RUNS = 5
 
 
 def run(ctx: RunContext) -> list[Result]:
     data_dir = kiosk_data_dir(ctx)
     idle = 0.2 if ctx.sizes.smoke else IDLE_S
     runs = 1 if ctx.sizes.smoke else RUNS
-    ours = [start_once("ours", data_dir, idle).maxrss_kb for _ in range(runs)]
-    bare = [start_once("bare", data_dir, idle).maxrss_kb for _ in range(runs)]
+    ours, bare = [], []
+    for _ in range(runs):
+        ours.append(start_once("ours", data_dir, idle).maxrss_kb / 1024)
+        bare.append(start_once("bare", data_dir, idle).maxrss_kb / 1024)
     return [
         result(
             "2",
             "peak memory at home, idle",
             "MiB",
-            median(ours) / 1024,
-            median(bare) / 1024,
+            median(ours),
+            median(bare),
             TARGET,
-            note=f"peak RSS (VmHWM) after {idle:g} s idle, median of {runs}",
+            note=f"peak RSS (VmHWM) after {idle:g} s idle with the services running, {runs} "
+            f"runs each, interleaved: kiosk {min(ours):.1f}/{median(ours):.1f}/"
+            f"{max(ours):.1f} MiB, bare labelled window {min(bare):.1f}/{median(bare):.1f}/"
+            f"{max(bare):.1f} MiB (min/median/max); load average {os.getloadavg()[0]:.1f}",
         )
     ]

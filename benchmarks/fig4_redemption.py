@@ -1,6 +1,10 @@
-"""Figure 4: one complete redemption commit (lines, ledger, stock, outbox, print job), p50
-and p99, against a bare sqlite3 single-row commit with the same pragmas, interleaved one
-for one in the same run so both see the same disk and the same noise."""
+"""Figure 4: one complete redemption (lines, ledger, stock, outbox, print job) on the aged
+store, against a bare sqlite3 single-row commit with the same pragmas, interleaved one for
+one. Each pair is timed back to back, so the figure is the median of the per-pair ratios
+(two unpaired p99s would compare the kiosk's tail with whatever fsync happened to cost);
+the p99s are reported beside it, without a bar. Then the online path: ``redeem`` with the
+real ``CentralAuthoriser`` against a central in its own process on 127.0.0.1 (hold, commit,
+capture), p50 with a bar and p99."""
 
 from __future__ import annotations
 
@@ -19,8 +23,10 @@ from kiosk.store.db import BUSY_TIMEOUT_MS, open_store
 
 log = logging.getLogger(__name__)
 
-TARGET = Target("<=", 15)
+PAIRED_TARGET = Target("<=", 12, "abs", "×")
+ONLINE_TARGET = Target("<=", 40, "abs", "ms")
 WARMUP = 10
+ONLINE = 300
 
 
 def bare_connection(path: Path) -> sqlite3.Connection:
@@ -55,7 +61,7 @@ def run(ctx: RunContext) -> list[Result]:
     # over the large store's template data would land in the p99 here and not at a kiosk.
     gc.freeze()
     try:
-        n = ctx.sizes.redemptions
+        n = ctx.sizes.redemption_pairs
         for i in range(WARMUP + n):
             volunteer = rng.choice(large.volunteer_ids)
             cart = {sku: rng.randint(1, 3) for sku in rng.sample(large.bulk_skus, 2)}
@@ -76,18 +82,65 @@ def run(ctx: RunContext) -> list[Result]:
         gc.unfreeze()
         conn.close()
         store.close()
-    rows = []
-    for p, target in ((50, None), (99, TARGET)):
-        o, b = percentile(ours, p) / 1e6, percentile(bare, p) / 1e6
-        rows.append(
-            result(
-                f"4 p{p}",
-                "redemption commit",
-                "ms",
-                o,
-                b,
-                target,
-                note=f"{len(ours)} offline redemptions of 2 gifts on the large store",
-            )
-        )
+    ratios = [o / b for o, b in zip(ours, bare, strict=True)]
+    note = f"{len(ours)} offline redemptions of 2 gifts on the aged store, each paired"
+    rows = [
+        result(
+            "4 paired",
+            "redemption commit ÷ bare commit, median of pairs",
+            "×",
+            percentile(ratios, 50),
+            None,
+            PAIRED_TARGET,
+            note=f"{note}; p50 {percentile(ours, 50) / 1e6:.2f} ms vs bare "
+            f"{percentile(bare, 50) / 1e6:.3f} ms; pair ratios p10–p90 "
+            f"{percentile(ratios, 10):.1f}–{percentile(ratios, 90):.1f}×",
+        ),
+        result(
+            "4 p99",
+            "redemption commit, p99 (no bar: see the paired row)",
+            "ms",
+            percentile(ours, 99) / 1e6,
+            percentile(bare, 99) / 1e6,
+            note=note,
+        ),
+    ]
+    rows.extend(_online(ctx, config))
     return rows
+
+
+def _online(ctx: RunContext, config: Config) -> list[Result]:
+    from benchmarks.centralbench import embedded_central
+    from sync.authorise import CentralAuthoriser
+    from sync.client import CentralClient
+
+    n = 20 if ctx.sizes.smoke else ONLINE
+    store = open_store(ctx.copy_of_large("fig4-online.db"))
+    large = ctx.large_store()
+    volunteers = [v["id"] for v in large.demo["volunteers"]]
+    rng = random.Random(5)
+    times: list[int] = []
+    try:
+        with embedded_central(ctx.workdir / "fig4-central.db", rich=True) as central:
+            client = CentralClient(central.url, central.station_id, central.token)
+            authoriser = CentralAuthoriser(client, timeout_s=5.0)
+            for i in range(WARMUP + n):
+                cart = {rng.choice(large.bulk_skus): 1}
+                start = now_ns()
+                redeem(store, rng.choice(volunteers), cart, authoriser, 0, config)
+                if i >= WARMUP:
+                    times.append(now_ns() - start)
+    finally:
+        store.close()
+    return [
+        result(
+            "4 online",
+            "online redemption (central on 127.0.0.1), p50",
+            "ms",
+            percentile(times, 50) / 1e6,
+            None,
+            ONLINE_TARGET,
+            note=f"{len(times)} redemptions through CentralAuthoriser to central in its own "
+            f"process; p99 {percentile(times, 99) / 1e6:.1f} ms",
+        )
+    ]

@@ -33,13 +33,17 @@ class NotAvailable(Exception):
 class Sizes:
     """How large the generated stores are and how many repetitions each figure makes."""
 
+    # The aged store: three years of a busy station (issue 16).
     volunteers: int = 100_000
     gifts: int = 2_000
-    orders: int = 50_000
-    outbox_events: int = 10_000
+    orders: int = 150_000  # each with its status history (~4 rows)
+    stock_movements: int = 1_000_000
+    ledger_entries: int = 500_000
+    redemptions: int = 300_000
+    outbox_events: int = 10_000  # still pending (placed offline)
     central_changes: int = 50_000
     scans: int = 1_000
-    redemptions: int = 1_000
+    redemption_pairs: int = 1_000
     renders: int = 200
     cold_starts: int = 5
     scroll_frames: int = 120
@@ -50,11 +54,14 @@ FULL = Sizes()
 SMOKE = Sizes(
     volunteers=200,
     gifts=40,
-    orders=100,
+    orders=300,
+    stock_movements=3_000,
+    ledger_entries=1_500,
+    redemptions=900,
     outbox_events=100,
     central_changes=200,
     scans=5,
-    redemptions=20,
+    redemption_pairs=20,
     renders=5,
     cold_starts=1,
     scroll_frames=10,

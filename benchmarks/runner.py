@@ -29,6 +29,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "7": ("benchmarks.fig7_receipts", "receipt to ESC/POS bytes"),
     "8": ("benchmarks.fig8_gift_grid", "gift grid paint and scroll"),
     "9": ("benchmarks.fig9_city", "central for a city: 200 stations on PostgreSQL"),
+    "10": ("benchmarks.fig10_soak", "a working day compressed (soak)"),
 }
 
 

@@ -25,7 +25,7 @@ class Start:
 
 
 def kiosk_data_dir(ctx: RunContext) -> Path:
-    """A data dir holding a copy of the large store as the kiosk's own store."""
+    """A data dir holding a copy of the aged store as the kiosk's own store."""
     try:
         import ui.app
         import ui.window  # noqa: F401
@@ -38,7 +38,14 @@ def kiosk_data_dir(ctx: RunContext) -> Path:
 
 
 def start_once(mode: str, data_dir: Path, idle_s: float = 0.0) -> Start:
-    env = child_env(QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env = child_env(
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        # A provisioned station, configured as a technician would (file + KIOSK_*).
+        KIOSK_CONFIG=str(data_dir / "kiosk.toml"),
+        KIOSK_STATION_ID="ST-BENCH",
+        KIOSK_PRINTER_CONNECTION="dummy:",
+        KIOSK_LANGUAGE="zh_CN",
+    )
     cmd = [sys.executable, "-m", "benchmarks.startup_child", mode, str(data_dir), str(idle_s)]
     start = now_ns()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)

@@ -1,38 +1,25 @@
-"""A fresh interpreter for figures 1 and 2: start either the kiosk (as the ``kiosk``
-command does: ``station.commands.run.run_station`` — home painted, then the store opened and
-the services started) or a bare PySide6 window, and report.
+"""A fresh interpreter for figures 1 and 2: start either the kiosk through its real entry
+point (``station.cli.main``, what the ``kiosk`` console script runs: argument parsing, config,
+logging, then ``run_station``) or a bare PySide6 window showing one CJK label, and report.
 
 ``python -m benchmarks.startup_child ours|bare DATA_DIR IDLE_S``
 
-Prints ``READY`` right after the first paint of the window has been processed by the
-running event loop (the kiosk must also be on its home screen), ``STARTED`` once the
-kiosk's store is open and its services run, then idles ``IDLE_S`` seconds with the loop
-running, prints ``MAXRSS <kilobytes>`` (VmHWM) and exits.
+Nothing in the kiosk is patched or pre-imported: before the kiosk runs, this module has
+imported only the standard library. It listens to the kiosk's own log records: ``home
+painted`` (``ui.app``, logged once the first paint has been processed) prints ``READY``;
+at that moment it also posts an event to the main thread, standing for a tap made the
+instant home shows; ``UI up`` (the store open and the services attached) and that posted
+event being handled are both needed for ``STARTED``: the first moment a tap on a
+store-backed screen is served. It then idles ``IDLE_S`` seconds with the loop running,
+prints ``MAXRSS <kilobytes>`` (VmHWM) and ends the loop as the kiosk's SIGTERM handler does.
 """
 
 from __future__ import annotations
 
+import logging
 import resource
 import sys
 from typing import Any
-
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
-
-
-class FirstPaint(QObject):
-    """Calls ``then`` once the event loop comes round after the first paint event."""
-
-    def __init__(self, then: Any) -> None:
-        super().__init__()
-        self.then = then
-        self.seen = False
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if not self.seen and event.type() == QEvent.Type.Paint:
-            self.seen = True
-            QTimer.singleShot(0, self.then)
-        return False
 
 
 def peak_rss_kb() -> int:
@@ -51,55 +38,105 @@ def peak_rss_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def _report_then_quit(app: QApplication, idle_s: float, check: Any = None) -> None:
-    if check is not None:
-        check()
-    print("READY", flush=True)
+class _Probe(logging.Handler):
+    """Watches the kiosk's own log records for the two moments figure 1 times."""
 
-    def done() -> None:
-        print(f"MAXRSS {peak_rss_kb()}", flush=True)
-        app.thread().exit(0)  # as kiosk's SIGTERM handler does; the window refuses close
+    def __init__(self, idle_s: float) -> None:
+        super().__init__(logging.INFO)
+        self.idle_s = idle_s
+        self.up = False
+        self.tapped = False
+        self.started = False
+        self.keep: list[Any] = []
 
-    QTimer.singleShot(int(idle_s * 1000), done)
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message == "home painted":
+            self._painted()
+        elif message.startswith("UI up"):
+            self.up = True
+            self._maybe_started()
 
+    def _painted(self) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
 
-def bare(idle_s: float) -> int:
-    app = QApplication(["bare"])
-    window = QWidget()
-    watcher = FirstPaint(lambda: _report_then_quit(app, idle_s))
-    app.installEventFilter(watcher)
-    window.showFullScreen()
-    return app.exec()
-
-
-def ours(data_dir: str, idle_s: float) -> int:
-    from kiosk.config import Config
-    from station.commands.run import run_station
-
-    config = Config(
-        station_id="ST-BENCH",
-        data_dir=data_dir,
-        printer_connection="dummy:",
-        language="zh_CN",
-    )
-    app = QApplication(["kiosk"])  # run_app reuses it; we need it for the filter
-
-    def check() -> None:
+        app = QApplication.instance()
+        assert app is not None
         windows = [w for w in app.topLevelWidgets() if type(w).__name__ == "KioskWindow"]
         if not windows or not windows[0].isVisible():
             raise SystemExit("no visible KioskWindow after the first paint")
         route = windows[0].ctx.nav.route
         if route != "home":
             raise SystemExit(f"first paint on {route!r}, not home")
+        print("READY", flush=True)
 
-    watcher = FirstPaint(lambda: _report_then_quit(app, idle_s, check))
+        def tap() -> None:
+            self.tapped = True
+            self._maybe_started()
+
+        QTimer.singleShot(0, tap)  # handled once the main thread is free again
+
+        def done() -> None:
+            print(f"MAXRSS {peak_rss_kb()}", flush=True)
+            app.thread().exit(0)  # as kiosk's SIGTERM handler does; the window refuses close
+
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(done)
+        self.keep.append(timer)
+        self._idle_timer = timer
+
+    def _maybe_started(self) -> None:
+        if self.up and self.tapped and not self.started:
+            self.started = True
+            print("STARTED", flush=True)
+            self._idle_timer.start(int(self.idle_s * 1000))
+
+
+def ours(data_dir: str, idle_s: float) -> int:
+    """The ``kiosk`` console script as a station runs it (config from its file and the
+    ``KIOSK_*`` environment, set by the parent)."""
+    probe = _Probe(idle_s)
+    logging.getLogger("ui.app").addHandler(probe)
+    from station.cli import main as kiosk_main
+
+    return kiosk_main(["--data-dir", data_dir])
+
+
+def bare(idle_s: float) -> int:
+    """The fair pair of a kiosk: a full-screen window showing one line of Chinese (so a
+    CJK font is found and loaded, as the kiosk must)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    class FirstPaint(QObject):
+        def __init__(self, then: Any) -> None:
+            super().__init__()
+            self.then, self.seen = then, False
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if not self.seen and event.type() == QEvent.Type.Paint:
+                self.seen = True
+                QTimer.singleShot(0, self.then)
+            return False
+
+    app = QApplication(["bare"])
+    window = QLabel("新时代文明实践站 积分兑换")
+
+    def ready() -> None:
+        print("READY", flush=True)
+
+        def done() -> None:
+            print(f"MAXRSS {peak_rss_kb()}", flush=True)
+            app.quit()
+
+        QTimer.singleShot(int(idle_s * 1000), done)
+
+    watcher = FirstPaint(ready)
     app.installEventFilter(watcher)
-    runtimes: list[Any] = []
-    try:
-        return run_station(config, runtimes, on_started=lambda _rt: print("STARTED", flush=True))
-    finally:
-        for rt in runtimes:
-            rt.stop()
+    window.showFullScreen()
+    return app.exec()
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import to_local, to_utc_naive, utcnow
-from kiosk.store.models import Gift, Redemption, RedemptionLine, StockMovement
+from kiosk.store.models import Gift, Redemption, RedemptionLine, StockLevel
 from kiosk.volunteers import available_balance
 
 
@@ -125,12 +125,7 @@ def shelf_facts(
     stock in one query, as plain rows on the session's connection (no ORM objects, no ORM
     result layer): at 2,000 gifts loading entities was most of the time, and this runs
     again on every tap of Add."""
-    level = (
-        select(func.coalesce(func.sum(StockMovement.delta), 0))
-        .where(StockMovement.sku == Gift.sku)
-        .correlate(Gift)
-        .scalar_subquery()
-    )
+    level = func.coalesce(StockLevel.level, 0)  # kept current by triggers (migration 0004)
     session.flush()  # a query on the connection does not autoflush: see this session's changes
     rows = (
         session.connection()
@@ -145,6 +140,7 @@ def shelf_facts(
                 Gift.image_path,
                 level,
             )
+            .outerjoin(StockLevel, StockLevel.sku == Gift.sku)
             .where(Gift.active)
             .order_by(Gift.sort, Gift.sku)
         )

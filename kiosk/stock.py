@@ -1,4 +1,5 @@
-"""Station-local gift stock: always the sum of stock movements, never a stored number."""
+"""Station-local gift stock: a journal of movements, and each gift's current level in
+``stock_levels`` (kept by triggers in the same transaction as each movement)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from kiosk.clock import iso, utcnow
 from kiosk.errors import NotFoundError, ValidationError
 from kiosk.outbox import emit
 from kiosk.staff import audit
-from kiosk.store.models import Gift, StockMovement, new_id
+from kiosk.store.models import Gift, StockLevel, StockMovement, new_id
 
 log = logging.getLogger(__name__)
 
@@ -21,18 +22,12 @@ MAX_RESTOCK = 100_000
 
 
 def stock_level(session: Session, sku: str) -> int:
-    return int(
-        session.scalar(
-            select(func.coalesce(func.sum(StockMovement.delta), 0)).where(StockMovement.sku == sku)
-        )
-        or 0
-    )
+    session.flush()  # a movement added in this session must reach the triggers first
+    return int(session.scalar(select(StockLevel.level).where(StockLevel.sku == sku)) or 0)
 
 
-_LEVELS_OF = (
-    select(StockMovement.sku, func.coalesce(func.sum(StockMovement.delta), 0))
-    .where(StockMovement.sku.in_(bindparam("skus", expanding=True)))
-    .group_by(StockMovement.sku)
+_LEVELS_OF = select(StockLevel.sku, StockLevel.level).where(
+    StockLevel.sku.in_(bindparam("skus", expanding=True))
 )
 
 
@@ -42,16 +37,18 @@ def stock_levels_of(session: Session, skus: Iterable[str]) -> dict[str, int]:
     wanted = list(dict.fromkeys(skus))
     levels = dict.fromkeys(wanted, 0)
     if wanted:
+        session.flush()
         rows = session.execute(_LEVELS_OF, {"skus": wanted})
         levels.update({sku: int(level) for sku, level in rows})
     return levels
 
 
 def stock_levels(session: Session) -> dict[str, int]:
+    session.flush()
     rows = session.execute(
-        select(Gift.sku, func.coalesce(func.sum(StockMovement.delta), 0))
-        .outerjoin(StockMovement, StockMovement.sku == Gift.sku)
-        .group_by(Gift.sku)
+        select(Gift.sku, func.coalesce(StockLevel.level, 0)).outerjoin(
+            StockLevel, StockLevel.sku == Gift.sku
+        )
     )
     return {sku: int(level) for sku, level in rows}
 

@@ -122,8 +122,13 @@ def sign_out_chore(config: Config, store: Store) -> Callable[[], int]:
 
 def start_backups(config: Config, store: Store | None = None) -> Any:
     from kiosk.backup_schedule import BackupScheduler
+    from kiosk.store.upkeep import daily_optimize
 
-    chores = [purge_chore(config, store), sign_out_chore(config, store)] if store else []
+    chores = (
+        [purge_chore(config, store), sign_out_chore(config, store), daily_optimize(store)]
+        if store is not None
+        else []
+    )
     scheduler = BackupScheduler(
         config.store_path(), config.data_dir, config.backup_keep_days, chores=chores
     )

@@ -4,7 +4,8 @@ Each applier reads and converts every field first and only then touches the sess
 so a malformed change is skipped whole (with a log line) and never half-applied. The
 caller runs a page in one transaction together with the cursor update.
 
-Volunteers and gifts, the kinds that come by the tens of thousands, are applied set-based:
+Volunteers, gifts and order-status changes, the kinds that come by the tens of thousands,
+are applied set-based:
 each run of them is converted to plain rows in Python and written with one SQLite upsert
 per ``BULK_CHUNK`` rows (``executemany``), no ORM object per change. The ORM path cost
 ~0.5 ms of GIL-holding Python per volunteer (identity map, attribute events, unit of
@@ -148,32 +149,99 @@ def update_balance(session: Session, volunteer_id: str, balance: int, as_of: dat
     )
 
 
+def order_status_row(d: Data) -> Data:
+    return {
+        "order_id": str(d["order_id"]),
+        "status": str(d["status"]),
+        "at": parse_iso(d["at"]) if d.get("at") else utcnow(),
+        "team": _s(d, "team"),
+        "volunteer_name": _s(d, "volunteer_name"),
+    }
+
+
 def apply_order_status(session: Session, d: Data) -> None:
-    order_id, status = str(d["order_id"]), str(d["status"])
-    at = parse_iso(d["at"]) if d.get("at") else utcnow()
-    team, volunteer_name = _s(d, "team"), _s(d, "volunteer_name")
-    order = session.get(ServiceOrder, order_id)
-    if order is None:
-        log.info("status %s for unknown order %s ignored", status, order_id)
-        return
-    known = select(OrderStatusChange.id).where(
-        OrderStatusChange.order_id == order_id, OrderStatusChange.status == status
-    )
-    if session.scalar(known) is not None:
-        return  # this status was applied before: a repeated page changes nothing
-    latest = session.scalar(
-        select(func.max(OrderStatusChange.at)).where(OrderStatusChange.order_id == order_id)
-    )
-    session.add(
-        OrderStatusChange(
-            order_id=order_id, status=status, at=at, team=team, volunteer_name=volunteer_name
+    _write_order_statuses(session, [order_status_row(d)])
+
+
+# Rows per round of the set-based status writer: three indexed reads and two
+# executemany per round, whatever the round's size.
+STATUS_CHUNK = 500
+_ORDERS = cast(Table, ServiceOrder.__table__)
+_CHANGES = cast(Table, OrderStatusChange.__table__)
+_STATUS_INSERT = _CHANGES.insert()
+_ORDER_UPDATE = (
+    update(_ORDERS)
+    .where(_ORDERS.c.id == bindparam("_id"))
+    .values(status=bindparam("_status"), team=bindparam("_team"), volunteer_name=bindparam("_vn"))
+)
+
+
+def _write_order_statuses(session: Session, rows: list[Data]) -> None:
+    """Apply order-status changes (converted, in feed order) set-based, with the same
+    result as one by one: a status an order already has is skipped, a change for an
+    unknown order is ignored, and the order shows the newest status by time (a late,
+    older change is only added to the history)."""
+    session.flush()
+    conn = session.connection()
+    orders = _ORDERS.c
+    changes = _CHANGES.c
+    for start in range(0, len(rows), STATUS_CHUNK):
+        chunk = rows[start : start + STATUS_CHUNK]
+        ids = list({r["order_id"] for r in chunk})
+        current = {
+            oid: [status, team, vn]
+            for oid, status, team, vn in conn.execute(
+                select(orders.id, orders.status, orders.team, orders.volunteer_name).where(
+                    orders.id.in_(ids)
+                )
+            )
+        }
+        have = set(
+            conn.execute(
+                select(changes.order_id, changes.status).where(changes.order_id.in_(ids))
+            ).tuples()
         )
-    )
-    # The order shows its newest status even if changes arrive out of order.
-    if latest is None or at >= latest:
-        order.status = status
-        order.team = team or order.team
-        order.volunteer_name = volunteer_name or order.volunteer_name
+        latest: dict[str, datetime] = dict(
+            conn.execute(
+                select(changes.order_id, func.max(changes.at))
+                .where(changes.order_id.in_(ids))
+                .group_by(changes.order_id)
+            )
+            .tuples()
+            .all()  # a Result has keys(): dict() would take it for a mapping
+        )
+        inserts: list[Data] = []
+        touched: set[str] = set()
+        for r in chunk:
+            oid, status, at = r["order_id"], r["status"], r["at"]
+            order = current.get(oid)
+            if order is None:
+                log.info("status %s for unknown order %s ignored", status, oid)
+                continue
+            if (oid, status) in have:
+                continue  # applied before: a repeated page changes nothing
+            have.add((oid, status))
+            inserts.append(r)
+            if oid not in latest or at >= latest[oid]:
+                latest[oid] = at
+                order[0] = status
+                order[1] = r["team"] or order[1]
+                order[2] = r["volunteer_name"] or order[2]
+                touched.add(oid)
+        if inserts:
+            conn.execute(_STATUS_INSERT, inserts)
+        if touched:
+            conn.execute(
+                _ORDER_UPDATE,
+                [
+                    {"_id": oid, "_status": o[0], "_team": o[1], "_vn": o[2]}
+                    for oid in touched
+                    for o in (current[oid],)
+                ],
+            )
+    if rows:
+        # ORM objects of these orders loaded earlier in the session must not keep old values.
+        session.expire_all()
 
 
 def apply_activity(session: Session, d: Data) -> None:
@@ -357,7 +425,23 @@ GIFTS = _bulk("gift", cast(Table, Gift.__table__), "sku", "barcode", gift_row)
 BULK = {b.kind: b for b in (VOLUNTEERS, GIFTS)}
 
 
-# One change at a time; the bulk kinds (BULK: gift, volunteer) are written set-wise.
+@dataclass(frozen=True)
+class Run:
+    """A kind applied set-based: each change converted to a plain row, consecutive changes
+    of the kind written together."""
+
+    to_row: Callable[[Data], Data]
+    write: Callable[[Session, list[Data]], None]
+
+
+def _bulk_run(bulk: Bulk) -> Run:
+    return Run(bulk.to_row, lambda session, rows: _write_bulk(session, bulk, rows))
+
+
+RUNS: dict[str, Run] = {b.kind: _bulk_run(b) for b in (VOLUNTEERS, GIFTS)}
+RUNS["order_status"] = Run(order_status_row, _write_order_statuses)
+
+
 APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "service_category": apply_category,
     "service": apply_service,
@@ -378,23 +462,23 @@ def apply_changes(session: Session, changes: list[Data]) -> int:
     # keys at commit rather than row by row.
     session.execute(text("PRAGMA defer_foreign_keys = ON"))
     applied = 0
-    run: list[Data] = []  # converted rows of consecutive changes of one bulk kind
-    run_kind: Bulk | None = None
+    run: list[Data] = []  # converted rows of consecutive changes of one set-based kind
+    run_kind: Run | None = None
     for change in changes:
         kind, data = change["kind"], change["data"]
-        bulk = BULK.get(kind)
-        if run and bulk is not run_kind:
+        set_based = RUNS.get(kind)
+        if run and set_based is not run_kind:
             assert run_kind is not None
-            _write_bulk(session, run_kind, run)
+            run_kind.write(session, run)
             run = []
         applier = APPLIERS.get(kind)
-        if applier is None and bulk is None:
+        if applier is None and set_based is None:
             log.warning("unknown change kind %r (key %r) skipped", kind, change.get("key"))
             continue
         try:
-            if bulk is not None:
-                run.append(bulk.to_row(data))
-                run_kind = bulk
+            if set_based is not None:
+                run.append(set_based.to_row(data))
+                run_kind = set_based
             elif applier is not None:
                 applier(session, data)
         except (KeyError, TypeError, ValueError) as exc:
@@ -403,5 +487,5 @@ def apply_changes(session: Session, changes: list[Data]) -> int:
         applied += 1
     if run:
         assert run_kind is not None
-        _write_bulk(session, run_kind, run)
+        run_kind.write(session, run)
     return applied

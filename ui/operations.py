@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import logging
 import secrets
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from kiosk.errors import KioskError
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any], None]
+STORE_WAIT_S = 120.0  # a store restored from backup and migrated may take this long
 
 
 def short_code() -> str:
@@ -83,6 +85,7 @@ class Operations(QObject):
 
     def __init__(self, store: Any, pool: QThreadPool | None = None, parent: QObject | None = None):
         super().__init__(parent)
+        self._store_ready = threading.Event()
         self.store = store
         self.pool = pool or QThreadPool.globalInstance()
         self._relay = _Relay(self)
@@ -92,6 +95,25 @@ class Operations(QObject):
         self._epoch = 0
         self._busy = 0
         self._disk_was_full = False
+
+    @property
+    def store(self) -> Any:
+        return self._store
+
+    @store.setter
+    def store(self, store: Any) -> None:
+        # The kiosk opens its store on a thread after home is painted (ui.app.run_app):
+        # store work submitted before then waits on its worker, not on the main thread.
+        self._store = store
+        if store is None:
+            self._store_ready.clear()
+        else:
+            self._store_ready.set()
+
+    def _wait_store(self) -> Any:
+        if not self._store_ready.wait(STORE_WAIT_S):
+            raise RuntimeError("the store did not open")
+        return self._store
 
     # -- public API ------------------------------------------------------------------
     def run(
@@ -135,11 +157,9 @@ class Operations(QObject):
         on_err: Callback | None,
         busy: bool,
     ) -> int:
-        store = self.store
-        session_for = store.begin if write else store.read
-
         def call() -> Any:
-            with session_for() as session:
+            store = self._wait_store()
+            with (store.begin if write else store.read)() as session:
                 return fn(session, *args)
 
         return self._submit(call, getattr(fn, "__name__", "task"), on_ok, on_err, busy)

@@ -203,7 +203,7 @@ class Gift(Base):
 
 
 class StockMovement(Base):
-    """Stock is the sum of these; never a stored number."""
+    """The stock journal. The current level is ``StockLevel``, kept by triggers."""
 
     __tablename__ = "stock_movements"
 
@@ -217,6 +217,18 @@ class StockMovement(Base):
         ForeignKey("redemptions.id"), default=None, index=True
     )
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class StockLevel(Base):
+    """A gift's current stock: the sum of its movements, written by SQLite triggers on
+    ``stock_movements`` (migration 0004) in the same transaction as each movement, so
+    reading stock costs the same on the first day and after a million movements. Never
+    written by Python; a gift with no movements has no row (its level is 0)."""
+
+    __tablename__ = "stock_levels"
+
+    sku: Mapped[str] = mapped_column(ForeignKey("gifts.sku"), primary_key=True)
+    level: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Redemption(Base):

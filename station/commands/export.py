@@ -8,8 +8,6 @@ import os
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("export", help="export CSV for a date range")
@@ -32,6 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # SQLAlchemy only when the command runs: the `kiosk` command imports every command
+    # module to build its parser, and a station's start must not load it before home.
+    from sqlalchemy import select
+
     from kiosk.clock import to_local
     from kiosk.privacy import mask_phone
     from kiosk.reports import day_bounds

@@ -38,7 +38,7 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile([7.0], 99) == 7.0
 
 
-@pytest.mark.timeout(240)  # figure 9 starts three servers; the machine is shared
+@pytest.mark.timeout(400)  # a hang guard: ~40 s alone, 3-5x that on a shared loaded box
 def test_every_figure_runs_at_smoke_size(tmp_path: Path) -> None:
     results, _seconds = run_figures(list(FIGURES), SMOKE, tmp_path)
     errors = [f"{r.figure}: {r.note}" for r in results if r.status == "error"]
@@ -55,5 +55,5 @@ def test_cli_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert main(["--smoke", "--only", "4", "--json", str(out)]) == 0
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["machine"]["python"]
-    assert [r["figure"] for r in report["results"]] == ["4 p50", "4 p99"]
+    assert [r["figure"] for r in report["results"]] == ["4 paired", "4 p99", "4 online"]
     assert "redemption commit" in capsys.readouterr().out

@@ -1,0 +1,150 @@
+"""Figure 10: a working day compressed. The kiosk started as the ``kiosk`` command starts it
+(``benchmarks.soak_child``: real entry point, a central in its own process, sync, print
+queue on ``dummy:``, backups) on a copy of the aged store, driven through the screens' own
+operations: online and offline redemptions, a scan with its shelf, orders, ticket
+lookups, restocks and ratings, one after another as fast as they complete.
+
+Reported: the RSS slope after the first ``WARMUP`` operations (least squares over the
+samples, per 10,000 operations; bar ≤ 1 MiB), fds and threads at the end against after
+warm-up (bar: equal), the WAL's largest size, and latency p50/p99 of the first and the last
+``WINDOW`` operations (bar: p50 drift ≤ 20 %)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from benchmarks.centralbench import embedded_central
+from benchmarks.context import RunContext
+from benchmarks.datagen import copy_store
+from benchmarks.harness import NotAvailable, Result, Target, child_env, percentile, result
+
+log = logging.getLogger(__name__)
+
+OPS = 20_000
+WARMUP = 2_000
+SAMPLE_EVERY = 500
+WINDOW = 2_000
+SLOPE_TARGET = Target("<=", 1.0, "abs", "MiB")
+DRIFT_TARGET = Target("<=", 1.2)
+TIMEOUT_S = 3600
+
+
+def slope_per(samples: list[dict[str, Any]], key: str, per: float, after: int) -> float:
+    """Least-squares slope of ``key`` against operations, for samples past ``after``."""
+    points = [(s["ops"], s[key]) for s in samples if s["ops"] >= after]
+    if len(points) < 2:
+        return 0.0
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    sxy = sum((x - mx) * (y - my) for x, y in points)
+    return sxy / sxx * per if sxx else 0.0
+
+
+def run_soak(
+    data_dir: Path, ops: int, every: int, out: Path, central: Any, tracemalloc: bool = False
+) -> dict[str, Any]:
+    env = child_env(
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        KIOSK_CONFIG=str(data_dir / "kiosk.toml"),
+        KIOSK_STATION_ID=central.station_id,
+        KIOSK_SERVER_URL=central.url,
+        KIOSK_TOKEN=central.token,
+        KIOSK_PRINTER_CONNECTION="dummy:",
+        KIOSK_LANGUAGE="zh_CN",
+        KIOSK_SYNC_INTERVAL_S="5",
+    )
+    if tracemalloc:
+        env["SOAK_TRACEMALLOC"] = "1"
+    cmd = [sys.executable, "-m", "benchmarks.soak_child", str(data_dir), str(ops), str(every)]
+    proc = subprocess.run(
+        [*cmd, str(out)], env=env, capture_output=True, text=True, timeout=TIMEOUT_S
+    )
+    if proc.returncode != 0 or not out.exists():
+        raise RuntimeError(f"soak child exited {proc.returncode}: {proc.stderr[-600:]}")
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def summarise(report: dict[str, Any], warmup: int, window: int) -> dict[str, Any]:
+    samples = report["samples"]
+    after = next((s for s in samples if s["ops"] >= warmup), samples[0])
+    end = samples[-1]
+    lat = report["latency"]
+    first = [ms for n, _kind, ms in lat if n < window]
+    last = [ms for n, _kind, ms in lat if n >= report["ops"] - window]
+    return {
+        "slope_mib_per_10k": slope_per(samples, "rss_kib", 10_000, warmup) / 1024,
+        "rss_after_warmup_mib": after["rss_kib"] / 1024,
+        "rss_end_mib": end["rss_kib"] / 1024,
+        "fds": (after["fds"], end["fds"]),
+        "threads": (after["threads"], end["threads"]),
+        "wal_max_mib": max(s["wal_bytes"] for s in samples) / 2**20,
+        "p50": (percentile(first, 50), percentile(last, 50)),
+        "p99": (percentile(first, 99), percentile(last, 99)),
+        "sqlite_slope_kib_per_10k": slope_per(samples, "sqlite_heap", 10_000, warmup) / 1024
+        if "sqlite_heap" in end
+        else None,
+        "malloc_slope_kib_per_10k": slope_per(samples, "malloc_in_use", 10_000, warmup) / 1024
+        if "malloc_in_use" in end
+        else None,
+        "errors": report["errors"],
+        "seconds": report["seconds"],
+    }
+
+
+def run(ctx: RunContext) -> list[Result]:
+    try:
+        import ui.app  # noqa: F401
+    except ModuleNotFoundError as exc:
+        raise NotAvailable(f"{exc.name} has not landed") from exc
+    ops = 210 if ctx.sizes.smoke else OPS
+    warmup = 70 if ctx.sizes.smoke else WARMUP
+    every = 35 if ctx.sizes.smoke else SAMPLE_EVERY
+    window = 70 if ctx.sizes.smoke else WINDOW
+    folder = ctx.workdir / "fig10-kiosk"
+    folder.mkdir(exist_ok=True)
+    copy_store(ctx.large_store().path, folder / "kiosk.db")
+    with embedded_central(ctx.workdir / "fig10-central.db", rich=True) as central:
+        report = run_soak(folder, ops, every, ctx.workdir / "fig10.json", central)
+    s = summarise(report, warmup, window)
+    common = (
+        f"{report['ops']:,} operations in {s['seconds']:.0f} s; RSS {s['rss_after_warmup_mib']:.1f}"
+        f" → {s['rss_end_mib']:.1f} MiB; fds {s['fds'][0]} → {s['fds'][1]}, threads "
+        f"{s['threads'][0]} → {s['threads'][1]}; WAL ≤ {s['wal_max_mib']:.1f} MiB; SQLite heap "
+        f"{s['sqlite_slope_kib_per_10k']:+.0f} KiB and malloc in use "
+        f"{s['malloc_slope_kib_per_10k']:+.0f} KiB per 10k ops; refused/failed: "
+        f"{sum(s['errors'].values())} ({', '.join(f'{k} ×{v}' for k, v in s['errors'].items())})"
+    )
+    steady = s["fds"][0] == s["fds"][1] and s["threads"][0] == s["threads"][1]
+    slope = result(
+        "9 RSS",
+        f"RSS growth per 10,000 operations after the first {warmup:,}",
+        "MiB",
+        max(0.0, s["slope_mib_per_10k"]),
+        None,
+        SLOPE_TARGET,
+        note=f"{common}; fds and threads {'constant' if steady else 'CHANGED'}",
+    )
+    if not steady:
+        slope.passed = False
+    p50_first, p50_last = s["p50"]
+    return [
+        slope,
+        result(
+            "9 p50",
+            "operation latency p50, last vs first window",
+            "ms",
+            p50_last,
+            p50_first,
+            DRIFT_TARGET,
+            note=f"first {window:,} ops p50 {p50_first:.1f} ms p99 {s['p99'][0]:.1f} ms; last "
+            f"{window:,} p50 {p50_last:.1f} ms p99 {s['p99'][1]:.1f} ms",
+        ),
+    ]
