@@ -72,7 +72,6 @@ MAX_QTY = 99
 # Built once (SQLAlchemy keeps their cache keys): the commit runs them under the write lock.
 _GIFTS_IN = select(Gift).where(Gift.sku.in_(bindparam("skus", expanding=True)))
 _PICKUP_TAKEN = select(Redemption.id).where(Redemption.pickup_code == bindparam("code"))
-PICKUP_PREFIX = "KIOSK-PICKUP:"
 
 
 # This process: an intent written by another (dead) process is resolved at start.
@@ -199,10 +198,6 @@ def _new_pickup_code(session: Session) -> str:
         if session.scalars(_PICKUP_TAKEN, {"code": code}).first() is None:
             return code
     raise ConflictError("error.conflict", "could not find a free pickup code")
-
-
-def pickup_qr_payload(redemption: Redemption) -> str:
-    return f"{PICKUP_PREFIX}{redemption.pickup_code}:{redemption.id}"
 
 
 def _declined(store: Store, volunteer_id: str, decision: AuthDecision, need: int) -> KioskError:
