@@ -1,8 +1,8 @@
 """Central in its own process for the sync figures: a real station talks to a central on
 another machine, so the server must not share the kiosk's interpreter (and its GIL).
 
-``python -m benchmarks.central_proc DB_PATH CHANGES DURABLE [RICH]`` starts ``central.embedded``
-on 127.0.0.1, prints one JSON line (url, station_id, token), and serves until its stdin
+``python -m benchmarks.central_proc DB_PATH CHANGES DURABLE [RICH [KIOSK_STORE]]`` starts
+``central.embedded`` on 127.0.0.1, prints one JSON line (url, station_id, token), and serves until its stdin
 closes.
 """
 
@@ -12,12 +12,34 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 
 
 def _no_fsync(dbapi_conn: object, _record: object) -> None:
     dbapi_conn.execute("PRAGMA synchronous=OFF")  # type: ignore[attr-defined]
+
+
+def _gifts_of(engine: Any, kiosk_store: Path) -> None:
+    """The aged store's own gifts (BG…) into central's catalogue: central refuses a
+    redemption of a gift it does not know, as it should, and the figures redeem those."""
+    import sqlite3
+
+    src = sqlite3.connect(f"file:{kiosk_store}?mode=ro", uri=True)
+    try:
+        rows = src.execute(
+            "SELECT sku, barcode, name, name_en, category, points FROM gifts WHERE sku LIKE 'BG%'"
+        ).fetchall()
+    finally:
+        src.close()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO gifts (sku, barcode, name, name_en, category, points,"
+            " per_volunteer_limit, low_stock_at, image, sort, active)"
+            " VALUES (?, ?, ?, ?, ?, ?, 0, 0, '', 0, 1)",
+            rows,
+        )
 
 
 def main(argv: list[str]) -> int:
@@ -37,6 +59,8 @@ def main(argv: list[str]) -> int:
         # The soak redeems online thousands of times from the demo volunteers.
         with ec.db.engine.begin() as conn:
             conn.exec_driver_sql("UPDATE volunteers SET balance = 100000000")
+        if len(argv) > 4:
+            _gifts_of(ec.db.engine, Path(argv[4]))
     info = {"url": ec.url, "station_id": ec.station_id, "token": ec.token}
     print(json.dumps(info), flush=True)
     sys.stdin.read()  # until the parent closes our stdin

@@ -39,7 +39,11 @@ class CentralProcess:
 
 @contextmanager
 def embedded_central(
-    path: Path, changes: int = 0, durable: bool = False, rich: bool = False
+    path: Path,
+    changes: int = 0,
+    durable: bool = False,
+    rich: bool = False,
+    gifts_from: Path | None = None,
 ) -> Iterator[CentralProcess]:
     """A fresh central over ``path`` in a child process, with the demo station and
     ``changes`` extra volunteer changes in its feed (keys match the kiosk's volunteers).
@@ -54,7 +58,12 @@ def embedded_central(
         raise NotAvailable(f"{exc.name} has not landed") from exc
     cmd = [sys.executable, "-m", "benchmarks.central_proc", str(path), str(changes)]
     proc = subprocess.Popen(
-        [*cmd, "1" if durable else "0", "rich" if rich else "-"],
+        [
+            *cmd,
+            "1" if durable else "0",
+            "rich" if rich else "-",
+            *([str(gifts_from)] if gifts_from else []),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

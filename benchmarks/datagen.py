@@ -88,11 +88,11 @@ def _seq(conn: sqlite3.Connection, n: int) -> None:
 def _volunteers(conn: sqlite3.Connection, n: int, now: str) -> None:
     _seq(conn, n)
     conn.execute(
-        "INSERT INTO volunteers (id, masked_name, card_no, pin_hash, total_hours, star_level,"
+        "INSERT INTO volunteers (id, masked_name, total_hours, star_level,"
         " central_balance, balance_as_of, team, active) "
         "SELECT printf('BV%06d', n),"
         " substr(:s, 1 + abs(random()) % 20, 1) || '*' || substr(:s, 1 + abs(random()) % 20, 1),"
-        " printf('9%010d', n), NULL, abs(random()) % 2000, 0, :bal, :now, '', 1 FROM temp.seq",
+        " abs(random()) % 2000, 0, :bal, :now, '', 1 FROM temp.seq",
         {"s": SURNAMES, "bal": BALANCE_EACH, "now": now},
     )
 

@@ -99,6 +99,10 @@ def summarise(report: dict[str, Any], warmup: int, window: int) -> dict[str, Any
     }
 
 
+# Some refusals are a station's daily life (a gift out of stock); more than this is a bug.
+MAX_FAILED_SHARE = 0.05
+
+
 def run(ctx: RunContext) -> list[Result]:
     try:
         import ui.app  # noqa: F401
@@ -111,9 +115,16 @@ def run(ctx: RunContext) -> list[Result]:
     folder = ctx.workdir / "fig10-kiosk"
     folder.mkdir(exist_ok=True)
     copy_store(ctx.large_store().path, folder / "kiosk.db")
-    with embedded_central(ctx.workdir / "fig10-central.db", rich=True) as central:
+    with embedded_central(
+        ctx.workdir / "fig10-central.db", rich=True, gifts_from=ctx.large_store().path
+    ) as central:
         report = run_soak(folder, ops, every, ctx.workdir / "fig10.json", central)
     s = summarise(report, warmup, window)
+    failed = sum(s["errors"].values())
+    if failed > MAX_FAILED_SHARE * report["ops"]:
+        # A soak of refused calls measures nothing a station does (the calls must match
+        # the functions' signatures and central's demands, proof included).
+        raise RuntimeError(f"{failed} of {report['ops']} soak operations failed: {s['errors']}")
     common = (
         f"{report['ops']:,} operations in {s['seconds']:.0f} s; RSS {s['rss_after_warmup_mib']:.1f}"
         f" → {s['rss_end_mib']:.1f} MiB; fds {s['fds'][0]} → {s['fds'][1]}, threads "
@@ -124,7 +135,7 @@ def run(ctx: RunContext) -> list[Result]:
     )
     steady = s["fds"][0] == s["fds"][1] and s["threads"][0] == s["threads"][1]
     slope = result(
-        "9 RSS",
+        "10 RSS",
         f"RSS growth per 10,000 operations after the first {warmup:,}",
         "MiB",
         max(0.0, s["slope_mib_per_10k"]),
@@ -138,7 +149,7 @@ def run(ctx: RunContext) -> list[Result]:
     return [
         slope,
         result(
-            "9 p50",
+            "10 p50",
             "operation latency p50, last vs first window",
             "ms",
             p50_last,

@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 import tracemalloc
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -177,17 +178,15 @@ class Driver:
     def op_redeem_online(self, ok: Any, err: Any) -> None:
         from kiosk.redemption import redeem
 
-        c = self.ctx.config
         volunteer = self.rng.choice(self.online_volunteers)
         cart = {self.rng.choice(self.skus): 1}
         self.ctx.ops.run(
-            redeem,
+            partial(redeem, proof=self.proof(volunteer)),
             self.ctx.store,
             volunteer,
             cart,
             self.ctx.authoriser,
-            c.offline_limit_points,
-            c,
+            self.ctx.config,
             on_ok=ok,
             on_err=err,
         )
@@ -195,13 +194,22 @@ class Driver:
     def op_redeem_offline(self, ok: Any, err: Any) -> None:
         from kiosk.redemption import redeem
 
-        c = self.ctx.config
         volunteer = self.rng.choice(self.offline_volunteers)
         cart = {self.skus[0]: 1}
         self.ctx.ops.run(
-            redeem, self.ctx.store, volunteer, cart, None, c.offline_limit_points, c,
+            partial(redeem, proof=self.proof(volunteer)),
+            self.ctx.store, volunteer, cart, None, self.ctx.config,
             on_ok=ok, on_err=err,
         )  # fmt: skip
+
+    def proof(self, volunteer: str) -> Any:
+        # What the scanner read: the volunteer's own signed code (central checks it for
+        # an online authorisation and for an offline redemption alike).
+        from kiosk.proof import Proof
+        from protocol.codes import sign_code
+        from station.demo import DEMO_KEY_ID, demo_signing_key
+
+        return Proof.scanned(sign_code(demo_signing_key(), DEMO_KEY_ID, volunteer))
 
     def op_scan_shelf(self, ok: Any, err: Any) -> None:
         from kiosk.views import redemption as q

@@ -104,6 +104,11 @@ class AfterFirstPaint(QObject):
         return False
 
 
+# A stop during the start waits this long for it; a salvage or a restore obeys the stop
+# request within a second, migrations of a big store may take longer (then it is left).
+STARTER_JOIN_S = 30.0
+
+
 class _Started(QObject):
     """Carries the outcome of the start from its thread to the main thread (queued)."""
 
@@ -217,8 +222,12 @@ def run_app(
         else:
             started.done.emit(True, services)
 
+    starter: list[threading.Thread] = []
+
     def open_services() -> None:
-        threading.Thread(target=start_in_thread, name="start-services", daemon=True).start()
+        thread = threading.Thread(target=start_in_thread, name="start-services", daemon=True)
+        starter.append(thread)
+        thread.start()
 
     def painted() -> None:
         log.info("home painted")
@@ -238,6 +247,12 @@ def run_app(
         return code
     finally:
         watchdog.stopping()
+        if starter and starter[0].is_alive():
+            # Asked to stop while the store was still being opened: let the start finish
+            # or give up on its own (a salvage obeys the stop request), so what it started
+            # is stopped by the caller instead of dying with the process mid-write.
+            log.info("waiting for the start to finish before stopping")
+            starter[0].join(STARTER_JOIN_S)
         crash_handler.uninstall()
         window.uninstall(app)
         ctx.ops.drop_pending()
