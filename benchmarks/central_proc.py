@@ -2,8 +2,8 @@
 another machine, so the server must not share the kiosk's interpreter (and its GIL).
 
 ``python -m benchmarks.central_proc DB_PATH CHANGES DURABLE [RICH [KIOSK_STORE]]`` starts
-``central.embedded`` on 127.0.0.1, prints one JSON line (url, station_id, token), and serves until its stdin
-closes.
+``central.embedded`` on 127.0.0.1, prints one JSON line (url, station_id, token), and serves
+until its stdin closes. With KIOSK_STORE, the gifts of that kiosk store join the catalogue.
 """
 
 from __future__ import annotations
