@@ -26,7 +26,10 @@ def setting(default: Any, help: str, *, section: str, secret: bool = False) -> A
     return field(default=default, metadata={"help": help, "section": section, "secret": secret})
 
 
-@dataclass
+# Frozen: the runtime, the sync engine, the print queue and the screens share one Config,
+# so a change is a new Config handed out explicitly (ui.context.AppContext.apply_settings),
+# never an attribute set under another holder's feet.
+@dataclass(frozen=True)
 class Config:
     # [station]
     station_id: str = setting(
@@ -283,9 +286,9 @@ def load_config(
         if var in env:
             values[name] = _coerce(name, env[var], f"environment {var}")
     values.update({k: v for k, v in overrides.items() if v is not None})
+    if not values.get("data_dir"):
+        values["data_dir"] = str(paths.data_dir())
     cfg = Config(**values)
-    if not cfg.data_dir:
-        cfg.data_dir = str(paths.data_dir())
     _validate(cfg, str(path))
     return cfg
 

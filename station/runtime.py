@@ -7,6 +7,7 @@ so that the domain modules never depend on them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import tempfile
@@ -186,13 +187,17 @@ def start_demo(
     folder.mkdir(parents=True, exist_ok=True)
     data = load_demo_data()
     central = start_embedded(folder / "central.db", seed_demo=True, auto_dispatch_s=dispatch_s)
-    for key, value in station_overrides(data).items():
-        setattr(config, key, value)
-    config.data_dir = str(folder)
-    config.station_id = central.station_id
-    config.server_url = central.url
-    config.token = central.token
-    config.printer_connection = f"preview://{folder / 'receipts'}"
+    config = dataclasses.replace(
+        config,
+        **{
+            **station_overrides(data),
+            "data_dir": str(folder),
+            "station_id": central.station_id,
+            "server_url": central.url,
+            "token": central.token,
+            "printer_connection": f"preview://{folder / 'receipts'}",
+        },
+    )
     store = open_store(config.store_path())
     if _is_empty(store):  # a kept --demo-dir is reused as it is
         seed_demo(store, data)

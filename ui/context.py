@@ -286,6 +286,13 @@ class AppContext:
         self.printq = printq
         self.authoriser = authoriser
 
+    def apply_settings(self, new: Config) -> None:
+        """Staff saved new settings: every screen reads ``ctx.config`` afresh and the idle
+        watch re-reads its timeouts on the "settings" broadcast. Language and text size
+        are start values: they apply to the next visitor (home resets them)."""
+        self.config = new
+        self.bus.changed.emit("settings")
+
     def msg(self, key: str, **params: Any) -> str:
         """A kiosk message key (kiosk.messages) in the current language."""
         return messages.text(key, self.lang, **params)

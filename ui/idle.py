@@ -100,6 +100,7 @@ class IdleWatcher(QObject):
         host.installEventFilter(self)
         self.idle_ms = ctx.config.idle_timeout_s * 1000
         self.admin_ms = ctx.config.admin_idle_timeout_s * 1000
+        ctx.bus.changed.connect(self._changed)
         self._idle = QTimer(self, singleShot=True)
         self._idle.timeout.connect(self._timed_out)
         self._tick = QTimer(self, interval=tick_ms)
@@ -116,6 +117,14 @@ class IdleWatcher(QObject):
         self.idle_ms, self.admin_ms = idle_ms, admin_ms
         self._tick.setInterval(tick_ms)
         self.poke()
+
+    def _changed(self, what: str) -> None:
+        if what == "settings":  # staff changed the timeouts: the next countdown uses them
+            self.set_timeouts(
+                self.ctx.config.idle_timeout_s * 1000,
+                self.ctx.config.admin_idle_timeout_s * 1000,
+                self._tick.interval(),
+            )
 
     @property
     def counting(self) -> bool:

@@ -35,10 +35,9 @@ def run(args: argparse.Namespace) -> int:
         # Report the broken config as a check, then go on with defaults: the technician
         # wants to know about the OS libraries and disk too.
         print(Result("config", FAIL, str(exc), "fix the file or rerun `kiosk init`").line())
-        config, failed = Config(), True
         from kiosk import paths
 
-        config.data_dir = str(paths.data_dir())
+        config, failed = Config(data_dir=str(paths.data_dir())), True
     else:
         failed = False
         print(f"OK    {'config':<12} station {config.station_id or '-'} ({config.station_name})")

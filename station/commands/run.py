@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         runtimes.append(
             runtime.start_demo(config, keep_dir=args.demo_dir, dispatch_s=args.demo_dispatch)
         )
+        config = runtimes[0].config  # the demo station's: its folder, central and printer
         setup_logging(config.data_dir, level)
     else:
         try:

@@ -6,6 +6,7 @@ to another machine unless a lab says so explicitly."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import stat
@@ -136,8 +137,8 @@ def test_a_lab_may_allow_http_and_is_warned_at_every_start(tmp_path: Path, caplo
     assert load_config(path).allow_insecure_http
     from station import runtime
 
-    config.data_dir = str(tmp_path / "data")
-    config.sync_interval_s = 3600
+    config = dataclasses.replace(config, data_dir=str(tmp_path / "data"))
+    config = dataclasses.replace(config, sync_interval_s=3600)
     for _ in range(2):
         caplog.clear()
         with caplog.at_level(logging.WARNING, logger="station.runtime"):

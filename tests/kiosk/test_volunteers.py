@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -86,7 +87,7 @@ def test_card_and_pin_is_checked_at_central_and_online_only(demo_store, config) 
     with pytest.raises(AuthError) as err:
         volunteers.identify_by_card(demo_store, central, v["card_no"], v["pin"], config)
     assert err.value.key == "volunteer.card_disabled" and central.asked == 0
-    config.card_pin_enabled = True
+    config = dataclasses.replace(config, card_pin_enabled=True)
     view = volunteers.identify_by_card(demo_store, central, v["card_no"], v["pin"], config)
     assert view.id == v["id"] and view.balance == 320  # central's balance, newer than ours
     assert view.proof is not None and (view.proof.card, view.proof.pin) == (v["card_no"], v["pin"])

@@ -6,6 +6,7 @@ redemption and none without one; central's offline limit wins over the local con
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -108,7 +109,7 @@ def test_centrals_offline_limit_of_50_stops_a_60_point_offline_redemption(
 ) -> None:
     # Central says 50 for this station; the kiosk's own TOML still says 200.
     kiosk = kiosks("k1", offline_limit=50)
-    kiosk.config.offline_limit_points = 200
+    kiosk.config = dataclasses.replace(kiosk.config, offline_limit_points=200)
     _ready(kiosk)
     assert kiosk.proxy is not None
     kiosk.proxy.set("down")

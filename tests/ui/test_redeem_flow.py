@@ -3,6 +3,7 @@ keyboard input get the right treatment."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 
@@ -144,7 +145,7 @@ class CardCentral:
 
 
 def test_card_and_pin_when_the_station_allows_it(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
-    kiosk.config.card_pin_enabled = True
+    kiosk.config = dataclasses.replace(kiosk.config, card_pin_enabled=True)
     kiosk.authoriser = CardCentral()
     click(qtbot, kiosk, "tileRedeem")
     click(qtbot, kiosk, "cardButton")
@@ -163,7 +164,7 @@ def test_card_and_pin_when_the_station_allows_it(qtbot, kiosk) -> None:  # type:
 
 
 def test_card_and_pin_offline_says_it_works_online_only(qtbot, kiosk) -> None:  # type: ignore[no-untyped-def]
-    kiosk.config.card_pin_enabled = True
+    kiosk.config = dataclasses.replace(kiosk.config, card_pin_enabled=True)
     kiosk.authoriser = CardCentral(down=True)
     click(qtbot, kiosk, "tileRedeem")
     click(qtbot, kiosk, "cardButton")
@@ -182,7 +183,7 @@ def test_centrals_offline_limit_stops_a_bigger_offline_cart(qtbot, kiosk, scan) 
     # The local TOML says 200; central's station setting says 50 and wins (policy).
     from kiosk import catalog
 
-    kiosk.config.offline_limit_points = 200
+    kiosk.config = dataclasses.replace(kiosk.config, offline_limit_points=200)
     with kiosk.store.begin() as s:
         catalog.put_setting(s, "station_settings", {"offline_limit_points": 50})
     assert kiosk.authoriser is None  # no server: every redemption is offline

@@ -3,6 +3,8 @@ printer test, exceptions, low stock to restock, technician settings saved to the
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
@@ -98,6 +100,24 @@ def test_technician_saves_settings(qtbot, window) -> None:  # type: ignore[no-un
     assert ctx.config.large_text and ctx.config.idle_timeout_s == 120
     saved = load_config()
     assert saved.large_text and saved.idle_timeout_s == 120
+    # The next "Still there?" countdown waits the new time, without a restart.
+    assert window.idle.idle_ms == 120_000
+
+
+def test_the_config_is_changed_only_by_handing_out_a_new_one(window) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    import pytest
+
+    ctx = window.ctx
+    before = ctx.config
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        before.idle_timeout_s = 5  # type: ignore[misc]
+    seen: list[str] = []
+    ctx.bus.changed.connect(seen.append)
+    ctx.apply_settings(dataclasses.replace(before, admin_idle_timeout_s=30))
+    assert seen == ["settings"] and window.idle.admin_ms == 30_000
+    assert before.admin_idle_timeout_s != 30  # whoever holds the old one still sees it whole
 
 
 def test_centrals_exception_is_flagged_to_staff(qtbot, window) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +142,7 @@ def test_settings_screen_shows_what_is_in_force_and_where_from(qtbot, window) ->
     from kiosk import catalog
 
     ctx = window.ctx
-    ctx.config.offline_limit_points = 200  # the local config
+    ctx.config = dataclasses.replace(ctx.config, offline_limit_points=200)  # the local config
     with ctx.store.begin() as s:
         catalog.put_setting(s, "station_settings", {"offline_limit_points": 50})
     sign_in(qtbot, window, TECH, TECH_PIN)

@@ -4,6 +4,7 @@ built when first needed."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Iterator
 from types import SimpleNamespace
@@ -38,8 +39,7 @@ class FakeQueue:
 
 @pytest.fixture
 def english(config: Config) -> Config:
-    config.language = "en"
-    return config
+    return dataclasses.replace(config, language="en")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.config import save_config
+from kiosk.config import Config, save_config
 from kiosk.views import staff as q
 from ui.context import AppContext
 from ui.screens.staff_base import StaffScreen, section_label
@@ -163,16 +163,8 @@ class SettingsScreen(StaffScreen):
         log.info("settings saved by %s", self.ctx.staff.id)
         self.ctx.ops.run(save_config, new, on_ok=lambda _p: self._saved(new), on_err=self.fail)
 
-    def _saved(self, new: Any) -> None:
-        for f in (
-            "language",
-            "large_text",
-            "card_pin_enabled",
-            "idle_timeout_s",
-            "offline_limit_points",
-        ):
-            setattr(self.ctx.config, f, getattr(new, f))
-        self.ctx.bus.changed.emit("settings")
+    def _saved(self, new: Config) -> None:
+        self.ctx.apply_settings(new)
         self.done(self.tr("Saved. Language and text size apply to the next visitor."))
 
     def _leave(self) -> None:
