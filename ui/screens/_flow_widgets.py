@@ -61,6 +61,12 @@ class _Scroll(QScrollArea):
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), 120)
 
+    def minimumSizeHint(self) -> QSize:
+        # Qt's own minimum is the scroll bar's (~190 px with 48 px bars), which pushed the
+        # 下一步 row below the fold at 1280x800 in large text; one row of buttons is enough
+        # for a minimum, and the layout's stretch gives the list whatever height is left.
+        return QSize(super().minimumSizeHint().width(), theme.TOUCH + 20)
+
 
 def scroll(inner: QWidget) -> QScrollArea:
     """A scroll area a finger can drag (no scrollbar hunting)."""
