@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ui import theme
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 LONG_PRESS_MS = 3000
 STATION_MIN_PX = 240
+MIN_TEXT_PX = 20  # nothing on screen is smaller (issue 13)
 WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -163,7 +164,9 @@ class StatusStrip(QFrame):
         """One row only when the whole station name fits beside the states and toggles."""
         fixed = (self.states, self.lang_button, self.text_button)
         needed = sum(w.sizeHint().width() for w in fixed) + 24 * len(fixed) + 40
-        name = self.station.fontMetrics().horizontalAdvance(self._station_text) + 16
+        full = QFont(self.station.font())
+        full.setPixelSize(theme.sizes(self.ctx.large_text)["button"])  # before any shrinking
+        name = QFontMetrics(full).horizontalAdvance(self._station_text) + 16
         return width - needed >= max(STATION_MIN_PX, name)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -172,10 +175,22 @@ class StatusStrip(QFrame):
         self._elide_station()
 
     def _elide_station(self) -> None:
+        """The whole name, never "Civilizatior" (issue 13): a name too long for its place
+        is drawn smaller, down to the 20 px floor, and only past that cut with "…" (a
+        technician's name that long gets a tooltip; a resident never needs it)."""
         width = max(80, self.station.width() - 8)
-        metrics = self.station.fontMetrics()
+        font = QFont(self.station.font())
+        px = theme.sizes(self.ctx.large_text)["button"]
+        font.setPixelSize(px)
+        while px > MIN_TEXT_PX and QFontMetrics(font).horizontalAdvance(self._station_text) > width:
+            px = max(MIN_TEXT_PX, px - 2)
+            font.setPixelSize(px)
+        # The stylesheet decides a styled widget's font, so the size goes there too.
+        style = f"text-align: left; padding-left: 0; font-size: {px}px;"
+        if self.station.styleSheet() != style:
+            self.station.setStyleSheet(style)
         self.station.setText(
-            metrics.elidedText(self._station_text, Qt.TextElideMode.ElideRight, width)
+            QFontMetrics(font).elidedText(self._station_text, Qt.TextElideMode.ElideRight, width)
         )
 
     # -- listeners -------------------------------------------------------------------
@@ -220,6 +235,9 @@ class StatusStrip(QFrame):
     def _on_bus(self, what: str) -> None:
         if what == "disk":
             self._show_network()
+        elif what == "large_text":  # the name's room and its full size both changed
+            self._arrange(wide=self._wide_enough(self.width()))
+            QTimer.singleShot(0, self, self._elide_station)  # after the new layout
 
     def _on_printer(self, state: object) -> None:
         self.printer_state = state

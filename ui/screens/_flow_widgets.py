@@ -99,6 +99,7 @@ class TileGrid(QWidget):
     def set_tiles(self, tiles: list[QWidget]) -> None:
         for old in self.tiles:
             self._grid.removeWidget(old)
+            old.hide()  # until it is deleted it would still draw where it was
             old.deleteLater()
         self.tiles = list(tiles)
         self._columns = 0
@@ -107,8 +108,26 @@ class TileGrid(QWidget):
     def resizeEvent(self, event: QEvent) -> None:
         super().resizeEvent(event)
         # Never rearrange a layout from inside its own geometry pass: do it right after.
-        if columns_for(max(self.width(), 1), self.min_width) != self._columns:
+        if self._fitting_columns() != self._columns:
             QTimer.singleShot(0, self, self._relayout)
+
+    def event(self, event: QEvent) -> bool:
+        # A tile's words changed size (大字 on or off): its size hint changed, and Qt asks
+        # this widget's layout to redo itself; the column count may have to follow.
+        if event.type() == QEvent.Type.LayoutRequest and self.tiles:
+            if self._fitting_columns() != self._columns:
+                QTimer.singleShot(0, self, self._relayout)
+        return super().event(event)
+
+    def _fitting_columns(self) -> int:
+        """Columns at least ``min_width`` wide and wide enough for the widest tile's words
+        ("Safety and anti-fraud" in large text was cut at 400 px: issue 13)."""
+        spacing = self._grid.horizontalSpacing()
+        for tile in self.tiles:
+            tile.ensurePolished()  # its font comes from the stylesheet
+        widest = max((t.sizeHint().width() for t in self.tiles), default=0)
+        need = max(self.min_width, widest) + spacing
+        return columns_for(max(self.width(), 1) + spacing, need)
 
     def relayout(self) -> None:
         """Recompute the columns (after ``min_width`` changed)."""
@@ -116,7 +135,7 @@ class TileGrid(QWidget):
         self._relayout()
 
     def _relayout(self) -> None:
-        columns = columns_for(max(self.width(), 1), self.min_width)
+        columns = self._fitting_columns()
         if columns == self._columns and all(self._grid.indexOf(t) >= 0 for t in self.tiles):
             return
         self._columns = columns
