@@ -176,22 +176,22 @@ class StatusStrip(QFrame):
 
     def _elide_station(self) -> None:
         """The whole name, never "Civilizatior" (issue 13): a name too long for its place
-        is drawn smaller, down to the 20 px floor, and only past that cut with "…" (a
-        technician's name that long gets a tooltip; a resident never needs it)."""
+        is drawn smaller, or on two lines, whichever keeps the bigger letters (down to the
+        20 px floor); only past that is it cut with "…" (the tooltip then has it all)."""
         width = max(80, self.station.width() - 8)
-        font = QFont(self.station.font())
-        px = theme.sizes(self.ctx.large_text)["button"]
-        font.setPixelSize(px)
-        while px > MIN_TEXT_PX and QFontMetrics(font).horizontalAdvance(self._station_text) > width:
-            px = max(MIN_TEXT_PX, px - 2)
-            font.setPixelSize(px)
+        height = max(theme.TOUCH, self.station.height())
+        px, shown = fit_name(
+            QFont(self.station.font()),
+            self._station_text,
+            width,
+            height,
+            theme.sizes(self.ctx.large_text)["button"],
+        )
         # The stylesheet decides a styled widget's font, so the size goes there too.
         style = f"text-align: left; padding-left: 0; font-size: {px}px;"
         if self.station.styleSheet() != style:
             self.station.setStyleSheet(style)
-        self.station.setText(
-            QFontMetrics(font).elidedText(self._station_text, Qt.TextElideMode.ElideRight, width)
-        )
+        self.station.setText(shown)
 
     # -- listeners -------------------------------------------------------------------
     def _attach(self) -> None:
@@ -335,3 +335,32 @@ class StatusStrip(QFrame):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def fit_name(font: QFont, text: str, width: int, height: int, largest: int) -> tuple[int, str]:
+    """The largest pixel size (``largest`` down to 20) at which ``text`` fits ``width`` on
+    one line, or on two lines within ``height``; the text as it is to be shown."""
+
+    def splits() -> list[tuple[str, str]]:
+        # Between words where there are words ("…Station, Donghu"), else between any two
+        # characters (Chinese has no spaces); the most even split first.
+        cuts = [i for i, ch in enumerate(text) if ch == " "] or list(range(1, len(text)))
+        pairs = [(text[:i].rstrip(), text[i:].lstrip()) for i in cuts]
+        return sorted((p for p in pairs if p[0] and p[1]), key=lambda p: abs(len(p[0]) - len(p[1])))
+
+    px = largest
+    while px >= MIN_TEXT_PX:
+        font.setPixelSize(px)
+        metrics = QFontMetrics(font)
+        if metrics.horizontalAdvance(text) <= width:
+            return px, text
+        if 2 * metrics.lineSpacing() <= height:
+            for first, second in splits():
+                if (
+                    max(metrics.horizontalAdvance(first), metrics.horizontalAdvance(second))
+                    <= width
+                ):
+                    return px, f"{first}\n{second}"
+        px -= 2
+    font.setPixelSize(MIN_TEXT_PX)
+    return MIN_TEXT_PX, QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width)

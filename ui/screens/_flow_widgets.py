@@ -99,7 +99,9 @@ class TileGrid(QWidget):
     def set_tiles(self, tiles: list[QWidget]) -> None:
         for old in self.tiles:
             self._grid.removeWidget(old)
-            old.hide()  # until it is deleted it would still draw where it was
+            # Out of the tree now: until it is deleted it would still draw where it was, and
+            # findChild (a test, the screenshot driver) would find it before its successor.
+            old.setParent(None)
             old.deleteLater()
         self.tiles = list(tiles)
         self._columns = 0
@@ -114,9 +116,9 @@ class TileGrid(QWidget):
     def event(self, event: QEvent) -> bool:
         # A tile's words changed size (大字 on or off): its size hint changed, and Qt asks
         # this widget's layout to redo itself; the column count may have to follow.
-        if event.type() == QEvent.Type.LayoutRequest and self.tiles:
-            if self._fitting_columns() != self._columns:
-                QTimer.singleShot(0, self, self._relayout)
+        request = event.type() == QEvent.Type.LayoutRequest and bool(self.tiles)
+        if request and self._fitting_columns() != self._columns:
+            QTimer.singleShot(0, self, self._relayout)
         return super().event(event)
 
     def _fitting_columns(self) -> int:

@@ -94,6 +94,9 @@ class HomeScreen(Screen):
             tile.set_beside(shape == "square")
         # Two by two is for short screens: margins and gaps give their height to the tiles.
         square = shape == "square"
+        # The hint ("tap a big button") gives its line to the tiles on a short screen; a
+        # long station name may need two lines of welcome there.
+        self.hint.setVisible(not square)
         self.col.setContentsMargins(*((48, 16, 48, 16) if square else (64, 40, 64, 48)))
         self.col.setSpacing(12 if square else 24)
         self.grid.setSpacing(16 if square else 32)
