@@ -111,6 +111,9 @@ QLabel[kind="display"] {{
     background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 12px; padding: 0 20px;
     min-height: {TOUCH}px;
 }}
+QLabel[kind="display"][empty="true"] {{
+    font-size: {s["body"]}px; font-weight: normal; letter-spacing: 0; color: {MUTED};
+}}
 QLabel[kind="success"] {{ color: {SUCCESS}; font-weight: bold; }}
 QFrame[kind="card"] {{ background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 16px; }}
 QPushButton {{

@@ -237,7 +237,17 @@ class ValueDisplay(QLabel):
         self.placeholder = placeholder
 
     def show_value(self, text: str) -> None:
-        self.setText(text or self.placeholder)
+        """The value, or the placeholder drawn so it cannot pass for a typed number:
+        muted, regular weight, body size, no letter spacing (issue 13)."""
+        empty = not text
+        self.setText(self.placeholder if empty else text)
+        if self.property("empty") != empty:
+            self.setProperty("empty", empty)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def is_placeholder(self) -> bool:
+        return bool(self.property("empty"))
 
 
 def group_phone(digits: str) -> str:
