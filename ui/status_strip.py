@@ -178,7 +178,7 @@ class StatusStrip(QFrame):
         """The whole name, never "Civilizatior" (issue 13): a name too long for its place
         is drawn smaller, or on two lines, whichever keeps the bigger letters (down to the
         20 px floor); only past that is it cut with "…" (the tooltip then has it all)."""
-        width = max(80, self.station.width() - 8)
+        width = max(80, self.station.width() - 32)  # the stylesheet's right padding is 24
         height = max(theme.TOUCH, self.station.height())
         px, shown = fit_name(
             QFont(self.station.font()),

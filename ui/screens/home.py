@@ -59,6 +59,7 @@ class HomeScreen(Screen):
         self.attend.setObjectName("tileAttend")
         self.tiles = (self.order, self.redeem, self.track, self.attend)
         self._shape: str | None = None
+        self._large: bool | None = None
         self._arrange("row")
         self.order.clicked.connect(lambda: ctx.nav.go("order.categories"))
         self.redeem.clicked.connect(lambda: ctx.nav.go("redeem.scan"))
@@ -83,15 +84,18 @@ class HomeScreen(Screen):
         return "row" if width / 4 >= narrowest else "square"
 
     def _arrange(self, shape: str) -> None:
-        if shape == self._shape:
+        large = self.ctx.large_text
+        if (shape, large) == (self._shape, self._large):
             return
-        self._shape = shape
+        self._shape, self._large = shape, large
         for tile in self.tiles:
             self.grid.removeWidget(tile)
         for i, tile in enumerate(self.tiles):
             row, column = {"column": (i, 0), "row": (0, i), "square": divmod(i, 2)}[shape]
             self.grid.addWidget(tile, row, column)
-            tile.set_beside(shape == "square")
+            # Stacked large-text tiles with the icon above were taller than a portrait
+            # screen once a long station name took three lines of welcome.
+            tile.set_beside(shape == "square" or (shape == "column" and large))
         # Two by two is for short screens: margins and gaps give their height to the tiles.
         square = shape == "square"
         # The hint ("tap a big button") gives its line to the tiles on a short screen; a

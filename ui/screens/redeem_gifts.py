@@ -97,8 +97,10 @@ class RedeemGiftsScreen(FlowPage):
 
     def compact(self) -> bool:
         """Large text on a short screen (1280x800): the shelf was ~190 px tall, less than
-        one gift (issue 13 point 7), so the volunteer's card folds into the title line."""
-        return self.ctx.large_text and self.window().height() <= 1000
+        one gift (issue 13 point 7), so the volunteer's card folds into the title line.
+        On a narrow one (1080 portrait) the card's one line is wider than the window."""
+        window = self.window()
+        return self.ctx.large_text and (window.height() <= 1000 or window.width() < 1200)
 
     def _fit_card(self) -> None:
         compact = self.compact()
