@@ -93,7 +93,13 @@ class Driver:
 
 
 def render_set(
-    app: QApplication, lang: str, size: QSize, out: Path, family: str, translations: Any
+    app: QApplication,
+    lang: str,
+    size: QSize,
+    out: Path,
+    family: str,
+    translations: Any,
+    large: bool = False,
 ) -> list[str]:
     """One language at one size on a fresh demo station (``kiosk --demo``: its own store,
     an embedded central server, the real sync engine and a print queue printing PNG
@@ -108,6 +114,7 @@ def render_set(
     window = KioskWindow(ctx, translations, font_family=family)
     window.resize(size)
     window.show()
+    window.set_large_text(large)
     drv = Driver(window, app)
     drv.until(
         lambda: (
@@ -125,11 +132,14 @@ def render_set(
     except StepFailed:
         log.info("the printer did not report its state")
     failures: list[str] = []
-    target = out / lang / f"{size.width()}x{size.height()}"
+    target = out / lang / f"{size.width()}x{size.height()}{'-large' if large else ''}"
     try:
         for name, step in SCRIPT:
             try:
                 step(drv)
+                if large:  # a step may switch large text off (the script's own 02/03 do)
+                    window.set_large_text(True)
+                    drv.settle()
                 window.resize(size)
                 drv.grab(target / f"{name}.png")
                 if window.size() != size:
@@ -143,6 +153,7 @@ def render_set(
                 ctx.nav.home()
     finally:
         window.idle.overlay.setVisible(False)
+        window.set_large_text(False)
         ctx.ops.drop_pending()
         ctx.ops.wait_done(10_000)
         window.strip.detach()
@@ -155,7 +166,10 @@ def render_set(
 
 
 def render_all(
-    out: Path, langs: tuple[str, ...] = LANGS, sizes: tuple[QSize, ...] = SIZES
+    out: Path,
+    langs: tuple[str, ...] = LANGS,
+    sizes: tuple[QSize, ...] = SIZES,
+    large: tuple[bool, ...] = (False,),
 ) -> list[str]:
     from ui.app import prepare_app
 
@@ -164,7 +178,8 @@ def render_all(
     try:
         for lang in langs:
             for size in sizes:
-                failures += render_set(app, lang, size, out, family, translations)
+                for big in large:
+                    failures += render_set(app, lang, size, out, family, translations, big)
     finally:
         translations.clear()
     return failures

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ui import theme
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 LONG_PRESS_MS = 3000
 STATION_MIN_PX = 240
+MIN_TEXT_PX = 20  # nothing on screen is smaller (issue 13)
 WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -158,7 +159,9 @@ class StatusStrip(QFrame):
         """One row only when the whole station name fits beside the states and toggles."""
         fixed = (self.states, self.lang_button, self.text_button)
         needed = sum(w.sizeHint().width() for w in fixed) + 24 * len(fixed) + 40
-        name = self.station.fontMetrics().horizontalAdvance(self._station_text) + 16
+        full = QFont(self.station.font())
+        full.setPixelSize(theme.sizes(self.ctx.large_text)["button"])  # before any shrinking
+        name = QFontMetrics(full).horizontalAdvance(self._station_text) + 16
         return width - needed >= max(STATION_MIN_PX, name)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -167,11 +170,23 @@ class StatusStrip(QFrame):
         self._elide_station()
 
     def _elide_station(self) -> None:
-        width = max(80, self.station.width() - 8)
-        metrics = self.station.fontMetrics()
-        self.station.setText(
-            metrics.elidedText(self._station_text, Qt.TextElideMode.ElideRight, width)
+        """The whole name, never "Civilizatior" (issue 13): a name too long for its place
+        is drawn smaller, or on two lines, whichever keeps the bigger letters (down to the
+        20 px floor); only past that is it cut with "…" (the tooltip then has it all)."""
+        width = max(80, self.station.width() - 32)  # the stylesheet's right padding is 24
+        height = max(theme.TOUCH, self.station.height())
+        px, shown = fit_name(
+            QFont(self.station.font()),
+            self._station_text,
+            width,
+            height,
+            theme.sizes(self.ctx.large_text)["button"],
         )
+        # The stylesheet decides a styled widget's font, so the size goes there too.
+        style = f"text-align: left; padding-left: 0; font-size: {px}px;"
+        if self.station.styleSheet() != style:
+            self.station.setStyleSheet(style)
+        self.station.setText(shown)
 
     # -- listeners -------------------------------------------------------------------
     def _attach(self) -> None:
@@ -201,6 +216,9 @@ class StatusStrip(QFrame):
     def _on_bus(self, what: str) -> None:
         if what == "disk":
             self._show_network()
+        elif what == "large_text":  # the name's room and its full size both changed
+            self._arrange(wide=self._wide_enough(self.width()))
+            QTimer.singleShot(0, self, self._elide_station)  # after the new layout
 
     def _on_printer(self, state: QueueState) -> None:
         self.printer_state = state
@@ -299,3 +317,32 @@ class StatusStrip(QFrame):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+def fit_name(font: QFont, text: str, width: int, height: int, largest: int) -> tuple[int, str]:
+    """The largest pixel size (``largest`` down to 20) at which ``text`` fits ``width`` on
+    one line, or on two lines within ``height``; the text as it is to be shown."""
+
+    def splits() -> list[tuple[str, str]]:
+        # Between words where there are words ("…Station, Donghu"), else between any two
+        # characters (Chinese has no spaces); the most even split first.
+        cuts = [i for i, ch in enumerate(text) if ch == " "] or list(range(1, len(text)))
+        pairs = [(text[:i].rstrip(), text[i:].lstrip()) for i in cuts]
+        return sorted((p for p in pairs if p[0] and p[1]), key=lambda p: abs(len(p[0]) - len(p[1])))
+
+    px = largest
+    while px >= MIN_TEXT_PX:
+        font.setPixelSize(px)
+        metrics = QFontMetrics(font)
+        if metrics.horizontalAdvance(text) <= width:
+            return px, text
+        if 2 * metrics.lineSpacing() <= height:
+            for first, second in splits():
+                if (
+                    max(metrics.horizontalAdvance(first), metrics.horizontalAdvance(second))
+                    <= width
+                ):
+                    return px, f"{first}\n{second}"
+        px -= 2
+    font.setPixelSize(MIN_TEXT_PX)
+    return MIN_TEXT_PX, QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, width)

@@ -37,6 +37,7 @@ DISABLED_TEXT = "#5C5C5C"
 DISABLED_BORDER = "#9A948C"  # dashed: a greyed button never looks like a tappable one
 PRESSED_BG = "#EFE9DF"
 SCROLL_HANDLE = "#6F685E"
+SCROLL_TRACK = "#ECEAE6"
 
 # Every colour pair the theme draws, with the contrast it must clear: text 4.5:1
 # (WCAG 2.1 1.4.3), the boundaries of buttons, cards and chips 3:1 (1.4.11).
@@ -61,7 +62,8 @@ CONTRAST_PAIRS: list[tuple[str, str, float, str]] = [
     (ACCENT, SURFACE, 3.0, "chosen chip edge on a card"),
     (DANGER, BG, 3.0, "error box edge"),
     (DISABLED_BORDER, BG, 2.0, "greyed button's dashed edge (not essential: it is disabled)"),
-    (SCROLL_HANDLE, "#ECEAE6", 3.0, "scroll bar handle on its track"),
+    (SCROLL_HANDLE, SCROLL_TRACK, 3.0, "scroll bar handle on its track"),
+    (SCROLL_HANDLE, BG, 3.0, "scroll bar handle on the page"),
 ]
 
 
@@ -77,7 +79,10 @@ def contrast(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-TOUCH = 80  # minimum touch target, px
+TOUCH = 80  # minimum touch target, px (WCAG 2.5.5 asks 44; elderly fingers need more)
+# Scroll bars are the one exception (issue 13): 48 px wide, handle at least TOUCH tall, and
+# no arrow buttons (a 48x20 px arrow is a target nobody can hit; a finger drags the page).
+SCROLLBAR = 48
 FONT_FAMILY = "Noto Sans SC Kiosk"  # replaced by the registered family at start
 
 
@@ -105,6 +110,9 @@ QLabel[kind="display"] {{
     font-size: {s["title"]}px; font-weight: bold; letter-spacing: 4px;
     background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 12px; padding: 0 20px;
     min-height: {TOUCH}px;
+}}
+QLabel[kind="display"][empty="true"] {{
+    font-size: {s["body"]}px; font-weight: normal; letter-spacing: 0; color: {MUTED};
 }}
 QLabel[kind="success"] {{ color: {SUCCESS}; font-weight: bold; }}
 QFrame[kind="card"] {{ background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 16px; }}
@@ -157,10 +165,14 @@ QFrame#idleOverlay {{ background: rgba(31, 41, 55, 170); }}
 QFrame#idleBox {{ background: {SURFACE}; border-radius: 24px; }}
 QScrollArea, QScrollArea > QWidget > QWidget {{ background: transparent; border: none; }}
 QScrollArea#screenFrame {{ background: {BG}; }}
-QScrollBar:vertical {{ width: 40px; background: #ECEAE6; border-radius: 12px; }}
-QScrollBar::handle:vertical {{
-    background: {SCROLL_HANDLE}; border-radius: 12px; min-height: 80px;
+QScrollBar:vertical {{
+    width: {SCROLLBAR}px; background: {SCROLL_TRACK}; border-radius: 12px; margin: 0;
 }}
+QScrollBar::handle:vertical {{
+    background: {SCROLL_HANDLE}; border-radius: 12px; min-height: {TOUCH}px;
+}}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; border: none; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 QLineEdit {{
     min-height: {TOUCH}px; border: 2px solid {BORDER}; border-radius: 10px; padding: 0 12px;
     background: {SURFACE}; }}

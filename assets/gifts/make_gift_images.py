@@ -1,9 +1,12 @@
 """Draw the demo gift pictures (assets/gifts/*.png) from assets/demo/demo.json.
 
 Each picture is a flat 200x200 illustration: a rounded square in the colour of
-the gift's category, a simple white drawing of the item and its short Chinese
-name (the part before any "（") in the bundled font. Pictures are saved as
-palette PNGs, a few KB each, so the whole catalogue stays small in the bundle.
+the gift's category and a simple white drawing of the item. No caption: the tile
+prints the gift's name beside the picture at full size, and a caption shrunk with
+the picture was 16 px at 1.8-3.3:1 (issue 13). Every category colour carries white
+at 4.5:1 or more, so the few letters a drawing holds (米 on the sack) read too.
+Pictures are saved as palette PNGs, a few KB each, so the whole catalogue stays small
+in the bundle.
 
 Re-run after adding a gift to demo.json (Pillow only, which is in the lock)::
 
@@ -29,13 +32,14 @@ SCALE = 3  # draw large, then shrink: smooth edges without antialiasing support 
 WHITE = (255, 255, 255, 255)
 
 CATEGORY_COLOURS = {
-    "food": (222, 110, 50),
-    "daily": (52, 128, 206),
+    "food": (182, 90, 40),
+    "daily": (48, 119, 191),
     "ticket": (128, 84, 196),
     "coupon": (206, 64, 72),
-    "culture": (36, 150, 112),
-    "service": (206, 150, 24),
+    "culture": (31, 131, 98),
+    "service": (150, 109, 17),
 }
+OTHER_COLOUR = (90, 100, 115)
 
 
 class Canvas:
@@ -46,10 +50,14 @@ class Canvas:
         self.draw = ImageDraw.Draw(self.image)
         self.ink = (*colour, 255)
         self.dark = (*(c * 3 // 4 for c in colour), 255)
+        self.zoom = False  # drawings: grown 1.3x about their centre (x 100, y 74)
 
-    @staticmethod
-    def _s(xy: tuple[float, ...] | list[float]) -> list[float]:
-        return [v * SCALE for v in xy]
+    def _s(self, xy: tuple[float, ...] | list[float]) -> list[float]:
+        if not self.zoom:
+            return [v * SCALE for v in xy]
+        # The drawings were made for the space above a caption; without one they fill
+        # the square, centred.
+        return [((v - (100 if i % 2 == 0 else 74)) * 1.3 + 100) * SCALE for i, v in enumerate(xy)]
 
     def rect(self, xy, r=0, fill=WHITE, outline=None, width=0) -> None:
         self.draw.rounded_rectangle(
@@ -236,19 +244,12 @@ DRAWINGS: dict[str, Callable[[Canvas], None]] = {
 }
 
 
-def short_name(name: str) -> str:
-    """鸡蛋（10枚） -> 鸡蛋; 文创帆布袋 -> 帆布袋 (the 文创 prefix says nothing on a picture)."""
-    short = name.split("（", 1)[0]
-    return short.removeprefix("文创") if len(short) > 4 else short
-
-
 def draw_gift(gift: dict) -> Image.Image:
-    colour = CATEGORY_COLOURS.get(gift["category"], (90, 100, 115))
+    colour = CATEGORY_COLOURS.get(gift["category"], OTHER_COLOUR)
     c = Canvas(colour)
     c.rect((4, 4, 196, 196), 28, fill=c.ink)
+    c.zoom = True
     DRAWINGS.get(Path(gift["image"]).stem, gift_box)(c)
-    label = short_name(gift["name"])
-    c.text((100, 160), label, 34 if len(label) <= 4 else 28)
     small = c.image.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
     return small.quantize(colors=48, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
 

@@ -25,6 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="only this size, e.g. 1920x1080 (repeatable; default all three)",
     )
     parser.add_argument(
+        "--large",
+        action="store_true",
+        help="also render every screen in large text (into <WxH>-large/)",
+    )
+    parser.add_argument(
         "--quantize",
         action="store_true",
         help="write 256-colour PNGs (small files for docs/screenshots)",
@@ -65,7 +70,8 @@ def run(args: argparse.Namespace, config: object = None) -> int:
     from station.screenshots import LANGS, render_all
 
     langs = tuple(args.lang) if args.lang else LANGS
-    failures = render_all(args.out, langs, _sizes(args.size))
+    large = (False, True) if getattr(args, "large", False) else (False,)
+    failures = render_all(args.out, langs, _sizes(args.size), large)
     if getattr(args, "quantize", False):
         quantize(args.out)
     count = sum(1 for _ in args.out.rglob("*.png"))

@@ -41,8 +41,11 @@ def test_reprint_and_printer_test_queue_jobs(qtbot, window) -> None:  # type: ig
     sign_in(qtbot, window, STAFF, STAFF_PIN)
     click(qtbot, ctx, "menu_printer")
     wait_route(qtbot, ctx, "staff.printer")
-    click(qtbot, ctx, "printTest")
+    test_button = ctx.nav.current.findChild(QPushButton, "printTest")
+    qtbot.mouseClick(test_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(test_button, Qt.MouseButton.LeftButton)  # a double tap: one page
     qtbot.waitUntil(lambda: ctx.nav.current.notice.isVisible())
+    assert test_button.isEnabled()  # ready for another once the first is queued
     with ctx.store.begin() as s:
         test_job = s.scalars(select(PrintJob).where(PrintJob.kind == "test")).one()
         test_id = test_job.id
@@ -52,6 +55,7 @@ def test_reprint_and_printer_test_queue_jobs(qtbot, window) -> None:  # type: ig
     qtbot.waitUntil(lambda: bool(ctx.nav.current.jobs))
     newest = ctx.nav.current.rows.rows[0].findChild(QPushButton, "rowAction")
     qtbot.mouseClick(newest, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(newest, Qt.MouseButton.LeftButton)  # a double tap queues one copy
     qtbot.waitUntil(lambda: ctx.nav.current.notice.isVisible())
     with ctx.store.begin() as s:
         copy = s.scalars(select(PrintJob).where(PrintJob.reprint_of == test_id)).one()

@@ -61,6 +61,12 @@ class _Scroll(QScrollArea):
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), 120)
 
+    def minimumSizeHint(self) -> QSize:
+        # Qt's own minimum is the scroll bar's (~190 px with 48 px bars), which pushed the
+        # 下一步 row below the fold at 1280x800 in large text; one row of buttons is enough
+        # for a minimum, and the layout's stretch gives the list whatever height is left.
+        return QSize(super().minimumSizeHint().width(), theme.TOUCH + 20)
+
 
 def scroll(inner: QWidget) -> QScrollArea:
     """A scroll area a finger can drag (no scrollbar hunting)."""
@@ -93,6 +99,9 @@ class TileGrid(QWidget):
     def set_tiles(self, tiles: list[QWidget]) -> None:
         for old in self.tiles:
             self._grid.removeWidget(old)
+            # Out of the tree now: until it is deleted it would still draw where it was, and
+            # findChild (a test, the screenshot driver) would find it before its successor.
+            old.setParent(None)
             old.deleteLater()
         self.tiles = list(tiles)
         self._columns = 0
@@ -101,8 +110,26 @@ class TileGrid(QWidget):
     def resizeEvent(self, event: QEvent) -> None:
         super().resizeEvent(event)
         # Never rearrange a layout from inside its own geometry pass: do it right after.
-        if columns_for(max(self.width(), 1), self.min_width) != self._columns:
+        if self._fitting_columns() != self._columns:
             QTimer.singleShot(0, self, self._relayout)
+
+    def event(self, event: QEvent) -> bool:
+        # A tile's words changed size (大字 on or off): its size hint changed, and Qt asks
+        # this widget's layout to redo itself; the column count may have to follow.
+        request = event.type() == QEvent.Type.LayoutRequest and bool(self.tiles)
+        if request and self._fitting_columns() != self._columns:
+            QTimer.singleShot(0, self, self._relayout)
+        return super().event(event)
+
+    def _fitting_columns(self) -> int:
+        """Columns at least ``min_width`` wide and wide enough for the widest tile's words
+        ("Safety and anti-fraud" in large text was cut at 400 px: issue 13)."""
+        spacing = self._grid.horizontalSpacing()
+        for tile in self.tiles:
+            tile.ensurePolished()  # its font comes from the stylesheet
+        widest = max((t.sizeHint().width() for t in self.tiles), default=0)
+        need = max(self.min_width, widest) + spacing
+        return columns_for(max(self.width(), 1) + spacing, need)
 
     def relayout(self) -> None:
         """Recompute the columns (after ``min_width`` changed)."""
@@ -110,7 +137,7 @@ class TileGrid(QWidget):
         self._relayout()
 
     def _relayout(self) -> None:
-        columns = columns_for(max(self.width(), 1), self.min_width)
+        columns = self._fitting_columns()
         if columns == self._columns and all(self._grid.indexOf(t) >= 0 for t in self.tiles):
             return
         self._columns = columns
@@ -210,7 +237,17 @@ class ValueDisplay(QLabel):
         self.placeholder = placeholder
 
     def show_value(self, text: str) -> None:
-        self.setText(text or self.placeholder)
+        """The value, or the placeholder drawn so it cannot pass for a typed number:
+        muted, regular weight, body size, no letter spacing (issue 13)."""
+        empty = not text
+        self.setText(self.placeholder if empty else text)
+        if self.property("empty") != empty:
+            self.setProperty("empty", empty)
+            self.style().unpolish(self)
+            self.style().polish(self)
+
+    def is_placeholder(self) -> bool:
+        return bool(self.property("empty"))
 
 
 def group_phone(digits: str) -> str:

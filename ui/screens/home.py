@@ -32,6 +32,7 @@ class HomeScreen(Screen):
         col = QVBoxLayout(self)
         col.setContentsMargins(64, 40, 64, 48)
         col.setSpacing(24)
+        self.col = col
         self.welcome = QLabel()
         self.welcome.setObjectName("welcome")
         self.welcome.setProperty("kind", "title")
@@ -57,8 +58,9 @@ class HomeScreen(Screen):
         self.attend = Tile("clock", icon_px=140)
         self.attend.setObjectName("tileAttend")
         self.tiles = (self.order, self.redeem, self.track, self.attend)
-        self._portrait: bool | None = None
-        self._arrange(portrait=False)
+        self._shape: str | None = None
+        self._large: bool | None = None
+        self._arrange("row")
         self.order.clicked.connect(lambda: ctx.nav.go("order.categories"))
         self.redeem.clicked.connect(lambda: ctx.nav.go("redeem.scan"))
         self.track.clicked.connect(lambda: ctx.nav.go("track.lookup"))
@@ -72,29 +74,55 @@ class HomeScreen(Screen):
         self.ctx.nav.go(route)
         self.ctx.nav.deliver_scan(text)  # that screen looks it up as if scanned there
 
-    def _arrange(self, portrait: bool) -> None:
-        if portrait == self._portrait:
+    def _shape_for(self, width: int, height: int) -> str:
+        """The tiles' shape: "column" (portrait), "row" (four side by side) or "square"
+        (two by two, icons beside the words): four large-text tiles in a row at 1280 px wrap
+        every word and do not fit the height (issue 13 point 7)."""
+        if height > width:
+            return "column"
+        narrowest = 420 if self.ctx.large_text else 280
+        return "row" if width / 4 >= narrowest else "square"
+
+    def _arrange(self, shape: str) -> None:
+        large = self.ctx.large_text
+        if (shape, large) == (self._shape, self._large):
             return
-        self._portrait = portrait
+        self._shape, self._large = shape, large
         for tile in self.tiles:
             self.grid.removeWidget(tile)
         for i, tile in enumerate(self.tiles):
-            self.grid.addWidget(tile, i if portrait else 0, 0 if portrait else i)
+            row, column = {"column": (i, 0), "row": (0, i), "square": divmod(i, 2)}[shape]
+            self.grid.addWidget(tile, row, column)
+            # Stacked large-text tiles with the icon above were taller than a portrait
+            # screen once a long station name took three lines of welcome.
+            tile.set_beside(shape == "square" or (shape == "column" and large))
+        # Two by two is for short screens: margins and gaps give their height to the tiles.
+        square = shape == "square"
+        # The hint ("tap a big button") gives its line to the tiles on a short screen; a
+        # long station name may need two lines of welcome there.
+        self.hint.setVisible(not square)
+        self.col.setContentsMargins(*((48, 16, 48, 16) if square else (64, 40, 64, 48)))
+        self.col.setSpacing(12 if square else 24)
+        self.grid.setSpacing(16 if square else 32)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        portrait = event.size().height() > event.size().width()
-        self._arrange(portrait=portrait)
-        self._fit_icons(event.size().height(), portrait)
+        size = event.size()
+        self._arrange(self._shape_for(size.width(), size.height()))
+        self._fit_icons(size.height(), self._shape == "column")
         super().resizeEvent(event)
 
     def _fit_icons(self, height: int, portrait: bool) -> None:
-        room = height // (6 if portrait else 3) - (120 if self.ctx.large_text else 60)
+        if self._shape == "square":
+            room = 72  # beside the words: a smaller picture leaves them the width
+        else:
+            room = height // (6 if portrait else 3) - (120 if self.ctx.large_text else 60)
         for tile in self.tiles:
             tile.set_icon_px(max(64, min(140, room)))
 
     def refit(self) -> None:
-        """Text size changed: the pictures make room for bigger words."""
-        self._fit_icons(self.height(), self.height() > self.width())
+        """Text size changed: the tiles rearrange and the pictures make room for bigger words."""
+        self._arrange(self._shape_for(self.width(), self.height()))
+        self._fit_icons(self.height(), self._shape == "column")
 
     def retranslate(self) -> None:
         self.welcome.setText(self.tr("Welcome to %1").replace("%1", self.ctx.station_name()))

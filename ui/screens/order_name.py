@@ -10,10 +10,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.orders import SURNAMES, TITLES
+from ui import theme
 from ui.context import AppContext
 from ui.screens import _flow_texts as texts
 from ui.screens._flow_page import FlowPage
-from ui.screens._flow_widgets import columns_for, fit_chips, label, scroll
+from ui.screens._flow_widgets import MARGIN, columns_for, fit_chips, label, scroll
 from ui.screens.order_form import OrderForm
 from ui.widgets import BigButton, ChipGroup, PickerGrid
 
@@ -36,7 +37,8 @@ class OrderNameScreen(FlowPage):
         rows.setContentsMargins(0, 0, 0, 0)
         rows.addWidget(self.surnames)
         rows.addStretch(1)
-        self.col.addWidget(scroll(holder), 1)
+        self.surname_scroll = scroll(holder)
+        self.col.addWidget(self.surname_scroll, 1)
         self.col.addWidget(self.title_label)
         self.col.addWidget(self.titles)
         row = QHBoxLayout()
@@ -61,18 +63,33 @@ class OrderNameScreen(FlowPage):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        if self._columns() != self.surnames.columns:
-            QTimer.singleShot(0, self, self._fit_columns)  # not inside the geometry pass
+        QTimer.singleShot(0, self, self._fit_columns)  # not inside the geometry pass
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._fit_columns)  # sizes settle once it is shown
+
+    def _room(self) -> int:
+        bar = self.surname_scroll.verticalScrollBar().sizeHint().width()
+        return self.width() - 2 * MARGIN - max(bar, theme.SCROLLBAR)
 
     def _columns(self) -> int:
-        return columns_for(self.width() - 96, 110, most=12)
+        """As many columns as fit beside the list's scroll bar. Measured from the buttons
+        themselves: in large text at 1280x800 a fixed 110 px guess put the last column
+        under the scroll bar (issue 13 point 7)."""
+        gap = self.surnames.spacing()
+        widest = max((b.sizeHint().width() for b in self.surnames.buttons.values()), default=110)
+        return columns_for(self._room() + gap, widest + gap, most=12)
 
     def _fit_columns(self) -> None:
         columns = self._columns()
+        chosen = self.surnames.value()
         if columns != self.surnames.columns:
-            chosen = self.surnames.value()
             self.surnames.set_columns(columns)
-            self.surnames.set_value(chosen)
+        # The grid's own minimum decides in the end (a bold chosen name is wider).
+        while self.surnames.columns > 1 and self.surnames.minimumSizeHint().width() > self._room():
+            self.surnames.set_columns(self.surnames.columns - 1)
+        self.surnames.set_value(chosen)
 
     def honorific(self) -> str:
         title = (self.titles.selected() or [""])[0]
@@ -115,3 +132,4 @@ class OrderNameScreen(FlowPage):
         fit_chips(self.titles)
         self.next.setText(self.tr("Next"))
         self._refresh()
+        QTimer.singleShot(0, self, self._fit_columns)  # text size changes the buttons' width

@@ -93,6 +93,23 @@ class RedeemGiftsScreen(FlowPage):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         self.show_prompt(self.window().height() > 1000)  # short screen: room for gifts
+        self._fit_card()
+
+    def compact(self) -> bool:
+        """Large text on a short screen (1280x800): the shelf was ~190 px tall, less than
+        one gift (issue 13 point 7), so the volunteer's card folds into the title line.
+        On a narrow one (1080 portrait) the card's one line is wider than the window."""
+        window = self.window()
+        return self.ctx.large_text and (window.height() <= 1000 or window.width() < 1200)
+
+    def _fit_card(self) -> None:
+        compact = self.compact()
+        self.card.setVisible(not compact)
+        v = self.volunteer
+        if compact and v is not None:
+            self.header.set_title(f"{v.masked_name} · {self.balance.text()}")
+        else:
+            self.header.set_title(self.tr("Choose your gifts"))
 
     def _fit_tiles(self) -> None:
         """Wider tiles (fewer columns) when the text is large."""
@@ -102,6 +119,7 @@ class RedeemGiftsScreen(FlowPage):
     def _on_changed(self, what: str) -> None:
         if what == "large_text":
             self._fit_tiles()
+            self._fit_card()
         elif what == "stock" and self.volunteer is not None and self.isVisible():
             self.load()
 
@@ -281,6 +299,7 @@ class RedeemGiftsScreen(FlowPage):
             self.tr("%1 hours of service").replace("%1", f"{v.total_hours:g}") if v else ""
         )
         self.balance.setText(self.tr("Points: %1").replace("%1", str(v.balance)) if v else "")
+        self._fit_card()
         offline = v is not None and self._offline()
         self.offline.setVisible(offline)
         self.offline.setText(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton
 
 from kiosk.views.staff import JobRow, enqueue_test_page, recent_jobs, reprint_job
 from ui.context import AppContext
@@ -76,8 +76,19 @@ class ReprintScreen(StaffScreen):
             self.rows.add(self.tr("No receipts yet."))
 
     def _reprint(self, job_id: str) -> None:
+        # One copy per tap: the button stays greyed until the copy is queued (the rows
+        # are rebuilt then) or refused (issue 13: one-shot buttons disable themselves).
+        row = self.findChild(QFrame, f"job_{job_id}")
+        button = row.findChild(QPushButton, "rowAction") if row is not None else None
+        if button is not None:
+            button.setEnabled(False)
+
+        def refused(err: BaseException) -> None:
+            self.fail(err)
+            self.refresh()
+
         self.ctx.ops.run_db(
-            reprint_job, job_id, self.ctx.staff.id, on_ok=self._queued, on_err=self.fail
+            reprint_job, job_id, self.ctx.staff.id, on_ok=self._queued, on_err=refused
         )
 
     def _queued(self, _new_id: str) -> None:
@@ -111,15 +122,22 @@ class PrinterTestScreen(StaffScreen):
         self.retranslate()
 
     def _test(self) -> None:
+        self.test.setEnabled(False)  # one test page per tap, until it is queued
+
+        def refused(err: BaseException) -> None:
+            self.test.setEnabled(True)
+            self.fail(err)
+
         self.ctx.ops.run_db(
             enqueue_test_page,
             self.ctx.config,
             self.ctx.staff.id,
             on_ok=self._queued,
-            on_err=self.fail,
+            on_err=refused,
         )
 
     def _queued(self, _job_id: str) -> None:
+        self.test.setEnabled(True)
         kick_printer(self.ctx.printq)
         self.done(self.tr("Test page sent to the print queue. Check the printer."))
 

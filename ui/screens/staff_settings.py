@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from typing import Any
 
 from PySide6.QtCore import QEvent
@@ -44,8 +45,13 @@ class _TallLabel(QLabel):
         self._fit()
 
     def setText(self, text: str) -> None:
-        super().setText(text)
+        # A path or URL is one long "word": without a break opportunity after its slashes
+        # the label grew wider than the scroll area and was cut at the side in 大字.
+        super().setText(re.sub(r"([/_.:=&?-])", "\\1\u200b", text))
         self._fit()
+
+    def text(self) -> str:  # what it says, without the invisible break marks
+        return super().text().replace("\u200b", "")
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -120,6 +120,9 @@ class PickerGrid(QWidget):
         for column in range(self.columns):
             self._grid.setColumnStretch(column, 1)
 
+    def spacing(self) -> int:
+        return self._grid.horizontalSpacing()
+
     def set_columns(self, columns: int) -> None:
         """Re-flow the same buttons into ``columns`` columns (keeps the chosen one)."""
         columns = max(1, columns)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from ui.widgets.buttons import BigButton
@@ -42,6 +43,21 @@ class NumericKeypad(QWidget):
     def retranslate(self) -> None:
         self.clear_key.setText(self.tr("Clear"))
         self.back_key.setText(self.tr("Delete"))
+        self._fit_back_key()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_back_key()
+
+    def _fit_back_key(self) -> None:
+        """The ⌫ picture only where the word fits beside it: a narrow keypad (staff restock)
+        cut "Delete" to "Delet" (the clip walk in tests/ui checks every button's words)."""
+        key = self.back_key
+        key.ensurePolished()
+        words = key.fontMetrics().horizontalAdvance(key.text()) + 2 * 8 + 8  # padding, border
+        fits = words + key.iconSize().width() + 8 <= key.width()
+        if fits != bool(key._icon_name):
+            key.set_icon("backspace" if fits else None)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -1,9 +1,17 @@
-"""A big tile: an icon above a title and a line of explanation. The whole tile is the target."""
+"""A big tile: an icon above a title and a line of explanation, or beside them where height
+is short (home at 1280×800 in large text). The whole tile is the target."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSpacerItem,
+    QWidget,
+)
 
 from ui import theme
 
@@ -21,28 +29,67 @@ class Tile(QPushButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(theme.TOUCH * 2)
-        col = QVBoxLayout(self)
+        self._grid = QGridLayout(self)
         margin = 12 if compact else 24
-        col.setContentsMargins(margin, margin, margin, margin)
-        col.setSpacing(12)
+        self._grid.setContentsMargins(margin, margin, margin, margin)
+        self._grid.setHorizontalSpacing(24)
+        self._grid.setVerticalSpacing(12)
         self.icon = QLabel()
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = QLabel()
-        self.title.setProperty("kind", "tileTitleSmall" if compact else "tileTitle")
+        self._title_kind = "tileTitleSmall" if compact else "tileTitle"
+        self.title.setProperty("kind", self._title_kind)
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title.setWordWrap(True)
         self.caption = QLabel()
         self.caption.setProperty("kind", "muted")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.caption.setWordWrap(True)
-        col.addStretch(1)
         for w in (self.icon, self.title, self.caption):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            col.addWidget(w)
-        col.addStretch(1)
+        expanding = QSizePolicy.Policy.Expanding
+        self._gaps = [QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, expanding) for _ in "ab"]
+        self.beside: bool | None = None
+        self.set_beside(False)
         self.icon_px = icon_px
         if icon_name:
             self.set_icon(icon_name)
+
+    def set_beside(self, beside: bool) -> None:
+        """Icon above the words (False) or to their left (True: saves a tile's height)."""
+        if beside == self.beside:
+            return
+        self.beside = beside
+        for w in (self.icon, self.title, self.caption):
+            self._grid.removeWidget(w)
+        for gap in self._gaps:
+            self._grid.removeItem(gap)
+        for column in range(2):
+            self._grid.setColumnStretch(column, 0)
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        words = left if beside else Qt.AlignmentFlag.AlignCenter
+        self.title.setAlignment(words)
+        self.caption.setAlignment(words)
+        # Beside the icon the title has less width: the button size (still above body
+        # text) keeps "Volunteer sign-in" on one line in large text.
+        self.title.setProperty("kind", "tileTitleSmall" if beside else self._title_kind)
+        self.title.style().unpolish(self.title)
+        self.title.style().polish(self.title)
+        # Gaps above and below keep icon and words together in the middle of the tile.
+        if beside:
+            self._grid.addItem(self._gaps[0], 0, 1)
+            self._grid.addWidget(self.icon, 0, 0, 4, 1)
+            self._grid.addWidget(self.title, 1, 1)
+            self._grid.addWidget(self.caption, 2, 1)
+            self._grid.addItem(self._gaps[1], 3, 1)
+            self._grid.setColumnStretch(1, 1)
+        else:
+            self._grid.addItem(self._gaps[0], 0, 0)
+            self._grid.addWidget(self.icon, 1, 0)
+            self._grid.addWidget(self.title, 2, 0)
+            self._grid.addWidget(self.caption, 3, 0)
+            self._grid.addItem(self._gaps[1], 4, 0)
+            self._grid.setColumnStretch(0, 1)
 
     def set_icon(self, name: str, colour: str = theme.ACCENT) -> None:
         self._icon_name = name
