@@ -78,8 +78,9 @@ def available() -> str:
     """Why a real cupsd cannot run here ("" when it can)."""
     if not CUPSD:
         return "cupsd is not installed (Debian: apt-get install cups cups-client; CI installs it)"
-    if not shutil.which("lp"):
-        return "lp is not installed (Debian: apt-get install cups-client)"
+    for tool in ("lp", "lpstat", "cupsenable"):
+        if not shutil.which(tool) and not Path("/usr/sbin", tool).exists():
+            return f"{tool} is not installed (Debian: apt-get install cups-client)"
     if not STOCK_CONF.exists():
         return f"{STOCK_CONF} is missing: cups-daemon is not installed completely"
     if not (SYSTEM_LIB / "daemon" / "cups-exec").exists():
@@ -151,7 +152,10 @@ class RealCups:
         raise RuntimeError(f"cupsd did not listen within {timeout} s: {self.log()}")
 
     def run(self, *argv: str) -> str:
-        done = subprocess.run(argv, env=self.env, capture_output=True, text=True, timeout=30)
+        tool = shutil.which(argv[0]) or str(Path("/usr/sbin", argv[0]))  # cupsenable
+        done = subprocess.run(
+            [tool, *argv[1:]], env=self.env, capture_output=True, text=True, timeout=30
+        )
         if done.returncode:
             raise RuntimeError(f"{argv}: {done.stderr.strip()}")
         return done.stdout
