@@ -432,6 +432,26 @@ MESSAGES.update(
             "打印服务没有完成这张小票，稍后重试。",
             "The print service did not finish this receipt; it will be retried.",
         ),
+        "print.paper_out_mid_job": (
+            "打印中途缺纸：请装纸，查看这张小票是否完整，不完整再补打。",
+            "The paper ran out while this receipt printed. Load paper, check the receipt, "
+            "and reprint it only if it is incomplete.",
+        ),
+        "print.cover_open_mid_job": (
+            "打印中途打印机盖被打开：请合上盖子，查看这张小票是否完整，不完整再补打。",
+            "The printer cover was opened while this receipt printed. Close it, check the "
+            "receipt, and reprint it only if it is incomplete.",
+        ),
+        "print.offline_mid_job": (
+            "打印中途打印机断开：请检查电源和连接线，查看这张小票是否完整，不完整再补打。",
+            "The printer went offline while this receipt printed. Check its power and cable, "
+            "check the receipt, and reprint it only if it is incomplete.",
+        ),
+        "print.cups_left": (
+            "打印服务暂停了这张小票，修好打印机后它会自动打出，请不要补打。",
+            "The print service paused this receipt; it prints by itself once the printer is "
+            "fixed. Do not reprint it.",
+        ),
         "print.render_failed": (
             "小票内容有误，无法打印。",
             "This receipt cannot be printed (bad content).",

@@ -21,6 +21,10 @@ Never twice, never lost — the choices:
   ``printed_unconfirmed`` (staff see "probably printed — check the printer"; the kernel
   goes on delivering what it holds after the process dies); without it ``interrupted``
   (the cut never left us: staff reprint it).
+- A job the printer took whole and then reported paper out, cover open or offline for
+  (asked right after the job), or that CUPS stopped and would not cancel, becomes
+  ``printed_unconfirmed`` with that reason: part of it is out, the rest may follow when
+  staff fix the printer, so a resend could print it twice.
 - A document that cannot be rendered (corrupt row) is ``failed`` at once; retrying
   cannot help.
 """
@@ -46,7 +50,7 @@ from printer import resync
 from printer.commands import MAX_BAND
 from printer.connections import open_connection
 from printer.document import Receipt
-from printer.errors import CoverOpen, PaperOut, PrinterError
+from printer.errors import CoverOpen, PaperOut, PrinterError, Unconfirmed
 from printer.fonts import Fonts
 from printer.output import Output
 from printer.profiles import Profile, make_profile
@@ -285,7 +289,16 @@ class PrintQueue:
             self._finish(job_id, "failed", f"print.render_failed: {exc}"[:200])
             return False
         try:
-            self.output.send(payload, f"{kind}-{job_id}", lambda: self._handed_over(job_id))
+            after = self.output.send(payload, f"{kind}-{job_id}", lambda: self._handed_over(job_id))
+        except Unconfirmed as exc:
+            # The whole job reached the printer (or CUPS), which then reported a fault:
+            # the rest of the receipt may come out once it is fixed, so no resend.
+            self._failures += 1
+            self._printer = exc.status
+            self._last_error = exc.key
+            log.warning("print job %s probably printed, then: %s", job_id, exc)
+            self._finish(job_id, UNCONFIRMED, str(exc)[:200])
+            return False
         except PrinterError as exc:
             self._failures += 1
             self._printer = _printer_state(exc)
@@ -303,7 +316,10 @@ class PrintQueue:
             self._finish(job_id, "pending", f"print.error: {exc!r}"[:200])
             return False
         self._failures = 0
-        self._printer = PrinterStatus.OK.value
+        # The state the printer reported after the job (paper low stays visible).
+        self._printer = (
+            after.value if after is not PrinterStatus.UNKNOWN else PrinterStatus.OK.value
+        )
         self._last_error = ""
         self._rendered = None
         self._finish(job_id, "done", "")

@@ -86,3 +86,41 @@ class CupsJobFailed(PrinterError):
     The job is cancelled in CUPS first, so the retry is the only copy."""
 
     key = "print.cups_failed"
+
+
+class Unconfirmed(PrinterError):
+    """The whole job was handed over, then the printer or spooler reported a fault: part
+    of the receipt may be out, the rest may come out once the fault is fixed. Resending
+    it could print it twice, so the queue never does: staff check the printer
+    (``printed_unconfirmed``). ``status`` is the printer's state as far as it is known."""
+
+    key = "print.unconfirmed"
+    retryable = False
+
+    def __init__(self, detail: str = "", status: str = "unknown", *, sent: int = 0) -> None:
+        super().__init__(detail, sent=sent)
+        self.status = status
+
+
+class FaultAfterJob(Unconfirmed):
+    """Asked right after the job, the printer reports paper out, cover open or offline."""
+
+    KEYS = {
+        "paper_out": "print.paper_out_mid_job",
+        "cover_open": "print.cover_open_mid_job",
+        "offline": "print.offline_mid_job",
+    }
+
+    def __init__(self, detail: str, status: str, *, sent: int = 0) -> None:
+        self.key = self.KEYS.get(status, Unconfirmed.key)  # before the message is built
+        super().__init__(detail, status, sent=sent)
+
+
+class CupsJobLeft(Unconfirmed):
+    """CUPS stopped or held the job and would not cancel it: it prints when the queue runs
+    again, so the kiosk must not send a second copy."""
+
+    key = "print.cups_left"
+
+    def __init__(self, detail: str = "", *, sent: int = 0) -> None:
+        super().__init__(detail, "offline", sent=sent)

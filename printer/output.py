@@ -1,8 +1,10 @@
 """A configured printer: a connection plus the profile and fonts to render for it.
 
 ``render`` turns a receipt into the one payload this printer takes (ESC/POS bytes, or a
-PNG for a preview folder); ``send`` checks the printer's state where it can be read and
-delivers the payload in one (chunked) write. The print queue renders once per job and may
+PNG for a preview folder); ``send`` checks the printer's state where it can be read,
+delivers the payload in one (chunked) write, and asks the state again once the printer
+has taken the whole job: paper that ran out or a cover opened mid-job must not pass for
+a printed receipt. The print queue renders once per job and may
 call ``send`` several times on retries.
 """
 
@@ -12,7 +14,7 @@ import logging
 import time
 
 from printer.document import Receipt
-from printer.errors import CoverOpen, Offline, PaperOut
+from printer.errors import CoverOpen, FaultAfterJob, Offline, PaperOut
 from printer.fonts import Fonts
 from printer.link import Connection, HandedOver, PreviewConnection
 from printer.profiles import Profile
@@ -49,8 +51,10 @@ class Output:
         handed_over: HandedOver | None = None,
         state: PrinterStatus | None = None,
     ) -> PrinterStatus:
-        """Deliver one job. Raises a ``PrinterError`` if it did not get through; returns
-        the state seen before writing (UNKNOWN where the transport cannot read).
+        """Deliver one job. Raises a ``PrinterError`` if it did not get through (an
+        ``Unconfirmed`` one if it got through and then the printer reported a fault);
+        returns the printer's state (after the job where it answers, else before it;
+        UNKNOWN where the transport cannot read).
         ``state`` is a status the caller has just read (not asked again);
         ``handed_over`` is called as ``Connection.write`` describes."""
         asked = state is not None
@@ -69,6 +73,28 @@ class Output:
             raise Offline(f"{self.connection.uri} is offline")
         if isinstance(self.connection, PreviewConnection):
             self.connection.write_png(payload, name, handed_over)
-        else:
-            self.connection.write(payload, handed_over)
-        return state
+            return state
+        self.connection.write(payload, handed_over)
+        return self._after_job(len(payload), state)
+
+    def _after_job(self, size: int, before: PrinterStatus) -> PrinterStatus:
+        """Ask the printer again once it has the whole job (the connection drained it).
+
+        DLE EOT is answered at once even while the printer works through its buffer, so
+        paper out, an open cover or an offline printer now means the receipt stopped
+        part-way: the rest may come out when staff fix it, so it is not resent, and it
+        is not "done" either (``FaultAfterJob``: the queue shows "check the printer").
+        A printer that does not answer status is not asked (one wait per 5 minutes)."""
+        if not self.connection.can_read or time.monotonic() < self._silent_until:
+            return before
+        after = self.connection.status()
+        if after in (PrinterStatus.PAPER_OUT, PrinterStatus.COVER_OPEN, PrinterStatus.OFFLINE):
+            log.warning("%s: %s right after a job", self.connection.uri, after.value)
+            raise FaultAfterJob(
+                f"{self.connection.uri} reports {after.value} after taking the whole job",
+                after.value,
+                sent=size,
+            )
+        if after is PrinterStatus.UNKNOWN:
+            return before
+        return after

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from printer import ipp
-from printer.errors import CupsJobFailed, NotFound, Offline, PrinterError, Timeout
+from printer.errors import CupsJobFailed, CupsJobLeft, NotFound, Offline, PrinterError, Timeout
 from printer.link import CHUNK, Connection, HandedOver, map_oserror, pump, split_tail
 from printer.status import PrinterStatus, parse_lp, query
 
@@ -223,27 +223,35 @@ class CupsConnection(Connection):
         seen: tuple[int, tuple[str, ...]] | None = None
         while True:
             try:
-                state, reasons = ipp.job_state(job_id, self.timeout)
+                answer = ipp.job(job_id, self.timeout)
             except OSError as exc:
                 raise Offline(f"CUPS job {job_id}: cannot ask its state: {exc}", sent=size) from exc
+            state, reasons = answer.state, answer.reasons
             if (state, reasons) != seen:
-                log.info("CUPS job %s-%d: %s %s", self.queue, job_id, state, ",".join(reasons))
+                log.info("CUPS job %s-%d: %s %s", self.queue, job_id, answer.name, answer.why())
                 seen = (state, reasons)
                 deadline = time.monotonic() + self.follow
-            why = ",".join(reasons) or "none"
             if state == ipp.COMPLETED:
                 return
             if state in (ipp.ABORTED, ipp.CANCELED):
-                raise CupsJobFailed(f"CUPS job {job_id} {ipp.NAMES[state]}: {why}", sent=size)
+                raise CupsJobFailed(f"CUPS job {job_id} {answer.name}: {answer.why()}", sent=size)
             if state in (ipp.HELD, ipp.STOPPED) or "printer-stopped" in reasons:
-                # A failing backend stops the queue (CUPS's default error policy): the job
-                # would sit there and print whenever someone restarts it, after our retry.
-                ipp.cancel_job(job_id, self.timeout)
-                raise CupsJobFailed(f"CUPS job {job_id} {ipp.NAMES[state]}: {why}", sent=size)
+                # A failing backend stops the queue (CUPS's default error policy) or holds
+                # the job for a retry: it would print whenever CUPS or someone restarts it,
+                # after our own retry. Cancelled, our retry is the only copy.
+                self._cancel(job_id, size, f"{answer.name}: {answer.why()}")
+                raise CupsJobFailed(f"CUPS job {job_id} {answer.name}: {answer.why()}", sent=size)
             if time.monotonic() > deadline:
-                ipp.cancel_job(job_id, self.timeout)
-                raise Timeout(f"CUPS job {job_id} still {ipp.NAMES.get(state, state)}", sent=size)
+                self._cancel(job_id, size, f"still {answer.name}")
+                raise Timeout(f"CUPS job {job_id} still {answer.name}", sent=size)
             time.sleep(self.poll)
+
+    def _cancel(self, job_id: int, size: int, why: str) -> None:
+        refused = ipp.cancel_job(job_id, self.timeout)
+        if refused:
+            # CUPS keeps the job and prints it when its queue runs again: resending
+            # would print the receipt twice, so this job is not retried.
+            raise CupsJobLeft(f"CUPS job {job_id} {why}; {refused}", sent=size)
 
     def status(self) -> PrinterStatus:
         try:

@@ -70,6 +70,7 @@ class FakeCups:
         self.script: Script = list(GOOD)
         self.polls: dict[int, int] = {}
         self.canceled: list[int] = []
+        self.refuse_cancel = False  # CUPS says client-error-forbidden to Cancel-Job
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -79,7 +80,9 @@ class FakeCups:
                 job = int(attrs["job-uri"][0].decode().rsplit("/", 1)[1])
                 reply = struct.pack(">BBHI", 2, 0, 0, struct.unpack(">I", body[4:8])[0])
                 reply += b"\x01" + _attr(0x47, "attributes-charset", b"utf-8")
-                if op == 0x0008:
+                if op == 0x0008 and fake.refuse_cancel:
+                    reply = reply[:2] + struct.pack(">H", 0x0401) + reply[4:]  # forbidden
+                elif op == 0x0008:
                     fake.canceled.append(job)
                 else:
                     n = fake.polls.get(job, 0)

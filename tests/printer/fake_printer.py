@@ -4,6 +4,9 @@ in, one-byte DLE EOT replies out). Modes, switchable at any time for new connect
 - ``normal``: reads everything; a connection that carried more than status queries is a job.
 - ``never_read``: accepts and never reads (the socket buffers fill, the sender stalls).
 - ``close_mid_job``: reads ``close_after`` bytes, then resets the connection.
+
+``after_job`` replaces the status replies once the next job has arrived whole: a printer
+whose paper ran out, or whose cover was opened, while it printed that job.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ class FakePrinter:
         self.close_after = 1000
         self.pace = 0.0  # bytes per second it reads at (0: as fast as it can)
         self.replies: dict[int, bytes] = {1: OK_REPLY, 4: OK_REPLY}
+        # Replies from the end of the next job on (the paper ran out or the cover was
+        # opened while it printed); None: the replies do not change.
+        self.after_job: dict[int, bytes] | None = None
         self.jobs: list[bytes] = []  # complete jobs, in arrival order
         self.aborted: list[bytes] = []  # what arrived on connections that broke off
         self.connections = 0
@@ -101,6 +107,8 @@ class FakePrinter:
             return
         with self._lock:
             self.jobs.append(bytes(data))
+            if self.after_job is not None:
+                self.replies, self.after_job = self.after_job, None
 
     def close(self) -> None:
         self._stop.set()

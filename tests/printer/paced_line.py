@@ -26,6 +26,10 @@ class PacedLine:
         self.rate = baud / 10  # bytes per second
         self.received = bytearray()
         self.answer: dict[bytes, bytes] = {}
+        # (bytes, answers): from the moment the line has carried that many bytes on, the
+        # printer answers these instead (the paper ran out part-way through a job).
+        self.switch: tuple[int, dict[bytes, bytes]] | None = None
+        self.total = 0
         self._paced = True
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -54,7 +58,10 @@ class PacedLine:
             taken += len(chunk)
             with self._lock:
                 self.received += chunk
+                self.total += len(chunk)
                 tail = bytes(self.received[-3:])
+                if self.switch and self.total >= self.switch[0]:
+                    self.answer, self.switch = self.switch[1], None
             reply = self.answer.get(tail)
             if reply:
                 os.write(self.master, reply)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -169,3 +170,32 @@ def test_line_rate_of_a_page_bigger_than_the_buffers() -> None:
     assert line_rate(28_800, 30.0, 9600) == (
         "line rate / 传输速率: 960 bytes/s (28800 bytes in 30.0 s); 9600 baud carries 960 bytes/s"
     )
+
+
+def test_print_test_on_a_silent_serial_printer_waits_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue measured 8.9 s of waiting on a serial printer that does not answer status:
+    now one question, one wait (at most 2 s), then the page, and nothing asked after it."""
+    import re
+
+    from printer import commands
+
+    from .paced_line import PacedLine
+
+    line = PacedLine(115200)
+    try:
+        line.fast()
+        uri = f"serial://{line.path}?baud=115200"
+        argv = ["--data-dir", str(tmp_path), "print-test", "--connection", uri, "--paper", "58"]
+        assert main([*argv, "--chinese", "native", "--timeout", "1"]) == 0
+        out = capsys.readouterr().out
+        m = re.search(r"test page sent \((\d+) bytes\)", out)
+        assert m and "status / 状态: unknown" in out and "line rate / 传输速率:" in out
+        got = line.wait_for(3 + int(m[1]), 5)
+        time.sleep(0.2)
+        got += line.take()
+    finally:
+        line.close()
+    assert got[:3] == commands.STATUS_PRINTER  # asked once ...
+    assert len(got) == 3 + int(m[1])  # ... then the page, and no question after it

@@ -1,7 +1,8 @@
 """CUPS jobs followed to the end: ``done`` only once CUPS says completed; a stopped queue,
 an aborted or held job is an error carrying CUPS's reason, and a job left in CUPS is
-cancelled so the retry is the only copy. CUPS itself is faked (tests/printer/fake_cups.py):
-no cupsd can be installed and started by the project's .ci scripts."""
+cancelled so the retry is the only copy. Here CUPS is faked at its two edges
+(tests/printer/fake_cups.py), which lets a test script any sequence of states and a
+refused cancel; tests/printer/test_real_cups.py runs the same path against a real cupsd."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.config import Config
-from kiosk.print_queue import PrintQueue, enqueue
+from kiosk.print_queue import PrintQueue, QueueState, enqueue
 from kiosk.store.db import Store
 from kiosk.store.models import PrintJob
 from printer import errors
@@ -103,3 +104,25 @@ def test_queue_keeps_the_job_until_cups_prints_it(
     assert cups.canceled == [1]  # the stuck copy is gone; the second one printed
     assert len(cups.jobs) == 2
     assert "JOB-001" in decode(cups.jobs[1]).text
+
+
+def test_a_job_cups_will_not_cancel_is_not_sent_again(
+    cups: FakeCups, demo_store: Store, config: Config, fonts: Fonts
+) -> None:
+    """CUPS keeps a stopped job it refuses to cancel and prints it when its queue runs
+    again: a resend would be a second receipt, so staff are told to wait for it."""
+    with demo_store.begin() as s:
+        enqueue(s, "redemption", "R1", receipt(1))
+    queue = PrintQueue(demo_store, Output(connection(), make_profile(58, "native"), fonts))
+    cups.script = [(3, ["printer-stopped"])]
+    cups.refuse_cancel = True
+    states: list[QueueState] = []
+    queue.add_listener(states.append)
+    assert queue.process_once() is False
+    with demo_store.begin() as s:
+        job = s.scalars(select(PrintJob).where(PrintJob.ref_id == "R1")).one()
+        assert job.state == "printed_unconfirmed"
+        assert job.last_error.startswith("print.cups_left")
+    assert queue.process_once() is None  # nothing left to send
+    assert len(cups.jobs) == 1
+    assert states[-1].last_error == "print.cups_left" and states[-1].unconfirmed == 1

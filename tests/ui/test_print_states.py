@@ -49,3 +49,13 @@ def test_reprint_list_and_printer_screen_name_the_states(qtbot, window, tmp_path
     window.strip._on_printer(QueueState("paper_low", 0, 0, "", 0))
     assert window.strip.printer.text.text() == "打印纸将尽"
     assert "打印机：纸快用完了" in ctx.nav.current.findChild(QLabel, "printerDetail").text()
+
+    # The paper ran out while a receipt printed (read back from the printer after the
+    # job): out of paper in the corner, and "check the receipt, reprint only if
+    # incomplete" on the printer screen, not "will print later".
+    window.strip._on_printer(QueueState("paper_out", 0, 0, "print.paper_out_mid_job", 1))
+    detail = ctx.nav.current.findChild(QLabel, "printerDetail").text()
+    assert "打印机：缺纸" in detail
+    assert "打印中途缺纸：请装纸，查看这张小票是否完整，不完整再补打。" in detail
+    qtbot.wait(200)
+    window.grab().save(str(tmp_path / "printer-mid-job.png"))
