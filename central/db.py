@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 BUSY_TIMEOUT_MS = 15_000
 # PostgreSQL error codes worth retrying the whole transaction for.
 RETRYABLE_PGCODES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
@@ -133,6 +135,25 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+_KEPT = "central.db.kept"
+
+
+def keep(session: Session, *rows: object) -> None:
+    """Hold these ORM objects for as long as the session lives. The session's identity
+    map holds its objects only weakly, so a row looked up and dropped is gone again, and
+    the next ``session.get`` for it is another query; a batch of events looks up the
+    same station, gifts and volunteers once per event."""
+    session.info.setdefault(_KEPT, []).extend(r for r in rows if r is not None)
+
+
+def get_kept(session: Session, model: type[T], key: object) -> T | None:
+    """``session.get``, the found row kept (see ``keep``)."""
+    found = session.get(model, key)
+    if found is not None:
+        keep(session, found)
+    return found
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -25,10 +25,12 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, or_, select, text, tuple_
+from sqlalchemy import delete, insert, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from central.clock import iso, utcnow
@@ -78,6 +80,59 @@ def decode_cursor(cursor: str) -> tuple[str, int, int]:
     raise BadRequest("malformed cursor", {"cursor": cursor[:100]})
 
 
+_PENDING = "central.feed.pending"
+
+
+@contextmanager
+def deferred(session: Session) -> Iterator[None]:
+    """Collect this session's ``publish`` calls and write them at the end of the block,
+    in a few statements instead of an insert and a delete each (a pushed batch of 10
+    events publishes up to 10 changes). Only the newest data per (kind, key, station)
+    is kept, which is what the feed keeps anyway. The block must end the way the
+    transaction does: a rolled-back block writes nothing (``write_pending`` is skipped
+    by the exception), so it is not for use around savepoints that may roll back."""
+    pending: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+    session.info[_PENDING] = pending
+    try:
+        yield
+        write_pending(session)
+    finally:
+        session.info.pop(_PENDING, None)
+
+
+def is_deferred(session: Session) -> bool:
+    return _PENDING in session.info
+
+
+def write_pending(session: Session) -> None:
+    pending: dict[tuple[str, str, str | None], dict[str, Any]] = session.info.get(_PENDING, {})
+    if not pending:
+        return
+    # Older rows of the same keys first, then the new rows: every row visible to the
+    # delete was inserted before ours, so it has a lower seq (as ``publish`` deletes).
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for kind, key, station_id in pending:
+        groups.setdefault((kind, station_id), []).append(key)
+    for (kind, station_id), keys in groups.items():
+        same_station = (
+            ChangeRow.station_id.is_(None)
+            if station_id is None
+            else ChangeRow.station_id == station_id
+        )
+        session.execute(
+            delete(ChangeRow)
+            .where(ChangeRow.kind == kind, same_station, ChangeRow.key.in_(keys))
+            .execution_options(synchronize_session=False)
+        )
+    now = utcnow()
+    rows = [
+        {"station_id": station_id, "kind": kind, "key": key, "data": data, "at": now}
+        for (kind, key, station_id), data in pending.items()
+    ]
+    session.execute(insert(ChangeRow.__table__), rows)
+    pending.clear()
+
+
 def publish(
     db: Database,
     session: Session,
@@ -86,6 +141,12 @@ def publish(
     data: dict[str, Any],
     station_id: str | None = None,
 ) -> None:
+    pending = session.info.get(_PENDING)
+    if pending is not None:
+        # Re-published: the newest data, moved to the end (its seq comes last).
+        pending.pop((kind, key, station_id), None)
+        pending[(kind, key, station_id)] = data
+        return
     row = ChangeRow(station_id=station_id, kind=kind, key=key, data=data, at=utcnow())
     session.add(row)
     session.flush()
