@@ -74,6 +74,7 @@ class Outcome:
     push_ms: list[float] = field(default_factory=list)
     seconds: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)
+    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
 
     @property
     def throughput(self) -> float:
@@ -88,7 +89,7 @@ class Outcome:
         return (
             f"{self.side}: {self.throughput:,.0f} ev/s, push p99 {self.p99_ms / 1000:.2f} s "
             f"({len(self.push_ms)} pushes, {self.pulls} pulls, {self.errors} errors; "
-            f"cores used: {cpu})"
+            f"cores used: {cpu}; load average {self.load[0]:.1f}→{self.load[1]:.1f})"
         )
 
 
@@ -326,6 +327,13 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far: what everyone on it used."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def _pg_cpu_seconds() -> float:
     """CPU of every postgres process on this machine (the server the run uses is local)."""
     total = 0.0
@@ -359,11 +367,17 @@ def measure(side: str, server_url: str, load: Load, workdir: Path, sqlite: bool 
             asyncio.run(_drive(url, district, out, warm=True))  # warm-up only
             out = Outcome(side, load)
             cpu0, pg0, me0 = _cpu_seconds([server.proc.pid]), _pg_cpu_seconds(), time.process_time()
+            busy0, total0 = _machine_ticks()
+            load0 = os.getloadavg()[0]
             asyncio.run(_drive(url, district, out, warm=False))
+            busy1, total1 = _machine_ticks()
+            out.load = (load0, os.getloadavg()[0])
             out.cpu = {
                 "server": (_cpu_seconds([server.proc.pid]) - cpu0) / out.seconds,
                 "postgres": 0.0 if sqlite else (_pg_cpu_seconds() - pg0) / out.seconds,
                 "stations": (time.process_time() - me0) / out.seconds,
+                # Everything on the machine, other people's tests included, in cores.
+                "machine": (busy1 - busy0) / max(1, total1 - total0) * (os.cpu_count() or 1),
             }
         finally:
             server.stop()

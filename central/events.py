@@ -478,13 +478,14 @@ def _apply_quickly(
         }
         for _i, event, payload, _a in parsed
     ]
+    # Parameters given apart from the statement (not ``.values(rows)``): the statement
+    # is compiled once per process, and SQLAlchemy still sends one INSERT … VALUES.
     claim = (
         _dialect_insert(s, ProcessedEvent.__table__)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["id"])
         .returning(ProcessedEvent.id)
     )
-    if len(s.connection().execute(claim).all()) != len(rows):
+    if len(s.connection().execute(claim, rows).all()) != len(rows):
         raise _Careful  # stored meanwhile by a concurrent batch: answer it event by event
     answers: dict[int, dict[str, Any]] = {}
     corrections: list[dict[str, Any]] = []
