@@ -7,16 +7,19 @@ the one this code expects; 503 otherwise). Both need no authentication.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import html
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -145,16 +148,29 @@ def push_events(batch: EventBatchIn, station_id: StationId, request: Request) ->
     return {"results": events.apply_batch(_db(request), station_id, batch.events)}
 
 
+def _read_changes(db: Database, station_id: str, cursor: str, limit: int) -> tuple[Any, bool]:
+    with db.read() as session:
+        return feed.read_once(session, station_id, cursor, limit)
+
+
 @router.get("/changes", response_model=ChangesOut, tags=["pull"])
-def changes(
+async def changes(
     station_id: StationId,
     request: Request,
     cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=p.MAX_CHANGES_LIMIT)] = p.DEFAULT_CHANGES_LIMIT,
 ) -> dict[str, Any]:
     """Changes after ``cursor`` for this station ("" = from the start)."""
-    with _db(request).read() as session:
-        page = feed.read_page(session, station_id, cursor, limit)
+    # Each look at the feed runs on the thread pool; between looks (an older writer
+    # still in flight, feed.read_once) the wait holds neither a thread nor a database
+    # connection, which at a few hundred stations are what pushes queue for.
+    db = _db(request)
+    deadline = time.monotonic() + feed.HORIZON_WAIT_S
+    while True:
+        page, held_back = await run_in_threadpool(_read_changes, db, station_id, cursor, limit)
+        if not held_back or time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(feed.HORIZON_POLL_S)
     return {"changes": page.changes, "next_cursor": page.next_cursor, "has_more": page.has_more}
 
 

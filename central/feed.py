@@ -46,7 +46,7 @@ _CURSOR2 = re.compile(r"c2\.([0-9a-f]{8})\.(\d{1,19})\.(\d{1,18})")
 # How long a pull waits for in-flight transactions older than changes it can already
 # see (they are short: one batch); after that it answers with what is safe.
 HORIZON_WAIT_S = 1.0
-_HORIZON_POLL_S = 0.02
+HORIZON_POLL_S = 0.02
 _XMIN = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 
@@ -170,7 +170,22 @@ class Page:
 def read_page(session: Session, station_id: str, cursor: str, limit: int) -> Page:
     """The station's changes after ``cursor``. A cursor from another database, or one
     ahead of the feed (central restored from a backup), restarts from the beginning:
-    every change is an upsert, so sending everything again is safe; missing some is not."""
+    every change is an upsert, so sending everything again is safe; missing some is not.
+    Waits up to ``HORIZON_WAIT_S`` for older writers still in flight (see ``read_once``)."""
+    deadline = time.monotonic() + HORIZON_WAIT_S
+    while True:
+        page, held_back = read_once(session, station_id, cursor, limit)
+        if not held_back or time.monotonic() >= deadline:
+            return page
+        session.rollback()
+        time.sleep(HORIZON_POLL_S)
+
+
+def read_once(session: Session, station_id: str, cursor: str, limit: int) -> tuple[Page, bool]:
+    """One look at the feed: the page, and whether changes were held back that an
+    older, still open transaction may precede — worth asking again in a moment (a batch
+    takes milliseconds) rather than leave the kiosk a cycle behind. The server's
+    endpoint waits between looks without holding a thread (``central.app``)."""
     given_epoch, after_txid, after_seq = decode_cursor(cursor)
     station = session.get(Station, station_id)
     epoch = station_epoch(station) if station is not None else "0" * 8
@@ -181,35 +196,30 @@ def read_page(session: Session, station_id: str, cursor: str, limit: int) -> Pag
         )
         after_txid, after_seq = 0, 0
     postgres = session.get_bind().dialect.name == "postgresql"
-    deadline = time.monotonic() + HORIZON_WAIT_S
-    while True:
-        # The horizon first, the rows after: every transaction below the horizon had
-        # finished before the rows are read, so all of its rows are visible to the read.
-        horizon = int(session.scalar(_XMIN)) if postgres else None
-        rows = session.execute(
-            select(ChangeRow.txid, ChangeRow.seq, ChangeRow.kind, ChangeRow.key, ChangeRow.data)
-            .where(
-                tuple_(ChangeRow.txid, ChangeRow.seq) > tuple_(after_txid, after_seq),
-                or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == station_id),
-            )
-            .order_by(ChangeRow.txid, ChangeRow.seq)
-            .limit(limit + 1)
-        ).all()
-        safe = rows if horizon is None else [r for r in rows if r.txid < horizon]
-        held_back = len(safe) < len(rows)
-        if not held_back or len(safe) > limit or time.monotonic() >= deadline:
-            break
-        # Changes are visible that an older, still open transaction may precede: wait
-        # for it (a batch takes milliseconds) rather than leave the kiosk a cycle behind.
-        session.rollback()
-        time.sleep(_HORIZON_POLL_S)
+    # The horizon first, the rows after: every transaction below the horizon had
+    # finished before the rows are read, so all of its rows are visible to the read.
+    horizon = int(session.scalar(_XMIN)) if postgres else None
+    rows = session.execute(
+        select(ChangeRow.txid, ChangeRow.seq, ChangeRow.kind, ChangeRow.key, ChangeRow.data)
+        .where(
+            tuple_(ChangeRow.txid, ChangeRow.seq) > tuple_(after_txid, after_seq),
+            or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == station_id),
+        )
+        .order_by(ChangeRow.txid, ChangeRow.seq)
+        .limit(limit + 1)
+    ).all()
+    safe = rows if horizon is None else [r for r in rows if r.txid < horizon]
+    held_back = len(safe) < len(rows) and len(safe) <= limit
     page = safe[:limit]
     unchanged = "" if restart else cursor
     next_cursor = encode_cursor(page[-1].seq, epoch, page[-1].txid) if page else unchanged
-    return Page(
-        changes=[{"kind": r.kind, "key": r.key, "data": r.data} for r in page],
-        next_cursor=next_cursor,
-        has_more=len(safe) > limit,
+    return (
+        Page(
+            changes=[{"kind": r.kind, "key": r.key, "data": r.data} for r in page],
+            next_cursor=next_cursor,
+            has_more=len(safe) > limit,
+        ),
+        held_back,
     )
 
 
