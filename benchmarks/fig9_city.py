@@ -74,7 +74,7 @@ class Outcome:
     push_ms: list[float] = field(default_factory=list)
     seconds: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)
-    load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
+    load_avg: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
 
     @property
     def throughput(self) -> float:
@@ -89,7 +89,7 @@ class Outcome:
         return (
             f"{self.side}: {self.throughput:,.0f} ev/s, push p99 {self.p99_ms / 1000:.2f} s "
             f"({len(self.push_ms)} pushes, {self.pulls} pulls, {self.errors} errors; "
-            f"cores used: {cpu}; load average {self.load[0]:.1f}→{self.load[1]:.1f})"
+            f"cores used: {cpu}; load average {self.load_avg[0]:.1f}→{self.load_avg[1]:.1f})"
         )
 
 
@@ -371,7 +371,7 @@ def measure(side: str, server_url: str, load: Load, workdir: Path, sqlite: bool 
             load0 = os.getloadavg()[0]
             asyncio.run(_drive(url, district, out, warm=False))
             busy1, total1 = _machine_ticks()
-            out.load = (load0, os.getloadavg()[0])
+            out.load_avg = (load0, os.getloadavg()[0])
             out.cpu = {
                 "server": (_cpu_seconds([server.proc.pid]) - cpu0) / out.seconds,
                 "postgres": 0.0 if sqlite else (_pg_cpu_seconds() - pg0) / out.seconds,

@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
@@ -37,7 +38,7 @@ from central import (
     redemptions,
 )
 from central.clock import iso, utcnow
-from central.db import Database
+from central.db import POOL_OVERFLOW, POOL_SIZE, Database
 from central.errors import NotFound, RateLimited, Unauthorized
 from central.http import BodyLimit, error_response, install_error_handlers
 from central.leader import JobRunner
@@ -276,6 +277,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # As many threads for blocking handlers as the database pool has connections
+        # (anyio's default is 40): a request beyond that waits on the event loop, where
+        # waiting costs nothing, instead of in a thread blocked on the pool.
+        if db.is_postgres:
+            limiter = anyio.to_thread.current_default_thread_limiter()
+            limiter.total_tokens = POOL_SIZE + POOL_OVERFLOW
         runner = JobRunner(db, jobs.JOBS, jobs.JOB_INTERVAL_S) if background_jobs else None
         if runner is not None:
             runner.start()

@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 BUSY_TIMEOUT_MS = 15_000
+# PostgreSQL connections per process. A request holds one for its transaction; the
+# server runs at most this many requests' database work at once (central.app), so no
+# thread waits for a connection and none times out waiting (the rest queue as requests).
+POOL_SIZE, POOL_OVERFLOW = 10, 20
 # PostgreSQL error codes worth retrying the whole transaction for.
 RETRYABLE_PGCODES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 
@@ -64,7 +68,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
 
 def private_sqlite_file(url: str) -> None:
