@@ -432,8 +432,9 @@ def _volunteer_hint(payload: Any) -> str | None:
 
 def _prefetch(s: Session, station_id: str, payloads: list[Any]) -> None:
     """What the batch's events will look up one by one, read in a few queries up front:
-    which order and movement ids are new, the redemptions (locked, after the volunteers,
-    as the release job does), whether the codes offline redemptions carry are revoked.
+    which order and movement ids are new, the redemptions (locked in id order, after the
+    volunteers, as the batch has always taken them), whether the codes offline
+    redemptions carry are revoked, the volunteers' offline totals for the day.
     Only for the quick pass: a rejection there rolls the whole transaction back."""
 
     def ids(kind: type[BaseModel], attr: str) -> set[str]:
