@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, text, tuple_
+from sqlalchemy import delete, insert, literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from central.clock import iso, utcnow
@@ -129,7 +129,7 @@ def write_pending(session: Session) -> None:
         {"station_id": station_id, "kind": kind, "key": key, "data": data, "at": now}
         for (kind, key, station_id), data in pending.items()
     ]
-    session.execute(insert(ChangeRow.__table__), rows)
+    session.execute(insert(ChangeRow), rows)
     pending.clear()
 
 
@@ -202,7 +202,7 @@ def read_once(session: Session, station_id: str, cursor: str, limit: int) -> tup
     rows = session.execute(
         select(ChangeRow.txid, ChangeRow.seq, ChangeRow.kind, ChangeRow.key, ChangeRow.data)
         .where(
-            tuple_(ChangeRow.txid, ChangeRow.seq) > tuple_(after_txid, after_seq),
+            tuple_(ChangeRow.txid, ChangeRow.seq) > tuple_(literal(after_txid), literal(after_seq)),
             or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == station_id),
         )
         .order_by(ChangeRow.txid, ChangeRow.seq)
