@@ -3,7 +3,7 @@
 
     python3 dev.py demo     # venv + locked deps, then the kiosk in demo mode
     python3 dev.py test     # venv + locked deps, then the whole suite, headless
-    python3 dev.py bench    # the performance suite (benchmarks/)
+    python3 dev.py bench    # the performance suite (benchmarks/); --only 9 for one figure
     python3 dev.py bundle   # the PyInstaller one-folder bundle, then its --self-test
     python3 dev.py lint     # ruff
 

@@ -7,16 +7,20 @@ the one this code expects; 503 otherwise). Both need no authentication.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import html
 import logging
 import os
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -34,7 +38,7 @@ from central import (
     redemptions,
 )
 from central.clock import iso, utcnow
-from central.db import Database
+from central.db import POOL_OVERFLOW, POOL_SIZE, Database
 from central.errors import NotFound, RateLimited, Unauthorized
 from central.http import BodyLimit, error_response, install_error_handlers
 from central.leader import JobRunner
@@ -145,16 +149,29 @@ def push_events(batch: EventBatchIn, station_id: StationId, request: Request) ->
     return {"results": events.apply_batch(_db(request), station_id, batch.events)}
 
 
+def _read_changes(db: Database, station_id: str, cursor: str, limit: int) -> tuple[Any, bool]:
+    with db.read() as session:
+        return feed.read_once(session, station_id, cursor, limit)
+
+
 @router.get("/changes", response_model=ChangesOut, tags=["pull"])
-def changes(
+async def changes(
     station_id: StationId,
     request: Request,
     cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=p.MAX_CHANGES_LIMIT)] = p.DEFAULT_CHANGES_LIMIT,
 ) -> dict[str, Any]:
     """Changes after ``cursor`` for this station ("" = from the start)."""
-    with _db(request).read() as session:
-        page = feed.read_page(session, station_id, cursor, limit)
+    # Each look at the feed runs on the thread pool; between looks (an older writer
+    # still in flight, feed.read_once) the wait holds neither a thread nor a database
+    # connection, which at a few hundred stations are what pushes queue for.
+    db = _db(request)
+    deadline = time.monotonic() + feed.HORIZON_WAIT_S
+    while True:
+        page, held_back = await run_in_threadpool(_read_changes, db, station_id, cursor, limit)
+        if not held_back or time.monotonic() >= deadline:
+            break
+        await asyncio.sleep(feed.HORIZON_POLL_S)
     return {"changes": page.changes, "next_cursor": page.next_cursor, "has_more": page.has_more}
 
 
@@ -260,6 +277,12 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # As many threads for blocking handlers as the database pool has connections
+        # (anyio's default is 40): a request beyond that waits on the event loop, where
+        # waiting costs nothing, instead of in a thread blocked on the pool.
+        if db.is_postgres:
+            limiter = anyio.to_thread.current_default_thread_limiter()
+            limiter.total_tokens = POOL_SIZE + POOL_OVERFLOW
         runner = JobRunner(db, jobs.JOBS, jobs.JOB_INTERVAL_S) if background_jobs else None
         if runner is not None:
             runner.start()

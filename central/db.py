@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -24,7 +25,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 BUSY_TIMEOUT_MS = 15_000
+# PostgreSQL connections per process. A request holds one for its transaction; the
+# server runs at most this many requests' database work at once (central.app), so no
+# thread waits for a connection and none times out waiting (the rest queue as requests).
+POOL_SIZE, POOL_OVERFLOW = 10, 20
 # PostgreSQL error codes worth retrying the whole transaction for.
 RETRYABLE_PGCODES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 
@@ -62,7 +68,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
 
 def private_sqlite_file(url: str) -> None:
@@ -133,6 +139,25 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+_KEPT = "central.db.kept"
+
+
+def keep(session: Session, *rows: object) -> None:
+    """Hold these ORM objects for as long as the session lives. The session's identity
+    map holds its objects only weakly, so a row looked up and dropped is gone again, and
+    the next ``session.get`` for it is another query; a batch of events looks up the
+    same station, gifts and volunteers once per event."""
+    session.info.setdefault(_KEPT, []).extend(r for r in rows if r is not None)
+
+
+def get_kept(session: Session, model: type[T], key: object) -> T | None:
+    """``session.get``, the found row kept (see ``keep``)."""
+    found = session.get(model, key)
+    if found is not None:
+        keep(session, found)
+    return found
 
 
 def is_retryable(exc: BaseException) -> bool:

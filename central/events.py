@@ -26,9 +26,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from central import activities, feed, ledger, redemptions
+from central import activities, feed, ledger, proofs, redemptions
 from central.clock import parse_iso, utcnow
-from central.db import Database, is_retryable
+from central.db import Database, get_kept, is_retryable
 from central.errors import Rejected
 from central.models import (
     Gift,
@@ -56,10 +56,25 @@ log = logging.getLogger(__name__)
 Applier = Callable[[Database, Session, str, Any], Volunteer | None]
 
 
+# Ids a batch looked up in one query before applying its events, that were not there
+# (table name → ids): the appliers then skip their own look-up for them.
+_ABSENT = "central.events.absent"
+
+
+def _absent(s: Session, table: str, key: str) -> bool:
+    """True if ``key`` was not in ``table`` when the batch looked (once: the caller is
+    about to add it, so a second event with the same key asks the database again)."""
+    absent: set[str] = s.info.get(_ABSENT, {}).get(table, set())
+    if key in absent:
+        absent.discard(key)
+        return True
+    return False
+
+
 def _order_placed(db: Database, s: Session, station_id: str, ev: OrderPlaced) -> None:
-    if s.get(Order, ev.order_id) is not None:
+    if not _absent(s, "orders", ev.order_id) and s.get(Order, ev.order_id) is not None:
         raise Rejected(p.REJECT_ORDER_EXISTS)
-    if s.get(Service, ev.service_code) is None:
+    if get_kept(s, Service, ev.service_code) is None:
         raise Rejected(p.REJECT_UNKNOWN_SERVICE, f"{ev.service_code!r:.60}")
     s.add(
         Order(
@@ -81,6 +96,7 @@ def _order_placed(db: Database, s: Session, station_id: str, ev: OrderPlaced) ->
 
 
 _TICKET = re.compile(r"([A-Z]{1,3}\d{4})-(\d{1,4})")
+_TICKETS = "central.events.tickets"
 
 
 def _acknowledge_ticket(
@@ -92,14 +108,21 @@ def _acknowledge_ticket(
     match = _TICKET.fullmatch(ticket_no)
     if match is None:
         return
-    head = match.group(1)
-    same_day = s.scalars(
-        select(Order.ticket_no).where(
-            Order.station_id == station_id, Order.ticket_no.like(f"{head}-%")
+    head, number = match.group(1), int(match.group(2))
+    # The day's highest so far: in a batch's quick pass read once and then kept up to
+    # date here (a batch carries several orders of the same day).
+    highest_known: dict[tuple[str, str], int] | None = s.info.get(_TICKETS)
+    highest = highest_known.get((station_id, head)) if highest_known is not None else None
+    if highest is None:
+        same_day = s.scalars(
+            select(Order.ticket_no).where(
+                Order.station_id == station_id, Order.ticket_no.like(f"{head}-%")
+            )
         )
-    )
-    highest = max(int(t.rsplit("-", 1)[1]) for t in same_day if _TICKET.fullmatch(t))
-    if highest > int(match.group(2)):
+        highest = max(int(t.rsplit("-", 1)[1]) for t in same_day if _TICKET.fullmatch(t))
+    if highest_known is not None:
+        highest_known[(station_id, head)] = max(highest, number)
+    if highest > number:
         return  # a higher one was published already
     data = {"ticket_no": ticket_no, "placed_at": placed_at}
     feed.publish(db, s, "ticket", head, data, station_id)
@@ -129,12 +152,13 @@ _DELTA_OK: dict[str, Callable[[int], bool]] = {
 
 
 def _stock_moved(db: Database, s: Session, station_id: str, ev: StockMoved) -> None:
-    known = s.get(StockMovement, ev.movement_id)
+    absent = _absent(s, "stock_movements", ev.movement_id)
+    known = None if absent else s.get(StockMovement, ev.movement_id)
     if known is not None:
         if known.station_id != station_id:
             raise Rejected(p.REJECT_CONFLICT, "movement id used by another station")
         return
-    if s.get(Gift, ev.sku) is None:
+    if get_kept(s, Gift, ev.sku) is None:
         raise Rejected(p.REJECT_UNKNOWN_SKU, f"{ev.sku!r:.60}")
     if not _DELTA_OK[ev.kind](ev.delta):
         raise Rejected(p.REJECT_BAD_DELTA, f"{ev.kind} of {ev.delta}")
@@ -150,18 +174,29 @@ def _stock_moved(db: Database, s: Session, station_id: str, ev: StockMoved) -> N
             at=parse_iso(ev.at),
         )
     )
+    stock: dict[tuple[str, str], int] | None = s.info.get(_STOCK)
+    if stock is not None:  # a batch's quick pass: one statement per gift at the end
+        stock[(station_id, ev.sku)] = stock.get((station_id, ev.sku), 0) + ev.delta
+        return
+    s.flush()
+    _add_stock(s, {(station_id, ev.sku): ev.delta})
+
+
+_STOCK = "central.events.stock"
+
+
+def _add_stock(s: Session, deltas: dict[tuple[str, str], int]) -> None:
     # One statement, no read-modify-write: concurrent batches of a station (a resend
     # while the first is still running) add up instead of clashing on the key.
-    s.flush()
     table = StationStock.__table__
-    values = {"station_id": station_id, "sku": ev.sku, "qty": ev.delta}
-    ins = _dialect_insert(s, table).values(**values)
-    s.connection().execute(
-        ins.on_conflict_do_update(
-            index_elements=[table.c.station_id, table.c.sku],
-            set_={"qty": table.c.qty + ins.excluded.qty},
+    for (station_id, sku), delta in sorted(deltas.items()):
+        ins = _dialect_insert(s, table).values(station_id=station_id, sku=sku, qty=delta)
+        s.connection().execute(
+            ins.on_conflict_do_update(
+                index_elements=[table.c.station_id, table.c.sku],
+                set_={"qty": table.c.qty + ins.excluded.qty},
+            )
         )
-    )
 
 
 APPLIERS: dict[str, tuple[type[BaseModel], Applier]] = {
@@ -395,10 +430,43 @@ def _volunteer_hint(payload: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _prefetch(s: Session, station_id: str, payloads: list[Any]) -> None:
+    """What the batch's events will look up one by one, read in a few queries up front:
+    which order and movement ids are new, the redemptions (locked in id order, after the
+    volunteers, as the batch has always taken them), whether the codes offline
+    redemptions carry are revoked, the volunteers' offline totals for the day.
+    Only for the quick pass: a rejection there rolls the whole transaction back."""
+
+    def ids(kind: type[BaseModel], attr: str) -> set[str]:
+        return {getattr(x, attr) for x in payloads if isinstance(x, kind)}
+
+    absent: dict[str, set[str]] = s.info.setdefault(_ABSENT, {})
+    for table, key, kind, attr in (
+        ("orders", Order.id, OrderPlaced, "order_id"),
+        ("stock_movements", StockMovement.id, StockMoved, "movement_id"),
+    ):
+        wanted = ids(kind, attr)
+        if wanted:
+            found = set(s.scalars(select(key).where(key.in_(wanted))))
+            absent[table] = wanted - found
+    redemptions.lock_redemptions(
+        s, ids(RedemptionMade, "redemption_id") | ids(RedemptionVoided, "redemption_id")
+    )
+    texts = [x.code for x in payloads if isinstance(x, RedemptionMade) and x.code]
+    if texts:
+        proofs.prefetch_revocations(s, texts)
+    s.info[_TICKETS] = {}
+    s.info[_STOCK] = {}
+    made = [x for x in payloads if isinstance(x, RedemptionMade)]
+    redemptions.prefetch_offline_spending(s, station_id, made)
+
+
 def _apply_quickly(
     db: Database, s: Session, station_id: str, parsed: list[tuple[int, EventIn, Any, Applier]]
 ) -> dict[int, dict[str, Any]]:
-    ledger.lock_volunteers(s, touched_volunteers(s, [x[2] for x in parsed]))
+    payloads = [x[2] for x in parsed]
+    ledger.lock_volunteers(s, touched_volunteers(s, payloads))
+    _prefetch(s, station_id, payloads)
     now = utcnow()
     rows = [
         {
@@ -411,26 +479,30 @@ def _apply_quickly(
         }
         for _i, event, payload, _a in parsed
     ]
+    # Parameters given apart from the statement (not ``.values(rows)``): the statement
+    # is compiled once per process, and SQLAlchemy still sends one INSERT … VALUES.
     claim = (
         _dialect_insert(s, ProcessedEvent.__table__)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["id"])
         .returning(ProcessedEvent.id)
     )
-    if len(s.connection().execute(claim).all()) != len(rows):
+    if len(s.connection().execute(claim, rows).all()) != len(rows):
         raise _Careful  # stored meanwhile by a concurrent batch: answer it event by event
     answers: dict[int, dict[str, Any]] = {}
     corrections: list[dict[str, Any]] = []
     try:
-        for i, event, payload, applier in parsed:
-            volunteer = applier(db, s, station_id, payload)
-            actual = volunteer.id if volunteer is not None else None
-            if actual != _volunteer_hint(payload):
-                corrections.append({"id": event.id, "volunteer_id": actual})
-            answers[i] = _result(event.id, "accepted", None, volunteer)
+        # The feed rows the events publish are written together at the end.
+        with feed.deferred(s):
+            for i, event, payload, applier in parsed:
+                volunteer = applier(db, s, station_id, payload)
+                actual = volunteer.id if volunteer is not None else None
+                if actual != _volunteer_hint(payload):
+                    corrections.append({"id": event.id, "volunteer_id": actual})
+                answers[i] = _result(event.id, "accepted", None, volunteer)
         if corrections:
             s.execute(update(ProcessedEvent), corrections)
         s.flush()
+        _add_stock(s, s.info.pop(_STOCK, {}))
     except (Rejected, IntegrityError) as exc:
         raise _Careful from exc
     return answers

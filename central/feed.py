@@ -25,10 +25,12 @@ import hashlib
 import logging
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, literal, or_, select, text, tuple_
+from sqlalchemy import delete, insert, literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from central.clock import iso, utcnow
@@ -44,7 +46,7 @@ _CURSOR2 = re.compile(r"c2\.([0-9a-f]{8})\.(\d{1,19})\.(\d{1,18})")
 # How long a pull waits for in-flight transactions older than changes it can already
 # see (they are short: one batch); after that it answers with what is safe.
 HORIZON_WAIT_S = 1.0
-_HORIZON_POLL_S = 0.02
+HORIZON_POLL_S = 0.02
 _XMIN = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 
@@ -78,6 +80,59 @@ def decode_cursor(cursor: str) -> tuple[str, int, int]:
     raise BadRequest("malformed cursor", {"cursor": cursor[:100]})
 
 
+_PENDING = "central.feed.pending"
+
+
+@contextmanager
+def deferred(session: Session) -> Iterator[None]:
+    """Collect this session's ``publish`` calls and write them at the end of the block,
+    in a few statements instead of an insert and a delete each (a pushed batch of 10
+    events publishes up to 10 changes). Only the newest data per (kind, key, station)
+    is kept, which is what the feed keeps anyway. The block must end the way the
+    transaction does: a rolled-back block writes nothing (``write_pending`` is skipped
+    by the exception), so it is not for use around savepoints that may roll back."""
+    pending: dict[tuple[str, str, str | None], dict[str, Any]] = {}
+    session.info[_PENDING] = pending
+    try:
+        yield
+        write_pending(session)
+    finally:
+        session.info.pop(_PENDING, None)
+
+
+def is_deferred(session: Session) -> bool:
+    return _PENDING in session.info
+
+
+def write_pending(session: Session) -> None:
+    pending: dict[tuple[str, str, str | None], dict[str, Any]] = session.info.get(_PENDING, {})
+    if not pending:
+        return
+    # Older rows of the same keys first, then the new rows: every row visible to the
+    # delete was inserted before ours, so it has a lower seq (as ``publish`` deletes).
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for kind, key, station_id in pending:
+        groups.setdefault((kind, station_id), []).append(key)
+    for (kind, station_id), keys in groups.items():
+        same_station = (
+            ChangeRow.station_id.is_(None)
+            if station_id is None
+            else ChangeRow.station_id == station_id
+        )
+        session.execute(
+            delete(ChangeRow)
+            .where(ChangeRow.kind == kind, same_station, ChangeRow.key.in_(keys))
+            .execution_options(synchronize_session=False)
+        )
+    now = utcnow()
+    rows = [
+        {"station_id": station_id, "kind": kind, "key": key, "data": data, "at": now}
+        for (kind, key, station_id), data in pending.items()
+    ]
+    session.execute(insert(ChangeRow), rows)
+    pending.clear()
+
+
 def publish(
     db: Database,
     session: Session,
@@ -86,6 +141,12 @@ def publish(
     data: dict[str, Any],
     station_id: str | None = None,
 ) -> None:
+    pending = session.info.get(_PENDING)
+    if pending is not None:
+        # Re-published: the newest data, moved to the end (its seq comes last).
+        pending.pop((kind, key, station_id), None)
+        pending[(kind, key, station_id)] = data
+        return
     row = ChangeRow(station_id=station_id, kind=kind, key=key, data=data, at=utcnow())
     session.add(row)
     session.flush()
@@ -109,7 +170,22 @@ class Page:
 def read_page(session: Session, station_id: str, cursor: str, limit: int) -> Page:
     """The station's changes after ``cursor``. A cursor from another database, or one
     ahead of the feed (central restored from a backup), restarts from the beginning:
-    every change is an upsert, so sending everything again is safe; missing some is not."""
+    every change is an upsert, so sending everything again is safe; missing some is not.
+    Waits up to ``HORIZON_WAIT_S`` for older writers still in flight (see ``read_once``)."""
+    deadline = time.monotonic() + HORIZON_WAIT_S
+    while True:
+        page, held_back = read_once(session, station_id, cursor, limit)
+        if not held_back or time.monotonic() >= deadline:
+            return page
+        session.rollback()
+        time.sleep(HORIZON_POLL_S)
+
+
+def read_once(session: Session, station_id: str, cursor: str, limit: int) -> tuple[Page, bool]:
+    """One look at the feed: the page, and whether changes were held back that an
+    older, still open transaction may precede — worth asking again in a moment (a batch
+    takes milliseconds) rather than leave the kiosk a cycle behind. The server's
+    endpoint waits between looks without holding a thread (``central.app``)."""
     given_epoch, after_txid, after_seq = decode_cursor(cursor)
     station = session.get(Station, station_id)
     epoch = station_epoch(station) if station is not None else "0" * 8
@@ -120,36 +196,30 @@ def read_page(session: Session, station_id: str, cursor: str, limit: int) -> Pag
         )
         after_txid, after_seq = 0, 0
     postgres = session.get_bind().dialect.name == "postgresql"
-    deadline = time.monotonic() + HORIZON_WAIT_S
-    while True:
-        # The horizon first, the rows after: every transaction below the horizon had
-        # finished before the rows are read, so all of its rows are visible to the read.
-        horizon = int(session.scalar(_XMIN)) if postgres else None
-        rows = session.execute(
-            select(ChangeRow.txid, ChangeRow.seq, ChangeRow.kind, ChangeRow.key, ChangeRow.data)
-            .where(
-                tuple_(ChangeRow.txid, ChangeRow.seq)
-                > tuple_(literal(after_txid), literal(after_seq)),
-                or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == station_id),
-            )
-            .order_by(ChangeRow.txid, ChangeRow.seq)
-            .limit(limit + 1)
-        ).all()
-        safe = rows if horizon is None else [r for r in rows if r.txid < horizon]
-        held_back = len(safe) < len(rows)
-        if not held_back or len(safe) > limit or time.monotonic() >= deadline:
-            break
-        # Changes are visible that an older, still open transaction may precede: wait
-        # for it (a batch takes milliseconds) rather than leave the kiosk a cycle behind.
-        session.rollback()
-        time.sleep(_HORIZON_POLL_S)
+    # The horizon first, the rows after: every transaction below the horizon had
+    # finished before the rows are read, so all of its rows are visible to the read.
+    horizon = int(session.scalar(_XMIN)) if postgres else None
+    rows = session.execute(
+        select(ChangeRow.txid, ChangeRow.seq, ChangeRow.kind, ChangeRow.key, ChangeRow.data)
+        .where(
+            tuple_(ChangeRow.txid, ChangeRow.seq) > tuple_(literal(after_txid), literal(after_seq)),
+            or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == station_id),
+        )
+        .order_by(ChangeRow.txid, ChangeRow.seq)
+        .limit(limit + 1)
+    ).all()
+    safe = rows if horizon is None else [r for r in rows if r.txid < horizon]
+    held_back = len(safe) < len(rows) and len(safe) <= limit
     page = safe[:limit]
     unchanged = "" if restart else cursor
     next_cursor = encode_cursor(page[-1].seq, epoch, page[-1].txid) if page else unchanged
-    return Page(
-        changes=[{"kind": r.kind, "key": r.key, "data": r.data} for r in page],
-        next_cursor=next_cursor,
-        has_more=len(safe) > limit,
+    return (
+        Page(
+            changes=[{"kind": r.kind, "key": r.key, "data": r.data} for r in page],
+            next_cursor=next_cursor,
+            has_more=len(safe) > limit,
+        ),
+        held_back,
     )
 
 

@@ -47,16 +47,49 @@ def code_reason(exc: codes.CodeError) -> str:
     return "bad_code"
 
 
+_PUBLIC = "central.proofs.public_keys"
+_REVOCATIONS = "central.proofs.revocations"
+
+
+def _public_keys(session: Session) -> dict[str, str]:
+    # Read once per transaction: a batch of offline redemptions checks many codes.
+    cached: dict[str, str] | None = session.info.get(_PUBLIC)
+    if cached is None:
+        cached = session.info[_PUBLIC] = keys.public_keys(session)
+    return cached
+
+
+def prefetch_revocations(session: Session, texts: list[str]) -> None:
+    """Look up, in one query, whether any of these codes is revoked, so ``check_code``
+    on them in this transaction needs no query of its own. Codes that do not verify are
+    left out (``check_code`` refuses them anyway)."""
+    ids: set[str] = set()
+    public = _public_keys(session)
+    for text in texts:
+        try:
+            ids.add(codes.verify_code(text, public, (), now=0).code_id)
+        except codes.CodeError:
+            continue
+    if not ids:
+        return
+    revoked = set(session.scalars(select(RevokedCode.code_id).where(RevokedCode.code_id.in_(ids))))
+    checked, found = session.info.setdefault(_REVOCATIONS, (set(), set()))
+    checked.update(ids)
+    found.update(revoked)
+
+
+def _is_revoked(session: Session, code_id: str) -> bool:
+    checked, found = session.info.get(_REVOCATIONS, ((), ()))
+    if code_id in checked:
+        return code_id in found
+    return session.get(RevokedCode, code_id) is not None
+
+
 def check_code(session: Session, text: str, at: datetime | None = None) -> codes.VolunteerCode:
     """The code's claims if it verifies against central's keys and revocations at ``at``
     (now by default); otherwise ``codes.CodeError``."""
-    public = keys.public_keys(session)
-    try:
-        claims = codes.verify_code(text, public, (), now=at or utcnow())
-    except codes.CodeError:
-        raise
-    revoked = session.get(RevokedCode, claims.code_id) is not None
-    if revoked:
+    claims = codes.verify_code(text, _public_keys(session), (), now=at or utcnow())
+    if _is_revoked(session, claims.code_id):
         raise codes.CodeRevoked(f"code {claims.code_id} was revoked")
     return claims
 

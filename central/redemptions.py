@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from central import exceptions, feed, ledger, policy, proofs
 from central.clock import iso, parse_iso, utcnow
-from central.db import Database
+from central.db import Database, get_kept, keep
 from central.errors import BadRequest, Conflict, Rejected
 from central.models import Gift, Overdraft, Redemption, Station, Volunteer
 from central.payloads import AuthoriseIn, RedemptionMade, RedemptionVoided
@@ -48,11 +48,9 @@ def _check_total(total: int, lines: list[Any]) -> bool:
 
 
 def _unknown_skus(session: Session, lines: list[Any]) -> list[str]:
+    # By primary key, so a gift already read in this transaction costs no query.
     skus = {ln.sku for ln in lines}
-    if not skus:
-        return []
-    known = set(session.scalars(select(Gift.sku).where(Gift.sku.in_(skus))))
-    return sorted(skus - known)
+    return sorted(sku for sku in skus if get_kept(session, Gift, sku) is None)
 
 
 def _same_request(row: Redemption, station_id: str, req: AuthoriseIn) -> bool:
@@ -137,17 +135,102 @@ def _decide(
     }
 
 
+_LOCKED = "central.redemptions.locked"
+_ABSENT = "central.redemptions.absent"
+
+
+def lock_redemptions(session: Session, redemption_ids: set[str]) -> None:
+    """Lock the batch's redemption rows that exist (in id order) and note the ones that
+    do not, in one query, so ``_lock_redemption`` needs none for them."""
+    if not redemption_ids:
+        return
+    query = select(Redemption).where(Redemption.id.in_(sorted(redemption_ids)))
+    rows = session.scalars(query.order_by(Redemption.id).with_for_update()).all()
+    keep(session, *rows)
+    found = {r.id for r in rows}
+    session.info.setdefault(_LOCKED, set()).update(found)
+    session.info.setdefault(_ABSENT, set()).update(redemption_ids - found)
+
+
 def _lock_redemption(session: Session, redemption_id: str) -> Redemption | None:
     # Always the redemption row before the volunteer's: the release job locks in the
     # same order, so the two never wait on each other in a circle.
+    absent: set[str] = session.info.get(_ABSENT, set())
+    if redemption_id in absent:
+        # Not there when the batch began; the caller may create it now, so a second
+        # look (the same id twice in one batch) asks the database again.
+        absent.discard(redemption_id)
+        return None
+    if redemption_id in session.info.get(_LOCKED, ()):
+        found = session.get(Redemption, redemption_id)
+        if found is not None:
+            return found
     return session.scalars(
         select(Redemption).where(Redemption.id == redemption_id).with_for_update()
     ).first()
 
 
+# A batch's running per-day offline totals, (station, volunteer, day) → points, once
+# read: the batch's own redemptions are added as they are recorded (quick pass only).
+_SPENT = "central.redemptions.spent"
+
+
+def _day(at: datetime) -> datetime:
+    return datetime(at.year, at.month, at.day)
+
+
+def prefetch_offline_spending(
+    session: Session, station_id: str, made: list[RedemptionMade]
+) -> None:
+    """Read, in one query, what the batch's volunteers have redeemed offline at this
+    station on the days of the batch's redemptions; the batch then keeps the totals."""
+    spent: dict[tuple[str, str, datetime], int] = {}
+    session.info[_SPENT] = spent
+    wanted: set[tuple[str, datetime]] = set()
+    for ev in made:
+        try:
+            wanted.add((ev.volunteer_id, _day(parse_iso(ev.at))))
+        except (TypeError, ValueError):
+            continue  # the event is refused or checked on its own
+    if not wanted:
+        return
+    days = sorted({day for _v, day in wanted})
+    rows = session.execute(
+        select(Redemption.volunteer_id, Redemption.at, Redemption.total_points).where(
+            Redemption.station_id == station_id,
+            Redemption.volunteer_id.in_(sorted({v for v, _d in wanted})),
+            Redemption.mode == "offline",
+            Redemption.status == "recorded",
+            Redemption.at >= days[0],
+            Redemption.at < days[-1] + timedelta(days=1),
+        )
+    )
+    for volunteer_id, day in wanted:
+        spent[(station_id, volunteer_id, day)] = 0
+    for volunteer_id, at, points in rows:
+        key = (station_id, volunteer_id, _day(at))
+        if key in spent:
+            spent[key] += points
+
+
 def record_made(db: Database, session: Session, station_id: str, ev: RedemptionMade) -> Volunteer:
     """Apply ``redemption.made``: capture its hold, or (no hold) check it and debit, or
     record it as an exception without touching the balance."""
+    volunteer, row = _record_made(db, session, station_id, ev)
+    spent_known: dict[tuple[str, str, datetime], int] | None = session.info.get(_SPENT)
+    counts = row is not None and row.status == "recorded" and row.mode == "offline"
+    if spent_known is not None and row is not None and row.at is not None and counts:
+        key = (station_id, row.volunteer_id, _day(row.at))
+        if key in spent_known:
+            spent_known[key] += row.total_points
+    return volunteer
+
+
+def _record_made(
+    db: Database, session: Session, station_id: str, ev: RedemptionMade
+) -> tuple[Volunteer, Redemption | None]:
+    """The volunteer, and the redemption row if this call recorded it (None if there
+    was nothing more to do)."""
     if not _check_total(ev.total_points, ev.lines):
         raise Rejected(p.REJECT_BAD_PAYLOAD, "total_points is not the sum of the lines")
     row = _lock_redemption(session, ev.redemption_id)
@@ -157,11 +240,13 @@ def record_made(db: Database, session: Session, station_id: str, ev: RedemptionM
     if row is not None and (row.station_id != station_id or row.volunteer_id != ev.volunteer_id):
         raise Rejected(p.REJECT_CONFLICT, "redemption id used by another station or volunteer")
     if row is not None and row.status in ("recorded", "exception"):
-        return volunteer  # the same redemption under another event id: nothing more to do
+        return volunteer, None  # the same redemption under another event id: nothing more
+    created = row is None
     if row is None:
+        # Added to the session once its outcome is known: one INSERT with it, not an
+        # INSERT (flushed by the checks' queries) and then UPDATEs.
         row = Redemption(id=ev.redemption_id, station_id=station_id, volunteer_id=volunteer.id)
         row.debited, row.decision, row.status = 0, {}, "new"
-        session.add(row)
     before = row.status
     row.total_points, row.mode, row.pickup_code = ev.total_points, ev.mode, ev.pickup_code
     row.lines = [ln.model_dump() for ln in ev.lines]
@@ -180,6 +265,8 @@ def record_made(db: Database, session: Session, station_id: str, ev: RedemptionM
         )
     else:  # new or declined: nothing central approved stands behind it
         problems = _offline_problems(db, session, station_id, ev, row)
+        if created:
+            session.add(row)
         if problems:
             row.status = "exception"
             # The reason is the first problem's first word; the detail keeps the figures.
@@ -190,7 +277,7 @@ def record_made(db: Database, session: Session, station_id: str, ev: RedemptionM
         else:
             row.status = "recorded"
             _debit(db, session, station_id, volunteer, row, ev.total_points)
-    return volunteer
+    return volunteer, row
 
 
 def _capture(
@@ -246,23 +333,28 @@ def _offline_problems(
                 problems.append(f"before_code ({iso(at)})")
         except codes.CodeError as exc:
             problems.append(proofs.code_reason(exc))
-    station = session.get(Station, station_id)
+    station = get_kept(session, Station, station_id)
     limit = station.offline_limit_points if station is not None else 0
     if ev.total_points > limit:
         problems.append(f"over_offline_limit ({ev.total_points} > {limit})")
     ceiling = station.offline_daily_points if station is not None else 0
-    day = datetime(at.year, at.month, at.day)
-    spent = session.scalar(
-        select(func.coalesce(func.sum(Redemption.total_points), 0)).where(
-            Redemption.station_id == station_id,
-            Redemption.volunteer_id == ev.volunteer_id,
-            Redemption.mode == "offline",
-            Redemption.status == "recorded",
-            Redemption.at >= day,
-            Redemption.at < day + timedelta(days=1),
-            Redemption.id != row.id,
+    day = _day(at)
+    spent_known: dict[tuple[str, str, datetime], int] | None = session.info.get(_SPENT)
+    spent = spent_known.get((station_id, ev.volunteer_id, day)) if spent_known else None
+    if spent is None:
+        spent = session.scalar(
+            select(func.coalesce(func.sum(Redemption.total_points), 0)).where(
+                Redemption.station_id == station_id,
+                Redemption.volunteer_id == ev.volunteer_id,
+                Redemption.mode == "offline",
+                Redemption.status == "recorded",
+                Redemption.at >= day,
+                Redemption.at < day + timedelta(days=1),
+                Redemption.id != row.id,
+            )
         )
-    )
+        if spent_known is not None:
+            spent_known[(station_id, ev.volunteer_id, day)] = int(spent or 0)
     if int(spent or 0) + ev.total_points > ceiling:
         problems.append(f"over_daily_ceiling ({int(spent or 0)} + {ev.total_points} > {ceiling})")
     unknown = _unknown_skus(session, ev.lines)
