@@ -65,6 +65,39 @@ def _orders(server) -> None:  # type: ignore[no-untyped-def]
     answer.raise_for_status()
 
 
+def _exceptions(server, volunteer_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Two offline redemptions central will not debit (no code; over the offline limit),
+    so the exceptions page shows what a district officer resolves."""
+    from central.models import Gift
+
+    with server.db.read() as session:
+        gift = session.scalars(__import__("sqlalchemy").select(Gift)).first()
+        assert gift is not None
+        sku, points = gift.sku, gift.points
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    events = [
+        {
+            "id": str(uuid.uuid4()),
+            "type": "redemption.made",
+            "occurred_at": now,
+            "payload": {
+                "redemption_id": str(uuid.uuid4()),
+                "volunteer_id": volunteer_id,
+                "pickup_code": "4821",
+                "mode": "offline",
+                "total_points": points * qty,
+                "lines": [{"sku": sku, "qty": qty, "points_each": points}],
+                "at": now,
+            },
+        }
+        for qty in (1, 40)
+    ]
+    answer = requests.post(
+        server.api_url + "/events", json={"events": events}, headers=server.headers, timeout=10
+    )
+    answer.raise_for_status()
+
+
 def _save(driver: webdriver.Chrome, path: Path) -> None:
     png = driver.get_screenshot_as_png()
     image = Image.open(io.BytesIO(png)).convert("RGB")
@@ -92,6 +125,7 @@ def main(out: Path) -> int:
 
         vid = session.scalars(__import__("sqlalchemy").select(Volunteer.id)).first()
     actions.assign(server.db, actor, order_id, "", vid)
+    _exceptions(server, vid)
     code = keys.sign_volunteer_code(server.db, vid, ttl_s=3600)
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"

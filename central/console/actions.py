@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from central import admin, dispatch, feed
+from central import admin, dispatch, exceptions, feed
 from central.console.accounts import audit
 from central.console.models import ExceptionResolution, OrderAssignment
 from central.db import Database
@@ -309,6 +309,27 @@ def resolve_exception(db: Database, actor: Actor, kind: str, ref: str, note: str
             raise Conflict("already_resolved")
         session.add(ExceptionResolution(kind=kind, ref=ref, note=note, resolved_by=actor.username))
         audit(session, actor.username, "exception.resolve", f"{kind}:{ref}", {"note": note})
+
+
+def resolve_redemption_exception(
+    db: Database, actor: Actor, exception_id: str, resolution: str, note: str
+) -> None:
+    """Debit or waive a redemption central did not debit. The same function as
+    ``kiosk-central exceptions resolve`` (it writes the audit row in its transaction)."""
+    actor.require("exceptions")
+    note = _note(note, required=True)
+    if resolution not in exceptions.RESOLUTIONS:
+        raise BadRequest("unknown_resolution")
+    try:
+        number = int(exception_id)
+    except ValueError as exc:
+        raise NotFound("not_found") from exc
+    try:
+        exceptions.resolve(db, number, resolution, note, actor=actor.username)
+    except Conflict as exc:
+        raise Conflict("already_resolved") from exc
+    except NotFound as exc:
+        raise NotFound("not_found") from exc
 
 
 def find_order(db: Database, ticket_or_id: str) -> str:

@@ -81,6 +81,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         err=lambda code: error_text(code, lang),
         flash=lambda key: flash_text(key, lang),
         slot=lambda key: flash_text(f"slot.{key}", lang) or key,
+        exreason=lambda code: flash_text(f"exreason.{code}", lang) or code,
         msg=request.query_params.get("msg", ""),
         error=request.query_params.get("err", ""),
         path=request.url.path,
@@ -449,9 +450,10 @@ async def volunteer_revoke(request: Request, volunteer_id: str) -> Response:
 @router.get("/console/exceptions")
 async def exceptions_page(request: Request) -> Response:
     identity = _staff(request)
+    show_all = request.query_params.get("all") == "1"
     with _db(request).read() as session:
-        rows = queries.exceptions(session)
-    return render(request, "exceptions.html", identity=identity, rows=rows)
+        rows = queries.exceptions(session, include_resolved=show_all)
+    return render(request, "exceptions.html", identity=identity, rows=rows, show_all=show_all)
 
 
 @router.post("/console/exceptions/{kind}/{ref}/resolve")
@@ -459,7 +461,12 @@ async def exception_resolve(request: Request, kind: str, ref: str) -> Response:
     identity = _staff(request)
     form = await _checked_form(request, identity)
     actor = actions.Actor(identity.subject, identity.role)
-    actions.resolve_exception(_db(request), actor, kind, ref, _text(form, "note", 600))
+    note = _text(form, "note", 600)
+    if kind == "redemption":
+        resolution = _text(form, "resolution", 10)
+        actions.resolve_redemption_exception(_db(request), actor, ref, resolution, note)
+    else:
+        actions.resolve_exception(_db(request), actor, kind, ref, note)
     return _back("/console/exceptions", msg="saved")
 
 

@@ -341,3 +341,78 @@ def test_console_accounts_from_the_cli(db: Database, monkeypatch: pytest.MonkeyP
     with db.read() as s:
         assert s.get(StaffAccount, "sun").role == "admin"
         assert s.get(StaffAccount, "zhou") is None
+
+
+def _balance(db: Database, vid: str = "V1") -> int:
+    from central.models import Volunteer
+
+    with db.read() as s:
+        return s.get(Volunteer, vid).balance
+
+
+def test_a_redemption_exception_is_debited_or_waived_from_the_console_and_audited(
+    client: TestClient, db: Database, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from central.models import RedemptionException
+    from tests.central.factories import redemption_made
+
+    add_volunteer(db, vid="V1", balance=100)
+    add_volunteer(db, vid="V2", name="李红", balance=100)
+    # Offline redemptions without a code: central records them and opens exceptions.
+    api.push(redemption_made("r-1", "V1", points=30), redemption_made("r-2", "V2", points=20))
+    with db.read() as s:
+        first, second = (e.id for e in s.scalars(select(RedemptionException).order_by("id")))
+    viewer = TestClient(client.app)
+    csrf_viewer = _signed_in(viewer, db, role="viewer", user="kan")
+    page = viewer.get("/console/exceptions").text
+    assert "兑换未扣分" in page and "没有志愿者码" in page and "30 积分" in page
+    assert "扣除 30 积分" not in page  # a viewer gets no buttons …
+    refused = viewer.post(
+        f"/console/exceptions/redemption/{first}/resolve",
+        data={"csrf": csrf_viewer, "resolution": "debit", "note": "x"},
+    )
+    assert refused.status_code == 403  # … and no way round them
+    csrf = _signed_in(client, db)
+    assert "扣除 30 积分" in client.get("/console/exceptions").text
+    url = f"/console/exceptions/redemption/{first}/resolve"
+    # Bad input changes nothing: no note, an unknown resolution, no CSRF, a wrong id.
+    for data, message in (
+        ({"csrf": csrf, "resolution": "debit", "note": "  "}, "请填写原因"),
+        ({"csrf": csrf, "resolution": "refund", "note": "x"}, "请选择扣分或免除"),
+        ({"resolution": "debit", "note": "x"}, "安全校验不通过"),
+    ):
+        assert message in client.post(url, data=data).text
+    assert (
+        "找不到"
+        in client.post(
+            "/console/exceptions/redemption/999/resolve",
+            data={"csrf": csrf, "resolution": "debit", "note": "x"},
+        ).text
+    )
+    assert _balance(db, "V1") == 100 and "扣除 30 积分" in client.get("/console/exceptions").text
+    # Debit: the volunteer is charged, the station hears it, the audit names who and why.
+    done = client.post(url, data={"csrf": csrf, "resolution": "debit", "note": "纸质登记已签字"})
+    assert "已保存" in done.text and "扣除 30 积分" not in done.text
+    assert _balance(db, "V1") == 70
+    again = client.post(url, data={"csrf": csrf, "resolution": "waive", "note": "again"})
+    assert "已经处理过了" in again.text and _balance(db, "V1") == 70
+    feed = [c["data"] for c in api.all_changes()[0] if c["kind"] == "exception"]
+    assert {"id": first, "status": "resolved", "resolution": "debit"}.items() <= feed[-1].items()
+    # The CLI resolves the other through the same function, and is audited as well.
+    monkeypatch.setenv("USER", "wang")
+    monkeypatch.setenv("LOGNAME", "wang")
+    argv = ["--db", db.url, "exceptions", "resolve", str(second), "waive", "--note", "旧账"]
+    assert central_cli(argv) == 0
+    assert _balance(db, "V2") == 100
+    with db.read() as s:
+        trail = [
+            (a.actor, a.target, a.detail["resolution"], a.detail["note"])
+            for a in s.scalars(select(AuditEntry).where(AuditEntry.action == "exception.resolve"))
+        ]
+    assert trail == [
+        ("li", f"redemption:{first}", "debit", "纸质登记已签字"),
+        ("cli:wang", f"redemption:{second}", "waive", "旧账"),
+    ]
+    assert "没有未处理的异常" in client.get("/console/exceptions").text
+    resolved = client.get("/console/exceptions?all=1&lang=en").text
+    assert "Debited" in resolved and "Waived" in resolved and "旧账" in resolved
