@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central import feed, ledger
@@ -72,6 +73,10 @@ def add_station(
         )
         session.add(station)
         publish_settings(db, session, station)
+        # A gift only some stations carry is not on the new station's shelf.
+        for gift in session.scalars(select(Gift).where(Gift.stations.is_not(None))):
+            if gift.stations:
+                _publish_carried(db, session, gift.sku, station_id, False)
     log.info("station %s added", station_id)
     return StationCredentials(station_id, token)
 
@@ -128,6 +133,37 @@ def upsert_service(db: Database, session: Session, data: dict[str, Any]) -> None
 def upsert_gift(db: Database, session: Session, data: dict[str, Any]) -> None:
     row = _upsert(session, Gift, data["sku"], data, ("sku",))
     feed.publish(db, session, "gift", row.sku, feed.gift_data(row))
+
+
+def _publish_carried(
+    db: Database, session: Session, sku: str, station_id: str, carried: bool
+) -> None:
+    feed.publish(db, session, "gift_carried", sku, {"sku": sku, "carried": carried}, station_id)
+
+
+def set_gift_stations(db: Database, session: Session, sku: str, stations: list[str]) -> bool:
+    """Which stations carry gift ``sku`` ([] = every station). Each station hears its own
+    answer in its feed (``gift_carried``), so a station never learns the others' list
+    and a change of the set reaches exactly the stations it concerns. True if it changed."""
+    gift = session.get(Gift, sku)
+    if gift is None:
+        raise NotFound(f"unknown gift {sku}")
+    wanted = sorted(set(stations))
+    known = set(session.scalars(select(Station.id)))
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        raise BadRequest(f"unknown station {unknown[0]}")
+    before = sorted(gift.stations or [])
+    if before == wanted:
+        return False
+    gift.stations = wanted or None
+    for station_id in sorted(known):
+        old = not before or station_id in before
+        new = not wanted or station_id in wanted
+        if old != new:
+            _publish_carried(db, session, sku, station_id, new)
+    log.info("gift %s carried by %s", sku, ", ".join(wanted) or "every station")
+    return True
 
 
 def upsert_volunteer(db: Database, session: Session, data: dict[str, Any]) -> Volunteer:

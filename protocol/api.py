@@ -42,6 +42,7 @@ CHANGE_KINDS = (
     "overdraft",
     "exception",
     "activity",
+    "gift_carried",  # for one station: {"sku", "carried"}; no row = carried (every station)
 )
 # Statuses the dispatcher sets (pushed as "order_status" changes); a new order is "submitted".
 ORDER_STATUSES = ("assigned", "accepted", "in_service", "completed", "cancelled")

@@ -16,7 +16,7 @@ from central.console.accounts import audit
 from central.console.models import ExceptionResolution, OrderAssignment
 from central.db import Database
 from central.errors import BadRequest, CentralError, Conflict, NotFound, Unauthorized
-from central.models import Gift, Order, RevokedCode, Volunteer
+from central.models import Gift, Order, RevokedCode, Station, Volunteer
 from protocol.api import mask_name
 
 log = logging.getLogger(__name__)
@@ -283,6 +283,20 @@ def save_gift(
             sku,
             {k: v for k, v in data.items() if k != "sku"},
         )
+
+
+def set_gift_stations(db: Database, actor: Actor, sku: str, stations: list[str]) -> None:
+    """Which stations carry a gift (none ticked = every station); audited."""
+    actor.require("catalogue")
+    wanted = sorted({s.strip() for s in stations if s.strip()})
+    with db.write() as session:
+        if session.get(Gift, sku) is None:
+            raise NotFound("unknown_gift")
+        known = set(session.scalars(select(Station.id)))
+        if any(s not in known for s in wanted):
+            raise BadRequest("unknown_station")
+        if admin.set_gift_stations(db, session, sku, wanted):
+            audit(session, actor.username, "gift.stations", sku, {"stations": wanted})
 
 
 def set_service_active(db: Database, actor: Actor, code: str, active: bool) -> None:

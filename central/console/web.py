@@ -125,8 +125,10 @@ def _volunteer(request: Request) -> tuple[accounts.WebIdentity, Volunteer]:
         return accounts.WebIdentity("volunteer", volunteer.id, row.csrf), volunteer
 
 
-async def _checked_form(request: Request, identity: accounts.WebIdentity) -> FormData:
-    form = await request.form(max_files=1, max_fields=30)
+async def _checked_form(
+    request: Request, identity: accounts.WebIdentity, max_fields: int = 30
+) -> FormData:
+    form = await request.form(max_files=1, max_fields=max_fields)
     given = form.get("csrf")
     if not accounts.csrf_ok(identity.csrf, given if isinstance(given, str) else None):
         log.warning("console: CSRF check failed for %s on %s", identity.subject, request.url.path)
@@ -320,6 +322,16 @@ async def gift_save(request: Request) -> Response:
         active=form.get("active") == "on",
         picture=picture,
     )
+    return _back("/console/catalogue", msg="saved")
+
+
+@router.post("/console/catalogue/gift/{sku}/stations")
+async def gift_stations(request: Request, sku: str) -> Response:
+    identity = _staff(request)
+    form = await _checked_form(request, identity, max_fields=1000)  # a box per station
+    ticked = [v[:40] for v in form.getlist("station") if isinstance(v, str)]
+    actor = actions.Actor(identity.subject, identity.role)
+    actions.set_gift_stations(_db(request), actor, sku, ticked)
     return _back("/console/catalogue", msg="saved")
 
 

@@ -416,3 +416,46 @@ def test_a_redemption_exception_is_debited_or_waived_from_the_console_and_audite
     assert "没有未处理的异常" in client.get("/console/exceptions").text
     resolved = client.get("/console/exceptions?all=1&lang=en").text
     assert "Debited" in resolved and "Waived" in resolved and "旧账" in resolved
+
+
+def test_which_stations_carry_a_gift_each_station_hears_its_own_answer(
+    client: TestClient, db: Database, api: Api, api_b: Api
+) -> None:
+    add_catalogue(db)
+
+    def carried(station_api: Api) -> dict[str, bool]:
+        changes = station_api.all_changes()[0]
+        return {c["key"]: c["data"]["carried"] for c in changes if c["kind"] == "gift_carried"}
+
+    viewer = TestClient(client.app)
+    csrf_viewer = _signed_in(viewer, db, role="viewer", user="kan")
+    url = "/console/catalogue/gift/G-EGG/stations"
+    assert viewer.post(url, data={"csrf": csrf_viewer, "station": "ST-B"}).status_code == 403
+    csrf = _signed_in(client, db)
+    page = client.get("/console/catalogue").text
+    assert "都不勾 = 所有站点都有" in page and 'value="ST-B"' in page
+    # Bad input changes nothing: no CSRF, a station that does not exist.
+    assert "安全校验不通过" in client.post(url, data={"station": "ST-B"}).text
+    bad = client.post(url, data={"csrf": csrf, "station": ["ST-B", "ST-NOPE"]})
+    assert "没有这个站点" in bad.text
+    assert (
+        "没有这个礼品"
+        in client.post(
+            "/console/catalogue/gift/NOPE/stations", data={"csrf": csrf, "station": "ST-B"}
+        ).text
+    )
+    assert carried(api) == {} and carried(api_b) == {}
+    done = client.post(url, data={"csrf": csrf, "station": "ST-B"})
+    assert "已保存" in done.text and "只在勾选的 1 个站点上架" in done.text
+    # Only the station whose answer changed hears of it (no row = carried).
+    assert carried(api) == {"G-EGG": False} and carried(api_b) == {}
+    with db.read() as s:
+        assert s.get(Gift, "G-EGG").stations == ["ST-B"]
+        trail = s.scalars(select(AuditEntry).where(AuditEntry.action == "gift.stations")).all()
+        assert [(a.actor, a.target, a.detail) for a in trail] == [
+            ("li", "G-EGG", {"stations": ["ST-B"]})
+        ]
+    client.post(url, data={"csrf": csrf})  # none ticked: every station
+    assert carried(api) == {"G-EGG": True} and carried(api_b) == {}
+    assert "Every station" not in client.get("/console/catalogue?lang=en").text  # a form
+    assert "None ticked = every station" in client.get("/console/catalogue?lang=en").text
