@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central import feed, ledger
+from central.clock import utcnow
 from central.db import Database
 from central.errors import BadRequest, Conflict, NotFound
 from central.models import (
@@ -23,7 +24,12 @@ from central.models import (
     Station,
     Volunteer,
 )
-from protocol.api import DEFAULT_OFFLINE_DAILY_POINTS, DEFAULT_OFFLINE_LIMIT_POINTS
+from protocol.api import (
+    DEFAULT_OFFLINE_DAILY_POINTS,
+    DEFAULT_OFFLINE_LIMIT_POINTS,
+    MAX_REPORTED_BACKLOG,
+    REPORT_PRINTER_STATES,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +85,49 @@ def add_station(
                 _publish_carried(db, session, gift.sku, station_id, False)
     log.info("station %s added", station_id)
     return StationCredentials(station_id, token)
+
+
+REPORT_REFRESH_S = 60  # a station pulling every few seconds writes its report once a minute
+
+
+def record_report(db: Database, station_id: str, backlog: str | None, printer: str | None) -> bool:
+    """Keep what a station said about itself with a pull (GET /changes), for the console
+    only. Both optional; anything out of the protocol's bounds and the whole report is
+    ignored (logged), the stored one untouched. True if stored."""
+    if backlog is None and printer is None:
+        return False
+    count: int | None = None
+    if backlog is not None:
+        if not (backlog.isascii() and backlog.isdigit() and len(backlog) <= 8):
+            log.warning("station %s: report ignored: backlog %r", station_id, backlog[:20])
+            return False
+        count = int(backlog)
+        if count > MAX_REPORTED_BACKLOG:
+            log.warning("station %s: report ignored: backlog %d", station_id, count)
+            return False
+    if printer is not None and printer not in REPORT_PRINTER_STATES:
+        log.warning("station %s: report ignored: printer %r", station_id, printer[:30])
+        return False
+    now = utcnow()
+    with db.write() as session:
+        station = session.get(Station, station_id)
+        if station is None:
+            return False
+        same = (station.reported_backlog, station.reported_printer) == (
+            count if backlog is not None else station.reported_backlog,
+            printer if printer is not None else station.reported_printer,
+        )
+        fresh = station.reported_at is not None and (
+            (now - station.reported_at).total_seconds() < REPORT_REFRESH_S
+        )
+        if same and fresh:
+            return False
+        if backlog is not None:
+            station.reported_backlog = count
+        if printer is not None:
+            station.reported_printer = printer
+        station.reported_at = now
+    return True
 
 
 def rotate_token(db: Database, station_id: str) -> StationCredentials:

@@ -152,7 +152,16 @@ def changes(
     cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=p.MAX_CHANGES_LIMIT)] = p.DEFAULT_CHANGES_LIMIT,
 ) -> dict[str, Any]:
-    """Changes after ``cursor`` for this station ("" = from the start)."""
+    """Changes after ``cursor`` for this station ("" = from the start). Optional
+    ``backlog`` (events not yet pushed) and ``printer`` (one of the protocol's printer
+    states) are the station's report of itself, kept for the console; a malformed report
+    is ignored and the page is still answered."""
+    admin.record_report(
+        _db(request),
+        station_id,
+        request.query_params.get("backlog"),
+        request.query_params.get("printer"),
+    )
     with _db(request).read() as session:
         page = feed.read_page(session, station_id, cursor, limit)
     return {"changes": page.changes, "next_cursor": page.next_cursor, "has_more": page.has_more}

@@ -90,6 +90,13 @@ PROOF_REASONS = (
 )
 DEFAULT_OFFLINE_DAILY_POINTS = 400
 
+# What a station may say about itself with each pull (GET /changes?backlog=N&printer=S),
+# both optional: events not yet pushed, and its receipt printer's state. Central keeps the
+# last report for the district console to show and trusts it for nothing else; a report
+# that does not fit these is ignored (the pull itself is still answered).
+REPORT_PRINTER_STATES = ("ok", "paper_low", "offline", "cover_open", "paper_out", "unknown")
+MAX_REPORTED_BACKLOG = 10_000_000
+
 
 class ErrorDetail(TypedDict):
     code: str
@@ -145,6 +152,11 @@ class ChangesPage(TypedDict):
     changes: list[Change]
     next_cursor: str
     has_more: bool
+
+
+class StationReport(TypedDict, total=False):
+    backlog: int  # outbox events not yet accepted by central, 0..MAX_REPORTED_BACKLOG
+    printer: str  # one of REPORT_PRINTER_STATES
 
 
 class RedemptionLine(TypedDict):

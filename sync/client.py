@@ -102,8 +102,13 @@ class CentralClient:
         body = self._call("POST", "/events", json={"events": events})
         return wire.check_results(body, {e["id"] for e in events})
 
-    def changes(self, cursor: str, limit: int) -> dict[str, Any]:
-        body = self._call("GET", "/changes", params={"cursor": cursor, "limit": limit})
+    def changes(
+        self, cursor: str, limit: int, report: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A page of changes; ``report`` (protocol.api.StationReport: backlog, printer)
+        rides along as query parameters for the district console."""
+        params: dict[str, Any] = {"cursor": cursor, "limit": limit, **(report or {})}
+        body = self._call("GET", "/changes", params=params)
         return wire.check_changes(body)
 
     def authorise(self, request: dict[str, Any], timeout: Timeout) -> dict[str, Any]:

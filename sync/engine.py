@@ -22,6 +22,7 @@ from kiosk.diskspace import is_disk_full
 from kiosk.store.commit_hooks import WakeOnCommit
 from kiosk.store.db import Store
 from kiosk.store.models import OutboxEvent
+from protocol.api import MAX_REPORTED_BACKLOG, REPORT_PRINTER_STATES, StationReport
 from sync.backoff import Backoff
 from sync.client import CentralClient
 from sync.errors import SyncError
@@ -44,8 +45,12 @@ class SyncEngine:
         batch_size: int = BATCH_MAX,
         page_limit: int = PAGE_LIMIT,
         backoff: Backoff | None = None,
+        printer_state: Callable[[], str] | None = None,
     ) -> None:
         self.store, self.client, self.interval_s = store, client, interval_s
+        # The printer's state for the station's report to central (print queue's view);
+        # sync/ never imports the printer or the UI, so it is handed a function.
+        self.printer_state = printer_state
         self.batch_size, self.page_limit = batch_size, page_limit
         self.backoff = backoff or Backoff()
         self._status = SyncStatus()
@@ -117,7 +122,7 @@ class SyncEngine:
             error, self._retry_after = None, None
             try:
                 push_pending(self.store, self.client, self.batch_size)
-                pull_changes(self.store, self.client, self.page_limit)
+                pull_changes(self.store, self.client, self.page_limit, self._report())
             except SyncError as exc:
                 error, self._retry_after = exc.key, exc.retry_after
                 log.warning("sync failed (%s): %s", exc.key, exc)
@@ -149,6 +154,22 @@ class SyncEngine:
             self._outbox_hook.install()
         else:
             self._outbox_hook.remove()
+
+    def _report(self) -> StationReport:
+        """What this station tells central about itself with the pull, for the district
+        console only: events still waiting to go, and the printer's state."""
+        report: StationReport = {}
+        counts = self._counts()
+        if "pending" in counts:
+            report["backlog"] = min(counts["pending"], MAX_REPORTED_BACKLOG)
+        if self.printer_state is not None:
+            try:
+                state = self.printer_state()
+            except Exception:
+                log.exception("cannot read the printer state for the report")
+                state = "unknown"
+            report["printer"] = state if state in REPORT_PRINTER_STATES else "unknown"
+        return report
 
     def _counts(self) -> dict[str, int]:
         try:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from kiosk.clock import utcnow
 from kiosk.store.db import Store
 from kiosk.store.models import SyncCursor
-from protocol.api import DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT
+from protocol.api import DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT, StationReport
 from sync.apply import apply_changes
 from sync.client import CentralClient
 
@@ -36,14 +36,21 @@ def save_cursor(session: Session, value: str, name: str = CURSOR) -> None:
         row.cursor, row.updated_at = value, utcnow()
 
 
-def pull_changes(store: Store, client: CentralClient, limit: int = PAGE_LIMIT) -> int:
+def pull_changes(
+    store: Store,
+    client: CentralClient,
+    limit: int = PAGE_LIMIT,
+    report: StationReport | None = None,
+) -> int:
     """Apply pages until central has no more; return the number of changes applied.
-    Raises ``SyncError`` on any failure (pages already applied stay applied)."""
+    ``report`` (backlog, printer) goes with the first page only. Raises ``SyncError`` on
+    any failure (pages already applied stay applied)."""
     applied = 0
-    for _ in range(MAX_PAGES):
+    for n in range(MAX_PAGES):
         with store.read() as session:
             cursor = read_cursor(session)
-        page = client.changes(cursor, min(limit, MAX_CHANGES_LIMIT))
+        extra = dict(report) if report and n == 0 else None
+        page = client.changes(cursor, min(limit, MAX_CHANGES_LIMIT), extra)
         with store.begin() as session:
             if read_cursor(session) != cursor:
                 # Another puller (a CLI "sync" next to the app) got here first.

@@ -163,6 +163,13 @@ def main(out: Path) -> int:
         )
     actions.set_gift_stations(server.db, actor, skus[0], ["ST-DEMO-01"])
     _restock(server, skus[:4])
+    # What the demo station says about itself with a pull (the second one never has).
+    requests.get(
+        server.api_url + "/changes",
+        params={"backlog": 2, "printer": "paper_low"},
+        headers=server.headers,
+        timeout=10,
+    ).raise_for_status()
     code = keys.sign_volunteer_code(server.db, vid, ttl_s=3600)
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"

@@ -143,6 +143,15 @@ class StationRow:
     last_seen: datetime | None
     events_received: int
     open_orders: int
+    # As the station last reported them with a pull (display only; None = never said).
+    backlog: int | None = None
+    printer: str = ""
+    reported_at: datetime | None = None
+
+
+def _latest(*times: datetime | None) -> datetime | None:
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
 
 
 def stations(session: Session) -> list[StationRow]:
@@ -173,9 +182,12 @@ def stations(session: Session) -> list[StationRow]:
             st.offline_limit_points,
             st.card_pin_enabled,
             st.privacy_retention_days,
-            seen.get(st.id),
+            _latest(seen.get(st.id), st.reported_at),  # an event pushed, or a pull
             counts.get(st.id, 0),
             open_orders.get(st.id, 0),
+            st.reported_backlog,
+            st.reported_printer,
+            st.reported_at,
         )
         for st in session.scalars(select(Station).order_by(Station.id))
     ]

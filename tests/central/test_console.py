@@ -459,3 +459,43 @@ def test_which_stations_carry_a_gift_each_station_hears_its_own_answer(
     assert carried(api) == {"G-EGG": True} and carried(api_b) == {}
     assert "Every station" not in client.get("/console/catalogue?lang=en").text  # a form
     assert "None ticked = every station" in client.get("/console/catalogue?lang=en").text
+
+
+def test_the_stations_page_shows_what_each_station_last_reported(
+    client: TestClient, db: Database, api: Api, api_b: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from central import admin as central_admin
+
+    _signed_in(client, db, role="viewer")
+
+    def row(station_id: str, lang: str = "zh") -> str:
+        page = client.get(f"/console/stations?lang={lang}").text
+        found = re.search(rf'<tr id="station-{station_id}">(.*?)</tr>', page, re.S)
+        assert found, page
+        return found.group(1)
+
+    assert "未上报" in row("ST-A") and "从未同步" in row("ST-A")
+    answer = api.get("/changes", params={"backlog": "3", "printer": "paper_out"})
+    assert answer.status_code == 200
+    assert "3 条" in row("ST-A") and "缺纸" in row("ST-A") and "从未同步" not in row("ST-A")
+    assert "Out of paper" in row("ST-A", "en") and "3 events" in row("ST-A", "en")
+    assert "未上报" in row("ST-B")  # one station's report is its own
+    # A report outside the protocol's bounds is ignored; the pull is still answered.
+    monkeypatch.setattr(central_admin, "REPORT_REFRESH_S", 0)
+    for params in (
+        {"backlog": "-1", "printer": "ok"},
+        {"backlog": "abc"},
+        {"backlog": "99999999"},
+        {"backlog": "１２"},  # full-width digits
+        {"printer": "<script>alert(1)</script>"},
+        {"printer": "on fire"},
+        {"backlog": "0", "printer": "OK"},
+    ):
+        assert api.get("/changes", params=params).status_code == 200, params
+        assert "3 条" in row("ST-A") and "缺纸" in row("ST-A"), params
+    assert "<script>alert(1)" not in client.get("/console/stations").text
+    api.get("/changes", params={"backlog": "0", "printer": "ok"})
+    assert "0 条" in row("ST-A") and "正常" in row("ST-A")
+    # A pull without a report (an older kiosk) leaves the last one standing.
+    api.get("/changes")
+    assert "0 条" in row("ST-A")
