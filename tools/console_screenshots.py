@@ -202,6 +202,9 @@ def main(out: Path) -> int:
                     _save(driver, out / f"{n:02d}b-gifts-{lang}.png")
         driver.get(server.url + "/console/orders?lang=zh")
         driver.set_window_size(390, 844)
+        for lang in ("en", "zh"):
+            driver.get(f"{server.url}/m/login?lang={lang}")
+            _save(driver, out / f"19-phone-login-{lang}.png")
         driver.get(server.url + "/m/login")
         driver.find_element(By.ID, "code").send_keys(code)
         driver.find_element(By.ID, "login").click()

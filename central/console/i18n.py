@@ -184,6 +184,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Volunteer code (copy it under your QR code and paste here)",
     ),
     "phone.submit": ("登录", "Sign in"),
+    "phone.card_login": ("或用志愿者卡 + 密码登录", "Or sign in with your card + PIN"),
+    "phone.card": ("卡号", "Card number"),
+    "phone.pin": ("密码（数字）", "PIN (digits)"),
+    "phone.card_bad": (
+        "卡号或密码不对。连续输错 {n} 次，这张卡会锁定一段时间（在站点终端上也是）。",
+        "Wrong card number or PIN. After {n} wrong PINs in a row the card is locked for a "
+        "while (at the kiosks too).",
+    ),
+    "phone.card_locked": (
+        "密码错误次数太多，这张卡已锁定，请 {minutes} 分钟后再试，或用志愿者码登录。",
+        "Too many wrong PINs: this card is locked; try again in {minutes} minutes, or sign "
+        "in with your volunteer code.",
+    ),
     "phone.bad_code": (
         "志愿者码无效，请重新获取。",
         "This volunteer code is not valid; get a new one.",

@@ -19,12 +19,13 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData, UploadFile
 
-from central import proofs
+from central import policy, proofs
 from central.console import accounts, actions, queries, svg
 from central.console.i18n import LANGS, error_text, flash_text, t
 from central.console.models import StaffAccount
 from central.db import Database
 from central.errors import CentralError
+from central.errors import Forbidden as ProofForbidden
 from central.models import Volunteer
 from protocol import codes
 
@@ -525,8 +526,10 @@ async def phone_login_page(request: Request) -> Response:
 @router.post("/m/login")
 async def phone_login(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
-    text = _text(form, "code", codes.MAX_CODE_CHARS).strip()
     db = _db(request)
+    if "card" in form:
+        return _phone_card_login(request, db, _text(form, "card", 40), _text(form, "pin", 20))
+    text = _text(form, "code", codes.MAX_CODE_CHARS).strip()
     with db.read() as session:
         try:
             code = proofs.check_code(session, text)
@@ -539,12 +542,38 @@ async def phone_login(request: Request) -> Response:
         volunteer = session.get(Volunteer, code.volunteer_id)
         if volunteer is None or not volunteer.active:
             return render(request, "phone_login.html", status=401, failure="phone.unknown")
-    token = accounts.open_session(db, "volunteer", code.volunteer_id)
+    return _phone_session(request, db, code.volunteer_id)
+
+
+def _phone_session(request: Request, db: Database, volunteer_id: str) -> Response:
+    token = accounts.open_session(db, "volunteer", volunteer_id)
     response = _back("/m/orders")
     response.set_cookie(
         PHONE_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request), path="/m"
     )
     return response
+
+
+def _phone_card_login(request: Request, db: Database, card: str, pin: str) -> Response:
+    """Card + PIN, checked exactly as a kiosk's (central.proofs.check_card_pin): the same
+    lock per card, so wrong PINs typed here and at a kiosk count together."""
+    card = card.strip()
+    lang = _lang(request)
+    rules = policy.of(db)
+    if not (1 <= len(card) <= 32 and pin.isascii() and pin.isdigit() and len(pin) <= 12):
+        failure = t("phone.card_bad", lang, n=rules.pin_max_failures)
+        return render(request, "phone_login.html", status=401, failure_text=failure, tab="card")
+    try:
+        volunteer = proofs.check_card_pin(db, card, pin, "phone page")
+    except ProofForbidden as exc:
+        details = exc.details if isinstance(exc.details, dict) else {}
+        if details.get("reason") == "card_locked":
+            wait = int(details.get("retry_after") or rules.pin_lockout_s)
+            failure = t("phone.card_locked", lang, minutes=max(1, (wait + 59) // 60))
+        else:
+            failure = t("phone.card_bad", lang, n=rules.pin_max_failures)
+        return render(request, "phone_login.html", status=401, failure_text=failure, tab="card")
+    return _phone_session(request, db, str(volunteer["id"]))
 
 
 @router.get("/m/orders")

@@ -499,3 +499,46 @@ def test_the_stations_page_shows_what_each_station_last_reported(
     # A pull without a report (an older kiosk) leaves the last one standing.
     api.get("/changes")
     assert "0 条" in row("ST-A")
+
+
+def test_card_and_pin_on_the_phone_page_with_the_kiosks_lockout(
+    client: TestClient, db: Database, api: Api
+) -> None:
+    from central import admin as central_admin
+    from central.models import CardLock, Volunteer
+    from central.seed import hash_pin
+
+    add_catalogue(db)
+    add_volunteer(db, vid="V1", name="张晓明")
+    with db.write() as s:
+        volunteer = s.get(Volunteer, "V1")
+        volunteer.card_no, volunteer.pin_hash = "88001234", hash_pin("2468", n=2**4)
+    api.push(order_placed("o-1", ticket_no="A-009"))
+    page = client.get("/m/login").text
+    assert "或用志愿者卡 + 密码登录" in page
+    english = TestClient(client.app).get("/m/login?lang=en").text
+    assert "Or sign in with your card + PIN" in english
+    # Wrong PINs, an unknown card and junk all read the same and open no session.
+    for card, pin in (("88001234", "1111"), ("99999999", "2468"), ("88001234", "<b>"), ("", "")):
+        answer = client.post("/m/login", data={"card": card, "pin": pin})
+        assert answer.status_code == 401 and "卡号或密码不对" in answer.text, (card, pin)
+        assert client.get("/m/orders", follow_redirects=False).status_code == 303
+    ok = client.post("/m/login", data={"card": " 88001234 ", "pin": "2468"})
+    assert ok.url.path == "/m/orders" and "A-009" in ok.text
+    csrf = _csrf(ok.text)
+    assert "已更新" in client.post("/m/orders/o-1/accept", data={"csrf": csrf}).text
+    client.post("/m/logout", data={"csrf": csrf})
+    # Five wrong PINs in a row lock the card, here and at the kiosks (one lock per card).
+    other = TestClient(client.app)
+    texts = [
+        other.post("/m/login", data={"card": "88001234", "pin": f"00{i}"}).text for i in range(5)
+    ]
+    assert "已锁定" in texts[-1] and "15 分钟" in texts[-1]
+    locked = other.post("/m/login", data={"card": "88001234", "pin": "2468"})
+    assert locked.status_code == 401 and "已锁定" in locked.text
+    assert other.get("/m/orders", follow_redirects=False).status_code == 303
+    central_admin.update_settings(db, "ST-A", card_pin_enabled=True)
+    kiosk = api.post("/cards/verify", json={"card": "88001234", "pin": "2468"})
+    assert kiosk.status_code == 403 and kiosk.json()["reason"] == "card_locked"
+    with db.read() as s:
+        assert s.get(CardLock, "88001234").locked_until is not None
