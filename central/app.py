@@ -205,6 +205,28 @@ def verify_card(req: CardVerifyIn, station_id: StationId, request: Request) -> d
     return proofs.check_card(_db(request), station_id, req.card, req.pin)
 
 
+@router.get(
+    "/media/{name}",
+    tags=["pull"],
+    response_model=None,
+    responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}},
+)
+def media(name: str, station_id: StationId, request: Request) -> Any:
+    """A gift picture uploaded in the console (a gift's ``image`` is ``media/<name>``),
+    for stations only; the name is the picture's hash, so a station can check it."""
+    import re
+
+    from fastapi.responses import FileResponse
+
+    if not re.fullmatch(p.MEDIA_NAME_PATTERN, name):
+        raise NotFound("no such picture")
+    path = request.app.state.console_media / name
+    if not path.is_file():
+        raise NotFound("no such picture")
+    kind = "image/png" if name.endswith(".png") else "image/jpeg"
+    return FileResponse(path, media_type=kind, headers={"X-Content-Type-Options": "nosniff"})
+
+
 @router.get("/attendance/{attendance_id}", tags=["hours"], response_model=None)
 def attendance(attendance_id: str, request: Request) -> Any:
     """Central's record of one attendance: what the QR on a sign-out slip opens. No

@@ -97,6 +97,13 @@ DEFAULT_OFFLINE_DAILY_POINTS = 400
 REPORT_PRINTER_STATES = ("ok", "paper_low", "offline", "cover_open", "paper_out", "unknown")
 MAX_REPORTED_BACKLOG = 10_000_000
 
+# Gift pictures uploaded in the console: a gift's ``image`` is "media/<32 hex>.png|.jpg",
+# the hex being the first 32 of the picture's SHA-256, fetched with the station token from
+# GET /media/<name>; at most MAX_PICTURE_BYTES, a PNG or JPEG of at most MAX_PICTURE_PIXELS.
+MEDIA_NAME_PATTERN = r"[0-9a-f]{32}\.(png|jpg)"
+MAX_PICTURE_BYTES = 1_500_000
+MAX_PICTURE_PIXELS = 4096 * 4096
+
 
 class ErrorDetail(TypedDict):
     code: str

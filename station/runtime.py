@@ -93,7 +93,11 @@ def start_sync(
         version=__version__,
     )
     engine = SyncEngine(
-        store, client, interval_s=config.sync_interval_s, printer_state=printer_state
+        store,
+        client,
+        interval_s=config.sync_interval_s,
+        printer_state=printer_state,
+        data_dir=config.data_dir,
     )
     engine.start()
     return engine, CentralAuthoriser(client, timeout_s=config.authorise_timeout_s)

@@ -26,6 +26,7 @@ from protocol.api import MAX_REPORTED_BACKLOG, REPORT_PRINTER_STATES, StationRep
 from sync.backoff import Backoff
 from sync.client import CentralClient
 from sync.errors import SyncError
+from sync.pictures import fetch_pictures
 from sync.pull import PAGE_LIMIT, pull_changes
 from sync.push import BATCH_MAX, push_pending
 from sync.status import SyncStatus
@@ -46,11 +47,14 @@ class SyncEngine:
         page_limit: int = PAGE_LIMIT,
         backoff: Backoff | None = None,
         printer_state: Callable[[], str] | None = None,
+        data_dir: str | None = None,
     ) -> None:
         self.store, self.client, self.interval_s = store, client, interval_s
         # The printer's state for the station's report to central (print queue's view);
         # sync/ never imports the printer or the UI, so it is handed a function.
         self.printer_state = printer_state
+        # Where fetched gift pictures go (<data_dir>/media); None: pictures not fetched.
+        self.data_dir = data_dir
         self.batch_size, self.page_limit = batch_size, page_limit
         self.backoff = backoff or Backoff()
         self._status = SyncStatus()
@@ -123,6 +127,8 @@ class SyncEngine:
             try:
                 push_pending(self.store, self.client, self.batch_size)
                 pull_changes(self.store, self.client, self.page_limit, self._report())
+                if self.data_dir:
+                    fetch_pictures(self.store, self.client, self.data_dir)
             except SyncError as exc:
                 error, self._retry_after = exc.key, exc.retry_after
                 log.warning("sync failed (%s): %s", exc.key, exc)

@@ -17,6 +17,7 @@ from central.console.models import ExceptionResolution, OrderAssignment
 from central.db import Database
 from central.errors import BadRequest, CentralError, Conflict, NotFound, Unauthorized
 from central.models import Gift, Order, RevokedCode, Station, Volunteer
+from protocol import api as protocol_api
 from protocol.api import mask_name
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,9 @@ CAN = {
     "dispatcher": {"dispatch", "catalogue", "volunteers", "exceptions"},
     "viewer": set(),
 }
-MAX_PICTURE_BYTES = 1_500_000
-MAX_PICTURE_PIXELS = 4096 * 4096
+# The same bounds a kiosk checks a fetched picture against (protocol.api).
+MAX_PICTURE_BYTES = protocol_api.MAX_PICTURE_BYTES
+MAX_PICTURE_PIXELS = protocol_api.MAX_PICTURE_PIXELS
 MAX_AWARD = 100_000
 MAX_NOTE_CHARS = 500
 
