@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.gifts import GiftView
+from kiosk.gifts import NOT_CARRIED, GiftView
 from kiosk.store.models import Gift
 from protocol.api import MAX_PICTURE_BYTES, MAX_PICTURE_PIXELS, MEDIA_NAME_PATTERN
 
@@ -47,9 +47,12 @@ def media_dir(data_dir: str | Path) -> Path:
 
 
 def missing(session: Session, data_dir: str | Path) -> list[str]:
-    """Names of uploaded pictures active gifts show that this station does not have yet."""
+    """Names of uploaded pictures this station's shelf shows (active gifts it carries)
+    that it does not have yet."""
     folder = media_dir(data_dir)
-    query = select(Gift.image_path).where(Gift.active, Gift.image_path.startswith(PREFIX))
+    query = select(Gift.image_path).where(
+        Gift.active, Gift.image_path.startswith(PREFIX), Gift.sku.not_in(NOT_CARRIED)
+    )
     names = {media_name(path) for path in session.scalars(query.distinct())}
     return sorted(n for n in names if n is not None and not (folder / n).is_file())
 
