@@ -109,7 +109,9 @@ def record_report(db: Database, station_id: str, backlog: str | None, printer: s
         log.warning("station %s: report ignored: printer %r", station_id, printer[:30])
         return False
     now = utcnow()
-    with db.write() as session:
+    # Decided on a read: most pulls repeat the last report, and a pull must not queue
+    # behind other writers for the write lock just to learn that.
+    with db.read() as session:
         station = session.get(Station, station_id)
         if station is None:
             return False
@@ -120,7 +122,11 @@ def record_report(db: Database, station_id: str, backlog: str | None, printer: s
         fresh = station.reported_at is not None and (
             (now - station.reported_at).total_seconds() < REPORT_REFRESH_S
         )
-        if same and fresh:
+    if same and fresh:
+        return False
+    with db.write() as session:
+        station = session.get(Station, station_id)
+        if station is None:
             return False
         if backlog is not None:
             station.reported_backlog = count
