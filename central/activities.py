@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -314,7 +315,10 @@ def corrected(db: Database, s: Session, station_id: str, ev: AttendanceCorrected
     return volunteer
 
 
-APPLIERS = {
+# The same shape as central.events.Applier (which imports this module).
+APPLIERS: dict[
+    str, tuple[type[BaseModel], Callable[[Database, Session, str, Any], Volunteer | None]]
+] = {
     "attendance.signed_in": (AttendanceSignedIn, signed_in),
     "attendance.signed_out": (AttendanceSignedOut, signed_out),
     "attendance.corrected": (AttendanceCorrected, corrected),

@@ -74,7 +74,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def _db(request: Request) -> Database:
-    return request.app.state.db  # type: ignore[no-any-return]
+    return request.app.state.db
 
 
 def authenticated_station(
@@ -167,7 +167,7 @@ def changes(
     return {"changes": page.changes, "next_cursor": page.next_cursor, "has_more": page.has_more}
 
 
-_PROOF_403 = {
+_PROOF_403: dict[int | str, dict[str, Any]] = {
     403: {
         "model": ForbiddenOut,
         "description": "forbidden: proof missing or wrong; reason is one of "

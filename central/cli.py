@@ -343,6 +343,7 @@ def cmd_volunteer_honor(db: Database, args: argparse.Namespace) -> int:
 
     total = activities.add_honor_hours(db, args.id, args.hours, args.reason, by="cli")
     print(f"total hours: {total:g}")
+    return 0
 
 
 def _read_password() -> str:

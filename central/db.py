@@ -39,7 +39,7 @@ def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
-def _on_sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+def _on_sqlite_begin(conn) -> None:
     # Readers (WAL) need no lock up front; writers take it at BEGIN, never half-way.
     read_only = conn.get_execution_options().get("central_read_only", False)
     conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, or_, select, text, tuple_
+from sqlalchemy import delete, literal, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from central.clock import iso, utcnow
@@ -128,7 +128,8 @@ def read_page(session: Session, station_id: str, cursor: str, limit: int) -> Pag
         rows = session.execute(
             select(ChangeRow.txid, ChangeRow.seq, ChangeRow.kind, ChangeRow.key, ChangeRow.data)
             .where(
-                tuple_(ChangeRow.txid, ChangeRow.seq) > tuple_(after_txid, after_seq),
+                tuple_(ChangeRow.txid, ChangeRow.seq)
+                > tuple_(literal(after_txid), literal(after_seq)),
                 or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == station_id),
             )
             .order_by(ChangeRow.txid, ChangeRow.seq)

@@ -58,10 +58,11 @@ def purge_retention(db: Database) -> int:
     stations and event ids, nothing a kiosk ever needs again); returns how many."""
     cutoff = utcnow() - timedelta(days=REJECTED_KEEP_DAYS)
     with db.write() as session:
-        gone = session.execute(delete(RejectedEvent).where(RejectedEvent.received_at < cutoff))
-    if gone.rowcount:
-        log.info("retention purge: %d rejected-event rows", gone.rowcount)
-    return int(gone.rowcount or 0)
+        done = session.execute(delete(RejectedEvent).where(RejectedEvent.received_at < cutoff))
+        gone = int(getattr(done, "rowcount", 0) or 0)  # a DML result is a CursorResult
+    if gone:
+        log.info("retention purge: %d rejected-event rows", gone)
+    return gone
 
 
 JOBS: list[tuple[str, Job]] = [("retention purge", purge_retention)]

@@ -70,17 +70,21 @@ def todays_activities(
         .where(Activity.active, Activity.starts_at.between(*window))
         .order_by(Activity.starts_at, Activity.id)
     ).all()
-    counts = dict(
+    counts: dict[str, int] = dict(
         session.execute(
             select(Attendance.activity_id, func.count()).group_by(Attendance.activity_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
-    present = dict(
+    present: dict[str, int] = dict(
         session.execute(
             select(Attendance.activity_id, func.count())
             .where(Attendance.signed_out_at.is_(None))
             .group_by(Attendance.activity_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return [
         ActivityView(

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk import catalog
+from kiosk import catalog, qr
 from kiosk.clock import iso, local_day, to_local, utcnow
 from kiosk.config import Config
 from kiosk.errors import ConflictError, NotFoundError, ValidationError
@@ -92,7 +92,6 @@ SURNAMES = (
     "吕",
     "丁",
 )
-QR_PREFIX = "KIOSK-ORDER:"
 TICKET_RE = re.compile(r"([A-Z]{1,3})-?(\d{4})-?(\d{1,4})")
 
 
@@ -276,19 +275,19 @@ def find_order(session: Session, ticket_no: str, last4: str) -> ServiceOrder:
 
 
 def find_order_by_qr(session: Session, payload: str) -> ServiceOrder:
-    """The receipt's QR: ``KIOSK-ORDER:<ticket>:<order id>``; the id makes it unguessable."""
-    text = (payload or "").strip()
-    parts = text[len(QR_PREFIX) :].split(":") if text.startswith(QR_PREFIX) else []
-    if len(parts) != 2:
+    """The receipt's QR (``kiosk.qr``): ticket number and order id must both match."""
+    parsed = qr.parse_order_payload(payload)
+    if parsed is None:
         raise ValidationError("order.qr_invalid")
-    order = session.get(ServiceOrder, parts[1])
-    if order is None or order.ticket_no != parts[0]:
+    ticket_no, order_id = parsed
+    order = session.get(ServiceOrder, order_id)
+    if order is None or order.ticket_no != ticket_no:
         raise NotFoundError("order.not_found")
     return order
 
 
 def order_qr_payload(order: ServiceOrder) -> str:
-    return f"{QR_PREFIX}{order.ticket_no}:{order.id}"
+    return qr.order_payload(order.ticket_no, order.id)
 
 
 def rate_order(

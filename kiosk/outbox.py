@@ -11,17 +11,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import utcnow
 from kiosk.store.models import OutboxEvent
-
-EVENT_TYPES = (
-    "order.placed",
-    "order.rated",
-    "redemption.made",
-    "redemption.voided",
-    "stock.moved",
-    "attendance.signed_in",
-    "attendance.signed_out",
-    "attendance.corrected",
-)
+from protocol.api import EVENT_TYPES
 
 
 def emit(

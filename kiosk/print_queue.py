@@ -315,7 +315,7 @@ class PrintQueue:
         log.info("printed %s job %s", kind, job_id)
         return True
 
-    def _payload(self, job_id: str, document: dict) -> bytes:  # type: ignore[type-arg]
+    def _payload(self, job_id: str, document: dict) -> bytes:
         if self._rendered is None or self._rendered[0] != job_id:
             self._rendered = (job_id, self.output.render(Receipt.from_dict(document)))
         return self._rendered[1]

@@ -1,9 +1,8 @@
 """Receipt templates: the store's objects as ``printer.document.Receipt`` documents.
 
 Receipts go home with residents and volunteers, so they are in Chinese only, with
-personal data masked (138****1234, 张*明). The QR payloads are what the kiosk's own
-scanner screens parse: ``KIOSK-ORDER:<ticket_no>:<order id>`` and
-``KIOSK-PICKUP:<pickup_code>:<redemption id>``.
+personal data masked (138****1234, 张*明). The QR payloads (format in ``kiosk.qr``) are
+what the kiosk's own scanner screens parse.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
 
+from kiosk import qr
 from kiosk.clock import to_local, utcnow
 from kiosk.config import Config
 from kiosk.privacy import mask_name, mask_phone
@@ -37,22 +37,27 @@ STATUS_LABELS = {
 
 
 class AttendanceSlipData(Protocol):
-    attendance_id: str
-    activity_title: str
-    volunteer_name: str
-    signed_in_at: datetime
-    signed_out_at: datetime | None
-    hours: float
-    points: int
-    total_hours: float
-
-
-def order_qr(order: ServiceOrder) -> str:
-    return f"KIOSK-ORDER:{order.ticket_no}:{order.id}"
+    # Read-only members, so a frozen dataclass (kiosk.attendance.ScanResult) fits.
+    @property
+    def attendance_id(self) -> str: ...
+    @property
+    def activity_title(self) -> str: ...
+    @property
+    def volunteer_name(self) -> str: ...
+    @property
+    def signed_in_at(self) -> datetime: ...
+    @property
+    def signed_out_at(self) -> datetime | None: ...
+    @property
+    def hours(self) -> float: ...
+    @property
+    def points(self) -> int: ...
+    @property
+    def total_hours(self) -> float: ...
 
 
 def pickup_qr(redemption: Redemption) -> str:
-    return f"KIOSK-PICKUP:{redemption.pickup_code}:{redemption.id}"
+    return qr.pickup_payload(redemption.pickup_code, redemption.id)
 
 
 def _when(at: datetime, config: Config) -> str:
@@ -80,7 +85,7 @@ def order_ticket(order: ServiceOrder, config: Config) -> Receipt:
         Row("联系电话", mask_phone(order.phone) if order.phone else f"****{order.phone_last4}"),
         Row("下单时间", _when(order.created_at, config)),
         Divider(),
-        QR(order_qr(order), caption="扫码或在本机输入取号查看进度"),
+        QR(qr.order_payload(order.ticket_no, order.id), caption="扫码或在本机输入取号查看进度"),
         Text("志愿者接单后会电话联系您。", "center"),
         Text("服务完成后，请在本机点“评价”，", "center"),
         Text("为志愿者的服务打分。", "center"),
@@ -208,9 +213,8 @@ def day_report(
         Row("服务人数", f"{figures.residents_served} 人"),
         Text("服务内容：", bold=True),
     )
-    receipt.add(
-        *[Row(f"  {name}", f"{n} 单") for name, n in figures.services] or [Text("  （今日无点单）")]
-    )
+    services: list[Row | Text] = [Row(f"  {name}", f"{n} 单") for name, n in figures.services]
+    receipt.add(*services or [Text("  （今日无点单）")])
     receipt.add(
         Divider(), Text("群众点单", bold=True), Row("点单总数", f"{figures.orders_total} 单")
     )

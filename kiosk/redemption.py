@@ -72,7 +72,6 @@ MAX_QTY = 99
 # Built once (SQLAlchemy keeps their cache keys): the commit runs them under the write lock.
 _GIFTS_IN = select(Gift).where(Gift.sku.in_(bindparam("skus", expanding=True)))
 _PICKUP_TAKEN = select(Redemption.id).where(Redemption.pickup_code == bindparam("code"))
-PICKUP_PREFIX = "KIOSK-PICKUP:"
 
 
 # This process: an intent written by another (dead) process is resolved at start.
@@ -202,10 +201,6 @@ def _new_pickup_code(session: Session) -> str:
     raise ConflictError("error.conflict", "could not find a free pickup code")
 
 
-def pickup_qr_payload(redemption: Redemption) -> str:
-    return f"{PICKUP_PREFIX}{redemption.pickup_code}:{redemption.id}"
-
-
 def _declined(store: Store, volunteer_id: str, decision: AuthDecision, need: int) -> KioskError:
     """Central said no: refresh the cached balance it told us, and say why."""
     if decision.balance_after is not None:
@@ -261,7 +256,7 @@ def commit_redemption(
         )
         if total > allowed:
             raise ConflictError("redeem.offline_limit", limit=allowed, need=total)
-    if online and decision.balance_after is not None:
+    if decision is not None and decision.balance_after is not None:
         volunteer.central_balance = decision.balance_after
         volunteer.balance_as_of = decision.as_of or now
     # The balance after: central's (already debited when online) plus what central has not

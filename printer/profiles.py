@@ -58,7 +58,7 @@ def make_profile(
 ) -> Profile:
     return Profile(
         paper_mm=paper_mm,
-        chinese=chinese,
+        chinese=chinese,  # type: ignore[arg-type]  # checked in Profile.__post_init__
         codepage=codepage,  # type: ignore[arg-type]
         native_qr=native_qr,
         name="custom",

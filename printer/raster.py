@@ -176,7 +176,7 @@ def barcode_image(data: str, kind: str, height: int, module: int = 2) -> Image.I
 
 def picture(png: bytes, dots: int) -> Image.Image:
     """A logo as dithered 1-bit, at most the paper's width."""
-    img = Image.open(io.BytesIO(png))
+    img: Image.Image = Image.open(io.BytesIO(png))
     img = ImageOps.exif_transpose(img).convert("RGBA")
     flat = Image.new("RGBA", img.size, (255, 255, 255, 255))
     flat.alpha_composite(img)

@@ -419,9 +419,12 @@ def check_qt_xcb(_ctx: Context) -> Result:
 
 def glibc_version() -> tuple[int, int] | None:
     try:
-        name, _, version = os.confstr("CS_GNU_LIBC_VERSION").partition(" ")  # "glibc 2.36"
+        found = os.confstr("CS_GNU_LIBC_VERSION")  # "glibc 2.36"
     except (AttributeError, ValueError, OSError):
         return None
+    if found is None:
+        return None
+    name, _, version = found.partition(" ")
     if name != "glibc":
         return None
     major, minor = version.split(".")[:2]

@@ -18,9 +18,9 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, func, or_, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -113,10 +113,6 @@ def gift_row(d: Data) -> Data:
     }
 
 
-def apply_gift(session: Session, d: Data) -> None:
-    _write_bulk(session, GIFTS, [gift_row(d)])
-
-
 def apply_gift_carried(session: Session, d: Data) -> None:
     """Whether this station carries a gift (central sends each station its own answer)."""
     sku, carried = d["sku"], d["carried"]
@@ -142,15 +138,23 @@ def volunteer_row(d: Data) -> Data:
     }
 
 
-def apply_volunteer(session: Session, d: Data) -> None:
-    _write_bulk(session, VOLUNTEERS, [volunteer_row(d)])
+def newer_balance(held_as_of: Any, incoming_as_of: Any) -> ColumnElement[bool]:
+    """The one rule for central's balance: take it unless we already hold a newer one
+    (push answers and pulled pages can cross). In SQL, so the single update below and the
+    bulk upsert of a pulled page share it; balance_as_of is stored in SQLAlchemy's
+    fixed-width ISO text, so text order is time order."""
+    return or_(held_as_of.is_(None), incoming_as_of >= held_as_of)
 
 
-def update_balance(volunteer: Volunteer, balance: int, as_of: datetime) -> None:
-    """Take central's balance unless we already hold a newer one (answers can cross)."""
-    if volunteer.balance_as_of is None or as_of >= volunteer.balance_as_of:
-        volunteer.central_balance = balance
-        volunteer.balance_as_of = as_of
+def update_balance(session: Session, volunteer_id: str, balance: int, as_of: datetime) -> None:
+    # No ORM synchronisation: matching it against the session's identity map would cost a
+    # scan of every object loaded (a push holds its whole batch), once per answer.
+    session.execute(
+        update(Volunteer)
+        .where(Volunteer.id == volunteer_id, newer_balance(Volunteer.balance_as_of, as_of))
+        .values(central_balance=balance, balance_as_of=as_of)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def apply_order_status(session: Session, d: Data) -> None:
@@ -299,11 +303,8 @@ def _bulk(
     sample = to_row(SAMPLES[kind])
     set_: dict[str, Any] = {name: new[name] for name in sample if name != key}
     if kind == "volunteer":
-        # update_balance's rule in SQL: take central's balance unless ours is newer.
-        # balance_as_of is stored in SQLAlchemy's fixed-width ISO text, so text order is
-        # time order.
         col = table.c.balance_as_of
-        newer = or_(col.is_(None), new.balance_as_of >= col)
+        newer = newer_balance(col, new.balance_as_of)
         set_["central_balance"] = case((newer, new.central_balance), else_=table.c.central_balance)
         set_["balance_as_of"] = case((newer, new.balance_as_of), else_=col)
     return Bulk(
@@ -344,13 +345,12 @@ def _write_bulk(session: Session, bulk: Bulk, rows: list[Data]) -> None:
     conn = session.connection()
     for start in range(0, len(rows), BULK_CHUNK):
         for seg in _segments(bulk, rows[start : start + BULK_CHUNK]):
-            if bulk.free is None:
+            unique = bulk.unique
+            if bulk.free is None or unique is None:
                 conn.execute(bulk.upsert, seg)
                 continue
             frees = [
-                {"_value": r[bulk.unique], "_key": r[bulk.key]}
-                for r in seg
-                if r[bulk.unique] is not None
+                {"_value": r[unique], "_key": r[bulk.key]} for r in seg if r[unique] is not None
             ]
             if frees:
                 conn.execute(bulk.free, frees)
@@ -361,16 +361,15 @@ SAMPLES: dict[str, Data] = {
     "volunteer": {"id": "v", "masked_name": "", "balance": 0, "balance_as_of": "2026-01-01T00:00Z"},
     "gift": {"sku": "g", "name": "", "points": 0},
 }
-VOLUNTEERS = _bulk("volunteer", Volunteer.__table__, "id", None, volunteer_row)
-GIFTS = _bulk("gift", Gift.__table__, "sku", "barcode", gift_row)
+VOLUNTEERS = _bulk("volunteer", cast(Table, Volunteer.__table__), "id", None, volunteer_row)
+GIFTS = _bulk("gift", cast(Table, Gift.__table__), "sku", "barcode", gift_row)
 BULK = {b.kind: b for b in (VOLUNTEERS, GIFTS)}
 
 
+# One change at a time; the bulk kinds (BULK: gift, volunteer) are written set-wise.
 APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "service_category": apply_category,
     "service": apply_service,
-    "gift": apply_gift,
-    "volunteer": apply_volunteer,
     "order_status": apply_order_status,
     "ticket": apply_ticket,
     "revoked_code": apply_revoked_code,
@@ -399,14 +398,14 @@ def apply_changes(session: Session, changes: list[Data]) -> int:
             _write_bulk(session, run_kind, run)
             run = []
         applier = APPLIERS.get(kind)
-        if applier is None:
+        if applier is None and bulk is None:
             log.warning("unknown change kind %r (key %r) skipped", kind, change.get("key"))
             continue
         try:
             if bulk is not None:
                 run.append(bulk.to_row(data))
                 run_kind = bulk
-            else:
+            elif applier is not None:
                 applier(session, data)
         except (KeyError, TypeError, ValueError) as exc:
             log.error("malformed %s change %r skipped: %r", kind, change.get("key"), exc)

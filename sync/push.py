@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import iso, parse_iso, utcnow
 from kiosk.store.db import Store
-from kiosk.store.models import LedgerEntry, OutboxEvent, Volunteer
+from kiosk.store.models import LedgerEntry, OutboxEvent
 from protocol.api import MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH
 from sync.apply import update_balance
 from sync.client import CentralClient
@@ -83,9 +83,9 @@ def _take_balance(session: Session, event: OutboxEvent, balance: dict[str, Any])
             .where(LedgerEntry.redemption_id == redemption_id, LedgerEntry.delta < 0)
             .values(confirmed=True)
         )
-    volunteer = session.get(Volunteer, balance["volunteer_id"])
-    if volunteer is not None:
-        update_balance(volunteer, int(balance["balance"]), parse_iso(balance["as_of"]))
+    update_balance(
+        session, str(balance["volunteer_id"]), int(balance["balance"]), parse_iso(balance["as_of"])
+    )
 
 
 def record_results(session: Session, ids: list[str], results: list[dict[str, Any]]) -> int:
@@ -98,16 +98,16 @@ def record_results(session: Session, ids: list[str], results: list[dict[str, Any
         row.attempts += 1
     now, done = utcnow(), 0
     for res in results:
-        row = rows.get(res["id"])
-        if row is None or row.state != "pending":
+        event = rows.get(res["id"])
+        if event is None or event.state != "pending":
             continue  # already settled by an earlier answer: keep the first word
         if res["status"] == "rejected":
-            row.state, row.result = "rejected", (res.get("reason") or "rejected")[:200]
-            log.warning("central rejected event %s (%s): %s", row.id, row.type, row.result)
+            event.state, event.result = "rejected", (res.get("reason") or "rejected")[:200]
+            log.warning("central rejected event %s (%s): %s", event.id, event.type, event.result)
         else:
-            row.state, row.result, row.sent_at = "sent", res["status"], now
+            event.state, event.result, event.sent_at = "sent", res["status"], now
             if res.get("balance"):
-                _take_balance(session, row, res["balance"])
+                _take_balance(session, event, res["balance"])
         done += 1
     return done
 

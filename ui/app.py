@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont, QFontDatabase
@@ -21,6 +21,15 @@ from kiosk.paths import font_path
 from ui import theme
 from ui.context import AppContext
 from ui.i18n import Translations
+
+if TYPE_CHECKING:
+    from ui.services import (
+        Authoriser,
+        PrintQueueService,
+        Services,
+        StoreAccess,
+        SyncService,
+    )
 
 log = logging.getLogger(__name__)
 qt_log = logging.getLogger("qt")
@@ -132,15 +141,15 @@ class SystemdWatchdog(QObject):
 
 def run_app(
     config: Config,
-    store: Any = None,
+    store: StoreAccess | None = None,
     *,
-    sync: Any = None,
-    printq: Any = None,
-    authoriser: Any = None,
+    sync: SyncService | None = None,
+    printq: PrintQueueService | None = None,
+    authoriser: Authoriser | None = None,
     demo: bool = False,
     windowed: bool = False,
     argv: list[str] | None = None,
-    start_services: Callable[[], Any] | None = None,
+    start_services: Callable[[], Services] | None = None,
 ) -> int:
     """Show the kiosk and run its event loop until it quits.
 

@@ -22,8 +22,10 @@ from ui.scanner import ScannerFilter
 from ui.widgets.drag_scroll import make_draggable
 
 if TYPE_CHECKING:
-    from kiosk.store import Store
+    from kiosk.print_queue import QueueState
+    from kiosk.views.staff import StaffInfo
     from ui.screen import Screen
+    from ui.services import Authoriser, PrintQueueService, StoreAccess, SyncService
 
 log = logging.getLogger(__name__)
 
@@ -237,26 +239,28 @@ class Navigator(QObject):
 
 
 class AppContext:
+    """The services are typed by what the UI needs of them (ui/services.py)."""
+
     def __init__(
         self,
-        store: Store | None,
+        store: StoreAccess | None,
         config: Config,
         *,
-        sync: Any = None,
-        printq: Any = None,
-        authoriser: Any = None,
+        sync: SyncService | None = None,
+        printq: PrintQueueService | None = None,
+        authoriser: Authoriser | None = None,
         clock: Any = None,
     ) -> None:
         # None only between the first paint of home and the services' start (ui.app)
-        self.store: Store = store  # type: ignore[assignment]
+        self.store: StoreAccess | None = store
         self.config = config
-        self.sync = sync
+        self.sync = sync  # None: a station with no server (offline only)
         self.printq = printq
-        self.authoriser = authoriser  # sync.authorise.CentralAuthoriser or None (offline only)
+        self.authoriser = authoriser  # None: offline only
         self.lang: str = config.language
         self.large_text: bool = config.large_text
-        self.printer_state: Any = None  # last kiosk.print_queue.QueueState (status strip)
-        self.staff: Any = None  # the signed-in staff member (staff screens), else None
+        self.printer_state: QueueState | None = None  # the last one (status strip)
+        self.staff: StaffInfo | None = None  # the signed-in staff member (staff screens)
         self.now = utcnow  # naive UTC now; tests set a fixed clock (which slots are open)
         self.bus = Bus()
         self.ops = Operations(store)
@@ -268,7 +272,12 @@ class AppContext:
         self.disk_full = False  # a write failed for want of space (status strip, staff)
 
     def attach_services(
-        self, store: Store, *, sync: Any = None, printq: Any = None, authoriser: Any = None
+        self,
+        store: StoreAccess,
+        *,
+        sync: SyncService | None = None,
+        printq: PrintQueueService | None = None,
+        authoriser: Authoriser | None = None,
     ) -> None:
         """The store and workers, opened after home was first painted (ui.app.run_app)."""
         self.store = store

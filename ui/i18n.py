@@ -29,9 +29,7 @@ class Translations:
         if lang not in LANGUAGES:
             log.error("unknown language %r, using zh_CN", lang)
             lang = "zh_CN"
-        for translator in self._installed:
-            self.app.removeTranslator(translator)
-        self._installed.clear()
+        self._remove_all()
         ok = self._load(f"kiosk_{lang}", str(asset_path("i18n")))
         if lang != "en":
             self._load(
@@ -45,10 +43,17 @@ class Translations:
 
     def clear(self) -> None:
         """Remove the installed translators (tests; the source language remains)."""
-        for translator in self._installed:
-            self.app.removeTranslator(translator)
-        self._installed.clear()
+        self._remove_all()
         self.lang = ""
+
+    def _remove_all(self) -> None:
+        # Every translator of the application, not only ours: an earlier Translations on
+        # the same QApplication (a window rebuilt, a test before this one) would otherwise
+        # keep its language installed and win over the one chosen now.
+        for translator in self.app.findChildren(QTranslator):
+            self.app.removeTranslator(translator)
+            translator.deleteLater()
+        self._installed.clear()
 
     def _load(self, name: str, folder: str) -> bool:
         translator = QTranslator(self.app)

@@ -11,7 +11,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -22,6 +22,10 @@ from ui import theme
 from ui.context import AppContext
 from ui.widgets import BigButton
 
+if TYPE_CHECKING:
+    from kiosk.print_queue import QueueState
+    from sync.status import SyncStatus
+
 log = logging.getLogger(__name__)
 
 LONG_PRESS_MS = 3000
@@ -29,15 +33,6 @@ STATION_MIN_PX = 240
 WEEKDAYS_ZH = "一二三四五六日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def attr(obj: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        if obj is not None and hasattr(obj, name):
-            return getattr(obj, name)
-        if isinstance(obj, dict) and name in obj:
-            return obj[name]
-    return default
 
 
 class _Relay(QObject):
@@ -50,9 +45,9 @@ class _Relay(QObject):
         with contextlib.suppress(RuntimeError):  # the window is gone (shutdown)
             self.sync.emit(status)
 
-    def on_printer(self, *state: object) -> None:
+    def on_printer(self, state: object) -> None:
         with contextlib.suppress(RuntimeError):
-            self.printer.emit(state[0] if len(state) == 1 else state)
+            self.printer.emit(state)
 
 
 class IconText(QWidget):
@@ -89,8 +84,8 @@ class StatusStrip(QFrame):
         # never widen the window: the strip re-arranges itself into two rows instead
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._now = now or (lambda: datetime.now(ZoneInfo(ctx.config.timezone)))
-        self.sync_status: Any = ctx.sync.status() if ctx.sync is not None else None
-        self.printer_state: Any = None
+        self.sync_status: SyncStatus | None = ctx.sync.status() if ctx.sync is not None else None
+        self.printer_state: QueueState | None = None
         self.grid = QGridLayout(self)
         self.grid.setContentsMargins(24, 4, 16, 4)
         self.grid.setHorizontalSpacing(24)
@@ -180,21 +175,10 @@ class StatusStrip(QFrame):
 
     # -- listeners -------------------------------------------------------------------
     def _attach(self) -> None:
-        if self.ctx.sync is not None and hasattr(self.ctx.sync, "add_listener"):
+        if self.ctx.sync is not None:
             self.ctx.sync.add_listener(self._relay.on_sync)
-        printq = self.ctx.printq
-        if printq is not None and hasattr(printq, "add_listener"):
-            printq.add_listener(self._relay.on_printer)
-        elif printq is not None and hasattr(printq, "listener"):
-            previous = printq.listener
-
-            def chained(state: object) -> None:
-                if previous is not None:
-                    previous(state)
-                self._relay.on_printer(state)
-
-            printq.listener = chained
-            printq.kick()
+        if self.ctx.printq is not None:
+            self.ctx.printq.add_listener(self._relay.on_printer)
 
     def attach_services(self) -> None:
         """The sync engine and print queue started after the strip was built: listen now."""
@@ -204,15 +188,12 @@ class StatusStrip(QFrame):
         self._show_printer()
 
     def detach(self) -> None:
-        if self.ctx.sync is not None and hasattr(self.ctx.sync, "remove_listener"):
+        if self.ctx.sync is not None:
             self.ctx.sync.remove_listener(self._relay.on_sync)
-        printq = self.ctx.printq
-        if printq is not None and hasattr(printq, "remove_listener"):
-            printq.remove_listener(self._relay.on_printer)
-        elif printq is not None and hasattr(printq, "listener"):
-            printq.listener = None
+        if self.ctx.printq is not None:
+            self.ctx.printq.remove_listener(self._relay.on_printer)
 
-    def _on_sync(self, status: object) -> None:
+    def _on_sync(self, status: SyncStatus) -> None:
         self.sync_status = status
         self._show_network()
         self.ctx.bus.changed.emit("sync")
@@ -221,7 +202,7 @@ class StatusStrip(QFrame):
         if what == "disk":
             self._show_network()
 
-    def _on_printer(self, state: object) -> None:
+    def _on_printer(self, state: QueueState) -> None:
         self.printer_state = state
         self.ctx.printer_state = state
         self._show_printer()
@@ -252,15 +233,16 @@ class StatusStrip(QFrame):
 
     def _show_network(self) -> None:
         status = self.sync_status
-        if getattr(self.ctx, "disk_full", False) or attr(status, "last_error") == "sync.disk_full":
+        last_error = status.last_error if status is not None else None
+        if getattr(self.ctx, "disk_full", False) or last_error == "sync.disk_full":
             # Not "offline": nothing is saved or sent until someone frees space.
             self.network.set("offline", self.ctx.msg("status.disk_full"), theme.DANGER)
             return
         if self.ctx.sync is None and status is None:
             self.network.set("offline", self.tr("Offline mode"), theme.MUTED)
             return
-        online = attr(status, "online")
-        pending = int(attr(status, "pending", default=0) or 0)
+        online = status.online if status is not None else None
+        pending = status.pending if status is not None else 0
         if online is None:
             self.network.set("sync", self.tr("Connecting…"))
         elif online:
@@ -284,8 +266,8 @@ class StatusStrip(QFrame):
         if self.ctx.printq is None and state is None:
             self.printer.set("printer-off", self.tr("No printer"), theme.MUTED)
             return
-        printer = attr(state, "printer", default="unknown")
-        pending = int(attr(state, "pending", default=0) or 0)
+        printer = state.printer if state is not None else "unknown"
+        pending = state.pending if state is not None else 0
         if printer == "offline":
             self.printer.set("printer-off", self.tr("Printer off"), theme.DANGER)
         elif printer == "paper_out":

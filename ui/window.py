@@ -7,7 +7,7 @@ Full-screen and frameless in kiosk mode; it cannot be closed except by a technic
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent
@@ -22,6 +22,9 @@ from ui.settle import SettleGuard
 from ui.status_strip import StatusStrip
 from ui.widgets import BusyOverlay
 from ui.widgets.drag_scroll import DragScroll
+
+if TYPE_CHECKING:
+    from ui.services import Authoriser, PrintQueueService, StoreAccess, SyncService
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +69,6 @@ class KioskWindow(QWidget):
         self.drag = DragScroll(self)
         self.settle = SettleGuard(ctx, self)
         self.idle.expired.connect(self._restore_defaults)
-        ctx.window = self  # type: ignore[attr-defined]
         ctx.nav.home()
 
     def _busy_changed(self, busy: bool) -> None:
@@ -78,7 +80,12 @@ class KioskWindow(QWidget):
 
     # -- wiring to the application ---------------------------------------------------
     def attach_services(
-        self, store: Any, *, sync: Any = None, printq: Any = None, authoriser: Any = None
+        self,
+        store: StoreAccess,
+        *,
+        sync: SyncService | None = None,
+        printq: PrintQueueService | None = None,
+        authoriser: Authoriser | None = None,
     ) -> None:
         """The store and workers arrive once home has been painted (ui.app.run_app)."""
         self.ctx.attach_services(store, sync=sync, printq=printq, authoriser=authoriser)

@@ -160,19 +160,25 @@ def stations(session: Session) -> list[StationRow]:
             select(ProcessedEvent.station_id, func.max(ProcessedEvent.received_at)).group_by(
                 ProcessedEvent.station_id
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     counts = dict(
         session.execute(
             select(ProcessedEvent.station_id, func.count()).group_by(ProcessedEvent.station_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     open_orders = dict(
         session.execute(
             select(Order.station_id, func.count())
             .where(Order.status.in_(OPEN_STATUSES))
             .group_by(Order.station_id)
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     return [
         StationRow(
@@ -319,10 +325,12 @@ class Figures:
 
 def figures(session: Session, months: int = 12) -> Figures:
     by_status = dict(
-        session.execute(select(Order.status, func.count()).group_by(Order.status)).all()
+        session.execute(select(Order.status, func.count()).group_by(Order.status)).tuples().all()
     )
     by_station = dict(
-        session.execute(select(Order.station_id, func.count()).group_by(Order.station_id)).all()
+        session.execute(select(Order.station_id, func.count()).group_by(Order.station_id))
+        .tuples()
+        .all()
     )
     rated = session.scalar(select(func.count()).where(Order.rating.is_not(None))) or 0
     good = session.scalar(select(func.count()).where(Order.rating >= 4)) or 0

@@ -8,7 +8,7 @@ the session's CSRF token; a missing or wrong one changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -65,11 +65,11 @@ def _secure(request: Request) -> bool:
 
 
 def _db(request: Request) -> Database:
-    return request.app.state.db  # type: ignore[no-any-return]
+    return request.app.state.db
 
 
 def _media_dir(request: Request) -> Path:
-    return request.app.state.console_media  # type: ignore[no-any-return]
+    return request.app.state.console_media
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -158,7 +158,7 @@ class _ConsoleRoute(APIRoute):
     """Turns the console's own exceptions into pages: a sign-in redirect, a 403 page, or
     back to the form with the reason (central's JSON error bodies are for stations)."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
 
         async def handler(request: Request) -> Response:

@@ -38,11 +38,11 @@ def _on_connect_read(dbapi_conn: sqlite3.Connection, record: object) -> None:
     dbapi_conn.execute("PRAGMA query_only=ON")
 
 
-def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+def _on_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _on_begin_read(conn) -> None:  # type: ignore[no-untyped-def]
+def _on_begin_read(conn) -> None:
     # Deferred: in WAL mode a reader takes a snapshot at its first SELECT and never waits
     # for a writer (nor holds one up).
     conn.exec_driver_sql("BEGIN")

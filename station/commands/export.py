@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     paths.private_dir(args.out)  # residents' phones may be in it
     tz = cfg.timezone
 
-    def when(at):  # type: ignore[no-untyped-def]
+    def when(at):
         return to_local(at, tz).strftime("%Y-%m-%d %H:%M:%S")
 
     store = open_store(cfg.store_path())
@@ -180,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(path: Path, header: list[str], rows) -> int:  # type: ignore[no-untyped-def]
+def _write(path: Path, header: list[str], rows) -> int:
     count = 0
     # utf-8-sig: Excel on a district office PC opens it with Chinese intact.
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)

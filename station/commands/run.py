@@ -137,5 +137,8 @@ def _quit_qt_loop(_signum: int) -> bool:
     # Not app.quit(): in Qt 6 that asks the windows first, and the kiosk window refuses
     # to close in kiosk mode. The main thread's QThread.quit() ends its event loop; queued,
     # it also works when the signal lands just before app.exec() starts the loop.
-    QMetaObject.invokeMethod(app.thread(), "quit", Qt.ConnectionType.QueuedConnection)
+    # PySide6 takes the method name as str at run time; its stubs only list bytes.
+    QMetaObject.invokeMethod(  # type: ignore[call-overload]
+        app.thread(), "quit", Qt.ConnectionType.QueuedConnection
+    )
     return True

@@ -44,7 +44,7 @@ def quantize(folder: Path) -> None:
         small.save(path, optimize=True)
 
 
-def _sizes(texts: list[str] | None) -> tuple:  # type: ignore[type-arg]
+def _sizes(texts: list[str] | None) -> tuple:
     from PySide6.QtCore import QSize
 
     from station.screenshots import SIZES

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import zxingcpp
 
-from kiosk import receipts
+from kiosk import orders, receipts
 from kiosk.config import Config
 from kiosk.store.db import Store
 from printer.escpos_render import render
@@ -38,7 +38,7 @@ def scan(images: list) -> list[str]:  # type: ignore[type-arg]
 
 def expected_qr(made: samples.Samples) -> dict[str, str | None]:
     return {
-        "order_ticket": receipts.order_qr(made.order),
+        "order_ticket": orders.order_qr_payload(made.order),
         "redemption": receipts.pickup_qr(made.redemption),
         "restock": None,
         "day_report": None,

@@ -32,7 +32,9 @@ def test_reprint_list_and_printer_screen_name_the_states(qtbot, window, tmp_path
     window.grab().save(str(tmp_path / "reprint.png"))
 
     # The printer screen describes the queue's state when a queue runs.
-    ctx.printq = SimpleNamespace(kick=lambda: None)
+    ctx.printq = SimpleNamespace(
+        kick=lambda: None, add_listener=lambda f: None, remove_listener=lambda f: None
+    )
     window.strip._on_printer(QueueState("cover_open", 0, 1, "print.cover_open", 1))
     assert window.strip.printer.text.text() == "打印机开盖"
     click(qtbot, ctx, "staffBack")

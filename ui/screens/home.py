@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout
 
-from kiosk.orders import QR_PREFIX
+from kiosk.qr import ORDER_PREFIX
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.widgets import Tile
@@ -67,7 +67,7 @@ class HomeScreen(Screen):
         self.retranslate()
 
     def on_scan(self, text: str) -> None:
-        route = "track.lookup" if text.startswith(QR_PREFIX) else "redeem.scan"
+        route = "track.lookup" if text.startswith(ORDER_PREFIX) else "redeem.scan"
         log.info("scan on home: %s", route)
         self.ctx.nav.go(route)
         self.ctx.nav.deliver_scan(text)  # that screen looks it up as if scanned there

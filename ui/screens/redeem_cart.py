@@ -127,7 +127,7 @@ class RedeemCartScreen(FlowPage):
             self.ctx.store,
             self.volunteer.id,
             dict(self.cart),
-            getattr(self.ctx, "authoriser", None),
+            self.ctx.authoriser,
             self.ctx.config,
             on_ok=self._redeemed,
             on_err=self._failed,

@@ -209,7 +209,7 @@ class RedeemGiftsScreen(FlowPage):
 
     def _offline(self) -> bool:
         """Redemptions go offline (bounded) when there is no authoriser or sync is down."""
-        if getattr(self.ctx, "authoriser", None) is None or self.ctx.sync is None:
+        if self.ctx.authoriser is None or self.ctx.sync is None:
             return True
         return self.ctx.sync.status().online is False
 
