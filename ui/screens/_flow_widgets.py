@@ -113,6 +113,13 @@ class TileGrid(QWidget):
         if self._fitting_columns() != self._columns:
             QTimer.singleShot(0, self, self._relayout)
 
+    def showEvent(self, event: QEvent) -> None:
+        # Hidden, it got no resize while the window changed size (Qt sends that as it is
+        # shown), and tiles that arrived meanwhile were laid out for the old width: arrange
+        # them for this width before the first paint.
+        super().showEvent(event)
+        self._relayout()
+
     def event(self, event: QEvent) -> bool:
         # A tile's words changed size (大字 on or off): its size hint changed, and Qt asks
         # this widget's layout to redo itself; the column count may have to follow.

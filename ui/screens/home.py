@@ -109,7 +109,33 @@ class HomeScreen(Screen):
         size = event.size()
         self._arrange(self._shape_for(size.width(), size.height()))
         self._fit_icons(size.height(), self._shape == "column")
+        self._shrink_to_fit(size.width(), self._room(size.height()))
         super().resizeEvent(event)
+
+    def _room(self, height: int) -> int:
+        """The height the frame shows: a scroll area grows its page to the page's minimum."""
+        viewport = self.parentWidget()
+        return min(height, viewport.height()) if viewport is not None else height
+
+    def _needed_height(self, width: int) -> int:
+        col = self.col
+        if col.hasHeightForWidth():
+            return col.totalHeightForWidth(width)
+        return col.totalMinimumSize().height()
+
+    def _shrink_to_fit(self, width: int, height: int) -> None:
+        """Home never scrolls: the long English station name takes two lines of welcome at
+        1280x800, and four tiles with 140 px pictures then needed more than the height.
+        Smaller pictures first, then two by two."""
+        px = max(t.icon_px for t in self.tiles)
+        log.debug("home fit: %s needs %s of %s", width, self._needed_height(width), height)
+        while self._needed_height(width) > height and px > 64:
+            px = max(64, px - 12)
+            for tile in self.tiles:
+                tile.set_icon_px(px)
+        if self._shape == "row" and self._needed_height(width) > height:
+            self._arrange("square")
+            self._fit_icons(height, False)
 
     def _fit_icons(self, height: int, portrait: bool) -> None:
         if self._shape == "square":
@@ -123,6 +149,7 @@ class HomeScreen(Screen):
         """Text size changed: the tiles rearrange and the pictures make room for bigger words."""
         self._arrange(self._shape_for(self.width(), self.height()))
         self._fit_icons(self.height(), self._shape == "column")
+        self._shrink_to_fit(self.width(), self._room(self.height()))
 
     def retranslate(self) -> None:
         self.welcome.setText(self.tr("Welcome to %1").replace("%1", self.ctx.station_name()))

@@ -67,7 +67,12 @@ class OrderNameScreen(FlowPage):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        QTimer.singleShot(0, self, self._fit_columns)  # sizes settle once it is shown
+        # A hidden screen gets its resize (the window changed size meanwhile) only now, as it
+        # is shown: fit the columns before the first paint, not one frame later (the grid
+        # of the previous size showed cut at 1280x800 after 1920x1080), and again once the
+        # sizes have settled.
+        self._fit_columns()
+        QTimer.singleShot(0, self, self._fit_columns)
 
     def _room(self) -> int:
         bar = self.surname_scroll.verticalScrollBar().sizeHint().width()
