@@ -76,6 +76,25 @@ def _sqlite_lib() -> Any:
             return None
 
 
+def _fd_kinds() -> dict[str, int]:
+    """Open fds by what they point at (a database file by its name, sockets, pipes, other
+    files), so a growing count says what grows."""
+    kinds: dict[str, int] = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue  # the fd listdir itself used, closed meanwhile
+        if target.startswith(("socket:", "pipe:", "anon_inode:")):
+            key = target.split(":")[0] + (":" + target.split(":", 1)[1] if "anon" in target else "")
+        elif target.endswith((".db", ".db-wal", ".db-shm", ".db-journal")):
+            key = os.path.basename(target)
+        else:
+            key = "file"
+        kinds[key] = kinds.get(key, 0) + 1
+    return kinds
+
+
 def _status(field: str) -> int:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
@@ -272,6 +291,7 @@ class Driver:
             "t": round(time.perf_counter() - self.t0, 2),
             "rss_kib": _status("VmRSS"),
             "fds": len(os.listdir("/proc/self/fd")),
+            "fd_kinds": _fd_kinds(),
             "threads": _status("Threads"),
             "wal_bytes": wal.stat().st_size if wal.exists() else 0,
             "store_bytes": store_path.stat().st_size,
