@@ -3,7 +3,10 @@ central, sync, print queue on ``dummy:`` and backups), driven through the same f
 the screens hand to ``ctx.ops`` (``kiosk.views.orders``, ``.redemption`` and ``.staff``,
 ``kiosk.redemption.redeem``), one operation after another as fast as they complete.
 
-``python -m benchmarks.soak_child DATA_DIR OPS SAMPLE_EVERY OUT_JSON``
+``python -m benchmarks.soak_child DATA_DIR OPS SAMPLE_EVERY OUT_JSON [PACE_S]``
+
+With ``PACE_S`` (seconds) each operation starts that long after the previous one ended, as
+at a station (one action a minute), instead of at once.
 
 The config comes from the ``KIOSK_*`` environment the parent sets (central URL, token).
 Nothing in the kiosk is patched: the driver starts when the kiosk logs ``UI up`` and
@@ -107,8 +110,9 @@ class Driver:
     """Runs on the main thread; each operation goes through ``ctx.ops`` like a screen's,
     and the next starts from the previous one's callback."""
 
-    def __init__(self, ctx: Any, ops: int, every: int, out: Path) -> None:
+    def __init__(self, ctx: Any, ops: int, every: int, out: Path, pace_s: float = 0.0) -> None:
         self.ctx, self.total, self.every, self.out = ctx, ops, every, out
+        self.pace_ms = round(pace_s * 1000)
         self.rng = random.Random(7)
         self.done = 0
         self.errors: dict[str, int] = {}
@@ -183,7 +187,12 @@ class Driver:
             self.current = -1
             self.latency.append((self.done, kind, (time.perf_counter() - started) * 1000))
             self.done += 1
-            self.next()
+            if self.pace_ms:
+                from PySide6.QtCore import QTimer
+
+                QTimer.singleShot(self.pace_ms, self.next)
+            else:
+                self.next()
 
         self.deadline = time.perf_counter() + STUCK_S
 
@@ -330,9 +339,9 @@ class Driver:
 
 
 class _Start(logging.Handler):
-    def __init__(self, ops: int, every: int, out: Path) -> None:
+    def __init__(self, ops: int, every: int, out: Path, pace_s: float) -> None:
         super().__init__(logging.INFO)
-        self.args = (ops, every, out)
+        self.args = (ops, every, out, pace_s)
         self.driver: Driver | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -354,9 +363,10 @@ class _Start(logging.Handler):
 
 def main(argv: list[str]) -> int:
     data_dir, ops, every, out = argv[0], int(argv[1]), int(argv[2]), Path(argv[3])
+    pace_s = float(argv[4]) if len(argv) > 4 else 0.0
     if os.environ.get("SOAK_TRACEMALLOC"):
         tracemalloc.start(12)
-    logging.getLogger("ui.app").addHandler(_Start(ops, every, out))
+    logging.getLogger("ui.app").addHandler(_Start(ops, every, out, pace_s))
     threading.current_thread().name = "MainThread"
     from station.cli import main as kiosk_main
 
