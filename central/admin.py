@@ -9,9 +9,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from central import feed, ledger
+from central.clock import utcnow
 from central.db import Database
 from central.errors import BadRequest, Conflict, NotFound
 from central.models import (
@@ -22,7 +24,12 @@ from central.models import (
     Station,
     Volunteer,
 )
-from protocol.api import DEFAULT_OFFLINE_DAILY_POINTS, DEFAULT_OFFLINE_LIMIT_POINTS
+from protocol.api import (
+    DEFAULT_OFFLINE_DAILY_POINTS,
+    DEFAULT_OFFLINE_LIMIT_POINTS,
+    MAX_REPORTED_BACKLOG,
+    REPORT_PRINTER_STATES,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +79,61 @@ def add_station(
         )
         session.add(station)
         publish_settings(db, session, station)
+        # A gift only some stations carry is not on the new station's shelf.
+        for gift in session.scalars(select(Gift).where(Gift.stations.is_not(None))):
+            if gift.stations:
+                _publish_carried(db, session, gift.sku, station_id, False)
     log.info("station %s added", station_id)
     return StationCredentials(station_id, token)
+
+
+REPORT_REFRESH_S = 60  # a station pulling every few seconds writes its report once a minute
+
+
+def record_report(db: Database, station_id: str, backlog: str | None, printer: str | None) -> bool:
+    """Keep what a station said about itself with a pull (GET /changes), for the console
+    only. Both optional; anything out of the protocol's bounds and the whole report is
+    ignored (logged), the stored one untouched. True if stored."""
+    if backlog is None and printer is None:
+        return False
+    count: int | None = None
+    if backlog is not None:
+        if not (backlog.isascii() and backlog.isdigit() and len(backlog) <= 8):
+            log.warning("station %s: report ignored: backlog %r", station_id, backlog[:20])
+            return False
+        count = int(backlog)
+        if count > MAX_REPORTED_BACKLOG:
+            log.warning("station %s: report ignored: backlog %d", station_id, count)
+            return False
+    if printer is not None and printer not in REPORT_PRINTER_STATES:
+        log.warning("station %s: report ignored: printer %r", station_id, printer[:30])
+        return False
+    now = utcnow()
+    # Decided on a read: most pulls repeat the last report, and a pull must not queue
+    # behind other writers for the write lock just to learn that.
+    with db.read() as session:
+        station = session.get(Station, station_id)
+        if station is None:
+            return False
+        same = (station.reported_backlog, station.reported_printer) == (
+            count if backlog is not None else station.reported_backlog,
+            printer if printer is not None else station.reported_printer,
+        )
+        fresh = station.reported_at is not None and (
+            (now - station.reported_at).total_seconds() < REPORT_REFRESH_S
+        )
+    if same and fresh:
+        return False
+    with db.write() as session:
+        station = session.get(Station, station_id)
+        if station is None:
+            return False
+        if backlog is not None:
+            station.reported_backlog = count
+        if printer is not None:
+            station.reported_printer = printer
+        station.reported_at = now
+    return True
 
 
 def rotate_token(db: Database, station_id: str) -> StationCredentials:
@@ -128,6 +188,37 @@ def upsert_service(db: Database, session: Session, data: dict[str, Any]) -> None
 def upsert_gift(db: Database, session: Session, data: dict[str, Any]) -> None:
     row = _upsert(session, Gift, data["sku"], data, ("sku",))
     feed.publish(db, session, "gift", row.sku, feed.gift_data(row))
+
+
+def _publish_carried(
+    db: Database, session: Session, sku: str, station_id: str, carried: bool
+) -> None:
+    feed.publish(db, session, "gift_carried", sku, {"sku": sku, "carried": carried}, station_id)
+
+
+def set_gift_stations(db: Database, session: Session, sku: str, stations: list[str]) -> bool:
+    """Which stations carry gift ``sku`` ([] = every station). Each station hears its own
+    answer in its feed (``gift_carried``), so a station never learns the others' list
+    and a change of the set reaches exactly the stations it concerns. True if it changed."""
+    gift = session.get(Gift, sku)
+    if gift is None:
+        raise NotFound(f"unknown gift {sku}")
+    wanted = sorted(set(stations))
+    known = set(session.scalars(select(Station.id)))
+    unknown = [s for s in wanted if s not in known]
+    if unknown:
+        raise BadRequest(f"unknown station {unknown[0]}")
+    before = sorted(gift.stations or [])
+    if before == wanted:
+        return False
+    gift.stations = wanted or None
+    for station_id in sorted(known):
+        old = not before or station_id in before
+        new = not wanted or station_id in wanted
+        if old != new:
+            _publish_carried(db, session, sku, station_id, new)
+    log.info("gift %s carried by %s", sku, ", ".join(wanted) or "every station")
+    return True
 
 
 def upsert_volunteer(db: Database, session: Session, data: dict[str, Any]) -> Volunteer:

@@ -161,11 +161,21 @@ async def changes(
     cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=p.MAX_CHANGES_LIMIT)] = p.DEFAULT_CHANGES_LIMIT,
 ) -> dict[str, Any]:
-    """Changes after ``cursor`` for this station ("" = from the start)."""
+    """Changes after ``cursor`` for this station ("" = from the start). Optional
+    ``backlog`` (events not yet pushed) and ``printer`` (one of the protocol's printer
+    states) are the station's report of itself, kept for the console; a malformed report
+    is ignored and the page is still answered."""
+    db = _db(request)
+    await run_in_threadpool(
+        admin.record_report,
+        db,
+        station_id,
+        request.query_params.get("backlog"),
+        request.query_params.get("printer"),
+    )
     # Each look at the feed runs on the thread pool; between looks (an older writer
     # still in flight, feed.read_once) the wait holds neither a thread nor a database
     # connection, which at a few hundred stations are what pushes queue for.
-    db = _db(request)
     deadline = time.monotonic() + feed.HORIZON_WAIT_S
     while True:
         page, held_back = await run_in_threadpool(_read_changes, db, station_id, cursor, limit)
@@ -211,6 +221,28 @@ def verify_card(req: CardVerifyIn, station_id: StationId, request: Request) -> d
     """Card number + PIN, checked at central (the kiosk never holds PIN hashes): the
     volunteer's card view, as in the change feed, or 403 with a reason."""
     return proofs.check_card(_db(request), station_id, req.card, req.pin)
+
+
+@router.get(
+    "/media/{name}",
+    tags=["pull"],
+    response_model=None,
+    responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}},
+)
+def media(name: str, station_id: StationId, request: Request) -> Any:
+    """A gift picture uploaded in the console (a gift's ``image`` is ``media/<name>``),
+    for stations only; the name is the picture's hash, so a station can check it."""
+    import re
+
+    from fastapi.responses import FileResponse
+
+    if not re.fullmatch(p.MEDIA_NAME_PATTERN, name):
+        raise NotFound("no such picture")
+    path = request.app.state.console_media / name
+    if not path.is_file():
+        raise NotFound("no such picture")
+    kind = "image/png" if name.endswith(".png") else "image/jpeg"
+    return FileResponse(path, media_type=kind, headers={"X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/attendance/{attendance_id}", tags=["hours"], response_model=None)

@@ -36,6 +36,7 @@ GET /api/v1/health (liveness), GET /api/v1/ready (database and schema; 503 if no
 from __future__ import annotations
 
 import argparse
+import getpass
 import ipaddress
 import logging
 import os
@@ -166,7 +167,11 @@ def cmd_exceptions_list(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_exceptions_resolve(db: Database, args: argparse.Namespace) -> int:
-    done = exceptions.resolve(db, args.id, args.resolution, args.note)
+    try:  # who ran it, for the audit log (a service account may have no name)
+        who = f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        who = "cli"
+    done = exceptions.resolve(db, args.id, args.resolution, args.note, actor=who)
     print(f"exception {done['id']}: {done['resolution']} ({done['points']} points)")
     return 0
 

@@ -21,7 +21,7 @@ from central import feed, ledger
 from central.clock import iso, utcnow
 from central.db import Database
 from central.errors import BadRequest, Conflict, NotFound
-from central.models import Redemption, RedemptionException
+from central.models import AuditEntry, Redemption, RedemptionException
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +90,13 @@ def list_exceptions(
         return [{**exception_data(r), "station_id": r.station_id} for r in session.scalars(query)]
 
 
-def resolve(db: Database, exception_id: int, resolution: str, note: str) -> dict[str, Any]:
+def resolve(
+    db: Database, exception_id: int, resolution: str, note: str, actor: str = "cli"
+) -> dict[str, Any]:
     """Close an exception: ``debit`` charges the volunteer its points now (the balance
-    may go below zero: the gift is gone), ``waive`` charges nothing."""
+    may go below zero: the gift is gone), ``waive`` charges nothing. The one path for the
+    CLI and the console: ``actor`` (a console account, or ``cli:<user>``) goes into the
+    audit log in the same transaction as the resolution."""
     if resolution not in RESOLUTIONS:
         raise BadRequest(f"resolution is one of {', '.join(RESOLUTIONS)}")
     if not note.strip():
@@ -117,5 +121,19 @@ def resolve(db: Database, exception_id: int, resolution: str, note: str) -> dict
         row.resolved_at = utcnow()
         session.flush()
         feed.publish(db, session, "exception", str(row.id), exception_data(row), row.station_id)
-        log.info("exception %d resolved: %s (%s)", row.id, resolution, row.note)
+        session.add(
+            AuditEntry(
+                actor=actor[:60],
+                action="exception.resolve",
+                target=f"redemption:{row.id}",
+                detail={
+                    "resolution": resolution,
+                    "points": row.points,
+                    "volunteer_id": row.volunteer_id,
+                    "redemption_id": row.redemption_id,
+                    "note": row.note,
+                },
+            )
+        )
+        log.info("exception %d resolved by %s: %s (%s)", row.id, actor, resolution, row.note)
         return {**exception_data(row), "station_id": row.station_id}

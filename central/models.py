@@ -41,6 +41,11 @@ class Station(Base):
     privacy_retention_days: Mapped[int] = mapped_column(Integer, default=30)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # What the station last said about itself with a pull (GET /changes): events not yet
+    # pushed and the printer's state. For the console to show, never trusted for anything.
+    reported_backlog: Mapped[int | None] = mapped_column(Integer, default=None)
+    reported_printer: Mapped[str] = mapped_column(String(24), default="")
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
 
 class SigningKey(Base):
@@ -96,6 +101,9 @@ class Gift(Base):
     image: Mapped[str] = mapped_column(String(200), default="")
     sort: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The stations that carry it (sorted ids); None or [] = every station. Each station
+    # hears its own answer as a ``gift_carried`` change (admin.set_gift_stations).
+    stations: Mapped[list[str] | None] = mapped_column(JSON, default=None)
 
 
 class Volunteer(Base):

@@ -116,12 +116,19 @@ def verify(db: Database, station_id: str, proof: ProofIn | None, volunteer_id: s
 def check_card(db: Database, station_id: str, card: str, pin: str) -> dict[str, Any]:
     """The card's volunteer, as the feed shows one (``feed.volunteer_data``), if the PIN
     is right and the card is not locked."""
-    rules = policy.of(db)
-    card = card.strip()
     with db.read() as session:
         station = session.get(Station, station_id)
         if station is None or not station.card_pin_enabled:
             raise Forbidden("card_pin_disabled", "card + PIN is not enabled at this station")
+    return check_card_pin(db, card, pin, f"station {station_id}")
+
+
+def check_card_pin(db: Database, card: str, pin: str, where: str) -> dict[str, Any]:
+    """Card + PIN wherever it is typed (a kiosk, the phone page): one lock per card, so
+    wrong PINs count together and a lock holds everywhere. ``where`` is for the log."""
+    rules = policy.of(db)
+    card = card.strip()
+    with db.read() as session:
         lock = session.get(CardLock, card)
         now = utcnow()
         if lock is not None and lock.locked_until is not None and lock.locked_until > now:
@@ -134,7 +141,7 @@ def check_card(db: Database, station_id: str, card: str, pin: str) -> dict[str, 
         _forget_failures(db, card)
         return view
     locked_for = _count_failure(db, card, rules.pin_max_failures, rules.pin_lockout_s)
-    log.warning("station %s: wrong PIN for a card (%s)", station_id, "locked" if locked_for else "")
+    log.warning("%s: wrong PIN for a card (%s)", where, "locked" if locked_for else "")
     if locked_for:
         raise Forbidden("card_locked", "too many wrong PINs", retry_after=locked_for)
     raise Forbidden("wrong_pin", "card number or PIN is wrong")

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import to_local, to_utc_naive, utcnow
-from kiosk.store.models import Gift, Redemption, RedemptionLine, StockLevel
+from kiosk.store.models import Gift, GiftCarrying, Redemption, RedemptionLine, StockLevel
 from kiosk.volunteers import available_balance
 
 
@@ -67,6 +67,19 @@ def taken_today(
         {"volunteer_id": volunteer_id, "since": since, "until": since + timedelta(days=1)},
     )
     return {sku: int(qty) for sku, qty in rows}
+
+
+# Gifts central says this station does not carry (console: 哪些站点有); they stay in the
+# catalogue (a redemption or a report may name one) but never reach the shelf or a cart.
+NOT_CARRIED = select(GiftCarrying.sku).where(GiftCarrying.carried.is_(False))
+
+
+def not_carried(session: Session, skus: list[str]) -> set[str]:
+    """Which of ``skus`` this station does not carry."""
+    if not skus:
+        return set()
+    query = NOT_CARRIED.where(GiftCarrying.sku.in_(skus))
+    return set(session.scalars(query))
 
 
 @dataclass(frozen=True)
@@ -141,7 +154,7 @@ def shelf_facts(
                 level,
             )
             .outerjoin(StockLevel, StockLevel.sku == Gift.sku)
-            .where(Gift.active)
+            .where(Gift.active, Gift.sku.not_in(NOT_CARRIED))
             .order_by(Gift.sort, Gift.sku)
         )
         .all()

@@ -198,6 +198,11 @@ class PrintQueue:
 
     # --- control -----------------------------------------------------------------
 
+    def printer_state(self) -> str:
+        """The printer's state as the worker last saw it (ok, paper_out, ...), for the
+        station's report to central; a plain read of a string the worker replaces."""
+        return self._printer
+
     def add_listener(self, listener: Callable[[QueueState], None]) -> None:
         """Called from the worker thread after every change; kicks so it hears soon."""
         self._listeners.append(listener)

@@ -48,7 +48,7 @@ from kiosk.errors import (
     OutOfStockError,
     ValidationError,
 )
-from kiosk.gifts import taken_today
+from kiosk.gifts import not_carried, taken_today
 from kiosk.outbox import emit
 from kiosk.proof import CentralUnreachable, Proof, ProofRefused  # noqa: F401 (re-exported)
 from kiosk.settings import effective
@@ -151,9 +151,10 @@ def _cart_lines(
     skus = [sku for sku in cart if isinstance(sku, str)]
     gifts = {g.sku: g for g in session.scalars(_GIFTS_IN, {"skus": skus})} if skus else {}
     levels = stock_levels_of(session, [sku for sku in skus if sku in gifts])
+    elsewhere = not_carried(session, skus)
     for sku, qty in cart.items():
         gift = gifts.get(sku)
-        if gift is None or not gift.active:
+        if gift is None or not gift.active or sku in elsewhere:
             problems.append(NotFoundError("redeem.gift_unknown"))
             continue
         if isinstance(qty, bool) or not isinstance(qty, int) or not 0 < qty <= MAX_QTY:

@@ -42,6 +42,7 @@ CHANGE_KINDS = (
     "overdraft",
     "exception",
     "activity",
+    "gift_carried",  # for one station: {"sku", "carried"}; no row = carried (every station)
 )
 # Statuses the dispatcher sets (pushed as "order_status" changes); a new order is "submitted".
 ORDER_STATUSES = ("assigned", "accepted", "in_service", "completed", "cancelled")
@@ -88,6 +89,20 @@ PROOF_REASONS = (
     "card_pin_disabled",
 )
 DEFAULT_OFFLINE_DAILY_POINTS = 400
+
+# What a station may say about itself with each pull (GET /changes?backlog=N&printer=S),
+# both optional: events not yet pushed, and its receipt printer's state. Central keeps the
+# last report for the district console to show and trusts it for nothing else; a report
+# that does not fit these is ignored (the pull itself is still answered).
+REPORT_PRINTER_STATES = ("ok", "paper_low", "offline", "cover_open", "paper_out", "unknown")
+MAX_REPORTED_BACKLOG = 10_000_000
+
+# Gift pictures uploaded in the console: a gift's ``image`` is "media/<32 hex>.png|.jpg",
+# the hex being the first 32 of the picture's SHA-256, fetched with the station token from
+# GET /media/<name>; at most MAX_PICTURE_BYTES, a PNG or JPEG of at most MAX_PICTURE_PIXELS.
+MEDIA_NAME_PATTERN = r"[0-9a-f]{32}\.(png|jpg)"
+MAX_PICTURE_BYTES = 1_500_000
+MAX_PICTURE_PIXELS = 4096 * 4096
 
 
 class ErrorDetail(TypedDict):
@@ -144,6 +159,11 @@ class ChangesPage(TypedDict):
     changes: list[Change]
     next_cursor: str
     has_more: bool
+
+
+class StationReport(TypedDict, total=False):
+    backlog: int  # outbox events not yet accepted by central, 0..MAX_REPORTED_BACKLOG
+    printer: str  # one of REPORT_PRINTER_STATES
 
 
 class RedemptionLine(TypedDict):

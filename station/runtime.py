@@ -64,8 +64,11 @@ def start_print_queue(config: Config, store: Store) -> Any:
     return queue
 
 
-def start_sync(config: Config, store: Store) -> tuple[Any, Any]:
-    """The sync engine and the online authoriser, or (None, None) for a station with no server."""
+def start_sync(
+    config: Config, store: Store, printer_state: Callable[[], str] | None = None
+) -> tuple[Any, Any]:
+    """The sync engine and the online authoriser, or (None, None) for a station with no
+    server. ``printer_state`` goes into the station's report to central with each pull."""
     if not config.server_url:
         log.warning("no server_url configured: running offline only")
         return None, None
@@ -90,7 +93,13 @@ def start_sync(config: Config, store: Store) -> tuple[Any, Any]:
         ca_bundle=config.ca_bundle or None,
         version=__version__,
     )
-    engine = SyncEngine(store, client, interval_s=config.sync_interval_s)
+    engine = SyncEngine(
+        store,
+        client,
+        interval_s=config.sync_interval_s,
+        printer_state=printer_state,
+        data_dir=config.data_dir,
+    )
     engine.start()
     return engine, CentralAuthoriser(client, timeout_s=config.authorise_timeout_s)
 
@@ -155,7 +164,8 @@ def start(config: Config, *, services: bool = True) -> Runtime:
         try:
             runtime.backups = start_backups(config, store)
             runtime.printq = start_print_queue(config, store)
-            runtime.sync, runtime.authoriser = start_sync(config, store)
+            printer_state = runtime.printq.printer_state if runtime.printq else None
+            runtime.sync, runtime.authoriser = start_sync(config, store, printer_state)
         except Exception:
             runtime.stop()
             raise

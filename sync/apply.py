@@ -30,6 +30,7 @@ from kiosk.orders import raise_ticket_counter, ticket_day_and_seq
 from kiosk.store.models import (
     Activity,
     Gift,
+    GiftCarrying,
     OrderStatusChange,
     Overdraft,
     RevokedCode,
@@ -111,6 +112,14 @@ def gift_row(d: Data) -> Data:
         "image_path": _s(d, "image"),
         "sort": int(d.get("sort") or 0),
     }
+
+
+def apply_gift_carried(session: Session, d: Data) -> None:
+    """Whether this station carries a gift (central sends each station its own answer)."""
+    sku, carried = d["sku"], d["carried"]
+    if not isinstance(sku, str) or not 1 <= len(sku) <= 40 or not isinstance(carried, bool):
+        raise ValueError(f"bad gift_carried change {d!r}"[:200])
+    _upsert(session, GiftCarrying, sku, {"carried": carried})
 
 
 def volunteer_row(d: Data) -> Data:
@@ -453,6 +462,7 @@ APPLIERS: dict[str, Callable[[Session, Data], None]] = {
     "overdraft": apply_overdraft,
     "exception": apply_exception,
     "activity": apply_activity,
+    "gift_carried": apply_gift_carried,
 }
 
 

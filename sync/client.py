@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 import requests.exceptions as rexc
@@ -108,9 +109,43 @@ class CentralClient:
         body = self._call("POST", "/events", json={"events": events})
         return wire.check_results(body, {e["id"] for e in events})
 
-    def changes(self, cursor: str, limit: int) -> dict[str, Any]:
-        body = self._call("GET", "/changes", params={"cursor": cursor, "limit": limit})
+    def changes(
+        self, cursor: str, limit: int, report: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A page of changes; ``report`` (protocol.api.StationReport: backlog, printer)
+        rides along as query parameters for the district console."""
+        params: dict[str, Any] = {"cursor": cursor, "limit": limit, **(report or {})}
+        body = self._call("GET", "/changes", params=params)
         return wire.check_changes(body)
+
+    def media(self, name: str, max_bytes: int) -> bytes:
+        """A gift picture's bytes (GET /media/<name>), read no further than ``max_bytes``
+        + 1 so a huge answer costs no more than that; the caller checks the picture."""
+        path = f"/media/{quote(name, safe='')}"
+        url = f"{self.base_url}{API}{path}"
+        try:
+            resp = self._session().get(url, timeout=self.timeout, stream=True)
+        except requests.Timeout as exc:
+            raise SyncTimeout(detail=f"GET {path}: {plain_reason(exc)}") from exc
+        except requests.RequestException as exc:
+            raise ServerDown(detail=f"GET {path}: {plain_reason(exc)}") from exc
+        try:
+            if resp.status_code != 200:
+                raise _status_error(resp, f"GET {path}")
+            if not resp.headers.get("Content-Type", "").startswith("image/"):
+                raise BadResponse(detail=f"GET {path}: {resp.headers.get('Content-Type')}")
+            data = b""
+            for chunk in resp.iter_content(64 * 1024):
+                data += chunk
+                if len(data) > max_bytes:
+                    break
+            return data
+        except (rexc.ChunkedEncodingError, rexc.ContentDecodingError) as exc:
+            raise BadResponse(detail=f"GET {path}: {plain_reason(exc)}") from exc
+        except requests.RequestException as exc:
+            raise ServerDown(detail=f"GET {path}: {plain_reason(exc)}") from exc
+        finally:
+            resp.close()
 
     def authorise(self, request: dict[str, Any], timeout: Timeout) -> dict[str, Any]:
         body = self._call("POST", "/redemptions/authorise", json=request, timeout=timeout)

@@ -27,9 +27,11 @@ from kiosk.diskspace import is_disk_full
 from kiosk.store.commit_hooks import WakeOnCommit
 from kiosk.store.db import Store
 from kiosk.store.models import OutboxEvent
+from protocol.api import MAX_REPORTED_BACKLOG, REPORT_PRINTER_STATES, StationReport
 from sync.backoff import Backoff
 from sync.client import CentralClient
 from sync.errors import ServerDown, SyncError, SyncTimeout, TlsFailed
+from sync.pictures import fetch_pictures
 from sync.pull import PAGE_LIMIT, pull_changes
 from sync.push import BATCH_MAX, push_pending
 from sync.status import SyncStatus
@@ -51,8 +53,15 @@ class SyncEngine:
         backoff: Backoff | None = None,
         probe_cap_s: float = 2.0,
         probe_timeout: tuple[float, float] = (1.5, 2.0),
+        printer_state: Callable[[], str] | None = None,
+        data_dir: str | None = None,
     ) -> None:
         self.store, self.client, self.interval_s = store, client, interval_s
+        # The printer's state for the station's report to central (print queue's view);
+        # sync/ never imports the printer or the UI, so it is handed a function.
+        self.printer_state = printer_state
+        # Where fetched gift pictures go (<data_dir>/media); None: pictures not fetched.
+        self.data_dir = data_dir
         self.batch_size, self.page_limit = batch_size, page_limit
         self.backoff = backoff or Backoff()
         # Probes while unreachable: 0.25-0.5 s, then up to probe_cap_s (jittered, so a
@@ -130,7 +139,9 @@ class SyncEngine:
             self._unreachable = False
             try:
                 push_pending(self.store, self.client, self.batch_size)
-                pull_changes(self.store, self.client, self.page_limit)
+                pull_changes(self.store, self.client, self.page_limit, self._report())
+                if self.data_dir:
+                    fetch_pictures(self.store, self.client, self.data_dir)
             except SyncError as exc:
                 error, self._retry_after = exc.key, exc.retry_after
                 # A certificate problem does not heal by knocking again; a refused,
@@ -167,6 +178,22 @@ class SyncEngine:
             self._outbox_hook.install()
         else:
             self._outbox_hook.remove()
+
+    def _report(self) -> StationReport:
+        """What this station tells central about itself with the pull, for the district
+        console only: events still waiting to go, and the printer's state."""
+        report: StationReport = {}
+        counts = self._counts()
+        if "pending" in counts:
+            report["backlog"] = min(counts["pending"], MAX_REPORTED_BACKLOG)
+        if self.printer_state is not None:
+            try:
+                state = self.printer_state()
+            except Exception:
+                log.exception("cannot read the printer state for the report")
+                state = "unknown"
+            report["printer"] = state if state in REPORT_PRINTER_STATES else "unknown"
+        return report
 
     def _counts(self) -> dict[str, int]:
         try:

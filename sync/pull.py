@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from kiosk.clock import utcnow
 from kiosk.store.db import Store
 from kiosk.store.models import SyncCursor
-from protocol.api import DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT
+from protocol.api import DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT, StationReport
 from sync.apply import apply_changes
 from sync.client import CentralClient
 
@@ -53,16 +53,25 @@ def next_page_size(size: int, applied: int, took_s: float, limit: int) -> int:
     return max(min(MIN_PAGE, limit), min(limit, size * 2, fits))
 
 
-def pull_changes(store: Store, client: CentralClient, limit: int = PAGE_LIMIT) -> int:
+def pull_changes(
+    store: Store,
+    client: CentralClient,
+    limit: int = PAGE_LIMIT,
+    report: StationReport | None = None,
+) -> int:
     """Apply pages until central has no more; return the number of changes applied.
-    Raises ``SyncError`` on any failure (pages already applied stay applied)."""
+    ``report`` (backlog, printer) goes with the first page only. Raises ``SyncError`` on
+    any failure (pages already applied stay applied)."""
     applied = 0
     limit = max(1, min(limit, MAX_CHANGES_LIMIT))
     size = limit
+    first = True
     while True:
         with store.read() as session:
             cursor = read_cursor(session)
-        page = client.changes(cursor, size)
+        extra = dict(report) if report and first else None
+        first = False
+        page = client.changes(cursor, size, extra)
         started = time.perf_counter()
         with store.begin() as session:
             if read_cursor(session) != cursor:

@@ -65,6 +65,65 @@ def _orders(server) -> None:  # type: ignore[no-untyped-def]
     answer.raise_for_status()
 
 
+def _exceptions(server, volunteer_id: str) -> None:  # type: ignore[no-untyped-def]
+    """Two offline redemptions central will not debit (no code; over the offline limit),
+    so the exceptions page shows what a district officer resolves."""
+    from central.models import Gift
+
+    with server.db.read() as session:
+        gift = session.scalars(__import__("sqlalchemy").select(Gift)).first()
+        assert gift is not None
+        sku, points = gift.sku, gift.points
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    events = [
+        {
+            "id": str(uuid.uuid4()),
+            "type": "redemption.made",
+            "occurred_at": now,
+            "payload": {
+                "redemption_id": str(uuid.uuid4()),
+                "volunteer_id": volunteer_id,
+                "pickup_code": "4821",
+                "mode": "offline",
+                "total_points": points * qty,
+                "lines": [{"sku": sku, "qty": qty, "points_each": points}],
+                "at": now,
+            },
+        }
+        for qty in (1, 40)
+    ]
+    answer = requests.post(
+        server.api_url + "/events", json={"events": events}, headers=server.headers, timeout=10
+    )
+    answer.raise_for_status()
+
+
+def _restock(server, skus: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """The demo station's restocks, which central sums into stock per station."""
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    events = [
+        {
+            "id": str(uuid.uuid4()),
+            "type": "stock.moved",
+            "occurred_at": now,
+            "payload": {
+                "movement_id": str(uuid.uuid4()),
+                "sku": sku,
+                "delta": 20 - 4 * i,
+                "kind": "restock",
+                "reason": "到货",
+                "staff_id": "S01",
+                "at": now,
+            },
+        }
+        for i, sku in enumerate(skus)
+    ]
+    answer = requests.post(
+        server.api_url + "/events", json={"events": events}, headers=server.headers, timeout=10
+    )
+    answer.raise_for_status()
+
+
 def _save(driver: webdriver.Chrome, path: Path) -> None:
     png = driver.get_screenshot_as_png()
     image = Image.open(io.BytesIO(png)).convert("RGB")
@@ -92,6 +151,25 @@ def main(out: Path) -> int:
 
         vid = session.scalars(__import__("sqlalchemy").select(Volunteer.id)).first()
     actions.assign(server.db, actor, order_id, "", vid)
+    _exceptions(server, vid)
+    # A second station, and a gift only the first one carries (哪些站点有).
+    from central import admin
+    from central.models import Gift
+
+    admin.add_station(server.db, "桂香苑新时代文明实践站", station_id="ST-DEMO-02")
+    with server.db.read() as session:
+        skus = list(
+            session.scalars(__import__("sqlalchemy").select(Gift.sku).order_by(Gift.sort, Gift.sku))
+        )
+    actions.set_gift_stations(server.db, actor, skus[0], ["ST-DEMO-01"])
+    _restock(server, skus[:4])
+    # What the demo station says about itself with a pull (the second one never has).
+    requests.get(
+        server.api_url + "/changes",
+        params={"backlog": 2, "printer": "paper_low"},
+        headers=server.headers,
+        timeout=10,
+    ).raise_for_status()
     code = keys.sign_volunteer_code(server.db, vid, ttl_s=3600)
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
@@ -119,8 +197,14 @@ def main(out: Path) -> int:
             ):
                 driver.get(f"{server.url}/console/{page}?lang={lang}")
                 _save(driver, out / f"{n:02d}-{page}-{lang}.png")
+                if page == "catalogue":  # the gifts table is below the fold
+                    driver.execute_script("document.getElementById('gifts').scrollIntoView()")
+                    _save(driver, out / f"{n:02d}b-gifts-{lang}.png")
         driver.get(server.url + "/console/orders?lang=zh")
         driver.set_window_size(390, 844)
+        for lang in ("en", "zh"):
+            driver.get(f"{server.url}/m/login?lang={lang}")
+            _save(driver, out / f"19-phone-login-{lang}.png")
         driver.get(server.url + "/m/login")
         driver.find_element(By.ID, "code").send_keys(code)
         driver.find_element(By.ID, "login").click()

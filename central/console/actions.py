@@ -11,12 +11,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from central import admin, dispatch, feed
+from central import admin, dispatch, exceptions, feed
 from central.console.accounts import audit
 from central.console.models import ExceptionResolution, OrderAssignment
 from central.db import Database
 from central.errors import BadRequest, CentralError, Conflict, NotFound, Unauthorized
-from central.models import Gift, Order, RevokedCode, Volunteer
+from central.models import Gift, Order, RevokedCode, Station, Volunteer
+from protocol import api as protocol_api
 from protocol.api import mask_name
 
 log = logging.getLogger(__name__)
@@ -27,8 +28,9 @@ CAN = {
     "dispatcher": {"dispatch", "catalogue", "volunteers", "exceptions"},
     "viewer": set(),
 }
-MAX_PICTURE_BYTES = 1_500_000
-MAX_PICTURE_PIXELS = 4096 * 4096
+# The same bounds a kiosk checks a fetched picture against (protocol.api).
+MAX_PICTURE_BYTES = protocol_api.MAX_PICTURE_BYTES
+MAX_PICTURE_PIXELS = protocol_api.MAX_PICTURE_PIXELS
 MAX_AWARD = 100_000
 MAX_NOTE_CHARS = 500
 
@@ -285,6 +287,20 @@ def save_gift(
         )
 
 
+def set_gift_stations(db: Database, actor: Actor, sku: str, stations: list[str]) -> None:
+    """Which stations carry a gift (none ticked = every station); audited."""
+    actor.require("catalogue")
+    wanted = sorted({s.strip() for s in stations if s.strip()})
+    with db.write() as session:
+        if session.get(Gift, sku) is None:
+            raise NotFound("unknown_gift")
+        known = set(session.scalars(select(Station.id)))
+        if any(s not in known for s in wanted):
+            raise BadRequest("unknown_station")
+        if admin.set_gift_stations(db, session, sku, wanted):
+            audit(session, actor.username, "gift.stations", sku, {"stations": wanted})
+
+
 def set_service_active(db: Database, actor: Actor, code: str, active: bool) -> None:
     actor.require("catalogue")
     from central.models import Service
@@ -309,6 +325,27 @@ def resolve_exception(db: Database, actor: Actor, kind: str, ref: str, note: str
             raise Conflict("already_resolved")
         session.add(ExceptionResolution(kind=kind, ref=ref, note=note, resolved_by=actor.username))
         audit(session, actor.username, "exception.resolve", f"{kind}:{ref}", {"note": note})
+
+
+def resolve_redemption_exception(
+    db: Database, actor: Actor, exception_id: str, resolution: str, note: str
+) -> None:
+    """Debit or waive a redemption central did not debit. The same function as
+    ``kiosk-central exceptions resolve`` (it writes the audit row in its transaction)."""
+    actor.require("exceptions")
+    note = _note(note, required=True)
+    if resolution not in exceptions.RESOLUTIONS:
+        raise BadRequest("unknown_resolution")
+    try:
+        number = int(exception_id)
+    except ValueError as exc:
+        raise NotFound("not_found") from exc
+    try:
+        exceptions.resolve(db, number, resolution, note, actor=actor.username)
+    except Conflict as exc:
+        raise Conflict("already_resolved") from exc
+    except NotFound as exc:
+        raise NotFound("not_found") from exc
 
 
 def find_order(db: Database, ticket_or_id: str) -> str:

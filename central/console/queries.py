@@ -17,6 +17,7 @@ from central.models import (
     Overdraft,
     ProcessedEvent,
     Redemption,
+    RedemptionException,
     RejectedEvent,
     Service,
     Station,
@@ -142,6 +143,15 @@ class StationRow:
     last_seen: datetime | None
     events_received: int
     open_orders: int
+    # As the station last reported them with a pull (display only; None = never said).
+    backlog: int | None = None
+    printer: str = ""
+    reported_at: datetime | None = None
+
+
+def _latest(*times: datetime | None) -> datetime | None:
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
 
 
 def stations(session: Session) -> list[StationRow]:
@@ -178,9 +188,12 @@ def stations(session: Session) -> list[StationRow]:
             st.offline_limit_points,
             st.card_pin_enabled,
             st.privacy_retention_days,
-            seen.get(st.id),
+            _latest(seen.get(st.id), st.reported_at),  # an event pushed, or a pull
             counts.get(st.id, 0),
             open_orders.get(st.id, 0),
+            st.reported_backlog,
+            st.reported_printer,
+            st.reported_at,
         )
         for st in session.scalars(select(Station).order_by(Station.id))
     ]
@@ -209,21 +222,47 @@ def ledger(session: Session, volunteer_id: str, limit: int = 200) -> list[Ledger
 
 @dataclass(frozen=True)
 class ExceptionRow:
-    kind: str  # overdraft | rejected_event
+    kind: str  # redemption | overdraft | rejected_event
     ref: str
     station_id: str
     summary: str
     at: datetime
     resolved_by: str = ""
     note: str = ""
+    # A redemption exception (central's ``exceptions`` table, issue 11): who, why, how
+    # many points were not debited, and how it was resolved (debit | waive).
+    volunteer_id: str = ""
+    reason: str = ""
+    points: int = 0
+    resolution: str = ""
 
 
 def exceptions(session: Session, include_resolved: bool = False) -> list[ExceptionRow]:
-    """What a district officer must look at: offline overdrafts and rejected events."""
-    resolved = {(r.kind, r.ref): r for r in session.scalars(select(ExceptionResolution))}
+    """What a district officer must look at: redemptions central recorded but did not
+    debit (resolved with debit or waive), offline overdrafts and rejected events."""
     out: list[ExceptionRow] = []
-    for od in session.scalars(select(Overdraft).order_by(Overdraft.at)):
+    flagged = select(RedemptionException).order_by(RedemptionException.id)
+    if not include_resolved:
+        flagged = flagged.where(RedemptionException.status == "open")
+    for ex in session.scalars(flagged):
         out.append(
+            ExceptionRow(
+                "redemption",
+                str(ex.id),
+                ex.station_id,
+                ex.detail if ex.detail != ex.reason else "",  # the figures behind the reason
+                ex.created_at,
+                note=ex.note,
+                volunteer_id=ex.volunteer_id,
+                reason=ex.reason,
+                points=ex.points,
+                resolution=ex.resolution if ex.status != "open" else "",
+            )
+        )
+    resolved = {(r.kind, r.ref): r for r in session.scalars(select(ExceptionResolution))}
+    others: list[ExceptionRow] = []
+    for od in session.scalars(select(Overdraft).order_by(Overdraft.at)):
+        others.append(
             ExceptionRow(
                 "overdraft",
                 od.redemption_id,
@@ -233,7 +272,7 @@ def exceptions(session: Session, include_resolved: bool = False) -> list[Excepti
             )
         )
     for rej in session.scalars(select(RejectedEvent).order_by(RejectedEvent.id).limit(1000)):
-        out.append(
+        others.append(
             ExceptionRow(
                 "rejected_event",
                 str(rej.id),
@@ -242,8 +281,7 @@ def exceptions(session: Session, include_resolved: bool = False) -> list[Excepti
                 rej.received_at,
             )
         )
-    rows = []
-    for row in out:
+    for row in others:
         done = resolved.get((row.kind, row.ref))
         if done is not None:
             if not include_resolved:
@@ -251,8 +289,8 @@ def exceptions(session: Session, include_resolved: bool = False) -> list[Excepti
             row = ExceptionRow(
                 row.kind, row.ref, row.station_id, row.summary, row.at, done.resolved_by, done.note
             )
-        rows.append(row)
-    return sorted(rows, key=lambda r: r.at)
+        out.append(row)
+    return sorted(out, key=lambda r: r.at)
 
 
 def gifts(session: Session) -> list[Gift]:

@@ -19,12 +19,13 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData, UploadFile
 
-from central import proofs
+from central import policy, proofs
 from central.console import accounts, actions, queries, svg
 from central.console.i18n import LANGS, error_text, flash_text, t
 from central.console.models import StaffAccount
 from central.db import Database
 from central.errors import CentralError
+from central.errors import Forbidden as ProofForbidden
 from central.models import Volunteer
 from protocol import codes
 
@@ -81,6 +82,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         err=lambda code: error_text(code, lang),
         flash=lambda key: flash_text(key, lang),
         slot=lambda key: flash_text(f"slot.{key}", lang) or key,
+        exreason=lambda code: flash_text(f"exreason.{code}", lang) or code,
         msg=request.query_params.get("msg", ""),
         error=request.query_params.get("err", ""),
         path=request.url.path,
@@ -124,8 +126,10 @@ def _volunteer(request: Request) -> tuple[accounts.WebIdentity, Volunteer]:
         return accounts.WebIdentity("volunteer", volunteer.id, row.csrf), volunteer
 
 
-async def _checked_form(request: Request, identity: accounts.WebIdentity) -> FormData:
-    form = await request.form(max_files=1, max_fields=30)
+async def _checked_form(
+    request: Request, identity: accounts.WebIdentity, max_fields: int = 30
+) -> FormData:
+    form = await request.form(max_files=1, max_fields=max_fields)
     given = form.get("csrf")
     if not accounts.csrf_ok(identity.csrf, given if isinstance(given, str) else None):
         log.warning("console: CSRF check failed for %s on %s", identity.subject, request.url.path)
@@ -322,6 +326,16 @@ async def gift_save(request: Request) -> Response:
     return _back("/console/catalogue", msg="saved")
 
 
+@router.post("/console/catalogue/gift/{sku}/stations")
+async def gift_stations(request: Request, sku: str) -> Response:
+    identity = _staff(request)
+    form = await _checked_form(request, identity, max_fields=1000)  # a box per station
+    ticked = [v[:40] for v in form.getlist("station") if isinstance(v, str)]
+    actor = actions.Actor(identity.subject, identity.role)
+    actions.set_gift_stations(_db(request), actor, sku, ticked)
+    return _back("/console/catalogue", msg="saved")
+
+
 @router.post("/console/catalogue/service/{code}")
 async def service_toggle(request: Request, code: str) -> Response:
     identity = _staff(request)
@@ -449,9 +463,10 @@ async def volunteer_revoke(request: Request, volunteer_id: str) -> Response:
 @router.get("/console/exceptions")
 async def exceptions_page(request: Request) -> Response:
     identity = _staff(request)
+    show_all = request.query_params.get("all") == "1"
     with _db(request).read() as session:
-        rows = queries.exceptions(session)
-    return render(request, "exceptions.html", identity=identity, rows=rows)
+        rows = queries.exceptions(session, include_resolved=show_all)
+    return render(request, "exceptions.html", identity=identity, rows=rows, show_all=show_all)
 
 
 @router.post("/console/exceptions/{kind}/{ref}/resolve")
@@ -459,7 +474,12 @@ async def exception_resolve(request: Request, kind: str, ref: str) -> Response:
     identity = _staff(request)
     form = await _checked_form(request, identity)
     actor = actions.Actor(identity.subject, identity.role)
-    actions.resolve_exception(_db(request), actor, kind, ref, _text(form, "note", 600))
+    note = _text(form, "note", 600)
+    if kind == "redemption":
+        resolution = _text(form, "resolution", 10)
+        actions.resolve_redemption_exception(_db(request), actor, ref, resolution, note)
+    else:
+        actions.resolve_exception(_db(request), actor, kind, ref, note)
     return _back("/console/exceptions", msg="saved")
 
 
@@ -506,8 +526,10 @@ async def phone_login_page(request: Request) -> Response:
 @router.post("/m/login")
 async def phone_login(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
-    text = _text(form, "code", codes.MAX_CODE_CHARS).strip()
     db = _db(request)
+    if "card" in form:
+        return _phone_card_login(request, db, _text(form, "card", 40), _text(form, "pin", 20))
+    text = _text(form, "code", codes.MAX_CODE_CHARS).strip()
     with db.read() as session:
         try:
             code = proofs.check_code(session, text)
@@ -520,12 +542,38 @@ async def phone_login(request: Request) -> Response:
         volunteer = session.get(Volunteer, code.volunteer_id)
         if volunteer is None or not volunteer.active:
             return render(request, "phone_login.html", status=401, failure="phone.unknown")
-    token = accounts.open_session(db, "volunteer", code.volunteer_id)
+    return _phone_session(request, db, code.volunteer_id)
+
+
+def _phone_session(request: Request, db: Database, volunteer_id: str) -> Response:
+    token = accounts.open_session(db, "volunteer", volunteer_id)
     response = _back("/m/orders")
     response.set_cookie(
         PHONE_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request), path="/m"
     )
     return response
+
+
+def _phone_card_login(request: Request, db: Database, card: str, pin: str) -> Response:
+    """Card + PIN, checked exactly as a kiosk's (central.proofs.check_card_pin): the same
+    lock per card, so wrong PINs typed here and at a kiosk count together."""
+    card = card.strip()
+    lang = _lang(request)
+    rules = policy.of(db)
+    if not (1 <= len(card) <= 32 and pin.isascii() and pin.isdigit() and len(pin) <= 12):
+        failure = t("phone.card_bad", lang, n=rules.pin_max_failures)
+        return render(request, "phone_login.html", status=401, failure_text=failure, tab="card")
+    try:
+        volunteer = proofs.check_card_pin(db, card, pin, "phone page")
+    except ProofForbidden as exc:
+        details = exc.details if isinstance(exc.details, dict) else {}
+        if details.get("reason") == "card_locked":
+            wait = int(details.get("retry_after") or rules.pin_lockout_s)
+            failure = t("phone.card_locked", lang, minutes=max(1, (wait + 59) // 60))
+        else:
+            failure = t("phone.card_bad", lang, n=rules.pin_max_failures)
+        return render(request, "phone_login.html", status=401, failure_text=failure, tab="card")
+    return _phone_session(request, db, str(volunteer["id"]))
 
 
 @router.get("/m/orders")

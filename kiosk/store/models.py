@@ -202,6 +202,17 @@ class Gift(Base):
     sort: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class GiftCarrying(Base):
+    """Whether this station carries a gift, as central says (console: 哪些站点有). No row
+    means carried: gifts are district-wide unless the district names stations. Kept apart
+    from ``gifts`` (no foreign key) so the answer may arrive before the gift itself."""
+
+    __tablename__ = "gift_carrying"
+
+    sku: Mapped[str] = mapped_column(String(40), primary_key=True)
+    carried: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class StockMovement(Base):
     """The stock journal. The current level is ``StockLevel``, kept by triggers."""
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from kiosk import catalog, gifts, redemption, settings, volunteers
+from kiosk import catalog, gift_pictures, gifts, redemption, settings, volunteers
 from kiosk.config import Config
 
 if TYPE_CHECKING:
@@ -48,7 +48,9 @@ def shelf(s: Session, volunteer_id: str, cart: dict[str, int], config: Config) -
     a shelf still loading for one volunteer never keeps the next one's scan waiting."""
     return GiftShelf(
         volunteer=volunteers.volunteer_view(s, volunteer_id, config),
-        gifts=gifts.shelf_facts(s, volunteer_id, config.timezone).views(cart),
+        gifts=gift_pictures.resolve(
+            gifts.shelf_facts(s, volunteer_id, config.timezone).views(cart), config.data_dir
+        ),
         categories=catalog.gift_categories(s),
     )
 

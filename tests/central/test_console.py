@@ -341,3 +341,204 @@ def test_console_accounts_from_the_cli(db: Database, monkeypatch: pytest.MonkeyP
     with db.read() as s:
         assert s.get(StaffAccount, "sun").role == "admin"
         assert s.get(StaffAccount, "zhou") is None
+
+
+def _balance(db: Database, vid: str = "V1") -> int:
+    from central.models import Volunteer
+
+    with db.read() as s:
+        return s.get(Volunteer, vid).balance
+
+
+def test_a_redemption_exception_is_debited_or_waived_from_the_console_and_audited(
+    client: TestClient, db: Database, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from central.models import RedemptionException
+    from tests.central.factories import redemption_made
+
+    add_volunteer(db, vid="V1", balance=100)
+    add_volunteer(db, vid="V2", name="李红", balance=100)
+    # Offline redemptions without a code: central records them and opens exceptions.
+    api.push(redemption_made("r-1", "V1", points=30), redemption_made("r-2", "V2", points=20))
+    with db.read() as s:
+        first, second = (e.id for e in s.scalars(select(RedemptionException).order_by("id")))
+    viewer = TestClient(client.app)
+    csrf_viewer = _signed_in(viewer, db, role="viewer", user="kan")
+    page = viewer.get("/console/exceptions").text
+    assert "兑换未扣分" in page and "没有志愿者码" in page and "30 积分" in page
+    assert "扣除 30 积分" not in page  # a viewer gets no buttons …
+    refused = viewer.post(
+        f"/console/exceptions/redemption/{first}/resolve",
+        data={"csrf": csrf_viewer, "resolution": "debit", "note": "x"},
+    )
+    assert refused.status_code == 403  # … and no way round them
+    csrf = _signed_in(client, db)
+    assert "扣除 30 积分" in client.get("/console/exceptions").text
+    url = f"/console/exceptions/redemption/{first}/resolve"
+    # Bad input changes nothing: no note, an unknown resolution, no CSRF, a wrong id.
+    for data, message in (
+        ({"csrf": csrf, "resolution": "debit", "note": "  "}, "请填写原因"),
+        ({"csrf": csrf, "resolution": "refund", "note": "x"}, "请选择扣分或免除"),
+        ({"resolution": "debit", "note": "x"}, "安全校验不通过"),
+    ):
+        assert message in client.post(url, data=data).text
+    assert (
+        "找不到"
+        in client.post(
+            "/console/exceptions/redemption/999/resolve",
+            data={"csrf": csrf, "resolution": "debit", "note": "x"},
+        ).text
+    )
+    assert _balance(db, "V1") == 100 and "扣除 30 积分" in client.get("/console/exceptions").text
+    # Debit: the volunteer is charged, the station hears it, the audit names who and why.
+    done = client.post(url, data={"csrf": csrf, "resolution": "debit", "note": "纸质登记已签字"})
+    assert "已保存" in done.text and "扣除 30 积分" not in done.text
+    assert _balance(db, "V1") == 70
+    again = client.post(url, data={"csrf": csrf, "resolution": "waive", "note": "again"})
+    assert "已经处理过了" in again.text and _balance(db, "V1") == 70
+    feed = [c["data"] for c in api.all_changes()[0] if c["kind"] == "exception"]
+    assert {"id": first, "status": "resolved", "resolution": "debit"}.items() <= feed[-1].items()
+    # The CLI resolves the other through the same function, and is audited as well.
+    monkeypatch.setenv("USER", "wang")
+    monkeypatch.setenv("LOGNAME", "wang")
+    argv = ["--db", db.url, "exceptions", "resolve", str(second), "waive", "--note", "旧账"]
+    assert central_cli(argv) == 0
+    assert _balance(db, "V2") == 100
+    with db.read() as s:
+        trail = [
+            (a.actor, a.target, a.detail["resolution"], a.detail["note"])
+            for a in s.scalars(select(AuditEntry).where(AuditEntry.action == "exception.resolve"))
+        ]
+    assert trail == [
+        ("li", f"redemption:{first}", "debit", "纸质登记已签字"),
+        ("cli:wang", f"redemption:{second}", "waive", "旧账"),
+    ]
+    assert "没有未处理的异常" in client.get("/console/exceptions").text
+    resolved = client.get("/console/exceptions?all=1&lang=en").text
+    assert "Debited" in resolved and "Waived" in resolved and "旧账" in resolved
+
+
+def test_which_stations_carry_a_gift_each_station_hears_its_own_answer(
+    client: TestClient, db: Database, api: Api, api_b: Api
+) -> None:
+    add_catalogue(db)
+
+    def carried(station_api: Api) -> dict[str, bool]:
+        changes = station_api.all_changes()[0]
+        return {c["key"]: c["data"]["carried"] for c in changes if c["kind"] == "gift_carried"}
+
+    viewer = TestClient(client.app)
+    csrf_viewer = _signed_in(viewer, db, role="viewer", user="kan")
+    url = "/console/catalogue/gift/G-EGG/stations"
+    assert viewer.post(url, data={"csrf": csrf_viewer, "station": "ST-B"}).status_code == 403
+    csrf = _signed_in(client, db)
+    page = client.get("/console/catalogue").text
+    assert "都不勾 = 所有站点都有" in page and 'value="ST-B"' in page
+    # Bad input changes nothing: no CSRF, a station that does not exist.
+    assert "安全校验不通过" in client.post(url, data={"station": "ST-B"}).text
+    bad = client.post(url, data={"csrf": csrf, "station": ["ST-B", "ST-NOPE"]})
+    assert "没有这个站点" in bad.text
+    assert (
+        "没有这个礼品"
+        in client.post(
+            "/console/catalogue/gift/NOPE/stations", data={"csrf": csrf, "station": "ST-B"}
+        ).text
+    )
+    assert carried(api) == {} and carried(api_b) == {}
+    done = client.post(url, data={"csrf": csrf, "station": "ST-B"})
+    assert "已保存" in done.text and "只在勾选的 1 个站点上架" in done.text
+    # Only the station whose answer changed hears of it (no row = carried).
+    assert carried(api) == {"G-EGG": False} and carried(api_b) == {}
+    with db.read() as s:
+        assert s.get(Gift, "G-EGG").stations == ["ST-B"]
+        trail = s.scalars(select(AuditEntry).where(AuditEntry.action == "gift.stations")).all()
+        assert [(a.actor, a.target, a.detail) for a in trail] == [
+            ("li", "G-EGG", {"stations": ["ST-B"]})
+        ]
+    client.post(url, data={"csrf": csrf})  # none ticked: every station
+    assert carried(api) == {"G-EGG": True} and carried(api_b) == {}
+    assert "Every station" not in client.get("/console/catalogue?lang=en").text  # a form
+    assert "None ticked = every station" in client.get("/console/catalogue?lang=en").text
+
+
+def test_the_stations_page_shows_what_each_station_last_reported(
+    client: TestClient, db: Database, api: Api, api_b: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from central import admin as central_admin
+
+    _signed_in(client, db, role="viewer")
+
+    def row(station_id: str, lang: str = "zh") -> str:
+        page = client.get(f"/console/stations?lang={lang}").text
+        found = re.search(rf'<tr id="station-{station_id}">(.*?)</tr>', page, re.S)
+        assert found, page
+        return found.group(1)
+
+    assert "未上报" in row("ST-A") and "从未同步" in row("ST-A")
+    answer = api.get("/changes", params={"backlog": "3", "printer": "paper_out"})
+    assert answer.status_code == 200
+    assert "3 条" in row("ST-A") and "缺纸" in row("ST-A") and "从未同步" not in row("ST-A")
+    assert "Out of paper" in row("ST-A", "en") and "3 events" in row("ST-A", "en")
+    assert "未上报" in row("ST-B")  # one station's report is its own
+    # A report outside the protocol's bounds is ignored; the pull is still answered.
+    monkeypatch.setattr(central_admin, "REPORT_REFRESH_S", 0)
+    for params in (
+        {"backlog": "-1", "printer": "ok"},
+        {"backlog": "abc"},
+        {"backlog": "99999999"},
+        {"backlog": "１２"},  # full-width digits
+        {"printer": "<script>alert(1)</script>"},
+        {"printer": "on fire"},
+        {"backlog": "0", "printer": "OK"},
+    ):
+        assert api.get("/changes", params=params).status_code == 200, params
+        assert "3 条" in row("ST-A") and "缺纸" in row("ST-A"), params
+    assert "<script>alert(1)" not in client.get("/console/stations").text
+    api.get("/changes", params={"backlog": "0", "printer": "ok"})
+    assert "0 条" in row("ST-A") and "正常" in row("ST-A")
+    # A pull without a report (an older kiosk) leaves the last one standing.
+    api.get("/changes")
+    assert "0 条" in row("ST-A")
+
+
+def test_card_and_pin_on_the_phone_page_with_the_kiosks_lockout(
+    client: TestClient, db: Database, api: Api
+) -> None:
+    from central import admin as central_admin
+    from central.models import CardLock, Volunteer
+    from central.seed import hash_pin
+
+    add_catalogue(db)
+    add_volunteer(db, vid="V1", name="张晓明")
+    with db.write() as s:
+        volunteer = s.get(Volunteer, "V1")
+        volunteer.card_no, volunteer.pin_hash = "88001234", hash_pin("2468", n=2**4)
+    api.push(order_placed("o-1", ticket_no="A-009"))
+    page = client.get("/m/login").text
+    assert "或用志愿者卡 + 密码登录" in page
+    english = TestClient(client.app).get("/m/login?lang=en").text
+    assert "Or sign in with your card + PIN" in english
+    # Wrong PINs, an unknown card and junk all read the same and open no session.
+    for card, pin in (("88001234", "1111"), ("99999999", "2468"), ("88001234", "<b>"), ("", "")):
+        answer = client.post("/m/login", data={"card": card, "pin": pin})
+        assert answer.status_code == 401 and "卡号或密码不对" in answer.text, (card, pin)
+        assert client.get("/m/orders", follow_redirects=False).status_code == 303
+    ok = client.post("/m/login", data={"card": " 88001234 ", "pin": "2468"})
+    assert ok.url.path == "/m/orders" and "A-009" in ok.text
+    csrf = _csrf(ok.text)
+    assert "已更新" in client.post("/m/orders/o-1/accept", data={"csrf": csrf}).text
+    client.post("/m/logout", data={"csrf": csrf})
+    # Five wrong PINs in a row lock the card, here and at the kiosks (one lock per card).
+    other = TestClient(client.app)
+    texts = [
+        other.post("/m/login", data={"card": "88001234", "pin": f"00{i}"}).text for i in range(5)
+    ]
+    assert "已锁定" in texts[-1] and "15 分钟" in texts[-1]
+    locked = other.post("/m/login", data={"card": "88001234", "pin": "2468"})
+    assert locked.status_code == 401 and "已锁定" in locked.text
+    assert other.get("/m/orders", follow_redirects=False).status_code == 303
+    central_admin.update_settings(db, "ST-A", card_pin_enabled=True)
+    kiosk = api.post("/cards/verify", json={"card": "88001234", "pin": "2468"})
+    assert kiosk.status_code == 403 and kiosk.json()["reason"] == "card_locked"
+    with db.read() as s:
+        assert s.get(CardLock, "88001234").locked_until is not None

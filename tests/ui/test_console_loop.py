@@ -114,14 +114,25 @@ def test_dispatch_in_the_browser_and_complete_on_the_phone(  # type: ignore[no-u
     qtbot, browser, station, kiosk_window
 ) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
     def submit(element) -> None:  # type: ignore[no-untyped-def]
         """Tap a form button and wait for the next page (the old one goes stale)."""
+        from selenium.common.exceptions import WebDriverException
+
         page = browser.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(browser, 20).until(ec.staleness_of(page))
+
+        def gone(_driver) -> bool:  # type: ignore[no-untyped-def]
+            # Under load chromedriver may answer "node does not belong to the document"
+            # instead of "stale element" for the old page: both mean it was replaced.
+            try:
+                page.is_enabled()
+            except WebDriverException:
+                return True
+            return False
+
+        WebDriverWait(browser, 20).until(gone)
 
     server, kiosk = station
     kiosk.sync()  # the kiosk learns the catalogue
@@ -157,6 +168,10 @@ def test_dispatch_in_the_browser_and_complete_on_the_phone(  # type: ignore[no-u
 
     # 评单 starts where it always did: the kiosk pulls the steps and shows 已完成.
     kiosk.sync()
+    # The kiosk's pull carried its report: nothing waiting to go.
+    browser.get(server.url + "/console/stations")
+    station_row = browser.find_element(By.ID, f"station-{kiosk.config.station_id}")
+    assert "0 条" in station_row.text, station_row.text
     win = kiosk_window(kiosk)
     ctx = win.ctx
     click(qtbot, ctx, "tileTrack")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPixmap, QResizeEvent
@@ -170,12 +171,15 @@ _PICTURES: dict[str, QPixmap] = {}
 
 
 def gift_picture(image_path: str) -> QPixmap | None:
-    """A gift's picture from assets/gifts (cached; a few KB each)."""
+    """A gift's picture (cached; a few KB each): bundled under assets/gifts, or an absolute
+    path to one the station fetched from central (kiosk.gift_pictures.resolve)."""
     if not image_path:
         return None
     if image_path not in _PICTURES:
         from kiosk.paths import asset_path
 
-        _PICTURES[image_path] = QPixmap(str(asset_path(f"gifts/{image_path}")))
+        path = Path(image_path)
+        source = path if path.is_absolute() else asset_path(f"gifts/{image_path}")
+        _PICTURES[image_path] = QPixmap(str(source))
     pm = _PICTURES[image_path]
     return None if pm.isNull() else pm
