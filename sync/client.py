@@ -123,29 +123,31 @@ class CentralClient:
         + 1 so a huge answer costs no more than that; the caller checks the picture."""
         path = f"/media/{quote(name, safe='')}"
         url = f"{self.base_url}{API}{path}"
-        try:
-            resp = self._session().get(url, timeout=self.timeout, stream=True)
-        except requests.Timeout as exc:
-            raise SyncTimeout(detail=f"GET {path}: {plain_reason(exc)}") from exc
-        except requests.RequestException as exc:
-            raise ServerDown(detail=f"GET {path}: {plain_reason(exc)}") from exc
-        try:
-            if resp.status_code != 200:
-                raise _status_error(resp, f"GET {path}")
-            if not resp.headers.get("Content-Type", "").startswith("image/"):
-                raise BadResponse(detail=f"GET {path}: {resp.headers.get('Content-Type')}")
-            data = b""
-            for chunk in resp.iter_content(64 * 1024):
-                data += chunk
-                if len(data) > max_bytes:
-                    break
-            return data
-        except (rexc.ChunkedEncodingError, rexc.ContentDecodingError) as exc:
-            raise BadResponse(detail=f"GET {path}: {plain_reason(exc)}") from exc
-        except requests.RequestException as exc:
-            raise ServerDown(detail=f"GET {path}: {plain_reason(exc)}") from exc
-        finally:
-            resp.close()
+        # The session is lent again only once the streamed body is read and closed.
+        with self._session() as session:
+            try:
+                resp = session.get(url, timeout=self.timeout, stream=True)
+            except requests.Timeout as exc:
+                raise SyncTimeout(detail=f"GET {path}: {plain_reason(exc)}") from exc
+            except requests.RequestException as exc:
+                raise ServerDown(detail=f"GET {path}: {plain_reason(exc)}") from exc
+            try:
+                if resp.status_code != 200:
+                    raise _status_error(resp, f"GET {path}")
+                if not resp.headers.get("Content-Type", "").startswith("image/"):
+                    raise BadResponse(detail=f"GET {path}: {resp.headers.get('Content-Type')}")
+                data = b""
+                for chunk in resp.iter_content(64 * 1024):
+                    data += chunk
+                    if len(data) > max_bytes:
+                        break
+                return data
+            except (rexc.ChunkedEncodingError, rexc.ContentDecodingError) as exc:
+                raise BadResponse(detail=f"GET {path}: {plain_reason(exc)}") from exc
+            except requests.RequestException as exc:
+                raise ServerDown(detail=f"GET {path}: {plain_reason(exc)}") from exc
+            finally:
+                resp.close()
 
     def authorise(self, request: dict[str, Any], timeout: Timeout) -> dict[str, Any]:
         body = self._call("POST", "/redemptions/authorise", json=request, timeout=timeout)
