@@ -27,7 +27,7 @@ class FeedClient:
         self.changes_list = changes
         self.asked: list[int] = []
 
-    def changes(self, cursor: str, limit: int) -> dict[str, Any]:
+    def changes(self, cursor: str, limit: int, report: Any = None) -> dict[str, Any]:
         self.asked.append(limit)
         start = int(cursor or 0)
         page = self.changes_list[start : start + limit]

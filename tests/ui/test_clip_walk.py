@@ -14,6 +14,7 @@ need it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
@@ -115,7 +116,7 @@ BOUNDED = [
 def test_no_label_is_cut_on_any_screen(qtbot, window, lang, large, sizes) -> None:  # type: ignore[no-untyped-def]
     ctx = window.ctx
     ctx.staff = StaffInfo("S01", "王建国", "technician")
-    ctx.config.station_name_en = LONG_EN
+    ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
     window.set_language(lang)
     window.set_large_text(large)
     ctx.nav.build_all()
