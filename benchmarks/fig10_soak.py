@@ -7,10 +7,20 @@ lookups, restocks and ratings, one after another as fast as they complete.
 Reported: the RSS slope after the first ``WARMUP`` operations (least squares over the
 samples, per 10,000 operations; bar ≤ 1 MiB), fds and threads at the end against after
 warm-up (bar: equal), the WAL's largest size, and latency p50/p99 of the first and the last
-``WINDOW`` operations (bar: p50 drift ≤ 20 %)."""
+``WINDOW`` operations (bar: p50 drift ≤ 20 %).
+
+At a station's pace, for a technician (issue 20 point 4; see docs/performance.md)::
+
+    python -m benchmarks.fig10_soak --pace 60 --hours 12
+
+runs the same kiosk on a copy of the aged store with one operation a minute (each starts
+``--pace`` seconds after the previous one ended) for ``--hours``, samples every
+``--every`` operations (default: every 30 minutes), prints each sample as it is taken and
+the summary at the end, and writes the whole report as JSON (``--json``)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -35,9 +45,12 @@ DRIFT_TARGET = Target("<=", 1.2)
 TIMEOUT_S = 3600
 
 
-def slope_per(samples: list[dict[str, Any]], key: str, per: float, after: int) -> float:
-    """Least-squares slope of ``key`` against operations, for samples past ``after``."""
-    points = [(s["ops"], s[key]) for s in samples if s["ops"] >= after]
+def slope_per(
+    samples: list[dict[str, Any]], key: str, per: float, after: int, x: str = "ops"
+) -> float:
+    """Least-squares slope of ``key`` against operations (or ``x``: "t", seconds), for
+    samples past ``after`` operations."""
+    points = [(s[x], s[key]) for s in samples if s["ops"] >= after]
     if len(points) < 2:
         return 0.0
     n = len(points)
@@ -49,7 +62,14 @@ def slope_per(samples: list[dict[str, Any]], key: str, per: float, after: int) -
 
 
 def run_soak(
-    data_dir: Path, ops: int, every: int, out: Path, central: Any, tracemalloc: bool = False
+    data_dir: Path,
+    ops: int,
+    every: int,
+    out: Path,
+    central: Any,
+    tracemalloc: bool = False,
+    pace_s: float = 0.0,
+    timeout_s: float = TIMEOUT_S,
 ) -> dict[str, Any]:
     env = child_env(
         QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
@@ -65,7 +85,7 @@ def run_soak(
         env["SOAK_TRACEMALLOC"] = "1"
     cmd = [sys.executable, "-m", "benchmarks.soak_child", str(data_dir), str(ops), str(every)]
     proc = subprocess.run(
-        [*cmd, str(out)], env=env, capture_output=True, text=True, timeout=TIMEOUT_S
+        [*cmd, str(out), str(pace_s)], env=env, capture_output=True, text=True, timeout=timeout_s
     )
     if proc.returncode != 0 or not out.exists():
         raise RuntimeError(f"soak child exited {proc.returncode}: {proc.stderr[-600:]}")
@@ -159,3 +179,70 @@ def run(ctx: RunContext) -> list[Result]:
             f"{window:,} p50 {p50_last:.1f} ms p99 {s['p99'][1]:.1f} ms",
         ),
     ]
+
+
+def _print_sample(row: dict[str, Any]) -> None:
+    print(
+        f"{row['t'] / 3600:6.2f} h {row['ops']:6d} ops  RSS {row['rss_kib'] / 1024:6.1f} MiB  "
+        f"fds {row['fds']:3d}  threads {row['threads']:2d}  WAL {row['wal_bytes'] / 2**20:5.1f} MiB"
+        f"  malloc in use {row.get('malloc_in_use', 0) / 2**20:6.1f} MiB",
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The soak at a chosen pace (``python -m benchmarks.fig10_soak --help``)."""
+    from benchmarks.harness import FULL, SMOKE
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.fig10_soak", description=__doc__)
+    parser.add_argument("--pace", type=float, default=60.0, help="seconds between operations")
+    parser.add_argument("--hours", type=float, default=12.0, help="how long to run")
+    parser.add_argument("--every", type=int, default=0, help="sample every N operations")
+    parser.add_argument("--smoke", action="store_true", help="the small store (a quick try)")
+    parser.add_argument("--json", type=Path, default=Path("soak.json"), help="the report")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    seconds = args.hours * 3600
+    ops = max(1, round(seconds / max(args.pace, 0.001)))
+    every = args.every or max(1, round(1800 / max(args.pace, 0.001)))
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="soak-") as tmp:
+        ctx = RunContext(sizes=SMOKE if args.smoke else FULL, workdir=Path(tmp))
+        folder = ctx.workdir / "kiosk"
+        folder.mkdir()
+        copy_store(ctx.large_store().path, folder / "kiosk.db")
+        print(f"{ops:,} operations, one every {args.pace:g} s after the last ended, sampled "
+              f"every {every}; the kiosk is {folder}", flush=True)  # fmt: skip
+        with embedded_central(
+            ctx.workdir / "central.db", rich=True, gifts_from=ctx.large_store().path
+        ) as central:
+            report = run_soak(
+                folder,
+                ops,
+                every,
+                ctx.workdir / "soak.json",
+                central,
+                pace_s=args.pace,
+                timeout_s=seconds * 2 + 600,
+            )
+    args.json.write_text(json.dumps(report), encoding="utf-8")
+    for row in report["samples"]:
+        _print_sample(row)
+    warmup = min(WARMUP, ops // 10)
+    s = summarise(report, warmup, min(WINDOW, max(1, ops // 10)))
+    print(
+        f"RSS {s['rss_after_warmup_mib']:.1f} MiB after {warmup} ops → {s['rss_end_mib']:.1f} MiB "
+        f"at the end ({s['slope_mib_per_10k']:+.2f} MiB per 10,000 ops, "
+        f"{slope_per(report['samples'], 'rss_kib', 3600, warmup, x='t') / 1024:+.2f} MiB per "
+        f"hour); fds {s['fds'][0]} → "
+        f"{s['fds'][1]}, threads {s['threads'][0]} → {s['threads'][1]}; latency p50 "
+        f"{s['p50'][0]:.1f} → {s['p50'][1]:.1f} ms, p99 {s['p99'][0]:.1f} → {s['p99'][1]:.1f} ms;"
+        f" refused/failed {sum(s['errors'].values())} {s['errors'] or ''}; JSON in {args.json}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

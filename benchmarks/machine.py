@@ -48,4 +48,7 @@ def machine_info() -> dict[str, Any]:
         "python": sys.version.split()[0],
         "qt": _qt_version(),
         "qpa": os.environ.get("QT_QPA_PLATFORM", ""),
+        # 1/5/15-minute load averages when the run ended: other work on the cores flips the
+        # absolute-bar figures (see docs/performance.md), so a table carries them.
+        "load": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
     }

@@ -18,7 +18,8 @@ def render(report: dict) -> str:
     lines = [
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM; {m['os']}; "
         f"Python {m['python']}; {m['qt']}; QT_QPA_PLATFORM={m['qpa'] or '(default)'}.",
-        f"Run time: {report['seconds']:.0f} s.",
+        f"Run time: {report['seconds']:.0f} s."
+        + (f" Load average at the end (1/5/15 min): {m['load']}." if m.get("load") else ""),
         "",
         markdown_table(results),
         "",

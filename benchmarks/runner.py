@@ -30,10 +30,11 @@ FIGURES: dict[str, tuple[str, str]] = {
     "8": ("benchmarks.fig8_gift_grid", "gift grid paint and scroll"),
     "9": ("benchmarks.fig9_city", "central for a city: 200 stations on PostgreSQL"),
     "10": ("benchmarks.fig10_soak", "a working day compressed (soak)"),
+    "11": ("benchmarks.fig11_start_stall", "main-thread stall in the first 30 s after start"),
 }
 
 # The figures that copy the large kiosk store (``--only 9`` need not build it).
-NEEDS_LARGE_STORE = {"3", "4", "5", "6", "7", "8"}
+NEEDS_LARGE_STORE = {"3", "4", "5", "6", "7", "8", "10", "11"}
 
 
 def run_figure(number: str, ctx: RunContext) -> list[Result]:

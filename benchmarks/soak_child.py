@@ -3,7 +3,10 @@ central, sync, print queue on ``dummy:`` and backups), driven through the same f
 the screens hand to ``ctx.ops`` (``kiosk.views.orders``, ``.redemption`` and ``.staff``,
 ``kiosk.redemption.redeem``), one operation after another as fast as they complete.
 
-``python -m benchmarks.soak_child DATA_DIR OPS SAMPLE_EVERY OUT_JSON``
+``python -m benchmarks.soak_child DATA_DIR OPS SAMPLE_EVERY OUT_JSON [PACE_S]``
+
+With ``PACE_S`` (seconds) each operation starts that long after the previous one ended, as
+at a station (one action a minute), instead of at once.
 
 The config comes from the ``KIOSK_*`` environment the parent sets (central URL, token).
 Nothing in the kiosk is patched: the driver starts when the kiosk logs ``UI up`` and
@@ -76,6 +79,25 @@ def _sqlite_lib() -> Any:
             return None
 
 
+def _fd_kinds() -> dict[str, int]:
+    """Open fds by what they point at (a database file by its name, sockets, pipes, other
+    files), so a growing count says what grows."""
+    kinds: dict[str, int] = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue  # the fd listdir itself used, closed meanwhile
+        if target.startswith(("socket:", "pipe:", "anon_inode:")):
+            key = target.split(":")[0] + (":" + target.split(":", 1)[1] if "anon" in target else "")
+        elif target.endswith((".db", ".db-wal", ".db-shm", ".db-journal")):
+            key = os.path.basename(target)
+        else:
+            key = "file"
+        kinds[key] = kinds.get(key, 0) + 1
+    return kinds
+
+
 def _status(field: str) -> int:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
@@ -88,8 +110,9 @@ class Driver:
     """Runs on the main thread; each operation goes through ``ctx.ops`` like a screen's,
     and the next starts from the previous one's callback."""
 
-    def __init__(self, ctx: Any, ops: int, every: int, out: Path) -> None:
+    def __init__(self, ctx: Any, ops: int, every: int, out: Path, pace_s: float = 0.0) -> None:
         self.ctx, self.total, self.every, self.out = ctx, ops, every, out
+        self.pace_ms = round(pace_s * 1000)
         self.rng = random.Random(7)
         self.done = 0
         self.errors: dict[str, int] = {}
@@ -164,7 +187,12 @@ class Driver:
             self.current = -1
             self.latency.append((self.done, kind, (time.perf_counter() - started) * 1000))
             self.done += 1
-            self.next()
+            if self.pace_ms:
+                from PySide6.QtCore import QTimer
+
+                QTimer.singleShot(self.pace_ms, self.next)
+            else:
+                self.next()
 
         self.deadline = time.perf_counter() + STUCK_S
 
@@ -272,6 +300,7 @@ class Driver:
             "t": round(time.perf_counter() - self.t0, 2),
             "rss_kib": _status("VmRSS"),
             "fds": len(os.listdir("/proc/self/fd")),
+            "fd_kinds": _fd_kinds(),
             "threads": _status("Threads"),
             "wal_bytes": wal.stat().st_size if wal.exists() else 0,
             "store_bytes": store_path.stat().st_size,
@@ -310,9 +339,9 @@ class Driver:
 
 
 class _Start(logging.Handler):
-    def __init__(self, ops: int, every: int, out: Path) -> None:
+    def __init__(self, ops: int, every: int, out: Path, pace_s: float) -> None:
         super().__init__(logging.INFO)
-        self.args = (ops, every, out)
+        self.args = (ops, every, out, pace_s)
         self.driver: Driver | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -334,9 +363,10 @@ class _Start(logging.Handler):
 
 def main(argv: list[str]) -> int:
     data_dir, ops, every, out = argv[0], int(argv[1]), int(argv[2]), Path(argv[3])
+    pace_s = float(argv[4]) if len(argv) > 4 else 0.0
     if os.environ.get("SOAK_TRACEMALLOC"):
         tracemalloc.start(12)
-    logging.getLogger("ui.app").addHandler(_Start(ops, every, out))
+    logging.getLogger("ui.app").addHandler(_Start(ops, every, out, pace_s))
     threading.current_thread().name = "MainThread"
     from station.cli import main as kiosk_main
 

@@ -12,6 +12,8 @@ import logging
 import platform
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -84,10 +86,14 @@ class CentralClient:
             "Accept": "application/json",
         }
         self._tracker = SocketTracker()
-        self._local = threading.local()
         # Our clock minus central's (its HTTP Date header), seconds; None until an answer.
         self.clock_skew_s: float | None = None
+        # Sessions are lent one call at a time, not kept per thread: the screens' calls run
+        # on Qt pool threads, and Python forgets a Qt thread's ``threading.local`` after
+        # every task, so a session per thread was a new session (and a new keep-alive
+        # socket, held open by the list that ``close()`` needs) per online redemption.
         self._all_sessions: list[requests.Session] = []
+        self._idle: list[requests.Session] = []
         self._lock = threading.Lock()
 
     # --- the API ---------------------------------------------------------------------
@@ -117,29 +123,31 @@ class CentralClient:
         + 1 so a huge answer costs no more than that; the caller checks the picture."""
         path = f"/media/{quote(name, safe='')}"
         url = f"{self.base_url}{API}{path}"
-        try:
-            resp = self._session().get(url, timeout=self.timeout, stream=True)
-        except requests.Timeout as exc:
-            raise SyncTimeout(detail=f"GET {path}: {plain_reason(exc)}") from exc
-        except requests.RequestException as exc:
-            raise ServerDown(detail=f"GET {path}: {plain_reason(exc)}") from exc
-        try:
-            if resp.status_code != 200:
-                raise _status_error(resp, f"GET {path}")
-            if not resp.headers.get("Content-Type", "").startswith("image/"):
-                raise BadResponse(detail=f"GET {path}: {resp.headers.get('Content-Type')}")
-            data = b""
-            for chunk in resp.iter_content(64 * 1024):
-                data += chunk
-                if len(data) > max_bytes:
-                    break
-            return data
-        except (rexc.ChunkedEncodingError, rexc.ContentDecodingError) as exc:
-            raise BadResponse(detail=f"GET {path}: {plain_reason(exc)}") from exc
-        except requests.RequestException as exc:
-            raise ServerDown(detail=f"GET {path}: {plain_reason(exc)}") from exc
-        finally:
-            resp.close()
+        # The session is lent again only once the streamed body is read and closed.
+        with self._session() as session:
+            try:
+                resp = session.get(url, timeout=self.timeout, stream=True)
+            except requests.Timeout as exc:
+                raise SyncTimeout(detail=f"GET {path}: {plain_reason(exc)}") from exc
+            except requests.RequestException as exc:
+                raise ServerDown(detail=f"GET {path}: {plain_reason(exc)}") from exc
+            try:
+                if resp.status_code != 200:
+                    raise _status_error(resp, f"GET {path}")
+                if not resp.headers.get("Content-Type", "").startswith("image/"):
+                    raise BadResponse(detail=f"GET {path}: {resp.headers.get('Content-Type')}")
+                data = b""
+                for chunk in resp.iter_content(64 * 1024):
+                    data += chunk
+                    if len(data) > max_bytes:
+                        break
+                return data
+            except (rexc.ChunkedEncodingError, rexc.ContentDecodingError) as exc:
+                raise BadResponse(detail=f"GET {path}: {plain_reason(exc)}") from exc
+            except requests.RequestException as exc:
+                raise ServerDown(detail=f"GET {path}: {plain_reason(exc)}") from exc
+            finally:
+                resp.close()
 
     def authorise(self, request: dict[str, Any], timeout: Timeout) -> dict[str, Any]:
         body = self._call("POST", "/redemptions/authorise", json=request, timeout=timeout)
@@ -158,14 +166,23 @@ class CentralClient:
     def close(self) -> None:
         self.abort()
         with self._lock:
-            sessions, self._all_sessions = self._all_sessions, []
+            sessions, self._all_sessions, self._idle = self._all_sessions, [], []
         for session in sessions:
             session.close()
 
+    def open_sessions(self) -> int:
+        """How many sessions exist (at most one per call that ran at the same time)."""
+        with self._lock:
+            return len(self._all_sessions)
+
     # --- plumbing --------------------------------------------------------------------
 
-    def _session(self) -> requests.Session:
-        session: requests.Session | None = getattr(self._local, "session", None)
+    @contextmanager
+    def _session(self) -> Iterator[requests.Session]:
+        """An idle session (with its kept-alive connection) for one call, or a new one if
+        every session is busy; it is idle again when the call is done."""
+        with self._lock:
+            session = self._idle.pop() if self._idle else None
         if session is None:
             session = requests.Session()
             session.headers.update(self._headers)
@@ -174,10 +191,15 @@ class CentralClient:
             adapter = _TrackingAdapter(self._tracker)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
-            self._local.session = session
             with self._lock:
                 self._all_sessions.append(session)
-        return session
+        try:
+            yield session
+        finally:
+            with self._lock:
+                # One closed meanwhile (``close()``) is not lent again.
+                if any(s is session for s in self._all_sessions):
+                    self._idle.append(session)
 
     def _call(
         self,
@@ -189,28 +211,29 @@ class CentralClient:
         timeout: Timeout | None = None,
     ) -> dict[str, Any]:
         url = f"{self.base_url}{API}{path}"
-        try:
-            resp = self._session().request(
-                method, url, json=json, params=params, timeout=timeout or self.timeout
-            )
-        except requests.Timeout as exc:
-            raise SyncTimeout(detail=f"{method} {path}: {plain_reason(exc)}") from exc
-        except (rexc.ChunkedEncodingError, rexc.ContentDecodingError) as exc:
-            # urllib3 enforces Content-Length: a body cut short lands here.
-            raise BadResponse(detail=f"{method} {path}: {plain_reason(exc)}") from exc
-        except rexc.SSLError as exc:
-            reason = plain_reason(exc)
-            if "not yet valid" in reason:
-                # Certificates are valid from a date: a clock behind makes every one fail.
-                raise ClockWrong(detail=f"{method} {path}: {reason}") from exc
-            raise TlsFailed(detail=f"{method} {path}: {reason}") from exc
-        except requests.RequestException as exc:
-            raise ServerDown(detail=f"{method} {path}: {plain_reason(exc)}") from exc
-        self._note_clock(resp.headers.get("Date"))
-        try:
-            return self._read(resp, f"{method} {path}")
-        finally:
-            resp.close()
+        with self._session() as session:
+            try:
+                resp = session.request(
+                    method, url, json=json, params=params, timeout=timeout or self.timeout
+                )
+            except requests.Timeout as exc:
+                raise SyncTimeout(detail=f"{method} {path}: {plain_reason(exc)}") from exc
+            except (rexc.ChunkedEncodingError, rexc.ContentDecodingError) as exc:
+                # urllib3 enforces Content-Length: a body cut short lands here.
+                raise BadResponse(detail=f"{method} {path}: {plain_reason(exc)}") from exc
+            except rexc.SSLError as exc:
+                reason = plain_reason(exc)
+                if "not yet valid" in reason:
+                    # Certificates are valid from a date: a clock behind makes every one fail.
+                    raise ClockWrong(detail=f"{method} {path}: {reason}") from exc
+                raise TlsFailed(detail=f"{method} {path}: {reason}") from exc
+            except requests.RequestException as exc:
+                raise ServerDown(detail=f"{method} {path}: {plain_reason(exc)}") from exc
+            self._note_clock(resp.headers.get("Date"))
+            try:
+                return self._read(resp, f"{method} {path}")
+            finally:
+                resp.close()
 
     def _note_clock(self, date: str | None) -> None:
         """Compare our clock with central's Date header (1 s resolution: plenty for a

@@ -57,3 +57,22 @@ def test_cli_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert report["machine"]["python"]
     assert [r["figure"] for r in report["results"]] == ["4 paired", "4 p99", "4 online"]
     assert "redemption commit" in capsys.readouterr().out
+
+
+@pytest.mark.timeout(300)
+def test_soak_runs_at_a_chosen_pace(tmp_path: Path) -> None:
+    # The technician's soak (`python -m benchmarks.fig10_soak --pace 60 --hours 12`), tiny:
+    # 60 operations, each started 0.1 s after the previous one ended.
+    from benchmarks.fig10_soak import main as soak_main
+
+    out = tmp_path / "soak.json"
+    assert soak_main(["--smoke", "--pace", "0.1", "--hours", str(6 / 3600), "--every", "20",
+                      "--json", str(out)]) == 0  # fmt: skip
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["ops"] == 60
+    assert report["seconds"] >= 60 * 0.1  # paced, not back to back
+    assert [s["ops"] for s in report["samples"]] == [0, 20, 40, 60]
+    assert sum(report["errors"].values()) <= 3, report["errors"]
+    ends = report["samples"][1], report["samples"][-1]
+    sockets = [end["fd_kinds"].get("socket", 0) for end in ends]
+    assert sockets[1] <= sockets[0]  # sessions lent per call, not one per redemption
