@@ -11,8 +11,10 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import timedelta
+from typing import Any, cast
 
 from sqlalchemy import delete
+from sqlalchemy.engine import CursorResult
 
 from central import redemptions
 from central.clock import utcnow
@@ -58,8 +60,11 @@ def purge_retention(db: Database) -> int:
     stations and event ids, nothing a kiosk ever needs again); returns how many."""
     cutoff = utcnow() - timedelta(days=REJECTED_KEEP_DAYS)
     with db.write() as session:
-        done = session.execute(delete(RejectedEvent).where(RejectedEvent.received_at < cutoff))
-        gone = int(getattr(done, "rowcount", 0) or 0)  # a DML result is a CursorResult
+        done = cast(
+            CursorResult[Any],
+            session.execute(delete(RejectedEvent).where(RejectedEvent.received_at < cutoff)),
+        )
+        gone = done.rowcount or 0
     if gone:
         log.info("retention purge: %d rejected-event rows", gone)
     return gone

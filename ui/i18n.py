@@ -22,7 +22,6 @@ class Translations:
     def __init__(self, app: QCoreApplication) -> None:
         self.app = app
         self.lang = ""
-        self._installed: list[QTranslator] = []
 
     def switch(self, lang: str) -> bool:
         """Install ``lang``'s translators; True when the kiosk catalogue loaded."""
@@ -53,7 +52,6 @@ class Translations:
         for translator in self.app.findChildren(QTranslator):
             self.app.removeTranslator(translator)
             translator.deleteLater()
-        self._installed.clear()
 
     def _load(self, name: str, folder: str) -> bool:
         translator = QTranslator(self.app)
@@ -62,5 +60,4 @@ class Translations:
                 log.error("translation %s not found in %s", name, folder)
             return False
         self.app.installTranslator(translator)
-        self._installed.append(translator)
         return True
