@@ -37,7 +37,7 @@ def _subjects(ctx: RunContext, config: Config) -> tuple[ServiceOrder, Redemption
                 service_code=large.service_codes[0],
                 honorific="王阿姨",
                 phone="13812345678",
-                time_slot="today_pm",
+                time_slot="tomorrow_pm",  # always open: a today slot passes at 18:00 local
                 address="梅园小区3号楼2单元401",
             )
             order_id = place_order(session, draft, config).id

@@ -254,7 +254,7 @@ class Driver:
             service_code=self.rng.choice(self.services),
             honorific="王阿姨",
             phone=phone,
-            time_slot="today_pm",
+            time_slot="tomorrow_pm",  # always open: a today slot passes at 18:00 local
         )
 
         def placed(result: Any) -> None:
