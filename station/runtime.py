@@ -105,15 +105,31 @@ def start_sync(
 
 
 def purge_chore(config: Config, store: Store) -> Any:
-    """Forget residents' phone numbers once their orders are closed, synced and old enough;
-    central's station setting for the retention wins over the local config once pulled."""
+    """Forget residents' phone numbers once their orders are closed, synced and old enough,
+    and delete sent outbox events and printed jobs as old (their payloads and receipts
+    hold the same data, and a kiosk that runs for months would keep every one); central's
+    station setting for the retention wins over the local config once pulled. Returns the
+    number of orders purged."""
     from kiosk import settings
-    from kiosk.privacy import purge_closed_orders
+    from kiosk.privacy import (
+        PRUNE_BATCH,
+        prune_printed_jobs,
+        prune_sent_outbox,
+        purge_closed_orders,
+    )
 
     def purge_personal_data() -> int:
         with store.begin() as session:
             days = settings.effective(session, config).privacy_retention_days
-            return purge_closed_orders(session, days)
+            purged = purge_closed_orders(session, days)
+        for prune in (prune_sent_outbox, prune_printed_jobs):
+            # In batches, each its own transaction: the first run on a store that never
+            # pruned may have months of rows, and a screen's write waits for each batch.
+            while True:
+                with store.begin() as session:
+                    if prune(session, days, limit=PRUNE_BATCH) < PRUNE_BATCH:
+                        break
+        return purged
 
     return purge_personal_data
 
