@@ -240,3 +240,24 @@ def contrast(a: str, b: str) -> float:
 )
 def test_text_colours_clear_4_5_to_1(fg: str, bg: str) -> None:
     assert contrast(fg, bg) >= 4.5, f"{fg} on {bg}: {contrast(fg, bg):.2f}"
+
+
+def test_the_strip_redraws_no_icon_per_state_change(qtbot, demo_store, config) -> None:  # type: ignore[no-untyped-def]
+    # Every order or redemption changes the sync and printer state; an icon drawn anew at
+    # each change left one more copy in QPixmapCache (through the label's QIcon) until its
+    # 10 MiB were full: the soak's RSS grew by that (docs/performance.md).
+    from ui.context import AppContext
+    from ui.window import KioskWindow
+
+    sync = FakeSync()
+    win = KioskWindow(AppContext(demo_store, config, sync=sync))
+    qtbot.addWidget(win)
+    win.show()
+    keys = set()
+    for pending in range(40):
+        sync.listeners[0](FakeStatus(pending % 3 != 0, pending=pending))
+        qtbot.waitUntil(lambda p=pending: f" {p} " in win.strip.network.text.text())
+        win.strip.network.icon.repaint()
+        keys.add(win.strip.network.icon.pixmap().cacheKey())
+    assert len(keys) == 2  # online and offline, each drawn once
+    win.strip.detach()
