@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased
 
 from kiosk.clock import utcnow
@@ -102,7 +104,10 @@ def prune_sent_outbox(
         .order_by(OutboxEvent.seq)
         .limit(limit)
     )
-    gone = session.execute(delete(OutboxEvent).where(OutboxEvent.seq.in_(old))).rowcount
+    done = cast(
+        CursorResult[Any], session.execute(delete(OutboxEvent).where(OutboxEvent.seq.in_(old)))
+    )
+    gone = done.rowcount
     if gone:
         log.info("pruned %d sent outbox events older than %d days", gone, retention_days)
     return int(gone or 0)
@@ -137,7 +142,8 @@ def prune_printed_jobs(
         .order_by(PrintJob.seq)
         .limit(limit)
     )
-    gone = session.execute(delete(PrintJob).where(PrintJob.seq.in_(old))).rowcount
+    done = cast(CursorResult[Any], session.execute(delete(PrintJob).where(PrintJob.seq.in_(old))))
+    gone = done.rowcount
     if gone:
         log.info("pruned %d print jobs older than %d days", gone, retention_days)
     return int(gone or 0)
