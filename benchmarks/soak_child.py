@@ -128,6 +128,35 @@ def _arenas_in_use(libc: Any) -> list[int]:
     return used
 
 
+def _pymalloc() -> dict[str, int]:
+    """Python's small-object heap (``sys._debugmallocstats``, which only writes to the C
+    stderr): its 1 MiB arenas are mmap'd, outside glibc's count, so RssAnon growth that
+    glibc does not explain may be here."""
+    import re
+    import tempfile
+
+    with tempfile.TemporaryFile("w+") as tmp:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            os.dup2(tmp.fileno(), 2)
+            sys._debugmallocstats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        tmp.seek(0)
+        text = tmp.read()
+    found = {}
+    for key, pattern in (
+        ("py_arenas", r"# arenas allocated current\s*=\s*([\d,]+)"),
+        ("py_blocks_bytes", r"# bytes in allocated blocks\s*=\s*([\d,]+)"),
+    ):
+        m = re.search(pattern, text)
+        if m:
+            found[key] = int(m.group(1).replace(",", ""))
+    return found
+
+
 def _status(field: str) -> int:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
@@ -175,6 +204,9 @@ class Driver:
         self.current = -1
         self.deadline = 0.0
         self.offline_volunteers: list[str] = []
+        # SOAK_LEAK_KIB=N keeps N KiB per operation: what the suite's leak check must catch.
+        self.leak_kib = int(os.environ.get("SOAK_LEAK_KIB", "0"))
+        self.leaked: list[bytes] = []
 
     def watch(self) -> None:
         """The kiosk's idle reset (no touch for a while) drops the callbacks of tasks in
@@ -234,6 +266,8 @@ class Driver:
                 return  # given up on by the watchdog
             self.current = -1
             self.latency_ms[number] = (time.perf_counter() - started) * 1000
+            if self.leak_kib:
+                self.leaked.append(b"\x01" * (self.leak_kib * 1024))  # written: resident
             self.done += 1
             if self.pace_ms:
                 from PySide6.QtCore import QTimer
@@ -367,6 +401,7 @@ class Driver:
             row["malloc_mmapped"] = int(info.hblkhd)
             row["arenas_in_use"] = _arenas_in_use(self.libc)
         row.update(_object_counts())
+        row.update(_pymalloc())
         if tracemalloc.is_tracing():
             snap = tracemalloc.take_snapshot()
             if os.environ.get("SOAK_SNAPSHOTS"):  # for offline diffs by traceback
