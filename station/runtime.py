@@ -116,10 +116,12 @@ def start_sync(
 def purge_chore(config: Config, store: Store) -> Any:
     """Forget residents' phone numbers once their orders are closed, synced and old enough;
     central's station setting for the retention wins over the local config once pulled."""
-    from kiosk import settings
-    from kiosk.privacy import purge_closed_orders
 
     def purge_personal_data() -> int:
+        # Imported when the chore first runs, on the backup thread: not on the start path.
+        from kiosk import settings
+        from kiosk.privacy import purge_closed_orders
+
         with store.begin() as session:
             days = settings.effective(session, config).privacy_retention_days
             return purge_closed_orders(session, days)
@@ -170,14 +172,6 @@ def start(config: Config, *, services: bool = True) -> Runtime:
     else:
         store, checked = open_checked_store(config.store_path(), config.data_dir), True
     runtime = Runtime(config=config, store=store, clean_stop_marker=services)
-    # Intents a killed process left open (it may have died with a hold at central) are
-    # committed or voided now, on a thread of their own: never left dangling, never on the
-    # UI thread. The void events wait in the outbox for the sync engine.
-    resolver = threading.Thread(
-        target=_resolve_intents, args=(store,), name="resolve-intents", daemon=True
-    )
-    resolver.start()
-    runtime.resolver = resolver
     if services:
         try:
             runtime.backups = start_backups(config, store, check_store=not checked)
@@ -187,6 +181,16 @@ def start(config: Config, *, services: bool = True) -> Runtime:
         except Exception:
             runtime.stop()
             raise
+    # Intents a killed process left open (it may have died with a hold at central) are
+    # committed or voided now, on a thread of their own: never left dangling, never on the
+    # UI thread. The void events wait in the outbox for the sync engine. Started last: its
+    # imports (the redemption module and what it needs) would otherwise take turns at the
+    # interpreter with the start's own and delay the first tap.
+    resolver = threading.Thread(
+        target=_resolve_intents, args=(store,), name="resolve-intents", daemon=True
+    )
+    resolver.start()
+    runtime.resolver = resolver
     return runtime
 
 
