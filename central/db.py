@@ -31,6 +31,7 @@ BUSY_TIMEOUT_MS = 15_000
 # server runs at most this many requests' database work at once (central.app), so no
 # thread waits for a connection and none times out waiting (the rest queue as requests).
 POOL_SIZE, POOL_OVERFLOW = 10, 20
+POOL_RECYCLE_S = 1800
 # PostgreSQL error codes worth retrying the whole transaction for.
 RETRYABLE_PGCODES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 
@@ -68,7 +69,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    # No pre-ping: it is a round trip on every checkout (several per push and pull). A
+    # connection PostgreSQL dropped (restart, failover) fails the one request that meets
+    # it — a 503 with Retry-After, which a kiosk retries — and SQLAlchemy then discards
+    # every pooled connection of that generation; recycling bounds their age anyway.
+    return create_engine(
+        url, pool_recycle=POOL_RECYCLE_S, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+    )
 
 
 def private_sqlite_file(url: str) -> None:

@@ -54,6 +54,7 @@ from protocol import api as p
 log = logging.getLogger(__name__)
 
 Applier = Callable[[Database, Session, str, Any], Volunteer | None]
+Check = Callable[[Session], object]
 
 
 # Ids a batch looked up in one query before applying its events, that were not there
@@ -261,11 +262,12 @@ def _known_answer(s: Session, station_id: str, known: ProcessedEvent) -> dict[st
 
 
 def _answer_known(
-    db: Database, station_id: str, events: list[EventIn]
+    db: Database, station_id: str, events: list[EventIn], check: Check
 ) -> dict[int, dict[str, Any]]:
     """Answers for the events central has accepted before, from one read (no write)."""
     ids = {e.id for e in events}
     with db.read() as s:
+        check(s)
         known = {
             row.id: row
             for row in s.scalars(select(ProcessedEvent).where(ProcessedEvent.id.in_(ids)))
@@ -364,58 +366,92 @@ def _record_reject(s: Session, station_id: str, event: EventIn, exc: Rejected) -
 MAX_ATTEMPTS = 4
 
 
-def apply_batch(db: Database, station_id: str, events: list[EventIn]) -> list[dict[str, Any]]:
-    """One result per event, in the order sent. Events seen before are answered from one
-    read; the rest are applied in one transaction."""
-    answers: dict[int, dict[str, Any]] = _answer_known(db, station_id, events)
-    todo = [(i, e) for i, e in enumerate(events) if i not in answers]
-    if not todo:
-        return [answers[i] for i in range(len(events))]
+def _no_check(_s: Session) -> None:
+    return None
+
+
+def apply_batch(
+    db: Database, station_id: str, events: list[EventIn], check: Check = _no_check
+) -> list[dict[str, Any]]:
+    """One result per event, in the order sent. ``check`` runs first in every
+    transaction the batch opens (the server checks the station's token there: a failed
+    check raises and nothing is written). Almost every batch is new: it is applied in
+    one transaction straight away; if some of its events were seen before, they are
+    answered from one read and the rest applied after."""
     parsed: list[tuple[int, EventIn, Any, Applier]] = []
     refused: list[tuple[int, EventIn, Rejected]] = []
-    for i, event in todo:
+    for i, event in enumerate(events):
         try:
             payload, applier = _parse(event)
             parsed.append((i, event, payload, applier))
         except Rejected as exc:
             refused.append((i, event, exc))
+    ids = [event.id for _i, event, _p, _a in parsed]
+    if parsed and not refused and len(set(ids)) == len(ids):
+        try:
+            new = _retrying(station_id, lambda: _apply_new(db, station_id, parsed, refused, check))
+            return [new[i] for i in range(len(events))]
+        except _Careful as exc:
+            if exc.__cause__ is None:
+                log.debug("station %s: some events seen before", station_id)
+            else:
+                log.info("station %s: batch redone event by event", station_id)
+    answers = _answer_known(db, station_id, events, check)
+    parsed = [x for x in parsed if x[0] not in answers]
+    refused = [x for x in refused if x[0] not in answers]
+    if parsed or refused:
+        answers.update(
+            _retrying(station_id, lambda: _apply_carefully(db, station_id, parsed, refused, check))
+        )
+    return [answers[i] for i in range(len(events))]
+
+
+def _retrying(station_id: str, run: Callable[[], dict[int, dict[str, Any]]]) -> dict[int, Any]:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            answers.update(_apply_all(db, station_id, parsed, refused))
-            break
+            return run()
         except OperationalError as exc:
             if not is_retryable(exc) or attempt == MAX_ATTEMPTS:
                 raise
             log.warning("station %s: batch retried (%s)", station_id, exc.orig)
-    return [answers[i] for i in range(len(events))]
+    raise AssertionError("unreachable")
 
 
 class _Careful(Exception):
-    """The quick pass met a rejection or a clash: the batch is redone event by event."""
+    """The quick pass met an event seen before (no cause), or a rejection or a clash
+    (the cause): the batch is redone event by event."""
 
 
-def _apply_all(
+def _apply_new(
     db: Database,
     station_id: str,
     parsed: list[tuple[int, EventIn, Any, Applier]],
     refused: list[tuple[int, EventIn, Rejected]],
+    check: Check,
 ) -> dict[int, dict[str, Any]]:
-    """The batch in one transaction. First quickly — every id claimed by one statement,
-    no savepoints — which is what almost every batch needs; if any event is rejected or
-    clashes, that transaction is rolled back and the batch is done again carefully, with
-    a savepoint per event, so a rejected event takes nothing else with it."""
-    ids = [event.id for _i, event, _p, _a in parsed]
-    if parsed and len(set(ids)) == len(ids):
-        try:
-            with db.write() as s:
-                answers = _apply_quickly(db, s, station_id, parsed)
-                for i, event, exc in refused:
-                    answers[i] = _record_reject(s, station_id, event, exc)
-            return answers
-        except _Careful:
-            log.info("station %s: batch redone event by event", station_id)
+    """The batch in one transaction, quickly — every id claimed by one statement, no
+    savepoints — which is what almost every batch needs; if any event was seen before,
+    is rejected or clashes, the transaction is rolled back (``_Careful``) and the batch
+    done again carefully, with a savepoint per event, so a rejected event takes nothing
+    else with it."""
+    with db.write() as s:
+        check(s)
+        answers = _apply_quickly(db, s, station_id, parsed)
+        for i, event, exc in refused:
+            answers[i] = _record_reject(s, station_id, event, exc)
+    return answers
+
+
+def _apply_carefully(
+    db: Database,
+    station_id: str,
+    parsed: list[tuple[int, EventIn, Any, Applier]],
+    refused: list[tuple[int, EventIn, Rejected]],
+    check: Check,
+) -> dict[int, dict[str, Any]]:
     answers = {}
     with db.write() as s:
+        check(s)
         if parsed:
             ledger.lock_volunteers(s, touched_volunteers(s, [x[2] for x in parsed]))
         for i, event, payload, applier in parsed:
