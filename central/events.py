@@ -21,14 +21,21 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from central import activities, feed, ledger, proofs, redemptions
 from central.clock import parse_iso, utcnow
-from central.db import Database, get_kept, is_retryable
+from central.db import (
+    Database,
+    add_row,
+    deferred_inserts,
+    get_kept,
+    is_retryable,
+    statement,
+)
 from central.errors import Rejected
 from central.models import (
     Gift,
@@ -77,21 +84,23 @@ def _order_placed(db: Database, s: Session, station_id: str, ev: OrderPlaced) ->
         raise Rejected(p.REJECT_ORDER_EXISTS)
     if get_kept(s, Service, ev.service_code) is None:
         raise Rejected(p.REJECT_UNKNOWN_SERVICE, f"{ev.service_code!r:.60}")
-    s.add(
-        Order(
-            id=ev.order_id,
-            station_id=station_id,
-            ticket_no=ev.ticket_no,
-            service_code=ev.service_code,
-            honorific=ev.honorific,
-            phone=ev.phone,
-            address=ev.address,
-            time_slot=ev.time_slot,
-            note_tags=list(ev.note_tags),
-            placed_at=parse_iso(ev.placed_at),
-            status=p.ORDER_INITIAL_STATUS,
-            updated_at=utcnow(),
-        )
+    add_row(
+        s,
+        Order,
+        {
+            "id": ev.order_id,
+            "station_id": station_id,
+            "ticket_no": ev.ticket_no,
+            "service_code": ev.service_code,
+            "honorific": ev.honorific,
+            "phone": ev.phone,
+            "address": ev.address,
+            "time_slot": ev.time_slot,
+            "note_tags": list(ev.note_tags),
+            "placed_at": parse_iso(ev.placed_at),
+            "status": p.ORDER_INITIAL_STATUS,
+            "updated_at": utcnow(),
+        },
     )
     _acknowledge_ticket(db, s, station_id, ev.ticket_no, ev.placed_at)
 
@@ -115,12 +124,20 @@ def _acknowledge_ticket(
     highest_known: dict[tuple[str, str], int] | None = s.info.get(_TICKETS)
     highest = highest_known.get((station_id, head)) if highest_known is not None else None
     if highest is None:
-        same_day = s.scalars(
-            select(Order.ticket_no).where(
-                Order.station_id == station_id, Order.ticket_no.like(f"{head}-%")
-            )
+        query = statement(
+            s,
+            "tickets of a day",
+            lambda _d: select(Order.ticket_no).where(
+                Order.station_id == bindparam("station"),
+                Order.ticket_no.like(bindparam("pattern")),
+            ),
         )
-        highest = max(int(t.rsplit("-", 1)[1]) for t in same_day if _TICKET.fullmatch(t))
+        params = {"station": station_id, "pattern": f"{head}-%"}
+        same_day = s.connection().execute(query, params).scalars()
+        # This order may not be in the table yet (a batch's quick pass adds its rows at
+        # the end): it counts as well.
+        numbers = (int(t.rsplit("-", 1)[1]) for t in same_day if _TICKET.fullmatch(t))
+        highest = max(numbers, default=number)
     if highest_known is not None:
         highest_known[(station_id, head)] = max(highest, number)
     if highest > number:
@@ -163,17 +180,19 @@ def _stock_moved(db: Database, s: Session, station_id: str, ev: StockMoved) -> N
         raise Rejected(p.REJECT_UNKNOWN_SKU, f"{ev.sku!r:.60}")
     if not _DELTA_OK[ev.kind](ev.delta):
         raise Rejected(p.REJECT_BAD_DELTA, f"{ev.kind} of {ev.delta}")
-    s.add(
-        StockMovement(
-            id=ev.movement_id,
-            station_id=station_id,
-            sku=ev.sku,
-            delta=ev.delta,
-            kind=ev.kind,
-            reason=ev.reason or "",
-            staff_id=ev.staff_id,
-            at=parse_iso(ev.at),
-        )
+    add_row(
+        s,
+        StockMovement,
+        {
+            "id": ev.movement_id,
+            "station_id": station_id,
+            "sku": ev.sku,
+            "delta": ev.delta,
+            "kind": ev.kind,
+            "reason": ev.reason or "",
+            "staff_id": ev.staff_id,
+            "at": parse_iso(ev.at),
+        },
     )
     stock: dict[tuple[str, str], int] | None = s.info.get(_STOCK)
     if stock is not None:  # a batch's quick pass: one statement per gift at the end
@@ -189,15 +208,20 @@ _STOCK = "central.events.stock"
 def _add_stock(s: Session, deltas: dict[tuple[str, str], int]) -> None:
     # One statement, no read-modify-write: concurrent batches of a station (a resend
     # while the first is still running) add up instead of clashing on the key.
-    table = StationStock.__table__
-    for (station_id, sku), delta in sorted(deltas.items()):
-        ins = _dialect_insert(s, table).values(station_id=station_id, sku=sku, qty=delta)
-        s.connection().execute(
-            ins.on_conflict_do_update(
-                index_elements=[table.c.station_id, table.c.sku],
-                set_={"qty": table.c.qty + ins.excluded.qty},
-            )
+    if not deltas:
+        return
+
+    def build(dialect: str) -> Any:
+        table = StationStock.__table__
+        ins = _insert_for(dialect, table)
+        return ins.on_conflict_do_update(
+            index_elements=[table.c.station_id, table.c.sku],
+            set_={"qty": table.c.qty + ins.excluded.qty},
         )
+
+    upsert = statement(s, "add stock", build)
+    for (station_id, sku), delta in sorted(deltas.items()):
+        s.connection().execute(upsert, {"station_id": station_id, "sku": sku, "qty": delta})
 
 
 APPLIERS: dict[str, tuple[type[BaseModel], Applier]] = {
@@ -239,7 +263,11 @@ def _occurred(event: EventIn) -> Any:
 
 def _dialect_insert(s: Session, table: Any) -> Any:
     """``INSERT`` with ``ON CONFLICT`` support for the session's backend."""
-    if s.get_bind().dialect.name == "postgresql":
+    return _insert_for(s.get_bind().dialect.name, table)
+
+
+def _insert_for(dialect: str, table: Any) -> Any:
+    if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 
@@ -468,7 +496,7 @@ def _volunteer_hint(payload: Any) -> str | None:
 
 def _prefetch(s: Session, station_id: str, payloads: list[Any]) -> None:
     """What the batch's events will look up one by one, read in a few queries up front:
-    which order and movement ids are new, the redemptions (locked in id order, after the
+    the redemptions (locked in id order, after the
     volunteers, as the batch has always taken them), whether the codes offline
     redemptions carry are revoked, the volunteers' offline totals for the day.
     Only for the quick pass: a rejection there rolls the whole transaction back."""
@@ -476,15 +504,12 @@ def _prefetch(s: Session, station_id: str, payloads: list[Any]) -> None:
     def ids(kind: type[BaseModel], attr: str) -> set[str]:
         return {getattr(x, attr) for x in payloads if isinstance(x, kind)}
 
+    # New orders and movements are taken to be new, unread: their rows go in at the
+    # end (central.db.deferred_inserts) under their primary keys, so one already there
+    # fails that INSERT, and the batch is redone carefully, where it is looked up.
     absent: dict[str, set[str]] = s.info.setdefault(_ABSENT, {})
-    for table, key, kind, attr in (
-        ("orders", Order.id, OrderPlaced, "order_id"),
-        ("stock_movements", StockMovement.id, StockMoved, "movement_id"),
-    ):
-        wanted = ids(kind, attr)
-        if wanted:
-            found = set(s.scalars(select(key).where(key.in_(wanted))))
-            absent[table] = wanted - found
+    absent["orders"] = ids(OrderPlaced, "order_id")
+    absent["stock_movements"] = ids(StockMoved, "movement_id")
     redemptions.lock_redemptions(
         s, ids(RedemptionMade, "redemption_id") | ids(RedemptionVoided, "redemption_id")
     )
@@ -517,18 +542,23 @@ def _apply_quickly(
     ]
     # Parameters given apart from the statement (not ``.values(rows)``): the statement
     # is compiled once per process, and SQLAlchemy still sends one INSERT … VALUES.
-    claim = (
-        _dialect_insert(s, ProcessedEvent.__table__)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(ProcessedEvent.id)
+    claim = statement(
+        s,
+        "claim events",
+        lambda dialect: (
+            _insert_for(dialect, ProcessedEvent.__table__)
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(ProcessedEvent.id)
+        ),
     )
     if len(s.connection().execute(claim, rows).all()) != len(rows):
         raise _Careful  # stored meanwhile by a concurrent batch: answer it event by event
     answers: dict[int, dict[str, Any]] = {}
     corrections: list[dict[str, Any]] = []
     try:
-        # The feed rows the events publish are written together at the end.
-        with feed.deferred(s):
+        # The feed rows the events publish, and their new rows, are written together at
+        # the end.
+        with feed.deferred(s), deferred_inserts(s):
             for i, event, payload, applier in parsed:
                 volunteer = applier(db, s, station_id, payload)
                 actual = volunteer.id if volunteer is not None else None

@@ -30,7 +30,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, literal, literal_column, or_, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from central.clock import iso, utcnow
@@ -112,24 +123,32 @@ def write_pending(session: Session) -> None:
     groups: dict[tuple[str, str | None], list[str]] = {}
     for kind, key, station_id in pending:
         groups.setdefault((kind, station_id), []).append(key)
+    connection = session.connection()
     for (kind, station_id), keys in groups.items():
-        same_station = (
-            ChangeRow.station_id.is_(None)
-            if station_id is None
-            else ChangeRow.station_id == station_id
-        )
-        session.execute(
-            delete(ChangeRow)
-            .where(ChangeRow.kind == kind, same_station, ChangeRow.key.in_(keys))
-            .execution_options(synchronize_session=False)
-        )
+        params = {"kind": kind, "keys": keys}
+        if station_id is None:
+            connection.execute(_DELETE_FOR_ALL, params)
+        else:
+            connection.execute(_DELETE_FOR_STATION, {**params, "station": station_id})
     now = utcnow()
     rows = [
         {"station_id": station_id, "kind": kind, "key": key, "data": data, "at": now}
         for (kind, key, station_id), data in pending.items()
     ]
-    session.execute(insert(ChangeRow), rows)
+    # Core, not the ORM's bulk insert: every row has the same keys, one statement.
+    session.connection().execute(insert(ChangeRow.__table__), rows)
     pending.clear()
+
+
+# Built once (see central.db.statement): the feed's older rows of some keys.
+_OLDER = (
+    ChangeRow.kind == bindparam("kind"),
+    ChangeRow.key.in_(bindparam("keys", expanding=True)),
+)
+_DELETE_FOR_ALL = delete(ChangeRow.__table__).where(*_OLDER, ChangeRow.station_id.is_(None))
+_DELETE_FOR_STATION = delete(ChangeRow.__table__).where(
+    *_OLDER, ChangeRow.station_id == bindparam("station")
+)
 
 
 def publish(
@@ -225,30 +244,34 @@ def _rows_after(
     session: Session, station_id: str, after_txid: int, after_seq: int, limit: int
 ) -> list[Any]:
     postgres = session.get_bind().dialect.name == "postgresql"
-    # pg_current_snapshot() in the same statement is the snapshot the rows are read with.
-    horizon = _HORIZON if postgres else literal(None)
-    return list(
-        session.execute(
-            select(
-                ChangeRow.txid,
-                ChangeRow.seq,
-                ChangeRow.kind,
-                ChangeRow.key,
-                ChangeRow.data,
-                horizon.label("horizon"),
-            )
-            .where(
-                tuple_(ChangeRow.txid, ChangeRow.seq)
-                > tuple_(literal(after_txid), literal(after_seq)),
-                or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == station_id),
-            )
-            .order_by(ChangeRow.txid, ChangeRow.seq)
-            .limit(limit + 1)
-        ).all()
+    query = _ROWS_PG if postgres else _ROWS
+    params = {"txid": after_txid, "seq": after_seq, "station": station_id, "n": limit + 1}
+    return list(session.connection().execute(query, params).all())
+
+
+def _rows_query(horizon: Any) -> Any:
+    return (
+        select(
+            ChangeRow.txid,
+            ChangeRow.seq,
+            ChangeRow.kind,
+            ChangeRow.key,
+            ChangeRow.data,
+            horizon.label("horizon"),
+        )
+        .where(
+            tuple_(ChangeRow.txid, ChangeRow.seq)
+            > tuple_(bindparam("txid", type_=BigInteger), bindparam("seq", type_=BigInteger)),
+            or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == bindparam("station")),
+        )
+        .order_by(ChangeRow.txid, ChangeRow.seq)
+        .limit(bindparam("n", type_=Integer))
     )
 
 
-_HORIZON = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+# pg_current_snapshot() in the same statement is the snapshot the rows are read with.
+_ROWS_PG = _rows_query(literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+_ROWS = _rows_query(literal(None))
 
 
 def _head(session: Session) -> tuple[int, int]:
