@@ -90,6 +90,15 @@ async def _cycles(app: Any, district: District, cycles: int, counter: Counter[st
                     break
 
 
+def _package(filename: str) -> str:
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0]
+    for ours in ("central", "benchmarks", "protocol"):
+        if f"/{ours}/" in filename:
+            return ours
+    return "python" if filename.startswith(("/", "<")) else filename.strip("{}").split(" ")[0]
+
+
 def run(side: str, url: str, stations: int, cycles: int, profile: bool, top: int) -> None:
     anyio.to_thread.run_sync = _inline  # type: ignore[assignment]
     district = seed(url, stations, 2000)
@@ -120,6 +129,14 @@ def run(side: str, url: str, stations: int, cycles: int, profile: bool, top: int
         f"({counter['pulls'] / pushes:.2f} pulls per push)" + (" [profiled]" if prof else "")
     )
     if prof:
+        stats = pstats.Stats(prof)
+        calls = sum(v[1] for v in stats.stats.values())  # type: ignore[attr-defined]
+        own: Counter[str] = Counter()
+        for (filename, _line, _name), v in stats.stats.items():  # type: ignore[attr-defined]
+            own[_package(filename)] += v[2]
+        total = sum(own.values()) or 1.0
+        print(f"{calls / pushes:,.0f} Python function calls per cycle; own time by package:")
+        print("  " + ", ".join(f"{k} {v / total:.0%}" for k, v in own.most_common(9)))
         for order in ("cumulative", "tottime"):
             out = io.StringIO()
             pstats.Stats(prof, stream=out).sort_stats(order).print_stats(top)

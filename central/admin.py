@@ -93,7 +93,7 @@ REPORT_REFRESH_S = 60  # a station pulling every few seconds writes its report o
 
 def report_to_store(
     station: Station, backlog: str | None, printer: str | None
-) -> tuple[int | None, str | None, datetime] | None:
+) -> tuple[int | None, str, datetime] | None:
     """What of a station's report (GET /changes: ``backlog``, ``printer``) to store,
     judged against its row as just read: None when there is nothing to store (no
     report, one out of the protocol's bounds — logged — or the same as the stored one
@@ -131,7 +131,7 @@ def report_to_store(
 
 
 def store_report(
-    db: Database, station_id: str, backlog: int | None, printer: str | None, at: datetime
+    db: Database, station_id: str, backlog: int | None, printer: str, at: datetime
 ) -> bool:
     with db.write() as session:
         station = session.get(Station, station_id)

@@ -136,19 +136,18 @@ def write_pending(session: Session) -> None:
         for (kind, key, station_id), data in pending.items()
     ]
     # Core, not the ORM's bulk insert: every row has the same keys, one statement.
-    session.connection().execute(insert(ChangeRow.__table__), rows)
+    session.connection().execute(insert(_CHANGES), rows)
     pending.clear()
 
 
 # Built once (see central.db.statement): the feed's older rows of some keys.
+_CHANGES: Any = ChangeRow.__table__
 _OLDER = (
     ChangeRow.kind == bindparam("kind"),
     ChangeRow.key.in_(bindparam("keys", expanding=True)),
 )
-_DELETE_FOR_ALL = delete(ChangeRow.__table__).where(*_OLDER, ChangeRow.station_id.is_(None))
-_DELETE_FOR_STATION = delete(ChangeRow.__table__).where(
-    *_OLDER, ChangeRow.station_id == bindparam("station")
-)
+_DELETE_FOR_ALL = delete(_CHANGES).where(*_OLDER, ChangeRow.station_id.is_(None))
+_DELETE_FOR_STATION = delete(_CHANGES).where(*_OLDER, ChangeRow.station_id == bindparam("station"))
 
 
 def publish(
