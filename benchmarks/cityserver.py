@@ -90,7 +90,10 @@ def central_server(db_url: str, workers: int = 1, log_path: Path | None = None) 
     """``kiosk-central --db URL serve --workers N``, ready when /api/v1/ready says so."""
     port = free_port()
     cmd = [*central_command(), "--db", db_url, "serve", "--port", str(port)]
-    return Server([*cmd, "--workers", str(workers)], port, "/api/v1/ready", log_path)
+    # No access log: the bare baseline logs warnings only (uvicorn's "warning" level),
+    # and a line per request is work neither side should be measured doing.
+    cmd += ["--workers", str(workers), "--no-access-log"]
+    return Server(cmd, port, "/api/v1/ready", log_path)
 
 
 def bare_server(db_url: str, workers: int = 1, log_path: Path | None = None) -> Server:

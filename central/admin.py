@@ -7,6 +7,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -90,50 +91,69 @@ def add_station(
 REPORT_REFRESH_S = 60  # a station pulling every few seconds writes its report once a minute
 
 
+def report_to_store(
+    station: Station, backlog: str | None, printer: str | None
+) -> tuple[int | None, str, datetime] | None:
+    """What of a station's report (GET /changes: ``backlog``, ``printer``) to store,
+    judged against its row as just read: None when there is nothing to store (no
+    report, one out of the protocol's bounds — logged — or the same as the stored one
+    and fresh). Most pulls repeat the last report: they must not queue behind other
+    writers for the write lock just to learn that."""
+    if backlog is None and printer is None:
+        return None
+    count: int | None = None
+    if backlog is not None:
+        if not (backlog.isascii() and backlog.isdigit() and len(backlog) <= 8):
+            log.warning("station %s: report ignored: backlog %r", station.id, backlog[:20])
+            return None
+        count = int(backlog)
+        if count > MAX_REPORTED_BACKLOG:
+            log.warning("station %s: report ignored: backlog %d", station.id, count)
+            return None
+    if printer is not None and printer not in REPORT_PRINTER_STATES:
+        log.warning("station %s: report ignored: printer %r", station.id, printer[:30])
+        return None
+    now = utcnow()
+    same = (station.reported_backlog, station.reported_printer) == (
+        count if backlog is not None else station.reported_backlog,
+        printer if printer is not None else station.reported_printer,
+    )
+    fresh = station.reported_at is not None and (
+        (now - station.reported_at).total_seconds() < REPORT_REFRESH_S
+    )
+    if same and fresh:
+        return None
+    return (
+        (count if backlog is not None else station.reported_backlog),
+        (printer if printer is not None else station.reported_printer),
+        now,
+    )
+
+
+def store_report(
+    db: Database, station_id: str, backlog: int | None, printer: str, at: datetime
+) -> bool:
+    with db.write() as session:
+        station = session.get(Station, station_id)
+        if station is None:
+            return False
+        station.reported_backlog, station.reported_printer = backlog, printer
+        station.reported_at = at
+    return True
+
+
 def record_report(db: Database, station_id: str, backlog: str | None, printer: str | None) -> bool:
     """Keep what a station said about itself with a pull (GET /changes), for the console
     only. Both optional; anything out of the protocol's bounds and the whole report is
     ignored (logged), the stored one untouched. True if stored."""
     if backlog is None and printer is None:
         return False
-    count: int | None = None
-    if backlog is not None:
-        if not (backlog.isascii() and backlog.isdigit() and len(backlog) <= 8):
-            log.warning("station %s: report ignored: backlog %r", station_id, backlog[:20])
-            return False
-        count = int(backlog)
-        if count > MAX_REPORTED_BACKLOG:
-            log.warning("station %s: report ignored: backlog %d", station_id, count)
-            return False
-    if printer is not None and printer not in REPORT_PRINTER_STATES:
-        log.warning("station %s: report ignored: printer %r", station_id, printer[:30])
-        return False
-    now = utcnow()
-    # Decided on a read: most pulls repeat the last report, and a pull must not queue
-    # behind other writers for the write lock just to learn that.
     with db.read() as session:
         station = session.get(Station, station_id)
         if station is None:
             return False
-        same = (station.reported_backlog, station.reported_printer) == (
-            count if backlog is not None else station.reported_backlog,
-            printer if printer is not None else station.reported_printer,
-        )
-        fresh = station.reported_at is not None and (
-            (now - station.reported_at).total_seconds() < REPORT_REFRESH_S
-        )
-    if same and fresh:
-        return False
-    with db.write() as session:
-        station = session.get(Station, station_id)
-        if station is None:
-            return False
-        if backlog is not None:
-            station.reported_backlog = count
-        if printer is not None:
-            station.reported_printer = printer
-        station.reported_at = now
-    return True
+        report = report_to_store(station, backlog, printer)
+    return report is not None and store_report(db, station_id, *report)
 
 
 def rotate_token(db: Database, station_id: str) -> StationCredentials:

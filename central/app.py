@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,6 +25,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from central import (
     activities,
@@ -38,7 +40,7 @@ from central import (
     redemptions,
 )
 from central.clock import iso, utcnow
-from central.db import POOL_OVERFLOW, POOL_SIZE, Database
+from central.db import POOL_OVERFLOW, POOL_SIZE, Database, get_kept
 from central.errors import NotFound, RateLimited, Unauthorized
 from central.http import BodyLimit, error_response, install_error_handlers
 from central.leader import JobRunner
@@ -81,12 +83,25 @@ def _db(request: Request) -> Database:
     return request.app.state.db
 
 
-def authenticated_station(
+@dataclass(frozen=True)
+class Claim:
+    """Who a request says it is: the station id and the hash of the token it gave. Not
+    yet checked against the database (``check_station`` does that)."""
+
+    station_id: str
+    token_hash: str
+    address: str
+    throttle: AuthThrottle
+
+
+def claimed_station(
     request: Request,
     station_id: Annotated[str | None, Depends(_station_header)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    """The calling station's id, after checking its bearer token (401 otherwise)."""
+) -> Claim:
+    """The headers' claim, throttled (429) and well-formed (401 otherwise); the
+    handler checks it with ``check_station`` in its own first read, so the check costs
+    no connection or transaction of its own."""
     throttle: AuthThrottle = request.app.state.throttle
     address = request.client.host if request.client is not None else "?"
     wait = throttle.retry_after(address)
@@ -95,23 +110,52 @@ def authenticated_station(
     if not station_id or credentials is None or credentials.scheme.lower() != "bearer":
         throttle.failed(address)
         raise Unauthorized("missing X-Station-Id or bearer token")
+    claim = Claim(station_id, admin.hash_token(credentials.credentials), address, throttle)
+    # Should the request then fail validation, central.http checks the claim first.
+    request.state.unchecked_claim = claim
+    return claim
+
+
+async def _refuse_claim(request: Request, claim: Claim) -> None:
+    """``Unauthorized`` unless the claim holds (for a request that failed validation
+    before its handler could check it)."""
+
+    def check() -> None:
+        with _db(request).read() as session:
+            check_station(session, claim)
+
+    await run_in_threadpool(check)
+
+
+def check_station(session: Session, claim: Claim) -> Station:
+    """The claiming station's row, if it exists, is active and the token's hash matches;
+    ``Unauthorized`` (and a failure counted against the address) otherwise. Read in
+    the request's own transaction, before it does anything else, every request: a
+    rotated token or a deactivated station is refused from the next request on."""
     # A station id is at most 40 characters (the column): a longer one is no station,
     # and must never reach a query that writes it whole.
-    known_shape = len(station_id) <= 40
-    expected = None
-    if known_shape:
-        with _db(request).read() as session:
-            station = session.get(Station, station_id)
-            expected = station.token_hash if station is not None and station.active else None
-    given = admin.hash_token(credentials.credentials)
+    station = get_kept(session, Station, claim.station_id) if len(claim.station_id) <= 40 else None
+    expected = station.token_hash if station is not None and station.active else None
     # Compare even for an unknown station, so timing does not tell which ids exist.
-    if not hmac.compare_digest(given, expected or "0" * 64) or expected is None:
-        throttle.failed(address)
+    if not hmac.compare_digest(claim.token_hash, expected or "0" * 64) or expected is None:
+        claim.throttle.failed(claim.address)
         raise Unauthorized("unknown station or wrong token")
-    return station_id
+    assert station is not None  # expected came from it
+    return station
+
+
+def authenticated_station(
+    request: Request, claim: Annotated[Claim, Depends(claimed_station)]
+) -> str:
+    """The calling station's id, after checking its bearer token (401 otherwise), for
+    handlers that do not check it in their own transaction."""
+    with _db(request).read() as session:
+        check_station(session, claim)
+    return claim.station_id
 
 
 StationId = Annotated[str, Depends(authenticated_station)]
+StationClaim = Annotated[Claim, Depends(claimed_station)]
 router = APIRouter(prefix=p.API_PREFIX, responses=_ERRORS)
 
 
@@ -144,9 +188,27 @@ def ready(request: Request) -> Any:
 
 
 @router.post("/events", response_model=EventResultsOut, tags=["push"])
-def push_events(batch: EventBatchIn, station_id: StationId, request: Request) -> dict[str, Any]:
+def push_events(batch: EventBatchIn, claim: StationClaim, request: Request) -> dict[str, Any]:
     """Apply a batch of outbox events; one result per event, in the order sent."""
-    return {"results": events.apply_batch(_db(request), station_id, batch.events)}
+    # The station is checked in the batch's own transaction, first thing (check_station).
+    results = events.apply_batch(
+        _db(request), claim.station_id, batch.events, check=lambda s: check_station(s, claim)
+    )
+    return {"results": results}
+
+
+def _first_look(
+    db: Database, claim: Claim, cursor: str, limit: int, backlog: str | None, printer: str | None
+) -> tuple[Any, bool]:
+    """The station checked, its report kept and the feed read: one transaction, one
+    connection (the report is written apart, and only when it changed or is old)."""
+    with db.read() as session:
+        station = check_station(session, claim)
+        report = admin.report_to_store(station, backlog, printer)
+        page = feed.read_once(session, claim.station_id, cursor, limit, station=station)
+    if report is not None:
+        admin.store_report(db, claim.station_id, *report)
+    return page
 
 
 def _read_changes(db: Database, station_id: str, cursor: str, limit: int) -> tuple[Any, bool]:
@@ -156,7 +218,7 @@ def _read_changes(db: Database, station_id: str, cursor: str, limit: int) -> tup
 
 @router.get("/changes", response_model=ChangesOut, tags=["pull"])
 async def changes(
-    station_id: StationId,
+    claim: StationClaim,
     request: Request,
     cursor: Annotated[str, Query(max_length=100)] = "",
     limit: Annotated[int, Query(ge=1, le=p.MAX_CHANGES_LIMIT)] = p.DEFAULT_CHANGES_LIMIT,
@@ -166,22 +228,26 @@ async def changes(
     states) are the station's report of itself, kept for the console; a malformed report
     is ignored and the page is still answered."""
     db = _db(request)
-    await run_in_threadpool(
-        admin.record_report,
-        db,
-        station_id,
-        request.query_params.get("backlog"),
-        request.query_params.get("printer"),
-    )
+    backlog = request.query_params.get("backlog")
+    printer = request.query_params.get("printer")
     # Each look at the feed runs on the thread pool; between looks (an older writer
     # still in flight, feed.read_once) the wait holds neither a thread nor a database
     # connection, which at a few hundred stations are what pushes queue for.
     deadline = time.monotonic() + feed.HORIZON_WAIT_S
-    while True:
-        page, held_back = await run_in_threadpool(_read_changes, db, station_id, cursor, limit)
-        if not held_back or time.monotonic() >= deadline:
-            break
-        await asyncio.sleep(feed.HORIZON_POLL_S)
+    page, held_back = await run_in_threadpool(
+        _first_look, db, claim, cursor, limit, backlog, printer
+    )
+    # Only a pull that has nothing to hand out yet waits, and looks again less and less
+    # often: with a few hundred stations pushing there is nearly always some writer in
+    # flight, and a pull that looked every 20 ms for a second cost as much as fifty.
+    # Changes held back come with the next pull.
+    pause = feed.HORIZON_POLL_S
+    while held_back and not page.changes and time.monotonic() < deadline:
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 0.25)
+        page, held_back = await run_in_threadpool(
+            _read_changes, db, claim.station_id, cursor, limit
+        )
     return {"changes": page.changes, "next_cursor": page.next_cursor, "has_more": page.has_more}
 
 
@@ -333,6 +399,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.db = db
+    app.state.refuse_claim = _refuse_claim
     rules = policy.of(db)
     app.state.throttle = AuthThrottle(rules.auth_fail_limit, rules.auth_fail_window_s)
     install_error_handlers(app)

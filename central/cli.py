@@ -1,6 +1,7 @@
 """``kiosk-central``: run the server and do the district administrator's jobs.
 
-    kiosk-central serve [--host H] [--port P] [--workers N] [--ssl-certfile F --ssl-keyfile F]
+    kiosk-central serve [--host H] [--port P] [--workers N] [--no-access-log]
+                        [--ssl-certfile F --ssl-keyfile F]
     kiosk-central station add NAME [--id ID] [--offline-limit N] [--card-pin]
     kiosk-central station token ID            # a new token (the old one stops working)
     kiosk-central station set ID [--offline-limit N] [--card-pin|--no-card-pin] [--retention-days N]
@@ -108,6 +109,7 @@ def cmd_serve(db: Database, args: argparse.Namespace) -> int:
         "ssl_certfile": args.ssl_certfile,
         "ssl_keyfile": args.ssl_keyfile,
         "log_level": "info",
+        "access_log": args.access_log,
     }
     if args.workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
@@ -384,6 +386,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument(
         "--workers", type=int, default=1, help="worker processes (PostgreSQL; default 1)"
+    )
+    serve.add_argument(
+        "--no-access-log",
+        dest="access_log",
+        action="store_false",
+        help="no line per request in the log (a busy district: hundreds a second)",
     )
     serve.add_argument("--ssl-certfile", default=None, help="serve HTTPS with this certificate")
     serve.add_argument("--ssl-keyfile", default=None)

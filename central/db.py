@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -31,6 +31,7 @@ BUSY_TIMEOUT_MS = 15_000
 # server runs at most this many requests' database work at once (central.app), so no
 # thread waits for a connection and none times out waiting (the rest queue as requests).
 POOL_SIZE, POOL_OVERFLOW = 10, 20
+POOL_RECYCLE_S = 1800
 # PostgreSQL error codes worth retrying the whole transaction for.
 RETRYABLE_PGCODES = frozenset({"40P01", "40001"})  # deadlock_detected, serialization_failure
 
@@ -68,7 +69,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
+    # No pre-ping: it is a round trip on every checkout (several per push and pull). A
+    # connection PostgreSQL dropped (restart, failover) fails the one request that meets
+    # it — a 503 with Retry-After, which a kiosk retries — and SQLAlchemy then discards
+    # every pooled connection of that generation; recycling bounds their age anyway.
+    return create_engine(
+        url, pool_recycle=POOL_RECYCLE_S, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW
+    )
 
 
 def private_sqlite_file(url: str) -> None:
@@ -152,12 +159,74 @@ def keep(session: Session, *rows: object) -> None:
     session.info.setdefault(_KEPT, []).extend(r for r in rows if r is not None)
 
 
+_FOUND = "central.db.found"
+
+
 def get_kept(session: Session, model: type[T], key: object) -> T | None:
-    """``session.get``, the found row kept (see ``keep``)."""
+    """``session.get``, the found row kept (see ``keep``) and found again without
+    SQLAlchemy's identity-map lookup (a batch asks for the same station, gifts and
+    services once per event)."""
+    found_before: dict[tuple[type, object], object] = session.info.setdefault(_FOUND, {})
+    hit = found_before.get((model, key))
+    if hit is not None:
+        return hit  # type: ignore[return-value]
     found = session.get(model, key)
     if found is not None:
         keep(session, found)
+        found_before[(model, key)] = found
     return found
+
+
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+
+
+def statement(session: Session, name: str, build: Callable[[str], Any]) -> Any:
+    """A statement built once per process and backend (``build(dialect name)``), with
+    bind parameters for its values: building an expression and its cache key again
+    for every batch costs more CPU than PostgreSQL spends running it."""
+    dialect = session.get_bind().dialect.name
+    found = _STATEMENTS.get((dialect, name))
+    if found is None:
+        found = _STATEMENTS[(dialect, name)] = build(dialect)
+    return found
+
+
+_INSERTS = "central.db.inserts"
+
+
+@contextmanager
+def deferred_inserts(session: Session) -> Iterator[None]:
+    """Within the block, ``add_row`` collects new rows, written at the end as one
+    Core ``INSERT`` per table (the unit of work's bookkeeping per object is most of the
+    cost of a pushed batch otherwise). Nothing in the block may read those rows back
+    (they are not in the database until the end), and, as ``feed.deferred``, the block
+    must end the way the transaction does: a rolled-back block writes nothing."""
+    pending: dict[Any, list[dict[str, Any]]] = {}
+    session.info[_INSERTS] = pending
+    try:
+        yield
+        write_inserts(session)
+    finally:
+        session.info.pop(_INSERTS, None)
+
+
+def write_inserts(session: Session) -> None:
+    pending: dict[Any, list[dict[str, Any]]] = session.info.get(_INSERTS, {})
+    connection = session.connection()
+    for table, rows in pending.items():
+        if rows:
+            connection.execute(table.insert(), rows)
+    pending.clear()
+
+
+def add_row(session: Session, model: type[Any], row: dict[str, Any]) -> None:
+    """A new row of ``model``: collected for one INSERT inside ``deferred_inserts``
+    (every row of a model must carry the same keys), else added to the session."""
+    pending: dict[Any, list[dict[str, Any]]] | None = session.info.get(_INSERTS)
+    if pending is None:
+        session.add(model(**row))
+    else:
+        pending.setdefault(model.__table__, []).append(row)
 
 
 def is_retryable(exc: BaseException) -> bool:

@@ -21,14 +21,21 @@ from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from central import activities, feed, ledger, proofs, redemptions
 from central.clock import parse_iso, utcnow
-from central.db import Database, get_kept, is_retryable
+from central.db import (
+    Database,
+    add_row,
+    deferred_inserts,
+    get_kept,
+    is_retryable,
+    statement,
+)
 from central.errors import Rejected
 from central.models import (
     Gift,
@@ -54,6 +61,7 @@ from protocol import api as p
 log = logging.getLogger(__name__)
 
 Applier = Callable[[Database, Session, str, Any], Volunteer | None]
+Check = Callable[[Session], object]
 
 
 # Ids a batch looked up in one query before applying its events, that were not there
@@ -76,21 +84,23 @@ def _order_placed(db: Database, s: Session, station_id: str, ev: OrderPlaced) ->
         raise Rejected(p.REJECT_ORDER_EXISTS)
     if get_kept(s, Service, ev.service_code) is None:
         raise Rejected(p.REJECT_UNKNOWN_SERVICE, f"{ev.service_code!r:.60}")
-    s.add(
-        Order(
-            id=ev.order_id,
-            station_id=station_id,
-            ticket_no=ev.ticket_no,
-            service_code=ev.service_code,
-            honorific=ev.honorific,
-            phone=ev.phone,
-            address=ev.address,
-            time_slot=ev.time_slot,
-            note_tags=list(ev.note_tags),
-            placed_at=parse_iso(ev.placed_at),
-            status=p.ORDER_INITIAL_STATUS,
-            updated_at=utcnow(),
-        )
+    add_row(
+        s,
+        Order,
+        {
+            "id": ev.order_id,
+            "station_id": station_id,
+            "ticket_no": ev.ticket_no,
+            "service_code": ev.service_code,
+            "honorific": ev.honorific,
+            "phone": ev.phone,
+            "address": ev.address,
+            "time_slot": ev.time_slot,
+            "note_tags": list(ev.note_tags),
+            "placed_at": parse_iso(ev.placed_at),
+            "status": p.ORDER_INITIAL_STATUS,
+            "updated_at": utcnow(),
+        },
     )
     _acknowledge_ticket(db, s, station_id, ev.ticket_no, ev.placed_at)
 
@@ -114,12 +124,20 @@ def _acknowledge_ticket(
     highest_known: dict[tuple[str, str], int] | None = s.info.get(_TICKETS)
     highest = highest_known.get((station_id, head)) if highest_known is not None else None
     if highest is None:
-        same_day = s.scalars(
-            select(Order.ticket_no).where(
-                Order.station_id == station_id, Order.ticket_no.like(f"{head}-%")
-            )
+        query = statement(
+            s,
+            "tickets of a day",
+            lambda _d: select(Order.ticket_no).where(
+                Order.station_id == bindparam("station"),
+                Order.ticket_no.like(bindparam("pattern")),
+            ),
         )
-        highest = max(int(t.rsplit("-", 1)[1]) for t in same_day if _TICKET.fullmatch(t))
+        params = {"station": station_id, "pattern": f"{head}-%"}
+        same_day = s.connection().execute(query, params).scalars()
+        # This order may not be in the table yet (a batch's quick pass adds its rows at
+        # the end): it counts as well.
+        numbers = (int(t.rsplit("-", 1)[1]) for t in same_day if _TICKET.fullmatch(t))
+        highest = max(numbers, default=number)
     if highest_known is not None:
         highest_known[(station_id, head)] = max(highest, number)
     if highest > number:
@@ -162,17 +180,19 @@ def _stock_moved(db: Database, s: Session, station_id: str, ev: StockMoved) -> N
         raise Rejected(p.REJECT_UNKNOWN_SKU, f"{ev.sku!r:.60}")
     if not _DELTA_OK[ev.kind](ev.delta):
         raise Rejected(p.REJECT_BAD_DELTA, f"{ev.kind} of {ev.delta}")
-    s.add(
-        StockMovement(
-            id=ev.movement_id,
-            station_id=station_id,
-            sku=ev.sku,
-            delta=ev.delta,
-            kind=ev.kind,
-            reason=ev.reason or "",
-            staff_id=ev.staff_id,
-            at=parse_iso(ev.at),
-        )
+    add_row(
+        s,
+        StockMovement,
+        {
+            "id": ev.movement_id,
+            "station_id": station_id,
+            "sku": ev.sku,
+            "delta": ev.delta,
+            "kind": ev.kind,
+            "reason": ev.reason or "",
+            "staff_id": ev.staff_id,
+            "at": parse_iso(ev.at),
+        },
     )
     stock: dict[tuple[str, str], int] | None = s.info.get(_STOCK)
     if stock is not None:  # a batch's quick pass: one statement per gift at the end
@@ -188,15 +208,20 @@ _STOCK = "central.events.stock"
 def _add_stock(s: Session, deltas: dict[tuple[str, str], int]) -> None:
     # One statement, no read-modify-write: concurrent batches of a station (a resend
     # while the first is still running) add up instead of clashing on the key.
-    table = StationStock.__table__
-    for (station_id, sku), delta in sorted(deltas.items()):
-        ins = _dialect_insert(s, table).values(station_id=station_id, sku=sku, qty=delta)
-        s.connection().execute(
-            ins.on_conflict_do_update(
-                index_elements=[table.c.station_id, table.c.sku],
-                set_={"qty": table.c.qty + ins.excluded.qty},
-            )
+    if not deltas:
+        return
+
+    def build(dialect: str) -> Any:
+        table = StationStock.__table__
+        ins = _insert_for(dialect, table)
+        return ins.on_conflict_do_update(
+            index_elements=[table.c.station_id, table.c.sku],
+            set_={"qty": table.c.qty + ins.excluded.qty},
         )
+
+    upsert = statement(s, "add stock", build)
+    for (station_id, sku), delta in sorted(deltas.items()):
+        s.connection().execute(upsert, {"station_id": station_id, "sku": sku, "qty": delta})
 
 
 APPLIERS: dict[str, tuple[type[BaseModel], Applier]] = {
@@ -238,7 +263,11 @@ def _occurred(event: EventIn) -> Any:
 
 def _dialect_insert(s: Session, table: Any) -> Any:
     """``INSERT`` with ``ON CONFLICT`` support for the session's backend."""
-    if s.get_bind().dialect.name == "postgresql":
+    return _insert_for(s.get_bind().dialect.name, table)
+
+
+def _insert_for(dialect: str, table: Any) -> Any:
+    if dialect == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 
@@ -261,11 +290,12 @@ def _known_answer(s: Session, station_id: str, known: ProcessedEvent) -> dict[st
 
 
 def _answer_known(
-    db: Database, station_id: str, events: list[EventIn]
+    db: Database, station_id: str, events: list[EventIn], check: Check
 ) -> dict[int, dict[str, Any]]:
     """Answers for the events central has accepted before, from one read (no write)."""
     ids = {e.id for e in events}
     with db.read() as s:
+        check(s)
         known = {
             row.id: row
             for row in s.scalars(select(ProcessedEvent).where(ProcessedEvent.id.in_(ids)))
@@ -364,58 +394,92 @@ def _record_reject(s: Session, station_id: str, event: EventIn, exc: Rejected) -
 MAX_ATTEMPTS = 4
 
 
-def apply_batch(db: Database, station_id: str, events: list[EventIn]) -> list[dict[str, Any]]:
-    """One result per event, in the order sent. Events seen before are answered from one
-    read; the rest are applied in one transaction."""
-    answers: dict[int, dict[str, Any]] = _answer_known(db, station_id, events)
-    todo = [(i, e) for i, e in enumerate(events) if i not in answers]
-    if not todo:
-        return [answers[i] for i in range(len(events))]
+def _no_check(_s: Session) -> None:
+    return None
+
+
+def apply_batch(
+    db: Database, station_id: str, events: list[EventIn], check: Check = _no_check
+) -> list[dict[str, Any]]:
+    """One result per event, in the order sent. ``check`` runs first in every
+    transaction the batch opens (the server checks the station's token there: a failed
+    check raises and nothing is written). Almost every batch is new: it is applied in
+    one transaction straight away; if some of its events were seen before, they are
+    answered from one read and the rest applied after."""
     parsed: list[tuple[int, EventIn, Any, Applier]] = []
     refused: list[tuple[int, EventIn, Rejected]] = []
-    for i, event in todo:
+    for i, event in enumerate(events):
         try:
             payload, applier = _parse(event)
             parsed.append((i, event, payload, applier))
         except Rejected as exc:
             refused.append((i, event, exc))
+    ids = [event.id for _i, event, _p, _a in parsed]
+    if parsed and not refused and len(set(ids)) == len(ids):
+        try:
+            new = _retrying(station_id, lambda: _apply_new(db, station_id, parsed, refused, check))
+            return [new[i] for i in range(len(events))]
+        except _Careful as exc:
+            if exc.__cause__ is None:
+                log.debug("station %s: some events seen before", station_id)
+            else:
+                log.info("station %s: batch redone event by event", station_id)
+    answers = _answer_known(db, station_id, events, check)
+    parsed = [x for x in parsed if x[0] not in answers]
+    refused = [x for x in refused if x[0] not in answers]
+    if parsed or refused:
+        answers.update(
+            _retrying(station_id, lambda: _apply_carefully(db, station_id, parsed, refused, check))
+        )
+    return [answers[i] for i in range(len(events))]
+
+
+def _retrying(station_id: str, run: Callable[[], dict[int, dict[str, Any]]]) -> dict[int, Any]:
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
-            answers.update(_apply_all(db, station_id, parsed, refused))
-            break
+            return run()
         except OperationalError as exc:
             if not is_retryable(exc) or attempt == MAX_ATTEMPTS:
                 raise
             log.warning("station %s: batch retried (%s)", station_id, exc.orig)
-    return [answers[i] for i in range(len(events))]
+    raise AssertionError("unreachable")
 
 
 class _Careful(Exception):
-    """The quick pass met a rejection or a clash: the batch is redone event by event."""
+    """The quick pass met an event seen before (no cause), or a rejection or a clash
+    (the cause): the batch is redone event by event."""
 
 
-def _apply_all(
+def _apply_new(
     db: Database,
     station_id: str,
     parsed: list[tuple[int, EventIn, Any, Applier]],
     refused: list[tuple[int, EventIn, Rejected]],
+    check: Check,
 ) -> dict[int, dict[str, Any]]:
-    """The batch in one transaction. First quickly — every id claimed by one statement,
-    no savepoints — which is what almost every batch needs; if any event is rejected or
-    clashes, that transaction is rolled back and the batch is done again carefully, with
-    a savepoint per event, so a rejected event takes nothing else with it."""
-    ids = [event.id for _i, event, _p, _a in parsed]
-    if parsed and len(set(ids)) == len(ids):
-        try:
-            with db.write() as s:
-                answers = _apply_quickly(db, s, station_id, parsed)
-                for i, event, exc in refused:
-                    answers[i] = _record_reject(s, station_id, event, exc)
-            return answers
-        except _Careful:
-            log.info("station %s: batch redone event by event", station_id)
+    """The batch in one transaction, quickly — every id claimed by one statement, no
+    savepoints — which is what almost every batch needs; if any event was seen before,
+    is rejected or clashes, the transaction is rolled back (``_Careful``) and the batch
+    done again carefully, with a savepoint per event, so a rejected event takes nothing
+    else with it."""
+    with db.write() as s:
+        check(s)
+        answers = _apply_quickly(db, s, station_id, parsed)
+        for i, event, exc in refused:
+            answers[i] = _record_reject(s, station_id, event, exc)
+    return answers
+
+
+def _apply_carefully(
+    db: Database,
+    station_id: str,
+    parsed: list[tuple[int, EventIn, Any, Applier]],
+    refused: list[tuple[int, EventIn, Rejected]],
+    check: Check,
+) -> dict[int, dict[str, Any]]:
     answers = {}
     with db.write() as s:
+        check(s)
         if parsed:
             ledger.lock_volunteers(s, touched_volunteers(s, [x[2] for x in parsed]))
         for i, event, payload, applier in parsed:
@@ -432,7 +496,7 @@ def _volunteer_hint(payload: Any) -> str | None:
 
 def _prefetch(s: Session, station_id: str, payloads: list[Any]) -> None:
     """What the batch's events will look up one by one, read in a few queries up front:
-    which order and movement ids are new, the redemptions (locked in id order, after the
+    the redemptions (locked in id order, after the
     volunteers, as the batch has always taken them), whether the codes offline
     redemptions carry are revoked, the volunteers' offline totals for the day.
     Only for the quick pass: a rejection there rolls the whole transaction back."""
@@ -440,15 +504,12 @@ def _prefetch(s: Session, station_id: str, payloads: list[Any]) -> None:
     def ids(kind: type[BaseModel], attr: str) -> set[str]:
         return {getattr(x, attr) for x in payloads if isinstance(x, kind)}
 
+    # New orders and movements are taken to be new, unread: their rows go in at the
+    # end (central.db.deferred_inserts) under their primary keys, so one already there
+    # fails that INSERT, and the batch is redone carefully, where it is looked up.
     absent: dict[str, set[str]] = s.info.setdefault(_ABSENT, {})
-    for table, key, kind, attr in (
-        ("orders", Order.id, OrderPlaced, "order_id"),
-        ("stock_movements", StockMovement.id, StockMoved, "movement_id"),
-    ):
-        wanted = ids(kind, attr)
-        if wanted:
-            found = set(s.scalars(select(key).where(key.in_(wanted))))
-            absent[table] = wanted - found
+    absent["orders"] = ids(OrderPlaced, "order_id")
+    absent["stock_movements"] = ids(StockMoved, "movement_id")
     redemptions.lock_redemptions(
         s, ids(RedemptionMade, "redemption_id") | ids(RedemptionVoided, "redemption_id")
     )
@@ -481,18 +542,23 @@ def _apply_quickly(
     ]
     # Parameters given apart from the statement (not ``.values(rows)``): the statement
     # is compiled once per process, and SQLAlchemy still sends one INSERT … VALUES.
-    claim = (
-        _dialect_insert(s, ProcessedEvent.__table__)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(ProcessedEvent.id)
+    claim = statement(
+        s,
+        "claim events",
+        lambda dialect: (
+            _insert_for(dialect, ProcessedEvent.__table__)
+            .on_conflict_do_nothing(index_elements=["id"])
+            .returning(ProcessedEvent.id)
+        ),
     )
     if len(s.connection().execute(claim, rows).all()) != len(rows):
         raise _Careful  # stored meanwhile by a concurrent batch: answer it event by event
     answers: dict[int, dict[str, Any]] = {}
     corrections: list[dict[str, Any]] = []
     try:
-        # The feed rows the events publish are written together at the end.
-        with feed.deferred(s):
+        # The feed rows the events publish, and their new rows, are written together at
+        # the end.
+        with feed.deferred(s), deferred_inserts(s):
             for i, event, payload, applier in parsed:
                 volunteer = applier(db, s, station_id, payload)
                 actual = volunteer.id if volunteer is not None else None

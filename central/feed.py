@@ -30,7 +30,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, literal, or_, select, text, tuple_
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    bindparam,
+    delete,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from central.clock import iso, utcnow
@@ -47,7 +58,6 @@ _CURSOR2 = re.compile(r"c2\.([0-9a-f]{8})\.(\d{1,19})\.(\d{1,18})")
 # see (they are short: one batch); after that it answers with what is safe.
 HORIZON_WAIT_S = 1.0
 HORIZON_POLL_S = 0.02
-_XMIN = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 
 def station_epoch(station: Station) -> str:
@@ -113,24 +123,31 @@ def write_pending(session: Session) -> None:
     groups: dict[tuple[str, str | None], list[str]] = {}
     for kind, key, station_id in pending:
         groups.setdefault((kind, station_id), []).append(key)
+    connection = session.connection()
     for (kind, station_id), keys in groups.items():
-        same_station = (
-            ChangeRow.station_id.is_(None)
-            if station_id is None
-            else ChangeRow.station_id == station_id
-        )
-        session.execute(
-            delete(ChangeRow)
-            .where(ChangeRow.kind == kind, same_station, ChangeRow.key.in_(keys))
-            .execution_options(synchronize_session=False)
-        )
+        params = {"kind": kind, "keys": keys}
+        if station_id is None:
+            connection.execute(_DELETE_FOR_ALL, params)
+        else:
+            connection.execute(_DELETE_FOR_STATION, {**params, "station": station_id})
     now = utcnow()
     rows = [
         {"station_id": station_id, "kind": kind, "key": key, "data": data, "at": now}
         for (kind, key, station_id), data in pending.items()
     ]
-    session.execute(insert(ChangeRow), rows)
+    # Core, not the ORM's bulk insert: every row has the same keys, one statement.
+    session.connection().execute(insert(_CHANGES), rows)
     pending.clear()
+
+
+# Built once (see central.db.statement): the feed's older rows of some keys.
+_CHANGES: Any = ChangeRow.__table__
+_OLDER = (
+    ChangeRow.kind == bindparam("kind"),
+    ChangeRow.key.in_(bindparam("keys", expanding=True)),
+)
+_DELETE_FOR_ALL = delete(_CHANGES).where(*_OLDER, ChangeRow.station_id.is_(None))
+_DELETE_FOR_STATION = delete(_CHANGES).where(*_OLDER, ChangeRow.station_id == bindparam("station"))
 
 
 def publish(
@@ -181,34 +198,33 @@ def read_page(session: Session, station_id: str, cursor: str, limit: int) -> Pag
         time.sleep(HORIZON_POLL_S)
 
 
-def read_once(session: Session, station_id: str, cursor: str, limit: int) -> tuple[Page, bool]:
+def read_once(
+    session: Session, station_id: str, cursor: str, limit: int, station: Station | None = None
+) -> tuple[Page, bool]:
     """One look at the feed: the page, and whether changes were held back that an
     older, still open transaction may precede — worth asking again in a moment (a batch
     takes milliseconds) rather than leave the kiosk a cycle behind. The server's
-    endpoint waits between looks without holding a thread (``central.app``)."""
+    endpoint waits between looks without holding a thread (``central.app``).
+    ``station``: the station's row if the caller has read it already."""
     given_epoch, after_txid, after_seq = decode_cursor(cursor)
-    station = session.get(Station, station_id)
+    if station is None:
+        station = session.get(Station, station_id)
     epoch = station_epoch(station) if station is not None else "0" * 8
-    restart = bool(cursor) and (given_epoch != epoch or (after_txid, after_seq) > _head(session))
+    restart = bool(cursor) and given_epoch != epoch
+    rows = _rows_after(session, station_id, after_txid, after_seq, limit)
+    # A cursor ahead of the feed (central restored from a backup) finds no rows; only
+    # then is it compared with the feed's head (a row after the cursor means it is not).
+    if cursor and not restart and not rows:
+        restart = (after_txid, after_seq) > _head(session)
     if restart:
         log.warning(
             "station %s: cursor %r is not from this feed; starting over", station_id, cursor
         )
-        after_txid, after_seq = 0, 0
-    postgres = session.get_bind().dialect.name == "postgresql"
-    # The horizon first, the rows after: every transaction below the horizon had
-    # finished before the rows are read, so all of its rows are visible to the read.
-    horizon = int(session.scalar(_XMIN)) if postgres else None
-    rows = session.execute(
-        select(ChangeRow.txid, ChangeRow.seq, ChangeRow.kind, ChangeRow.key, ChangeRow.data)
-        .where(
-            tuple_(ChangeRow.txid, ChangeRow.seq) > tuple_(literal(after_txid), literal(after_seq)),
-            or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == station_id),
-        )
-        .order_by(ChangeRow.txid, ChangeRow.seq)
-        .limit(limit + 1)
-    ).all()
-    safe = rows if horizon is None else [r for r in rows if r.txid < horizon]
+        rows = _rows_after(session, station_id, 0, 0, limit)
+    # Each row carries the horizon of the snapshot that read it (PostgreSQL): every
+    # transaction below it had finished when the rows were read, so all its rows are
+    # among them; rows of transactions at or above it are held back.
+    safe = rows if not rows or rows[0].horizon is None else [r for r in rows if r.txid < r.horizon]
     held_back = len(safe) < len(rows) and len(safe) <= limit
     page = safe[:limit]
     unchanged = "" if restart else cursor
@@ -221,6 +237,40 @@ def read_once(session: Session, station_id: str, cursor: str, limit: int) -> tup
         ),
         held_back,
     )
+
+
+def _rows_after(
+    session: Session, station_id: str, after_txid: int, after_seq: int, limit: int
+) -> list[Any]:
+    postgres = session.get_bind().dialect.name == "postgresql"
+    query = _ROWS_PG if postgres else _ROWS
+    params = {"txid": after_txid, "seq": after_seq, "station": station_id, "n": limit + 1}
+    return list(session.connection().execute(query, params).all())
+
+
+def _rows_query(horizon: Any) -> Any:
+    return (
+        select(
+            ChangeRow.txid,
+            ChangeRow.seq,
+            ChangeRow.kind,
+            ChangeRow.key,
+            ChangeRow.data,
+            horizon.label("horizon"),
+        )
+        .where(
+            tuple_(ChangeRow.txid, ChangeRow.seq)
+            > tuple_(bindparam("txid", type_=BigInteger), bindparam("seq", type_=BigInteger)),
+            or_(ChangeRow.station_id.is_(None), ChangeRow.station_id == bindparam("station")),
+        )
+        .order_by(ChangeRow.txid, ChangeRow.seq)
+        .limit(bindparam("n", type_=Integer))
+    )
+
+
+# pg_current_snapshot() in the same statement is the snapshot the rows are read with.
+_ROWS_PG = _rows_query(literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+_ROWS = _rows_query(literal(None))
 
 
 def _head(session: Session) -> tuple[int, int]:

@@ -74,7 +74,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(body, status_code=exc.status, headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_req: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(req: Request, exc: RequestValidationError) -> JSONResponse:
+        # A handler that checks the station in its own transaction has not checked it
+        # yet when its request fails validation: check it now, so a caller who is not
+        # that station learns nothing about what it sent (401, not 400).
+        unchecked = getattr(req.state, "unchecked_claim", None)
+        refuse = getattr(req.app.state, "refuse_claim", None)
+        if unchecked is not None and refuse is not None:
+            try:
+                await refuse(req, unchecked)
+            except CentralError as refused:
+                return await _central(req, refused)
         errors = _clean(list(exc.errors()))
         json_broken = any(e["type"] == "json_invalid" for e in errors)
         message = "request body is not valid JSON" if json_broken else "invalid request"

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from central import feed
 from central.clock import utcnow
-from central.db import Database, keep
+from central.db import Database, add_row, keep
 from central.models import LedgerEntry, Volunteer
 
 _LOCKED = "central.ledger.locked"
@@ -55,15 +55,17 @@ def change_balance(
     volunteer.balance += delta
     # as_of only moves forward: a kiosk keeps the newest balance it has seen.
     volunteer.balance_as_of = max(now, volunteer.balance_as_of or now)
-    session.add(
-        LedgerEntry(
-            volunteer_id=volunteer.id,
-            delta=delta,
-            reason=reason,
-            ref=ref,
-            station_id=station_id,
-            at=now,
-        )
+    add_row(
+        session,
+        LedgerEntry,
+        {
+            "volunteer_id": volunteer.id,
+            "delta": delta,
+            "reason": reason,
+            "ref": ref,
+            "station_id": station_id,
+            "at": now,
+        },
     )
     publish_volunteer(db, session, volunteer)
 

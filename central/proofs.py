@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from central import feed, keys, policy
@@ -59,6 +59,11 @@ def _public_keys(session: Session) -> dict[str, str]:
     return cached
 
 
+_REVOKED_AMONG = select(RevokedCode.code_id).where(
+    RevokedCode.code_id.in_(bindparam("ids", expanding=True))
+)
+
+
 def prefetch_revocations(session: Session, texts: list[str]) -> None:
     """Look up, in one query, whether any of these codes is revoked, so ``check_code``
     on them in this transaction needs no query of its own. Codes that do not verify are
@@ -72,7 +77,8 @@ def prefetch_revocations(session: Session, texts: list[str]) -> None:
             continue
     if not ids:
         return
-    revoked = set(session.scalars(select(RevokedCode.code_id).where(RevokedCode.code_id.in_(ids))))
+    query = _REVOKED_AMONG
+    revoked = set(session.connection().execute(query, {"ids": sorted(ids)}).scalars())
     checked, found = session.info.setdefault(_REVOCATIONS, (set(), set()))
     checked.update(ids)
     found.update(revoked)

@@ -25,7 +25,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import DateTime, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from central import exceptions, feed, ledger, policy, proofs
@@ -179,6 +179,17 @@ def _day(at: datetime) -> datetime:
     return datetime(at.year, at.month, at.day)
 
 
+# Built once: what volunteers redeemed offline at a station between two times.
+_OFFLINE_SPENT = select(Redemption.volunteer_id, Redemption.at, Redemption.total_points).where(
+    Redemption.station_id == bindparam("station"),
+    Redemption.volunteer_id.in_(bindparam("volunteers", expanding=True)),
+    Redemption.mode == "offline",
+    Redemption.status == "recorded",
+    Redemption.at >= bindparam("start", type_=DateTime),
+    Redemption.at < bindparam("end", type_=DateTime),
+)
+
+
 def prefetch_offline_spending(
     session: Session, station_id: str, made: list[RedemptionMade]
 ) -> None:
@@ -195,16 +206,13 @@ def prefetch_offline_spending(
     if not wanted:
         return
     days = sorted({day for _v, day in wanted})
-    rows = session.execute(
-        select(Redemption.volunteer_id, Redemption.at, Redemption.total_points).where(
-            Redemption.station_id == station_id,
-            Redemption.volunteer_id.in_(sorted({v for v, _d in wanted})),
-            Redemption.mode == "offline",
-            Redemption.status == "recorded",
-            Redemption.at >= days[0],
-            Redemption.at < days[-1] + timedelta(days=1),
-        )
-    )
+    params = {
+        "station": station_id,
+        "volunteers": sorted({v for v, _d in wanted}),
+        "start": days[0],
+        "end": days[-1] + timedelta(days=1),
+    }
+    rows = session.connection().execute(_OFFLINE_SPENT, params)
     for volunteer_id, day in wanted:
         spent[(station_id, volunteer_id, day)] = 0
     for volunteer_id, at, points in rows:

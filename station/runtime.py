@@ -119,15 +119,17 @@ def purge_chore(config: Config, store: Store) -> Any:
     hold the same data, and a kiosk that runs for months would keep every one); central's
     station setting for the retention wins over the local config once pulled. Returns the
     number of orders purged."""
-    from kiosk import settings
-    from kiosk.privacy import (
-        PRUNE_BATCH,
-        prune_printed_jobs,
-        prune_sent_outbox,
-        purge_closed_orders,
-    )
 
     def purge_personal_data() -> int:
+        # Imported when the chore first runs, on the backup thread: not on the start path.
+        from kiosk import settings
+        from kiosk.privacy import (
+            PRUNE_BATCH,
+            prune_printed_jobs,
+            prune_sent_outbox,
+            purge_closed_orders,
+        )
+
         with store.begin() as session:
             days = settings.effective(session, config).privacy_retention_days
             purged = purge_closed_orders(session, days)
@@ -186,14 +188,6 @@ def start(config: Config, *, services: bool = True) -> Runtime:
     else:
         store, checked = open_checked_store(config.store_path(), config.data_dir), True
     runtime = Runtime(config=config, store=store, clean_stop_marker=services)
-    # Intents a killed process left open (it may have died with a hold at central) are
-    # committed or voided now, on a thread of their own: never left dangling, never on the
-    # UI thread. The void events wait in the outbox for the sync engine.
-    resolver = threading.Thread(
-        target=_resolve_intents, args=(store,), name="resolve-intents", daemon=True
-    )
-    resolver.start()
-    runtime.resolver = resolver
     if services:
         try:
             runtime.backups = start_backups(config, store, check_store=not checked)
@@ -203,6 +197,16 @@ def start(config: Config, *, services: bool = True) -> Runtime:
         except Exception:
             runtime.stop()
             raise
+    # Intents a killed process left open (it may have died with a hold at central) are
+    # committed or voided now, on a thread of their own: never left dangling, never on the
+    # UI thread. The void events wait in the outbox for the sync engine. Started last: its
+    # imports (the redemption module and what it needs) would otherwise take turns at the
+    # interpreter with the start's own and delay the first tap.
+    resolver = threading.Thread(
+        target=_resolve_intents, args=(store,), name="resolve-intents", daemon=True
+    )
+    resolver.start()
+    runtime.resolver = resolver
     return runtime
 
 
