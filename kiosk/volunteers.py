@@ -186,9 +186,15 @@ def offline_allowance(
     ``zone_name`` is kept for callers; the day is central's (UTC)."""
     if spent_offline is None:
         spent_offline = -unconfirmed_total(session, volunteer_id, offline_only=True)
+    return allowance(settings, spent_offline, offline_points_today(session, volunteer_id, now))
+
+
+def allowance(settings: StationSettings, spent_offline: int, offline_today: int) -> int:
+    """The offline rule of ``offline_allowance`` on numbers already read: ``spent_offline``
+    the volunteer's offline debits central has not counted (points, >= 0), ``offline_today``
+    what they redeemed offline here on this UTC day."""
     left = max(0, settings.offline_limit_points - spent_offline)
-    today = offline_points_today(session, volunteer_id, now)
-    return min(left, max(0, settings.offline_daily_points - today))
+    return min(left, max(0, settings.offline_daily_points - offline_today))
 
 
 @dataclass(frozen=True)
