@@ -108,6 +108,7 @@ def cmd_serve(db: Database, args: argparse.Namespace) -> int:
         "ssl_certfile": args.ssl_certfile,
         "ssl_keyfile": args.ssl_keyfile,
         "log_level": "info",
+        "http": "central.transport:NoDelayH11Protocol",  # no 40 ms Nagle stall per answer
     }
     if args.workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
