@@ -53,7 +53,7 @@ from kiosk.errors import (
 from kiosk.gifts import day_start_utc
 from kiosk.outbox import emit, emit_rows
 from kiosk.proof import CentralUnreachable, Proof, ProofRefused  # noqa: F401 (re-exported)
-from kiosk.settings import CENTRAL_KEY, StationSettings, resolve
+from kiosk.settings import effective_read
 from kiosk.store import raw
 from kiosk.store.db import Store
 from kiosk.store.models import (
@@ -63,7 +63,7 @@ from kiosk.store.models import (
     Volunteer,
     new_id,
 )
-from kiosk.volunteers import allowance
+from kiosk.volunteers import allowance, balance_facts
 
 log = logging.getLogger(__name__)
 
@@ -73,24 +73,8 @@ MAX_QTY = 99
 # the commit asks and writes all of this while it holds the write lock, and through the
 # ORM the Python around ~20 statements cost ~9 ms per redemption on the aged store, against
 # ~1 ms for SQLite itself. Every read is an indexed look-up of one volunteer, one day or
-# the cart's gifts: none grows with the store's history (tests/kiosk/test_redemption_sql.py
-# checks the plans).
-
-# One volunteer and what their balance and offline allowance need: central's balance,
-# their local entries central has not counted (all, and the offline ones; the index on
-# (volunteer_id, confirmed) holds only those) and their offline redemptions here today
-# (the index on (volunteer_id, created_at): one day).
-_VOLUNTEER_FACTS = """
-SELECT v.central_balance, v.masked_name,
-  (SELECT coalesce(sum(e.delta), 0) FROM ledger_entries e
-    WHERE e.volunteer_id = :v AND e.confirmed = 0),
-  (SELECT coalesce(sum(e.delta), 0) FROM ledger_entries e
-    WHERE e.volunteer_id = :v AND e.confirmed = 0 AND e.offline = 1),
-  (SELECT coalesce(sum(r.total_points), 0) FROM redemptions r
-    WHERE r.volunteer_id = :v AND r.mode = 'offline' AND r.status = 'done'
-      AND r.created_at >= :day AND r.created_at < :day_end)
-FROM volunteers v WHERE v.id = :v
-"""
+# the cart's gifts (kiosk.volunteers.balance_facts, _cart_sql): none grows with the store's
+# history (tests/kiosk/test_redemption_sql.py checks the plans).
 
 
 @functools.lru_cache(maxsize=32)
@@ -113,7 +97,6 @@ WHERE g.sku IN ({marks})
 
 
 _PICKUP_TAKEN = "SELECT 1 FROM redemptions WHERE pickup_code = ?"
-_SETTINGS = "SELECT value FROM settings WHERE key = ?"
 _INSERT_REDEMPTION = (
     "INSERT INTO redemptions (id, volunteer_id, pickup_code, total_points, balance_after, "
     "mode, status, created_at) VALUES (?, ?, ?, ?, ?, ?, 'done', ?)"
@@ -136,43 +119,6 @@ _CLOSE_INTENT = (
     "UPDATE redemption_intents SET state = 'committed', outcome = ?, resolved_at = ? "
     "WHERE redemption_id = ?"
 )
-
-
-@dataclass(frozen=True)
-class _VolunteerFacts:
-    central_balance: int
-    masked_name: str
-    unconfirmed: int  # local entries central has not counted (a debit is negative)
-    unconfirmed_offline: int  # of which offline
-    offline_today: int  # points redeemed offline here on this UTC day
-
-    @property
-    def balance(self) -> int:
-        return self.central_balance + self.unconfirmed
-
-
-def _volunteer_facts(session: Session, volunteer_id: str, now: datetime) -> _VolunteerFacts:
-    # The UTC day: central counts its per-day offline ceiling by the UTC date (see
-    # kiosk.volunteers.offline_points_today).
-    day = datetime(now.year, now.month, now.day)
-    row = (
-        raw.dbapi(session)
-        .execute(
-            _VOLUNTEER_FACTS,
-            {"v": volunteer_id, "day": raw.dt(day), "day_end": raw.dt(day + timedelta(days=1))},
-        )
-        .fetchone()
-    )
-    if row is None:
-        raise NotFoundError("volunteer.unknown")
-    return _VolunteerFacts(int(row[0]), row[1], int(row[2]), int(row[3]), int(row[4]))
-
-
-def _settings(conn: sqlite3.Connection, config: Config) -> StationSettings:
-    """``kiosk.settings.effective`` on the commit's connection."""
-    row = conn.execute(_SETTINGS, (CENTRAL_KEY,)).fetchone()
-    pulled = raw.json_out(row[0]) if row is not None else None
-    return resolve(config, dict(pulled) if isinstance(pulled, dict) else {})
 
 
 # This process: an intent written by another (dead) process is resolved at start.
@@ -288,7 +234,7 @@ def quote(
 ) -> Quote:
     """What the cart costs and what would stop it, for the cart screen."""
     now = now or utcnow()
-    balance = _volunteer_facts(session, volunteer_id, now).balance
+    balance = balance_facts(session, volunteer_id, now).balance
     lines, problems = _cart_lines(session, volunteer_id, cart, zone, now)
     total = sum(line.points for line in lines)
     if total > balance:
@@ -342,7 +288,7 @@ def commit_redemption(
     the returned ``Redemption`` (with its lines and volunteer, for the receipt) is a
     detached copy of what was written, not an object of ``session``."""
     conn = raw.dbapi(session)
-    facts = _volunteer_facts(session, volunteer_id, now)
+    facts = balance_facts(session, volunteer_id, now)
     lines, problems = _cart_lines(session, volunteer_id, cart, config.timezone, now)
     if problems:
         raise problems[0]
@@ -352,7 +298,7 @@ def commit_redemption(
         if total > facts.balance:
             raise InsufficientPointsError(need=total, have=facts.balance)
         allowed = allowance(
-            _settings(conn, config), -facts.unconfirmed_offline, facts.offline_today
+            effective_read(session, config), -facts.unconfirmed_offline, facts.offline_today
         )
         if total > allowed:
             raise ConflictError("redeem.offline_limit", limit=allowed, need=total)
@@ -503,7 +449,7 @@ def _ask_central(
     # Only what central is asked to hold needs checking first (without the write lock:
     # the call may take seconds); the commit checks everything again.
     with store.read() as session:
-        _volunteer_facts(session, volunteer_id, now)  # raises for an unknown volunteer
+        balance_facts(session, volunteer_id, now)  # raises for an unknown volunteer
         lines, problems = _cart_lines(session, volunteer_id, cart, config.timezone, now)
         if problems:
             raise problems[0]

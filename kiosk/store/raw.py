@@ -28,6 +28,10 @@ _DT = cast(
     Callable[[datetime | None], str | None],
     DateTime().dialect_impl(_DIALECT).bind_processor(_DIALECT),
 )
+_DT_OUT = cast(
+    Callable[[str | None], datetime | None],
+    DateTime().dialect_impl(_DIALECT).result_processor(_DIALECT, None),
+)
 _JSON_IN = cast(Callable[[Any], str], JSON().dialect_impl(_DIALECT).bind_processor(_DIALECT))
 _JSON_OUT = cast(
     Callable[[str | None], Any], JSON().dialect_impl(_DIALECT).result_processor(_DIALECT, None)
@@ -43,6 +47,11 @@ def dbapi(session: Session) -> sqlite3.Connection:
 def dt(value: datetime | None) -> str | None:
     """A naive UTC datetime as a ``DateTime`` column stores it."""
     return _DT(value)
+
+
+def dt_out(text: str | None) -> datetime | None:
+    """A ``DateTime`` column's stored text as the ORM would load it."""
+    return _DT_OUT(text)
 
 
 def json_in(value: Any) -> str:
