@@ -3,10 +3,16 @@
 * ``backup_now`` copies the live store with SQLite's online backup API (consistent
   while the kiosk keeps writing; WAL readers do not block writers) into
   ``<data_dir>/backups/kiosk-YYYYmmddTHHMMSSZ.db`` and prunes by ``backup_keep_days``.
-* ``open_checked_store`` is how the runtime opens the store at start: a store that fails
+* ``open_checked_store`` opens the store after a whole-file check: a store that fails
   ``PRAGMA quick_check`` is moved to ``<data_dir>/corrupt/``, the newest good backup is
   restored, the pending outbox events readable from the corrupt file are copied back,
   and a notice is left for staff (``last_restore_notice``).
+* ``open_store_at_start`` is how the runtime opens it: the whole-file check (3 s on a
+  three-year store) runs before the store opens only when the last run did not stop
+  cleanly (no ``clean-stop.json`` matching the file: a power cut, a kill, a crash) or a
+  check found damage; otherwise ``check_in_background`` runs it on the backup thread
+  after start, and damage found there is a standing staff warning and makes the next
+  start check and restore (``store-damaged.json``).
 * ``salvage_outbox`` is the same copy by hand (``kiosk backup salvage FILE``).
 """
 
@@ -30,6 +36,8 @@ PREFIX = "kiosk-"
 STAMP = "%Y%m%dT%H%M%SZ"
 STREAM_CACHE_KIB = 256  # page cache of the one-pass connections (copy, check)
 NOTICE = "restore-notice.json"
+CLEAN_STOP = "clean-stop.json"  # written by a clean stop, taken (deleted) by the next start
+DAMAGE_FOUND = "store-damaged.json"  # a check after start found damage: restore at next start
 # Messages with which SQLite reports damage (as opposed to "locked", "readonly", ...).
 DAMAGE = ("malformed", "not a database", "corrupt", "disk image")
 
@@ -293,12 +301,130 @@ def acknowledge_restore_notice(data_dir: str | Path) -> None:
         write_notice(data_dir, RestoreNotice(**{**data, "seen": True}))
 
 
+# --- checking only after an unclean stop ----------------------------------------------
+
+
+def _file_state(store_path: Path) -> dict[str, int]:
+    """What a clean stop leaves: the main file as closed, no write-ahead log in use."""
+    st = store_path.stat()
+    wal = Path(f"{store_path}-wal")
+    return {
+        "size": st.st_size,
+        "mtime_ns": st.st_mtime_ns,
+        "inode": st.st_ino,
+        "wal_size": wal.stat().st_size if wal.exists() else 0,
+    }
+
+
+def mark_clean_stop(store_path: str | Path, data_dir: str | Path) -> bool:
+    """Called once the store is closed at a clean stop: the next start may skip the
+    whole-file check before opening (it then runs after start). Not when damage was found
+    in this run, nor when the store is gone. True when the marker was written."""
+    store_path, data_dir = Path(store_path), Path(data_dir)
+    if (data_dir / DAMAGE_FOUND).exists() or not store_path.exists():
+        return False
+    state: dict[str, str | int] = {"store": str(store_path)}
+    state.update(_file_state(store_path), at=_now().isoformat(timespec="seconds"))
+    path = data_dir / CLEAN_STOP
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(state, fh)
+        fh.flush()
+        os.fsync(fh.fileno())  # a power cut right after the stop keeps it or loses it whole
+    os.replace(tmp, path)
+    return True
+
+
+def take_clean_stop(store_path: str | Path, data_dir: str | Path) -> bool:
+    """Whether the last run stopped cleanly and nothing touched the store since.
+
+    The marker is consumed: from now on this run counts as unclean until its own clean
+    stop writes a new one, so a power cut or a kill today means a whole-file check at the
+    next start. A marker for another file, a file changed since (size, mtime, inode), a
+    write-ahead log with frames or a damage finding all count as unclean."""
+    store_path, data_dir = Path(store_path), Path(data_dir)
+    path = data_dir / CLEAN_STOP
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (ValueError, OSError):
+        log.warning("unreadable clean-stop marker %s: checking the store", path)
+        state = None
+    path.unlink(missing_ok=True)
+    if not isinstance(state, dict) or (data_dir / DAMAGE_FOUND).exists():
+        return False
+    try:
+        now = _file_state(store_path)
+    except OSError:
+        return False
+    same = state.get("store") == str(store_path) and all(state.get(k) == v for k, v in now.items())
+    return same and now["wal_size"] == 0
+
+
+def damage_found(data_dir: str | Path) -> dict[str, Any] | None:
+    """The finding of a check after start (``check_in_background``) not yet acted on."""
+    path = Path(data_dir) / DAMAGE_FOUND
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (ValueError, OSError):
+        return {"at": "", "problems": ["unreadable finding"]}
+    return data if isinstance(data, dict) else {"at": "", "problems": []}
+
+
+def check_in_background(store_path: str | Path, data_dir: str | Path) -> list[str]:
+    """The whole-file check of a store the kiosk already runs on (the backup thread's,
+    when the start skipped it after a clean stop). Reads a WAL snapshot through its own
+    read-only connection with a small page cache; SQLite releases the GIL while it runs.
+
+    Damage found is written down (``store-damaged.json``): the staff menu warns until
+    the kiosk is restarted, the clean stop leaves no marker, and the next start checks,
+    moves the damaged file aside and restores the newest good backup."""
+    store_path, data_dir = Path(store_path), Path(data_dir)
+    began = _now()
+    problems = integrity_problems(store_path, quick=True)
+    if not problems:
+        log.info(
+            "store %s checked after start: sound (%.1f s)",
+            store_path,
+            (_now() - began).total_seconds(),
+        )
+        return []
+    log.critical(
+        "store %s is damaged (found after start): %s; it is restored at the next start",
+        store_path,
+        "; ".join(problems[:5]),
+    )
+    path = data_dir / DAMAGE_FOUND
+    tmp = path.with_suffix(".tmp")
+    finding = {"at": began.isoformat(timespec="seconds"), "problems": problems[:5]}
+    tmp.write_text(json.dumps(finding, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+    return problems
+
+
+def open_store_at_start(store_path: str | Path, data_dir: str | Path) -> tuple[Any, bool]:
+    """The runtime's way in: ``(store, checked)``. After a clean stop the store opens
+    at once and ``checked`` is False: the caller runs ``check_in_background`` soon
+    after. Otherwise it is ``open_checked_store`` (check, restore, salvage)."""
+    if take_clean_stop(store_path, data_dir):
+        from kiosk.store import open_store
+
+        log.info("last stop was clean: the store's whole-file check runs after start")
+        return open_store(store_path), False
+    return open_checked_store(store_path, data_dir), True
+
+
 def open_checked_store(store_path: str | Path, data_dir: str | Path) -> Any:
     """Open the store for the runtime: recover it first if damaged, then salvage."""
     from kiosk.salvage import salvage_outbox
     from kiosk.store import open_store
 
     notice = recover_if_corrupt(store_path, data_dir)
+    # Checked now (and restored if it was damaged): a finding after start is acted on.
+    Path(data_dir, DAMAGE_FOUND).unlink(missing_ok=True)
     store = open_store(store_path)
     if notice is not None:
         try:

@@ -1,5 +1,8 @@
 """The daily backup in the running kiosk: a check at start and then every hour.
 
+With ``check_store`` the first pass begins with the store's whole-file check
+(``kiosk.backup.check_in_background``): the start skipped it after a clean stop.
+
 Other hourly chores (the privacy purge) ride along as ``chores``: plain callables, each
 failure logged and survived.
 
@@ -14,7 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from kiosk.backup import daily_backup
+from kiosk.backup import check_in_background, daily_backup
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +32,11 @@ class BackupScheduler:
         keep_days: int,
         interval_s: float = CHECK_EVERY_S,
         chores: Sequence[Callable[[], object]] = (),
+        check_store: bool = False,
     ) -> None:
         self.chores = list(chores)
+        self.check_store = check_store
+        self.damage: list[str] | None = None  # the check's finding; None: not run (yet)
         self.store_path, self.data_dir = Path(store_path), Path(data_dir)
         self.keep_days, self.interval_s = keep_days, interval_s
         self._stop = threading.Event()
@@ -47,6 +53,15 @@ class BackupScheduler:
             return None
         self.last_error = None
         return made
+
+    def run_check(self) -> list[str] | None:
+        try:
+            self.damage = check_in_background(self.store_path, self.data_dir)
+        except Exception:
+            # e.g. "database is locked" for 10 s: not damage; the next start checks again
+            # only if this run stops uncleanly, so say it loudly.
+            log.exception("the store's check after start failed to run")
+        return self.damage
 
     def run_chores(self) -> None:
         for chore in self.chores:
@@ -65,6 +80,8 @@ class BackupScheduler:
             self._thread.join(timeout)
 
     def _run(self) -> None:
+        if self.check_store:
+            self.run_check()
         while not self._stop.is_set():
             self.run_once()
             self.run_chores()

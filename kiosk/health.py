@@ -1,4 +1,5 @@
-"""What the machine itself gets wrong: a full disk and a clock behind the data.
+"""What the machine itself gets wrong: a full disk, a clock behind the data, a store a
+check after start found damaged (restored at the next start).
 
 Shared by doctor (``station``/``kiosk doctor``) and the staff menu, which shows these
 warnings for as long as they hold (they are not start-up notices to dismiss). Reads a few
@@ -8,6 +9,7 @@ thread's 10 ms.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
@@ -78,6 +80,12 @@ def warnings(
     """The staff menu's standing warnings, in ``lang``. ``skew_s``: our clock minus
     central's at the last sync (the sync engine's status), if known."""
     notes = []
+    damage = backup.damage_found(data_dir)
+    if damage is not None:
+        at = str(damage.get("at") or "")
+        with contextlib.suppress(ValueError):  # an unreadable finding says so without a time
+            at = to_local(datetime.fromisoformat(at), zone).strftime("%Y-%m-%d %H:%M")
+        notes.append(text("store.damage_found", lang, at=at))
     if skew_s is not None and abs(skew_s) > SKEW_LIMIT_S:
         notes.append(text("health.clock_skew", lang, skew=f"{skew_s:+.0f}"))
     state, free = disk_state(data_dir)

@@ -341,6 +341,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本机数据文件损坏，已于 {at} 从 {taken} 的备份恢复；找回未上传记录 {salvaged} 条。请通知技术员检查存储卡。",
         "The kiosk's data file was damaged and was restored at {at} from the backup of {taken}; {salvaged} unsent records were recovered. Please have a technician check the storage.",
     ),
+    "store.damage_found": (
+        "本机数据文件在 {at} 的检查中发现损坏。请尽快重启本机：重启时会自动从最新备份恢复，并找回未上传记录。请通知技术员检查存储卡。",
+        "A check at {at} found the kiosk's data file damaged. Please restart the kiosk soon: at restart it restores the newest backup and recovers unsent records. Please have a technician check the storage.",
+    ),
     "store.restored_empty": (
         "本机数据文件损坏且没有可用备份，已于 {at} 以空数据启动；找回未上传记录 {salvaged} 条。请立即联系技术员。",
         "The kiosk's data file was damaged and no backup was usable; it started empty at {at}; {salvaged} unsent records were recovered. Please call a technician now.",

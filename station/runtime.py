@@ -36,6 +36,9 @@ class Runtime:
     central: Any = None  # the embedded central server in demo mode
     backups: Any = None  # kiosk.backup_schedule.BackupScheduler
     resolver: Any = None  # the start-up thread resolving open redemption intents
+    # Whether stop() leaves the marker that lets the next start skip the whole-file check
+    # before opening: only when this run's backup thread checks it after start.
+    clean_stop_marker: bool = False
     _cleanup: list[Any] = field(default_factory=list)
 
     def stop(self) -> None:
@@ -52,6 +55,12 @@ class Runtime:
         if self.central is not None:
             self.central.stop()
         self.store.close()
+        if self.clean_stop_marker:
+            from kiosk.backup import mark_clean_stop
+
+            # Everything is closed: the next start may open the store at once and check
+            # it after start. Not reached when a stop above raised (checked then).
+            mark_clean_stop(self.config.store_path(), self.config.data_dir)
         for action in reversed(self._cleanup):
             action()
 
@@ -130,7 +139,7 @@ def sign_out_chore(config: Config, store: Store) -> Callable[[], int]:
     return sign_out_overdue
 
 
-def start_backups(config: Config, store: Store | None = None) -> Any:
+def start_backups(config: Config, store: Store | None = None, *, check_store: bool = False) -> Any:
     from kiosk.backup_schedule import BackupScheduler
     from kiosk.store.upkeep import daily_optimize
 
@@ -140,18 +149,27 @@ def start_backups(config: Config, store: Store | None = None) -> Any:
         else []
     )
     scheduler = BackupScheduler(
-        config.store_path(), config.data_dir, config.backup_keep_days, chores=chores
+        config.store_path(),
+        config.data_dir,
+        config.backup_keep_days,
+        chores=chores,
+        check_store=check_store,
     )
     scheduler.start()
     return scheduler
 
 
 def start(config: Config, *, services: bool = True) -> Runtime:
-    from kiosk.backup import open_checked_store
+    from kiosk.backup import open_checked_store, open_store_at_start
 
-    # A damaged store is replaced by the newest backup here (see kiosk.backup).
-    store = open_checked_store(config.store_path(), config.data_dir)
-    runtime = Runtime(config=config, store=store)
+    # A damaged store is replaced by the newest backup here (see kiosk.backup). The
+    # whole-file check (3 s on a three-year store) runs before opening only after an
+    # unclean stop; after a clean one the backup thread runs it once the kiosk is up.
+    if services:
+        store, checked = open_store_at_start(config.store_path(), config.data_dir)
+    else:
+        store, checked = open_checked_store(config.store_path(), config.data_dir), True
+    runtime = Runtime(config=config, store=store, clean_stop_marker=services)
     # Intents a killed process left open (it may have died with a hold at central) are
     # committed or voided now, on a thread of their own: never left dangling, never on the
     # UI thread. The void events wait in the outbox for the sync engine.
@@ -162,7 +180,7 @@ def start(config: Config, *, services: bool = True) -> Runtime:
     runtime.resolver = resolver
     if services:
         try:
-            runtime.backups = start_backups(config, store)
+            runtime.backups = start_backups(config, store, check_store=not checked)
             runtime.printq = start_print_queue(config, store)
             printer_state = runtime.printq.printer_state if runtime.printq else None
             runtime.sync, runtime.authoriser = start_sync(config, store, printer_state)
