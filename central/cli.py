@@ -110,6 +110,7 @@ def cmd_serve(db: Database, args: argparse.Namespace) -> int:
         "ssl_keyfile": args.ssl_keyfile,
         "log_level": "info",
         "access_log": args.access_log,
+        "http": "central.transport:NoDelayH11Protocol",  # no 40 ms Nagle stall per answer
     }
     if args.workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)

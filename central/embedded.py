@@ -28,6 +28,7 @@ from central.db import Database
 from central.demo_dispatch import DemoDispatcher
 from central.jobs import HoldSweeper
 from central.models import Station
+from central.transport import NoDelayH11Protocol
 from protocol import codes
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,7 @@ def start_embedded(
         log_config=None,
         access_log=False,
         lifespan="off",
+        http=NoDelayH11Protocol,  # answers not held back 40 ms (central.transport)
         timeout_graceful_shutdown=2,
         ssl_certfile=str(ssl_certfile) if ssl_certfile else None,
         ssl_keyfile=str(ssl_keyfile) if ssl_keyfile else None,

@@ -100,16 +100,26 @@ def check_code(session: Session, text: str, at: datetime | None = None) -> codes
     return claims
 
 
-def verify(db: Database, station_id: str, proof: ProofIn | None, volunteer_id: str) -> Proven:
-    """Check the proof for debiting ``volunteer_id``; ``Forbidden`` when it fails."""
+def verify(
+    db: Database,
+    station_id: str,
+    proof: ProofIn | None,
+    volunteer_id: str,
+    session: Session | None = None,
+) -> Proven:
+    """Check the proof for debiting ``volunteer_id``; ``Forbidden`` when it fails. A
+    code is checked in ``session`` when given (a read the caller has open already)."""
     if proof is None or (proof.code is None and proof.card is None):
         raise Forbidden("proof_required", "a scanned code or card + PIN is required")
     if proof.code is not None:
-        with db.read() as session:
-            try:
+        try:
+            if session is not None:
                 claims = check_code(session, proof.code)
-            except codes.CodeError as exc:
-                raise Forbidden(code_reason(exc), str(exc.detail or exc.key)) from exc
+            else:
+                with db.read() as own:
+                    claims = check_code(own, proof.code)
+        except codes.CodeError as exc:
+            raise Forbidden(code_reason(exc), str(exc.detail or exc.key)) from exc
         if claims.volunteer_id != volunteer_id:
             raise Forbidden("code_other_volunteer", "the code belongs to another volunteer")
         return Proven(volunteer_id, claims.code_id, "code")

@@ -71,6 +71,10 @@ def authorise(db: Database, station_id: str, req: AuthoriseIn) -> dict[str, Any]
     """Approve (placing a hold) or decline; 403 ``Forbidden`` without valid proof."""
     if not _check_total(req.total_points, req.lines):
         raise BadRequest("total_points is not the sum of the lines")
+    rules = policy.of(db)
+    code_id = ""
+    # One read for the replay check, the gifts and a scanned code's keys and revocation
+    # (a card + PIN is checked on its own: a wrong PIN is written down).
     with db.read() as session:
         existing = session.get(Redemption, req.redemption_id)
         if existing is not None:
@@ -78,13 +82,15 @@ def authorise(db: Database, station_id: str, req: AuthoriseIn) -> dict[str, Any]
             # (an answer lost on the way) gets the same decision, nothing more.
             return _stored_decision(existing, station_id, req)
         unknown = _unknown_skus(session, req.lines)
-    if unknown:
-        raise BadRequest(f"unknown gifts: {', '.join(unknown)[:200]}", {"skus": unknown[:20]})
-    rules = policy.of(db)
-    code_id = ""
-    if rules.require_proof or req.proof is not None:
+        if unknown:
+            raise BadRequest(f"unknown gifts: {', '.join(unknown)[:200]}", {"skus": unknown[:20]})
+        if req.proof is not None and req.proof.code is not None:
+            code_id = proofs.verify(db, station_id, req.proof, req.volunteer_id, session).code_id
+    if not code_id and (rules.require_proof or req.proof is not None):
         code_id = proofs.verify(db, station_id, req.proof, req.volunteer_id).code_id
-    with db.write() as session:
+    with db.write() as session, feed.deferred(session):
+        # feed.deferred: the volunteer's new balance goes to the feed as one delete and
+        # one insert at the end, flushed with the ledger and redemption rows.
         existing = session.get(Redemption, req.redemption_id)
         if existing is not None:
             return _stored_decision(existing, station_id, req)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -50,6 +51,25 @@ def get_setting(session: Session, key: str) -> dict[str, Any]:
     """A settings row's JSON object ({} when absent). Lists are kept under "items"."""
     row = session.get(Setting, key)
     return dict(row.value) if row is not None else {}
+
+
+def get_settings(session: Session, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Several settings rows' JSON objects ({} when absent) in one statement on the
+    session's connection, no ORM objects: for a scan, which reads the public keys and the
+    station settings while the volunteer waits. The session's own unflushed changes are
+    flushed first, so it reads what ``get_setting`` would."""
+    from kiosk.store import raw
+
+    session.flush()
+    marks = ", ".join("?" for _ in keys)
+    found: dict[str, dict[str, Any]] = {key: {} for key in keys}
+    rows = raw.dbapi(session).execute(
+        f"SELECT key, value FROM settings WHERE key IN ({marks})", tuple(keys)
+    )
+    for key, value in rows:
+        loaded = raw.json_out(value)
+        found[key] = dict(loaded) if isinstance(loaded, dict) else {}
+    return found
 
 
 def put_setting(session: Session, key: str, value: dict[str, Any]) -> None:

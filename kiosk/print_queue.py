@@ -43,9 +43,10 @@ from sqlalchemy.orm import Session, aliased
 from kiosk.clock import utcnow
 from kiosk.config import Config
 from kiosk.errors import NotFoundError
-from kiosk.store.commit_hooks import WakeOnCommit
+from kiosk.store import raw
+from kiosk.store.commit_hooks import WakeOnCommit, wrote
 from kiosk.store.db import Store
-from kiosk.store.models import AuditEntry, PrintJob
+from kiosk.store.models import AuditEntry, PrintJob, new_id
 from printer import resync
 from printer.commands import MAX_BAND
 from printer.connections import open_connection
@@ -86,6 +87,24 @@ def enqueue(session: Session, kind: str, ref_id: str, receipt: Receipt) -> Print
     session.add(job)
     session.flush()
     return job
+
+
+_INSERT_JOB = (
+    "INSERT INTO print_jobs (id, kind, ref_id, document, state, attempts, last_error, "
+    "created_at) VALUES (?, ?, ?, ?, 'pending', 0, '', ?)"
+)
+
+
+def enqueue_row(session: Session, kind: str, ref_id: str, receipt: Receipt) -> str:
+    """``enqueue`` as one statement on the session's connection (no ORM object): for the
+    redemption commit, which holds the write lock. Returns the job's id."""
+    job_id = new_id()
+    raw.dbapi(session).execute(
+        _INSERT_JOB,
+        (job_id, kind, ref_id, raw.json_in(receipt.to_dict()), raw.dt(utcnow())),
+    )
+    wrote(session, PrintJob)
+    return job_id
 
 
 def reprint(session: Session, job_id: str, staff_id: str | None) -> PrintJob:

@@ -91,6 +91,14 @@ class StationSettings:
         ]
 
 
+def effective_read(session: Session, config: Config) -> StationSettings:
+    """``effective`` for hot paths (a scan, a redemption under the write lock): the row
+    read on the session's connection, without an ORM object."""
+    from kiosk import catalog
+
+    return resolve(config, catalog.get_settings(session, (CENTRAL_KEY,))[CENTRAL_KEY])
+
+
 def central_values(session: Session | None) -> dict[str, Any]:
     if session is None:
         return {}

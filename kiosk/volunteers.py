@@ -16,7 +16,7 @@ from kiosk.clock import parse_iso, utcnow
 from kiosk.config import Config
 from kiosk.errors import AuthError, KioskError, NotFoundError, ValidationError
 from kiosk.proof import CentralUnreachable, Proof
-from kiosk.settings import StationSettings, effective
+from kiosk.settings import StationSettings, effective, effective_read
 from kiosk.store.models import LedgerEntry, Redemption, RevokedCode, Volunteer
 from protocol.api import star_level
 
@@ -37,6 +37,21 @@ class _RevokedInStore:
 
     def __contains__(self, code_id: object) -> bool:
         return isinstance(code_id, str) and self.session.get(RevokedCode, code_id) is not None
+
+
+class _RevokedOnConnection:
+    """``_RevokedInStore`` as one indexed statement on the session's connection."""
+
+    def __init__(self, session: Session) -> None:
+        from kiosk.store import raw
+
+        self.conn = raw.dbapi(session)
+
+    def __contains__(self, code_id: object) -> bool:
+        if not isinstance(code_id, str):
+            return False
+        found = self.conn.execute("SELECT 1 FROM revoked_codes WHERE code_id = ?", (code_id,))
+        return found.fetchone() is not None
 
 
 def public_keys(session: Session) -> dict[str, str]:
@@ -186,9 +201,89 @@ def offline_allowance(
     ``zone_name`` is kept for callers; the day is central's (UTC)."""
     if spent_offline is None:
         spent_offline = -unconfirmed_total(session, volunteer_id, offline_only=True)
+    return allowance(settings, spent_offline, offline_points_today(session, volunteer_id, now))
+
+
+def allowance(settings: StationSettings, spent_offline: int, offline_today: int) -> int:
+    """The offline rule of ``offline_allowance`` on numbers already read: ``spent_offline``
+    the volunteer's offline debits central has not counted (points, >= 0), ``offline_today``
+    what they redeemed offline here on this UTC day."""
     left = max(0, settings.offline_limit_points - spent_offline)
-    today = offline_points_today(session, volunteer_id, now)
-    return min(left, max(0, settings.offline_daily_points - today))
+    return min(left, max(0, settings.offline_daily_points - offline_today))
+
+
+# One volunteer and everything their card, balance and offline allowance need, in one
+# statement on the session's connection (a scan, the shelf and the redemption commit ask
+# it while a volunteer waits; the commit under the write lock): central's balance, their
+# local entries central has not counted yet (all, and the offline ones: the index on
+# (volunteer_id, confirmed) holds only those, so the read does not grow with the ledger)
+# and their offline redemptions here on this UTC day (the index on (volunteer_id,
+# created_at): one day).
+_FACTS = """
+SELECT v.masked_name, v.total_hours, v.star_level, v.central_balance, v.balance_as_of,
+  v.active,
+  (SELECT coalesce(sum(e.delta), 0) FROM ledger_entries e
+    WHERE e.volunteer_id = :v AND e.confirmed = 0),
+  (SELECT coalesce(sum(e.delta), 0) FROM ledger_entries e
+    WHERE e.volunteer_id = :v AND e.confirmed = 0 AND e.offline = 1),
+  (SELECT coalesce(sum(r.total_points), 0) FROM redemptions r
+    WHERE r.volunteer_id = :v AND r.mode = 'offline' AND r.status = 'done'
+      AND r.created_at >= :day AND r.created_at < :day_end)
+FROM volunteers v WHERE v.id = :v
+"""
+
+
+@dataclass(frozen=True)
+class BalanceFacts:
+    """One volunteer as ``balance_facts`` reads them."""
+
+    masked_name: str
+    total_hours: float
+    star_level: int
+    central_balance: int
+    balance_as_of: datetime | None
+    active: bool
+    unconfirmed: int  # local entries central has not counted (a debit is negative)
+    unconfirmed_offline: int  # of which offline
+    offline_today: int  # points redeemed offline here on this UTC day
+
+    @property
+    def balance(self) -> int:
+        """``available_balance``: central's as of the last sync plus what it has not counted."""
+        return self.central_balance + self.unconfirmed
+
+
+def balance_facts(session: Session, volunteer_id: str, now: datetime) -> BalanceFacts:
+    """The volunteer's row, balance and offline spending in one indexed read (see
+    ``_FACTS``); ``NotFoundError`` for an unknown volunteer. The session's own unflushed
+    changes are flushed first, so it reads what the ORM queries would."""
+    from kiosk.store import raw
+
+    # The UTC day: central counts its per-day offline ceiling by the UTC date (see
+    # ``offline_points_today``).
+    day = datetime(now.year, now.month, now.day)
+    session.flush()
+    row = (
+        raw.dbapi(session)
+        .execute(
+            _FACTS,
+            {"v": volunteer_id, "day": raw.dt(day), "day_end": raw.dt(day + timedelta(days=1))},
+        )
+        .fetchone()
+    )
+    if row is None:
+        raise NotFoundError("volunteer.unknown")
+    return BalanceFacts(
+        masked_name=row[0],
+        total_hours=float(row[1]),
+        star_level=int(row[2]),
+        central_balance=int(row[3]),
+        balance_as_of=raw.dt_out(row[4]),
+        active=bool(row[5]),
+        unconfirmed=int(row[6]),
+        unconfirmed_offline=int(row[7]),
+        offline_today=int(row[8]),
+    )
 
 
 @dataclass(frozen=True)
@@ -214,22 +309,54 @@ def volunteer_view(
     now: datetime | None = None,
 ) -> VolunteerView:
     """What the shelf shows; ``offline_left`` follows the effective settings (0 without
-    a config: nothing may leave offline)."""
-    volunteer = session.get(Volunteer, volunteer_id)
-    if volunteer is None:
-        raise NotFoundError("volunteer.unknown")
+    a config: nothing may leave offline). Two statements: the volunteer's facts and the
+    station settings."""
+    facts = balance_facts(session, volunteer_id, now or utcnow())
+    settings = effective_read(session, config) if config is not None else None
+    return _view(volunteer_id, facts, settings, proof)
+
+
+def scanned_view(
+    session: Session,
+    scanned_text: str,
+    config: Config,
+    *,
+    proof: Proof | None = None,
+    now: datetime | None = None,
+) -> VolunteerView:
+    """``identify`` and ``volunteer_view`` in one: the volunteer card a scan shows, from
+    three statements (the public keys and the station settings, the code's revocation,
+    the volunteer's facts). Refuses a code exactly as ``identify`` does."""
+    from kiosk.settings import CENTRAL_KEY, resolve
+    from protocol import codes
+
+    rows = catalog.get_settings(session, ("central_public_keys", CENTRAL_KEY))
+    keys = {k: v for k, v in rows["central_public_keys"].items() if isinstance(v, str)}
+    if not keys:
+        raise KioskError("code.no_key")
+    try:
+        code = codes.verify_code(scanned_text, keys, _RevokedOnConnection(session), now=now)
+    except codes.CodeError as exc:
+        raise KioskError(exc.key, str(exc)) from exc
+    facts = balance_facts(session, code.volunteer_id, now or utcnow())
+    if not facts.active:
+        raise AuthError("volunteer.inactive")
+    return _view(code.volunteer_id, facts, resolve(config, rows[CENTRAL_KEY]), proof)
+
+
+def _view(
+    volunteer_id: str, facts: BalanceFacts, settings: StationSettings | None, proof: Proof | None
+) -> VolunteerView:
     offline = 0
-    if config is not None:
-        offline = offline_allowance(
-            session, volunteer_id, effective(session, config), config.timezone, now or utcnow()
-        )
+    if settings is not None:
+        offline = allowance(settings, -facts.unconfirmed_offline, facts.offline_today)
     return VolunteerView(
-        id=volunteer.id,
-        masked_name=volunteer.masked_name,
-        star_level=max(volunteer.star_level, star_level_for(volunteer.total_hours)),
-        total_hours=volunteer.total_hours,
-        balance=available_balance(session, volunteer_id),
+        id=volunteer_id,
+        masked_name=facts.masked_name,
+        star_level=max(facts.star_level, star_level_for(facts.total_hours)),
+        total_hours=facts.total_hours,
+        balance=facts.balance,
         offline_left=offline,
-        balance_as_of=volunteer.balance_as_of,
+        balance_as_of=facts.balance_as_of,
         proof=proof,
     )

@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 def identify_scan(s: Session, text: str, config: Config) -> volunteers.VolunteerView:
     """The volunteer of a scanned code, with the code kept as the redemption's proof."""
-    vol = volunteers.identify(s, text)
-    return volunteers.volunteer_view(s, vol.id, config, proof=redemption.Proof.scanned(text))
+    return volunteers.scanned_view(s, text, config, proof=redemption.Proof.scanned(text))
 
 
 def identify_card(
@@ -46,11 +45,11 @@ class GiftShelf:
 def shelf(s: Session, volunteer_id: str, cart: dict[str, int], config: Config) -> GiftShelf:
     """For ``ops.read_db``: a snapshot read that neither waits for nor holds up a writer, so
     a shelf still loading for one volunteer never keeps the next one's scan waiting."""
+    volunteer = volunteers.volunteer_view(s, volunteer_id, config)
+    facts = gifts.shelf_facts(s, volunteer_id, config.timezone, balance=volunteer.balance)
     return GiftShelf(
-        volunteer=volunteers.volunteer_view(s, volunteer_id, config),
-        gifts=gift_pictures.resolve(
-            gifts.shelf_facts(s, volunteer_id, config.timezone).views(cart), config.data_dir
-        ),
+        volunteer=volunteer,
+        gifts=gift_pictures.resolve(facts.views(cart), config.data_dir),
         categories=catalog.gift_categories(s),
     )
 

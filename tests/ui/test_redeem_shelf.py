@@ -154,3 +154,40 @@ def test_large_text_gives_wider_taller_tiles_whose_lines_all_show(
         assert stock.height() >= t.stock.heightForWidth(stock.width())  # no line cut off
         assert t.button.geometry().top() >= stock.bottom()
         assert t.button.geometry().bottom() < t.height()
+
+
+def test_the_tiles_are_made_while_the_shelf_loads(qtbot, kiosk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The first volunteer after a start: the tile widgets are made while the shelf is
+    fetched, so the shelf that arrives only binds them; every gift is still reachable and
+    a tap on the last one's Add chooses that gift."""
+    import threading
+
+    from kiosk.views import redemption as views
+
+    skus = _stock_the_shelf(kiosk)
+    gate = threading.Event()
+    real = views.shelf
+
+    def held_back(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views, "shelf", held_back)
+    with kiosk.store.begin() as s:
+        view = volunteer_view(s, VOLUNTEER, kiosk.config)
+    kiosk.nav.go("redeem.gifts", volunteer=view, cart={})
+    screen = kiosk.nav.current
+    grid = screen.grid
+    assert grid.count == 0 and grid.loading.isVisibleTo(screen)
+    # While the shelf is held back the pool fills (a screenful and a row either side).
+    qtbot.waitUntil(lambda: len(grid.tile_widgets()) >= 6 and not grid._warm.isActive())
+    made = set(map(id, grid.tile_widgets()))
+    gate.set()
+    qtbot.waitUntil(lambda: grid.count == 24 + MANY and grid.filled())
+    assert set(map(id, grid.tile_widgets())) == made  # bound, none made for the shelf
+    last = skus[-1]
+    grid.scroll_to_sku(last)
+    qtbot.waitUntil(lambda: last in grid.tiles and _in_view(grid, grid.tiles[last]))
+    assert grid.tiles[last].name.full_text() == f"测试礼品{MANY - 1}"
+    click(qtbot, kiosk, f"add_{last}")
+    qtbot.waitUntil(lambda: screen.cart == {last: 1})
