@@ -191,6 +191,10 @@ def main(argv: list[str]) -> int:
         workers=workers,
         log_level="warning",
         timeout_worker_healthcheck=60,
+        # The same transport as central's: with --workers uvicorn binds a socket that
+        # leaves Nagle on (central.transport), and the baseline must not pay 40 ms per
+        # answer that central no longer pays.
+        http="central.transport:NoDelayH11Protocol",
     )
     return 0
 
