@@ -80,6 +80,7 @@ def test_soak_runs_at_a_chosen_pace(tmp_path: Path) -> None:
 
 
 SHORT_SOAK_OPS = 700
+FD_MOMENTARY = 3  # files/sockets a sample may find open for a moment
 SHORT_SOAK_WARMUP = 300  # the small store's pools, caches and first receipt settle by then
 
 
@@ -114,7 +115,12 @@ def test_a_short_soak_grows_no_memory_after_warm_up(tmp_path: Path) -> None:
     growth = anon_growth_kib_per_op(report, SHORT_SOAK_WARMUP)
     assert growth < LEAK_KIB_PER_OP, [(s["ops"], s["rss_anon_kib"]) for s in report["samples"]]
     after = [s for s in report["samples"] if s["ops"] >= SHORT_SOAK_WARMUP]
-    assert {s["fds"] for s in after} == {after[0]["fds"]}
+    # A sample can catch a file or socket in use for a moment (a backup copying, a
+    # receipt or an authorisation in flight: 25 -> 27 once in CI); a leak grows with the
+    # operations (the socket leak of issue 20 was +1 per online redemption, ~+55 here).
+    fds = [s["fds"] for s in after]
+    kinds = [(s["ops"], s["fd_kinds"]) for s in after]
+    assert max(fds) - fds[0] <= FD_MOMENTARY and fds[-1] - fds[0] <= FD_MOMENTARY, kinds
     assert {s["threads"] for s in after} == {after[0]["threads"]}
 
 
