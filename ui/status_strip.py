@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ui import theme
@@ -64,9 +64,17 @@ class IconText(QWidget):
         row.addWidget(self.icon)
         row.addWidget(self.text)
         row.addStretch(1)
+        # Each state's icon drawn once: a QLabel shows its pixmap through a QIcon whose
+        # scaled copy goes into QPixmapCache under the pixmap's key, so an icon drawn anew
+        # at every state change (each order or redemption) left one more copy there until
+        # its 10 MiB were full; the soak's RSS grew by that (docs/performance.md).
+        self._drawn: dict[tuple[str, str], QPixmap] = {}
 
     def set(self, icon_name: str, text: str, colour: str = theme.TEXT) -> None:
-        self.icon.setPixmap(theme.pixmap(icon_name, 32, colour))
+        drawn = self._drawn.get((icon_name, colour))
+        if drawn is None:
+            drawn = self._drawn[(icon_name, colour)] = theme.pixmap(icon_name, 32, colour)
+        self.icon.setPixmap(drawn)
         self.text.setText(text)
 
 

@@ -213,17 +213,9 @@ def _svg(name: str, colour: str) -> QByteArray:
 def pixmap(name: str, size: int = 64, colour: str = TEXT) -> QPixmap:
     """An icon from assets/icons/<name>.svg drawn at ``size`` px in ``colour``.
 
-    Drawn once per (name, size, colour) and shared: a ``QLabel`` shows its pixmap through
-    a ``QIcon`` whose scaled copy goes into ``QPixmapCache`` under the pixmap's own key, so
-    a status strip that drew its sync and printer icons anew at every state change (each
-    order or redemption) added a copy per change until the 10 MiB cache was full; the
-    soak's RSS grew by that. A copy of the shared pixmap keeps its key (Qt's implicit
-    sharing), and a caller that paints on its copy detaches it, not the shared one."""
-    return QPixmap(_drawn(name, size, colour))
-
-
-@lru_cache(maxsize=256)
-def _drawn(name: str, size: int, colour: str) -> QPixmap:
+    Drawn anew each call and not kept here: screens draw tiles' icons at every size a
+    layout passes through, and a cache of all of them held ~7 MiB at home (figure 2). A
+    widget that shows the same few icons again and again keeps its own (``IconText``)."""
     renderer = QSvgRenderer(_svg(name, colour))
     ratio = 2.0
     pm = QPixmap(int(size * ratio), int(size * ratio))
