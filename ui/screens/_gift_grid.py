@@ -105,15 +105,11 @@ class GiftGrid(QAbstractScrollArea):
             self.rebind()
 
     def set_loading(self, text: str) -> None:
-        """No gifts yet: say so in words rather than show an empty shelf. Meanwhile the
-        pool of tiles is built, one per turn of the event loop, so the shelf that arrives
-        only binds them (the first volunteer after a start waited for ~10 new tiles)."""
+        """No gifts yet: say so in words rather than show an empty shelf."""
         self.set_gifts([], scroll_to=0)
         self.loading.setText(text)
         self.loading.setGeometry(self.viewport().rect())
         self.loading.setVisible(bool(text))
-        if text and not self._warm.isActive():
-            self._warm.start()
 
     def rebind(self) -> None:
         """Texts of the tiles in view again (language, cart, stock)."""
@@ -258,11 +254,10 @@ class GiftGrid(QAbstractScrollArea):
 
     def _warm_step(self) -> None:
         """One small piece of work ahead of the finger per turn of the event loop: a spare
-        tile while the pool is short of a screenful plus two rows (also while the shelf is
-        still loading), else the picture of a gift just beyond the margin. A new tile
-        (~2 ms) or a first picture load met in the middle of a scroll step made that frame
-        miss 16 ms."""
-        if self._row_h <= 0 or self.viewport().height() <= 1:
+        tile while the pool is short of a screenful plus two rows, else the picture of a
+        gift just beyond the margin. A new tile (~2 ms) or a first picture load met in the
+        middle of a scroll step made that frame miss 16 ms."""
+        if not self.gifts or self._row_h <= 0:
             return
         rows_in_view = -(-self.viewport().height() // self._pitch()) + 1
         if len(self._bound) + len(self._spare) < self._columns * (rows_in_view + 2):
@@ -270,8 +265,6 @@ class GiftGrid(QAbstractScrollArea):
             tile.ensurePolished()
             self._spare.append(tile)
             self._warm.start()
-            return
-        if not self.gifts:
             return
         near = self._visible_indices()
         ahead = self._columns * 2
