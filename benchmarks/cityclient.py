@@ -20,6 +20,9 @@ import socket
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+_Incomplete = asyncio.IncompleteReadError
+_STALE = (ConnectionResetError, BrokenPipeError, _Incomplete)
+
 
 class HTTPError(Exception):
     """A status ≥ 400, or an answer this client cannot read."""
@@ -62,9 +65,19 @@ class Connection:
         return await self._request(b"POST", path, json.dumps(body).encode())
 
     async def _request(self, method: bytes, path: str, body: bytes) -> Any:
+        reused = self._writer is not None
         try:
             async with asyncio.timeout(self.timeout_s):
-                return await self._exchange(method, path, body)
+                try:
+                    return await self._exchange(method, path, body)
+                except _STALE as exc:
+                    # The server closed a kept-alive connection while it was idle
+                    # (uvicorn after 5 s) and nothing of an answer came: send again on a
+                    # new one, as any HTTP client does. Pushes are idempotent by event id.
+                    if not reused or (isinstance(exc, _Incomplete) and exc.partial):
+                        raise
+                    self.close()
+                    return await self._exchange(method, path, body)
         except BaseException:
             self.close()  # a half-read answer would poison the next request
             raise

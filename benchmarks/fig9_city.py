@@ -48,6 +48,9 @@ BATCH = 10
 # turned into an exception; the per-redemption offline limit (200) stays.
 DAILY_CEILING = 1_000_000
 CODE_TTL_S = 3600
+# The informative paced row: a cycle every 30 s per station, the kiosk's own sync
+# interval (kiosk.config sync_interval_s).
+PACE_S = 30.0
 
 
 def _now_iso() -> str:
@@ -62,6 +65,11 @@ class Load:
     seconds: float
     volunteers: int
     workers: int = 2
+    # 0: a closed loop (each station pushes again as soon as its pull ends: the bar's
+    # load). Else each station starts a cycle every ``pace_s`` seconds (first at a
+    # random moment within one), as a kiosk syncing on a timer does — an informative
+    # row beside the bar's, never instead of it.
+    pace_s: float = 0.0
 
 
 @dataclass
@@ -253,6 +261,9 @@ async def _station(
     district: District,
 ) -> None:
     tickets = district.tickets.setdefault(sid, Tickets())
+    pace = out.load.pace_s if deadline else 0.0  # the warm-up is never paced
+    if pace:
+        await asyncio.sleep(rng.uniform(0, pace))
     while True:
         batch = make_batch(rng, district.codes, tickets)
         start = time.perf_counter()
@@ -278,6 +289,10 @@ async def _station(
             district.cursors[sid] = page["next_cursor"]
             if not page["has_more"]:
                 break
+        if pace:
+            if start + pace > deadline:
+                return  # no further cycle in the window: do not wait for one
+            await asyncio.sleep(max(0.0, start + pace - time.perf_counter()))
         if time.perf_counter() > deadline:
             return
 
@@ -470,11 +485,14 @@ def run(ctx: RunContext) -> list[Result]:
     runs = [bare, ours]
     if not smoke:
         one = measure("central", server_url, Load(stations, seconds, volunteers, 1), ctx.workdir)
-        runs.append(one)
+        paced = measure(
+            "central", server_url, Load(stations, PACE_S, volunteers, 2, PACE_S), ctx.workdir
+        )
+        runs += [one, paced]
     for o in runs:
         if o.errors or o.other or not o.events:
             log.warning("figure 9: %s", o.line())
-    notes = "; ".join(f"{o.load.workers} worker(s) {o.line()}" for o in runs)
+    notes = "; ".join(f"{o.load.workers} worker(s) {o.line()}" for o in runs if not o.load.pace_s)
     rows = [
         result(
             "9 ratio",
@@ -509,6 +527,18 @@ def run(ctx: RunContext) -> list[Result]:
                 note=f"1 worker {one.throughput:,.0f} ev/s, 2 workers {ours.throughput:,.0f} ev/s",
             )
         )
+        rows.append(
+            result(
+                "9 paced",
+                f"informative, no bar: push p99, {stations} stations each syncing every "
+                f"{PACE_S:.0f} s",
+                "ms",
+                paced.p99_ms,
+                None,
+                None,
+                note=f"2 workers, {paced.load.seconds:.0f} s; {paced.line()}",
+            )
+        )
     return rows
 
 
@@ -519,6 +549,9 @@ def table(argv: list[str]) -> int:
     parser.add_argument("--volunteers", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sqlite", action="store_true", help="also SQLite (1 worker)")
+    parser.add_argument(
+        "--pace", type=float, default=0.0, help="each station syncs every PACE s (0: closed loop)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     server_url = bench_pg_url(False)
@@ -528,7 +561,7 @@ def table(argv: list[str]) -> int:
         + (" central, SQLite | bare, SQLite |" if args.sqlite else "")
     )
     for n in (int(x) for x in args.stations.split(",")):
-        load = Load(n, args.seconds, args.volunteers, args.workers)
+        load = Load(n, args.seconds, args.volunteers, args.workers, args.pace)
         c = measure("central", server_url, load, workdir)
         b = measure("bare", server_url, load, workdir)
         row = (
@@ -537,7 +570,7 @@ def table(argv: list[str]) -> int:
             f"{c.throughput / b.throughput:.2f}× |"
         )
         if args.sqlite:
-            lite = Load(n, args.seconds, args.volunteers, 1)
+            lite = Load(n, args.seconds, args.volunteers, 1, args.pace)
             cs = measure("central", server_url, lite, workdir, sqlite=True)
             bs = measure("bare", server_url, lite, workdir, sqlite=True)
             row += (
