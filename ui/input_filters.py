@@ -37,7 +37,4 @@ class InputFilters(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if not isinstance(event, QInputEvent):
             return False
-        for f in self._filters:
-            if f.eventFilter(obj, event):
-                return True
-        return False
+        return any(f.eventFilter(obj, event) for f in self._filters)
