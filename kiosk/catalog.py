@@ -89,5 +89,6 @@ def rating_tags(session: Session) -> list[str]:
 
 
 def gift_categories(session: Session) -> list[dict[str, str]]:
-    """[{code, name, name_en}] in display order."""
-    return list(get_setting(session, "gift_categories").get("items", []))
+    """[{code, name, name_en}] in display order. Read on the session's connection (no ORM
+    object): the shelf asks for it on every load, the first one right after a start."""
+    return list(get_settings(session, ("gift_categories",))["gift_categories"].get("items", []))

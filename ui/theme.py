@@ -116,6 +116,9 @@ QLabel[kind="display"][empty="true"] {{
 }}
 QLabel[kind="success"] {{ color: {SUCCESS}; font-weight: bold; }}
 QFrame[kind="card"] {{ background: {SURFACE}; border: 2px solid {BORDER}; border-radius: 16px; }}
+QLabel#giftName {{ font-weight: bold; }}
+QLabel#giftPoints {{ color: {ACCENT}; font-weight: bold; }}
+QLabel#giftReason {{ color: {DANGER}; font-weight: bold; }}
 QPushButton {{
     min-height: {TOUCH - 4}px; min-width: {TOUCH - 4}px; padding: 0 24px; border-radius: 14px;
     font-size: {s["button"]}px; font-weight: bold;

@@ -17,6 +17,7 @@ from ui import theme
 from ui.context import AppContext
 from ui.i18n import Translations
 from ui.idle import IdleWatcher
+from ui.input_filters import InputFilters
 from ui.screen import Screen
 from ui.settle import SettleGuard
 from ui.status_strip import StatusStrip
@@ -68,6 +69,9 @@ class KioskWindow(QWidget):
         self.idle = IdleWatcher(ctx, self)
         self.drag = DragScroll(self)
         self.settle = SettleGuard(ctx, self)
+        # Asked in this order (a dropped tap is not a drag); one application filter for
+        # the four (see ui.input_filters).
+        self.filters = InputFilters([self.settle, self.drag, self.idle, ctx.scanner], self)
         self.idle.expired.connect(self._restore_defaults)
         ctx.nav.home()
 
@@ -92,18 +96,14 @@ class KioskWindow(QWidget):
         self.strip.attach_services()
 
     def install(self, app: QApplication) -> None:
-        """Start the app-wide filters (scanner, idle). Call once the window exists."""
-        self.ctx.scanner.install(app)
-        self.idle.install(app)
-        self.drag.install(app)
-        self.settle.install(app)  # last installed, first asked: a dropped tap is not a drag
+        """Start the app-wide filters (settle, drag, idle, scanner). Call once the window
+        exists."""
+        self.filters.install(app)
         self.idle.poke()
 
     def uninstall(self, app: QApplication) -> None:
-        self.ctx.scanner.uninstall(app)
-        self.idle.uninstall(app)
-        self.drag.uninstall(app)
-        self.settle.uninstall(app)
+        self.filters.uninstall(app)
+        self.drag.uninstall(app)  # forgets a press in progress
         self.strip.detach()
 
     # -- language and text size ------------------------------------------------------

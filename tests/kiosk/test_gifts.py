@@ -55,3 +55,39 @@ def test_shelf_order_stock_and_what_the_cart_already_takes(demo_store) -> None: 
     assert (third.in_cart, third.available, third.reason_key) == (1, False, "gift.unaffordable")
     with demo_store.begin() as s:
         assert gift_views(s, "V0001", {})[1].available  # without the cart it could be taken
+
+
+def test_todays_takings_are_the_local_days_done_redemptions(demo_store) -> None:  # type: ignore[no-untyped-def]
+    """Per-day limits count what this volunteer took since local midnight: not a voided
+    redemption, not the evening before, not another volunteer's; 00:30 in Shanghai is
+    still the previous day in UTC and counts."""
+    from datetime import datetime
+
+    from kiosk.gifts import taken_today
+    from kiosk.store.models import Redemption, RedemptionLine
+
+    a, b = _add_gifts(demo_store, 2)
+    now = datetime(2026, 3, 10, 4, 0)  # 12:00 in Shanghai (naive UTC, as stored)
+    made = [
+        ("V0001", "done", datetime(2026, 3, 9, 16, 30), a, 2),  # 00:30 local today
+        ("V0001", "done", datetime(2026, 3, 10, 3, 0), b, 1),
+        ("V0001", "done", datetime(2026, 3, 10, 3, 30), a, 1),
+        ("V0001", "voided", datetime(2026, 3, 10, 3, 0), a, 5),
+        ("V0001", "done", datetime(2026, 3, 9, 15, 30), a, 7),  # 23:30 local yesterday
+        ("V0002", "done", datetime(2026, 3, 10, 3, 0), a, 3),
+    ]
+    with demo_store.begin() as s:
+        for i, (who, status, at, sku, qty) in enumerate(made):
+            r = Redemption(
+                volunteer_id=who,
+                pickup_code=f"T{i:05d}",
+                total_points=5 * qty,
+                balance_after=0,
+                status=status,
+                created_at=at,
+            )
+            r.lines.append(RedemptionLine(sku=sku, name=sku, qty=qty, points_each=5))
+            s.add(r)
+    with demo_store.read() as s:
+        assert taken_today(s, "V0001", "Asia/Shanghai", now) == {a: 3, b: 1}
+        assert taken_today(s, "V0002", "Asia/Shanghai", now) == {a: 3}

@@ -10,7 +10,6 @@ from PySide6.QtGui import QColor, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import theme
-from ui.screens._flow_widgets import label
 from ui.widgets import BigButton
 
 log = logging.getLogger(__name__)
@@ -28,6 +27,11 @@ class GiftTile(QFrame):
         super().__init__(parent)
         self.sku = ""
         self.setProperty("kind", "card")
+        # Every child is made with this tile as its parent and styled by the application's
+        # sheet (QLabel#giftName, #giftPoints, #giftReason in ui.theme), not by a sheet of
+        # its own: a widget with its own sheet gets its own style object, re-resolved when
+        # it is reparented and polished, and the first volunteer after a start waited for
+        # ten tiles' worth of that before the shelf painted (figure 8).
         col = QVBoxLayout(self)
         col.setContentsMargins(16, 16, 16, 16)
         col.setSpacing(8)
@@ -38,32 +42,28 @@ class GiftTile(QFrame):
         # must still show a whole row with its Add buttons.
         left = QVBoxLayout()
         left.setSpacing(4)
-        self.picture = QLabel()
+        self.picture = QLabel(self)
         self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.picture.setFixedSize(96, 96)
-        self.reason = label()
-        self.reason.setObjectName("giftReason")
+        self.reason = _label(self, "giftReason")
         self.reason.setFixedWidth(96)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.reason.setStyleSheet(f"color: {theme.DANGER}; font-weight: bold;")
         left.addWidget(self.picture)
         left.addWidget(self.reason)
         left.addStretch(1)
         texts = QVBoxLayout()
         texts.setSpacing(4)
-        self.name = ElidedLabel()
+        self.name = ElidedLabel(self)
         self.name.setObjectName("giftName")
-        self.name.setStyleSheet("font-weight: bold;")
-        self.points = label()
-        self.points.setStyleSheet(f"color: {theme.ACCENT}; font-weight: bold;")
-        self.stock = label("muted")
+        self.points = _label(self, "giftPoints")
+        self.stock = _label(self, "", kind="muted")
         for w in (self.name, self.points, self.stock):
             texts.addWidget(w)
         texts.addStretch(1)
         top.addLayout(left)
         top.addLayout(texts, 1)
         col.addLayout(top, 1)
-        self.button = BigButton("", "check", role="primary", icon_px=32)
+        self.button = BigButton("", "check", role="primary", icon_px=32, parent=self)
         self.button.clicked.connect(lambda: self.add.emit(self.sku))
         col.addWidget(self.button)
 
@@ -118,6 +118,16 @@ def tile_picture(image_path: str, greyed: bool) -> QPixmap:
                 cached = _greyed(cached)
         _TILE_PICTURES[key] = cached
     return cached
+
+
+def _label(parent: QWidget, name: str, kind: str = "") -> QLabel:
+    lab = QLabel(parent)
+    if name:
+        lab.setObjectName(name)
+    if kind:
+        lab.setProperty("kind", kind)
+    lab.setWordWrap(True)
+    return lab
 
 
 class ElidedLabel(QLabel):
