@@ -73,11 +73,14 @@ async def _cycles(app: Any, district: District, cycles: int, counter: Counter[st
             headers = {"X-Station-Id": sid, "Authorization": f"Bearer {token}"}
             batch = make_batch(rng, district.codes, district.tickets.setdefault(sid, Tickets()))
             _PHASE[0] = "push"
+            cpu0 = time.process_time()
             resp = await client.post("/api/v1/events", json={"events": batch}, headers=headers)
             resp.raise_for_status()
             statuses = [r["status"] for r in resp.json()["results"]]
             assert statuses == ["accepted"] * len(batch), statuses
             counter["pushes"] += 1
+            counter["cpu push"] += time.process_time() - cpu0  # type: ignore[assignment]
+            cpu0 = time.process_time()
             while True:
                 _PHASE[0] = "pull"
                 params = {"cursor": cursors.get(sid, ""), "limit": 500}
@@ -85,9 +88,11 @@ async def _cycles(app: Any, district: District, cycles: int, counter: Counter[st
                 resp.raise_for_status()
                 page = resp.json()
                 counter["pulls"] += 1
+                counter["pulled"] += len(page["changes"])
                 cursors[sid] = page["next_cursor"]
                 if not page["has_more"]:
                     break
+            counter["cpu pull"] += time.process_time() - cpu0  # type: ignore[assignment]
 
 
 def _package(filename: str) -> str:
@@ -99,9 +104,11 @@ def _package(filename: str) -> str:
     return "python" if filename.startswith(("/", "<")) else filename.strip("{}").split(" ")[0]
 
 
-def run(side: str, url: str, stations: int, cycles: int, profile: bool, top: int) -> None:
+def run(
+    side: str, url: str, stations: int, cycles: int, profile: bool, top: int, volunteers: int
+) -> None:
     anyio.to_thread.run_sync = _inline  # type: ignore[assignment]
-    district = seed(url, stations, 2000)
+    district = seed(url, stations, volunteers)
     app, engine = _app(side, url)
     counter: Counter[str] = Counter()
 
@@ -126,7 +133,10 @@ def run(side: str, url: str, stations: int, cycles: int, profile: bool, top: int
         f"{side}: {pushes} push+pull cycles, {cpu / pushes * 1000:.1f} ms CPU per cycle "
         f"({wall / pushes * 1000:.1f} ms wall); SQL per push {counter['sql push'] / pushes:.1f}, "
         f"per pull {counter['sql pull'] / max(1, counter['pulls']):.1f} "
-        f"({counter['pulls'] / pushes:.2f} pulls per push)" + (" [profiled]" if prof else "")
+        f"({counter['pulls'] / pushes:.2f} pulls per push, {counter['pulled'] / pushes:.0f} "
+        f"changes pulled per cycle); CPU per push {counter['cpu push'] / pushes * 1000:.1f} ms, "
+        f"per cycle's pulls {counter['cpu pull'] / pushes * 1000:.1f} ms"
+        + (" [profiled]" if prof else "")
     )
     if prof:
         stats = pstats.Stats(prof)
@@ -149,6 +159,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--side", default="central", choices=["central", "bare"])
     parser.add_argument("--stations", type=int, default=10)
     parser.add_argument("--cycles", type=int, default=200)
+    parser.add_argument("--volunteers", type=int, default=2000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--sqlite", action="store_true")
@@ -159,11 +170,11 @@ def main(argv: list[str]) -> int:
     if args.sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             url = f"sqlite:///{tmp}/city.db"
-            run(args.side, url, args.stations, args.cycles, args.profile, args.top)
+            run(args.side, url, args.stations, args.cycles, args.profile, args.top, args.volunteers)
         return 0
     server = os.environ.get("KIOSK_BENCH_PG_URL") or os.environ["KIOSK_TEST_PG_URL"]
     with pg_schema(server, f"prof_{args.side}") as url:
-        run(args.side, url, args.stations, args.cycles, args.profile, args.top)
+        run(args.side, url, args.stations, args.cycles, args.profile, args.top, args.volunteers)
     return 0
 
 

@@ -22,7 +22,7 @@ import random
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.engine import make_url
 
+from benchmarks.cityclient import Connection
 from benchmarks.cityserver import Server, bare_server, bench_pg_url, central_server, pg_schema
 from benchmarks.context import RunContext
 from benchmarks.harness import Result, Target, not_measured, percentile, result
@@ -75,6 +77,7 @@ class Outcome:
     seconds: float = 0.0
     cpu: dict[str, float] = field(default_factory=dict)
     load_avg: tuple[float, float] = (0.0, 0.0)  # 1-minute load average before and after
+    lag_ms: list[float] = field(default_factory=list)  # the generator's loop lag (_lag_probe)
 
     @property
     def throughput(self) -> float:
@@ -84,12 +87,17 @@ class Outcome:
     def p99_ms(self) -> float:
         return percentile(self.push_ms, 99) if self.push_ms else float("nan")
 
+    def lag(self, pct: float) -> float:
+        return percentile(self.lag_ms, pct) if self.lag_ms else float("nan")
+
     def line(self) -> str:
         cpu = ", ".join(f"{k} {v:.2f}" for k, v in self.cpu.items())
         return (
             f"{self.side}: {self.throughput:,.0f} ev/s, push p99 {self.p99_ms / 1000:.2f} s "
             f"({len(self.push_ms)} pushes, {self.pulls} pulls, {self.errors} errors; "
-            f"cores used: {cpu}; load average {self.load_avg[0]:.1f}→{self.load_avg[1]:.1f})"
+            f"cores used: {cpu}; generator loop lag p50/p99 "
+            f"{self.lag(50):.0f}/{self.lag(99):.0f} ms; "
+            f"load average {self.load_avg[0]:.1f}→{self.load_avg[1]:.1f})"
         )
 
 
@@ -101,6 +109,9 @@ class District:
     creds: list[tuple[str, str]]  # (station id, token)
     codes: list[str]  # a signed code per volunteer, index = number in its id
     tickets: dict[str, Tickets] = field(default_factory=dict)  # each station's counter
+    # Each station's pull cursor, kept from the warm-up into the measured run as a kiosk
+    # keeps its own (a station starting from "" would download the whole feed again).
+    cursors: dict[str, str] = field(default_factory=dict)
 
 
 def seed(db_url: str, stations: int, volunteers: int) -> District:
@@ -234,25 +245,21 @@ def make_batch(
 
 
 async def _station(
-    client: Any,
+    conn: Connection,
     sid: str,
-    token: str,
     out: Outcome,
     deadline: float,
     rng: random.Random,
     district: District,
 ) -> None:
-    headers = {"X-Station-Id": sid, "Authorization": f"Bearer {token}"}
     tickets = district.tickets.setdefault(sid, Tickets())
-    cursor = ""
     while True:
         batch = make_batch(rng, district.codes, tickets)
         start = time.perf_counter()
         try:
-            resp = await client.post("/api/v1/events", json={"events": batch}, headers=headers)
+            answer = await conn.post_json("/api/v1/events", {"events": batch})
             took = (time.perf_counter() - start) * 1000
-            resp.raise_for_status()
-            statuses = [r["status"] for r in resp.json()["results"]]
+            statuses = [r["status"] for r in answer["results"]]
         except Exception:
             out.errors += 1
             statuses, took = [], (time.perf_counter() - start) * 1000
@@ -260,50 +267,67 @@ async def _station(
         out.events += statuses.count("accepted")
         out.other += len(statuses) - statuses.count("accepted")
         for _page in range(5):
+            cursor = district.cursors.get(sid, "")
             try:
-                resp = await client.get(
-                    "/api/v1/changes", params={"cursor": cursor, "limit": 500}, headers=headers
-                )
-                resp.raise_for_status()
-                page = resp.json()
+                page = await conn.get_json("/api/v1/changes", {"cursor": cursor, "limit": 500})
             except Exception:
                 out.errors += 1
                 break
             out.pulls += 1
             out.pulled += len(page["changes"])
-            cursor = page["next_cursor"]
+            district.cursors[sid] = page["next_cursor"]
             if not page["has_more"]:
                 break
         if time.perf_counter() > deadline:
             return
 
 
-async def _drive(url: str, district: District, out: Outcome, warm: bool) -> None:
-    import httpx
+async def _lag_probe(lags: list[float], stop: asyncio.Event) -> None:
+    """How late the generator's event loop wakes a 10 ms sleep: when it is busy, an
+    answer waits in the generator before its station's task runs, and that wait would be
+    counted as the server's latency. The note reports it, so a saturated generator shows."""
+    while not stop.is_set():
+        start = time.perf_counter()
+        await asyncio.sleep(0.010)
+        lags.append((time.perf_counter() - start) * 1000 - 10.0)
 
-    creds = district.creds
-    limits = httpx.Limits(max_connections=len(creds) + 8, max_keepalive_connections=len(creds) + 8)
-    async with httpx.AsyncClient(
-        base_url=url, limits=limits, timeout=60.0, trust_env=False
-    ) as client:
-        if warm:  # one push and pull each: connections open, first pulls done
-            warm_out = Outcome("warm-up", out.load)
-            await asyncio.gather(
-                *(
-                    _station(client, sid, tok, warm_out, 0.0, random.Random(i), district)
-                    for i, (sid, tok) in enumerate(creds)
-                )
+
+async def _drive(
+    url: str, district: District, out: Outcome, started: Callable[[], None] = lambda: None
+) -> None:
+    """The warm-up — one push and pull per station: connections open, each station's
+    cursor where its pull left it — then ``started()``, then the measured run of
+    ``out.load.seconds`` on the same connections."""
+    conns = {
+        sid: Connection(url, {"X-Station-Id": sid, "Authorization": f"Bearer {token}"})
+        for sid, token in district.creds
+    }
+    try:
+        warm = Outcome("warm-up", out.load)
+        await asyncio.gather(
+            *(
+                _station(conns[sid], sid, warm, 0.0, random.Random(i), district)
+                for i, (sid, _tok) in enumerate(district.creds)
             )
+        )
+        started()
+        stop = asyncio.Event()
+        probe = asyncio.create_task(_lag_probe(out.lag_ms, stop))
         start = time.perf_counter()
         deadline = start + out.load.seconds
         await asyncio.gather(
             *(
-                _station(client, sid, tok, out, deadline, random.Random(1000 + i), district)
-                for i, (sid, tok) in enumerate(creds)
+                _station(conns[sid], sid, out, deadline, random.Random(1000 + i), district)
+                for i, (sid, _tok) in enumerate(district.creds)
             )
         )
         # Stations start no push after the deadline; those under way finish and count.
         out.seconds = time.perf_counter() - start
+        stop.set()
+        await probe
+    finally:
+        for conn in conns.values():
+            conn.close()
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -334,20 +358,41 @@ def _machine_ticks() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def _pg_cpu_seconds() -> float:
-    """CPU of every postgres process on this machine (the server the run uses is local)."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+def _listener(port: int) -> int | None:
+    """The process listening on 127.0.0.1/0.0.0.0 ``port`` (the postmaster of the run's
+    PostgreSQL), found through its socket's inode; None if it is not on this machine or
+    not visible to this user."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
-            text = stat.read_text()
-            if "(postgres)" not in text:
-                continue
-            fields = text.rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / tick
-        except (OSError, IndexError, ValueError):
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
             continue
-    return total
+        for line in lines:
+            cols = line.split()
+            if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:  # LISTEN
+                inodes.add(f"socket:[{cols[9]}]")
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            for fd in fd_dir.iterdir():
+                if os.readlink(fd) in inodes:
+                    return int(fd_dir.parent.name)
+        except OSError:
+            continue
+    return None
+
+
+def _pg_cpu_seconds(postmaster: int | None) -> float:
+    """CPU of the run's PostgreSQL: its postmaster, its live backends and workers, and
+    the children it has already reaped (cutime + cstime). NaN if it was not found."""
+    if postmaster is None:
+        return float("nan")
+    try:
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+        reaped = (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+    return _cpu_seconds([postmaster]) + reaped
 
 
 def measure(side: str, server_url: str, load: Load, workdir: Path, sqlite: bool = False) -> Outcome:
@@ -364,17 +409,25 @@ def measure(side: str, server_url: str, load: Load, workdir: Path, sqlite: bool 
         try:
             url = server.ready()
             time.sleep(0.5)  # let every worker finish starting
-            asyncio.run(_drive(url, district, out, warm=True))  # warm-up only
-            out = Outcome(side, load)
-            cpu0, pg0, me0 = _cpu_seconds([server.proc.pid]), _pg_cpu_seconds(), time.process_time()
-            busy0, total0 = _machine_ticks()
-            load0 = os.getloadavg()[0]
-            asyncio.run(_drive(url, district, out, warm=False))
+            postmaster = None if sqlite else _listener(make_url(db_url).port or 5432)
+            first: dict[str, Any] = {}
+
+            def started() -> None:
+                first["cpu"] = _cpu_seconds([server.proc.pid])
+                first["pg"] = _pg_cpu_seconds(postmaster)
+                first["me"] = time.process_time()
+                first["ticks"] = _machine_ticks()
+                first["load"] = os.getloadavg()[0]
+
+            asyncio.run(_drive(url, district, out, started))
+            cpu0, pg0, me0 = first["cpu"], first["pg"], first["me"]
+            busy0, total0 = first["ticks"]
+            load0 = first["load"]
             busy1, total1 = _machine_ticks()
             out.load_avg = (load0, os.getloadavg()[0])
             out.cpu = {
                 "server": (_cpu_seconds([server.proc.pid]) - cpu0) / out.seconds,
-                "postgres": 0.0 if sqlite else (_pg_cpu_seconds() - pg0) / out.seconds,
+                "postgres": 0.0 if sqlite else (_pg_cpu_seconds(postmaster) - pg0) / out.seconds,
                 "stations": (time.process_time() - me0) / out.seconds,
                 # Everything on the machine, other people's tests included, in cores.
                 "machine": (busy1 - busy0) / max(1, total1 - total0) * (os.cpu_count() or 1),
@@ -403,7 +456,6 @@ def _database(server_url: str, sqlite: bool, workdir: Path, side: str) -> Iterat
 
 
 def run(ctx: RunContext) -> list[Result]:
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     smoke = ctx.sizes.smoke
     server_url = bench_pg_url(smoke)
     stations = 3 if smoke else 200
@@ -469,7 +521,6 @@ def table(argv: list[str]) -> int:
     parser.add_argument("--sqlite", action="store_true", help="also SQLite (1 worker)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     server_url = bench_pg_url(False)
     workdir = Path(os.environ.get("TMPDIR", "/tmp"))
     print(

@@ -33,6 +33,7 @@ class BackupScheduler:
         interval_s: float = CHECK_EVERY_S,
         chores: Sequence[Callable[[], object]] = (),
         check_store: bool = False,
+        hold_first_pass: bool = False,
     ) -> None:
         self.chores = list(chores)
         self.check_store = check_store
@@ -40,6 +41,10 @@ class BackupScheduler:
         self.store_path, self.data_dir = Path(store_path), Path(data_dir)
         self.keep_days, self.interval_s = keep_days, interval_s
         self._stop = threading.Event()
+        # Set by release() (or stop()): the first pass waits for it when held.
+        self._go = threading.Event()
+        if not hold_first_pass:
+            self._go.set()
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
 
@@ -74,12 +79,23 @@ class BackupScheduler:
         self._thread = threading.Thread(target=self._run, name="backup", daemon=True)
         self._thread.start()
 
+    def release(self) -> None:
+        """Let a held first pass begin: the kiosk's start calls this once the store is
+        open and the services run. The whole-file check reads every page (2-3 s of CPU on
+        a three-year store) and a due backup copies them; begun with the start, they share
+        the two cores with it and the first tap waits."""
+        self._go.set()
+
     def stop(self, timeout: float = 30.0) -> None:
         self._stop.set()
+        self._go.set()
         if self._thread is not None:
             self._thread.join(timeout)
 
     def _run(self) -> None:
+        self._go.wait()
+        if self._stop.is_set():
+            return
         if self.check_store:
             self.run_check()
         while not self._stop.is_set():

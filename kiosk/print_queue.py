@@ -232,7 +232,10 @@ class PrintQueue:
             self._listeners.remove(listener)
 
     def start(self) -> None:
-        self.recover()
+        """Start the worker; it recovers what a crash left ``printing`` before its first
+        job. On the worker, not here: the start runs before the kiosk serves its first
+        tap, and the first query (SQLAlchemy compiling it and configuring the mappers)
+        costs more than everything else the queue does at start."""
         self._job_hook.install()
         self._thread = threading.Thread(target=self._run, name="print-queue", daemon=True)
         self._thread.start()
@@ -276,7 +279,26 @@ class PrintQueue:
         base = min(self.max_backoff, self.min_backoff * 2 ** max(0, self._failures - 1))
         return base * (0.5 + self._rng() / 2)
 
+    def _recover_first(self) -> bool:
+        """``recover`` until it succeeds (a locked store is retried with the backoff), so
+        no job is printed while one a crash left ``printing`` is undecided. False when
+        asked to stop first."""
+        while not self._stopping.is_set():
+            try:
+                self.recover()
+            except Exception:
+                log.exception("recovering interrupted print jobs failed; retrying")
+                self._failures += 1
+                self._wake.wait(self.backoff())
+                self._wake.clear()
+                continue
+            self._failures = 0
+            return True
+        return False
+
     def _run(self) -> None:
+        if not self._recover_first():
+            return
         while not self._stopping.is_set():
             try:
                 outcome = self.process_once()

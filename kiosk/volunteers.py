@@ -17,7 +17,7 @@ from kiosk.config import Config
 from kiosk.errors import AuthError, KioskError, NotFoundError, ValidationError
 from kiosk.proof import CentralUnreachable, Proof
 from kiosk.settings import StationSettings, effective, effective_read
-from kiosk.store.models import LedgerEntry, Redemption, RevokedCode, Volunteer
+from kiosk.store.models import LedgerEntry, Redemption, Volunteer
 from protocol.api import star_level
 
 if TYPE_CHECKING:
@@ -29,18 +29,9 @@ log = logging.getLogger(__name__)
 star_level_for = star_level
 
 
-class _RevokedInStore:
-    """A ``Container`` over the revoked-codes table, so no list is loaded per scan."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def __contains__(self, code_id: object) -> bool:
-        return isinstance(code_id, str) and self.session.get(RevokedCode, code_id) is not None
-
-
 class _RevokedOnConnection:
-    """``_RevokedInStore`` as one indexed statement on the session's connection."""
+    """A ``Container`` over the revoked-codes table (one indexed statement on the
+    session's connection per question), so no list is loaded per scan."""
 
     def __init__(self, session: Session) -> None:
         from kiosk.store import raw
@@ -71,7 +62,7 @@ def identify(session: Session, scanned_text: str, now: datetime | None = None) -
     if not keys:
         raise KioskError("code.no_key")
     try:
-        code = codes.verify_code(scanned_text, keys, _RevokedInStore(session), now=now)
+        code = codes.verify_code(scanned_text, keys, _RevokedOnConnection(session), now=now)
     except codes.CodeError as exc:
         raise KioskError(exc.key, str(exc)) from exc
     volunteer = session.get(Volunteer, code.volunteer_id)

@@ -172,6 +172,7 @@ def start_backups(config: Config, store: Store | None = None, *, check_store: bo
         config.backup_keep_days,
         chores=chores,
         check_store=check_store,
+        hold_first_pass=store is not None,
     )
     scheduler.start()
     return scheduler
@@ -197,6 +198,9 @@ def start(config: Config, *, services: bool = True) -> Runtime:
         except Exception:
             runtime.stop()
             raise
+        # The start is over: the check after a clean stop, a due backup and the chores
+        # may have the cores now.
+        runtime.backups.release()
     # Intents a killed process left open (it may have died with a hold at central) are
     # committed or voided now, on a thread of their own: never left dangling, never on the
     # UI thread. The void events wait in the outbox for the sync engine. Started last: its
@@ -211,9 +215,13 @@ def start(config: Config, *, services: bool = True) -> Runtime:
 
 
 def _resolve_intents(store: Store) -> None:
-    from kiosk.redemption import resolve_open_intents
+    from kiosk.open_intents import has_open_intents
 
     try:
+        if not has_open_intents(store):
+            return  # nearly always: the redemption stack is not imported for nothing
+        from kiosk.redemption import resolve_open_intents
+
         resolve_open_intents(store)
     except Exception:
         # Not fatal: the next uncertain answer resolves them again.

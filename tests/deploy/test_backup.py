@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -100,6 +101,34 @@ def test_scheduler_thread_backs_up_at_start_and_stops(tmp_path):
     scheduler.stop()  # the first check runs before the thread waits
     assert len(backup.list_backups(tmp_path)) == 1
     assert scheduler._thread is not None and not scheduler._thread.is_alive()
+
+
+def test_a_held_first_pass_waits_for_release_and_a_stop_ends_the_wait(tmp_path):
+    """The kiosk holds the first pass (check, backup, chores) until its start is over; a
+    stop before that ends the thread at once, having read nothing."""
+    src = tmp_path / "kiosk.db"
+    make_store(src, 1)
+    held = BackupScheduler(src, tmp_path, keep_days=14, check_store=True, hold_first_pass=True)
+    held.start()
+    time.sleep(0.3)
+    assert held.damage is None and backup.list_backups(tmp_path) == []  # nothing yet
+    held.release()
+    deadline = time.monotonic() + 30
+    while held.damage is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert held.damage == []  # checked: sound
+    held.stop()
+    assert len(backup.list_backups(tmp_path)) == 1
+
+    other = tmp_path / "other"
+    other.mkdir()
+    never = BackupScheduler(src, other, keep_days=14, check_store=True, hold_first_pass=True)
+    never.start()
+    began = time.monotonic()
+    never.stop()
+    assert time.monotonic() - began < 2.0
+    assert never._thread is not None and not never._thread.is_alive()
+    assert never.damage is None and backup.list_backups(other) == []
 
 
 def test_a_backup_of_a_missing_store_fails_with_a_typed_error(tmp_path):

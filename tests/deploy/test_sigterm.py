@@ -62,7 +62,7 @@ def _assert_clean_store(db: Path) -> None:
         conn.close()
 
 
-def _sigterm_run(args: list[str], env: dict[str, str]) -> tuple[int, str]:
+def _sigterm_run(args: list[str], env: dict[str, str], after: bytes = b"UI up") -> tuple[int, str]:
     proc = subprocess.Popen(
         [sys.executable, "-m", "station", *args, "-platform", "offscreen"],
         cwd=ROOT,
@@ -71,7 +71,7 @@ def _sigterm_run(args: list[str], env: dict[str, str]) -> tuple[int, str]:
         stderr=subprocess.PIPE,
     )
     try:
-        before = _wait_for(proc, b"UI up")
+        before = _wait_for(proc, after)
         proc.send_signal(signal.SIGTERM)
         _, rest = proc.communicate(timeout=60)
     finally:
@@ -89,9 +89,11 @@ def test_sigterm_stops_a_provisioned_station_cleanly(tmp_path):
     )
     save_config(cfg, tmp_path / "kiosk.toml")
     make_store(cfg.store_path(), 5)  # unsent events: no server configured
-    code, output = _sigterm_run([], _env(tmp_path))
+    # The backup thread's first pass begins once the start is over (UI up, or a moment
+    # before or after it): the signal waits for the daily backup it makes.
+    code, output = _sigterm_run([], _env(tmp_path), after=b"store backed up to")
     assert code == 0, output[-4000:]
-    assert "signal SIGTERM: stopping" in output
+    assert "UI up" in output and "signal SIGTERM: stopping" in output
     _assert_clean_store(cfg.store_path())
     log = (data / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert "kiosk stopped" in log and "Traceback" not in log

@@ -1,0 +1,68 @@
+"""A kiosk killed between asking central for a hold and committing left an intent open; the
+next start resolves it on its own thread (issue 11), and a start with none open only asks
+(issue 16: the redemption stack stays unloaded until a volunteer first scans)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from kiosk.config import Config
+from kiosk.open_intents import has_open_intents
+from kiosk.store import open_store
+from kiosk.store.models import OutboxEvent, RedemptionIntent
+from station import runtime
+
+
+def _config(tmp_path) -> Config:
+    return Config(station_id="ST-INT", data_dir=str(tmp_path / "data"), printer_connection="dummy:")
+
+
+def _leave_open_intent(cfg: Config) -> str:
+    store = open_store(cfg.store_path())
+    rid = str(uuid.uuid4())
+    with store.begin() as session:
+        session.add(
+            RedemptionIntent(
+                redemption_id=rid,
+                volunteer_id="V0001",
+                total_points=30,
+                lines=[{"sku": "G-EGG", "qty": 1, "points_each": 30}],
+                proof_kind="code",
+                boot_id=str(uuid.uuid4()),  # a process that is gone
+            )
+        )
+    store.close()
+    return rid
+
+
+def test_a_start_voids_an_intent_a_killed_process_left_open(tmp_path):
+    cfg = _config(tmp_path)
+    rid = _leave_open_intent(cfg)
+    rt = runtime.start(cfg)
+    try:
+        rt.resolver.join(30)
+        assert not rt.resolver.is_alive()
+        assert not has_open_intents(rt.store)
+        with rt.store.begin() as session:
+            intent = session.get(RedemptionIntent, rid)
+            assert intent is not None and intent.state == "voided"
+            voids = session.scalars(
+                select(OutboxEvent).where(OutboxEvent.type == "redemption.voided")
+            ).all()
+            assert [e.payload["redemption_id"] for e in voids] == [rid]  # central releases it
+    finally:
+        rt.stop()
+
+
+def test_a_start_with_no_open_intent_changes_nothing(tmp_path):
+    cfg = _config(tmp_path)
+    rt = runtime.start(cfg)
+    try:
+        rt.resolver.join(30)
+        assert not has_open_intents(rt.store)
+        with rt.store.begin() as session:
+            assert session.scalars(select(OutboxEvent)).all() == []
+    finally:
+        rt.stop()
