@@ -20,7 +20,29 @@ BUDGET_S = 45.0  # stop early (and say so) when scans are too slow for 1,000 in 
 SCAN_TIMEOUT_S = 30.0
 
 
-def _send(target: object, text: str, enter: bool) -> None:
+KEY_MS = 1  # a wedge scanner's keys, 1 ms apart in the device's own time
+
+
+class _Wedge:
+    """Key timestamps as a scanner's keys carry them: one burst is ``KEY_MS`` apart from
+    its first key, however late this process gets to send each one. The kiosk's scanner
+    filter times keys by their timestamp (``ui.scanner.event_clock``); keys made here had
+    none, so it timed them by when they were delivered, and a pause of this process over
+    50 ms in the middle of a burst (the machine's load) split it: that scan was never
+    recognised, and the figure waited 30 s and stopped (seen at load 2-8 on main)."""
+
+    def __init__(self) -> None:
+        self.stamp = 0
+
+    def start(self) -> None:
+        self.stamp = int(time.monotonic() * 1000)
+
+    def next(self) -> int:
+        self.stamp += KEY_MS
+        return self.stamp
+
+
+def _send(target: object, text: str, enter: bool, wedge: _Wedge) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
@@ -28,10 +50,12 @@ def _send(target: object, text: str, enter: bool) -> None:
     press = QKeyEvent.Type.KeyPress
     none = Qt.KeyboardModifier.NoModifier
     if enter:
-        QApplication.sendEvent(target, QKeyEvent(press, Qt.Key.Key_Return, none, "\r"))
-        return
-    for ch in text:
-        QApplication.sendEvent(target, QKeyEvent(press, 0, none, ch))
+        keys = [QKeyEvent(press, Qt.Key.Key_Return, none, "\r")]
+    else:
+        keys = [QKeyEvent(press, 0, none, ch) for ch in text]
+    for key in keys:
+        key.setTimestamp(wedge.next())
+        QApplication.sendEvent(target, key)
 
 
 def run(ctx: RunContext) -> list[Result]:
@@ -46,6 +70,7 @@ def run(ctx: RunContext) -> list[Result]:
     key = demo_signing_key()
     rng = random.Random(3)
     samples: list[int] = []
+    wedge = _Wedge()
     with kiosk_window(ctx, "fig3.db") as window:
         nav = window.ctx.nav
         gifts = nav.screen("redeem.gifts")
@@ -73,10 +98,11 @@ def run(ctx: RunContext) -> list[Result]:
                 QApplication.processEvents()
                 code = sign_code(key, DEMO_KEY_ID, volunteer_id)
                 target = QApplication.focusWidget() or window
-                _send(target, code, enter=False)
+                wedge.start()
+                _send(target, code, enter=False, wedge=wedge)
                 watch.arm()
                 t0 = now_ns()
-                _send(target, "", enter=True)
+                _send(target, "", enter=True, wedge=wedge)
                 try:
                     wait_until(lambda: watch.at is not None, SCAN_TIMEOUT_S)
                 except TimeoutError:
