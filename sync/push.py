@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kiosk.clock import iso, parse_iso, utcnow
+from kiosk.store import raw
 from kiosk.store.db import Store
 from kiosk.store.models import LedgerEntry, OutboxEvent
 from protocol.api import MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH
@@ -42,15 +44,28 @@ def _wire(event: OutboxEvent) -> dict[str, Any]:
     }
 
 
+# The drain runs on the driver, not the ORM: on the aged store loading 500 outbox rows as
+# objects and flushing 500 dirty ones cost ~50 ms of Python per batch (~0.1 ms per event,
+# most of the kiosk's own cost in figure 5) against a few ms for the same statements.
+_PENDING = (
+    "SELECT id, type, occurred_at, payload FROM outbox_events"
+    " WHERE state = 'pending' ORDER BY seq LIMIT ?"
+)
+
+
 def next_batch(store: Store, size: int) -> list[dict[str, Any]]:
     with store.read() as session:
-        rows = session.scalars(
-            select(OutboxEvent)
-            .where(OutboxEvent.state == "pending")
-            .order_by(OutboxEvent.seq)
-            .limit(size)
-        ).all()
-        return [_wire(row) for row in rows]
+        rows = raw.dbapi(session).execute(_PENDING, (size,)).fetchall()
+    return [
+        {
+            "id": event_id,
+            "type": type_,
+            # Through the column's own converters, so the wire text is what _wire gives.
+            "occurred_at": iso(cast(datetime, raw.dt_out(occurred_at))),
+            "payload": raw.json_out(payload),
+        }
+        for event_id, type_, occurred_at, payload in rows
+    ]
 
 
 def fit_batch(batch: list[dict[str, Any]], budget: int = BODY_BUDGET) -> tuple[list, list[str]]:
@@ -72,12 +87,12 @@ def fit_batch(batch: list[dict[str, Any]], budget: int = BODY_BUDGET) -> tuple[l
     return fitted, oversized
 
 
-def _take_balance(session: Session, event: OutboxEvent, balance: dict[str, Any]) -> None:
-    """Central's balance after applying ``event``. For a redemption it already counts the
+def _take_balance(session: Session, type_: str, payload: Any, balance: dict[str, Any]) -> None:
+    """Central's balance after applying an event. For a redemption it already counts the
     debit, so the local ledger entry is confirmed (no longer added on top) in the same
     transaction that takes the balance."""
-    if event.type == "redemption.made":
-        redemption_id = event.payload.get("redemption_id")
+    if type_ == "redemption.made":
+        redemption_id = raw.json_out(payload).get("redemption_id")
         session.execute(
             update(LedgerEntry)
             .where(LedgerEntry.redemption_id == redemption_id, LedgerEntry.delta < 0)
@@ -91,25 +106,35 @@ def _take_balance(session: Session, event: OutboxEvent, balance: dict[str, Any])
 def record_results(session: Session, ids: list[str], results: list[dict[str, Any]]) -> int:
     """Apply central's per-event results in the caller's transaction; return how many
     events left the pending state."""
-    rows = {
-        row.id: row for row in session.scalars(select(OutboxEvent).where(OutboxEvent.id.in_(ids)))
+    conn = raw.dbapi(session)
+    marks = ",".join("?" * len(ids))
+    rows: dict[str, list[Any]] = {
+        event_id: [state, type_, payload]
+        for event_id, state, type_, payload in conn.execute(
+            f"SELECT id, state, type, payload FROM outbox_events WHERE id IN ({marks})", ids
+        )
     }
-    for row in rows.values():
-        row.attempts += 1
-    now, done = utcnow(), 0
+    conn.execute(f"UPDATE outbox_events SET attempts = attempts + 1 WHERE id IN ({marks})", ids)
+    now, settled = raw.dt(utcnow()), []
     for res in results:
-        event = rows.get(res["id"])
-        if event is None or event.state != "pending":
+        row = rows.get(res["id"])
+        if row is None or row[0] != "pending":
             continue  # already settled by an earlier answer: keep the first word
         if res["status"] == "rejected":
-            event.state, event.result = "rejected", (res.get("reason") or "rejected")[:200]
-            log.warning("central rejected event %s (%s): %s", event.id, event.type, event.result)
+            row[0], result = "rejected", (res.get("reason") or "rejected")[:200]
+            settled.append(("rejected", result, None, res["id"]))
+            log.warning("central rejected event %s (%s): %s", res["id"], row[1], result)
         else:
-            event.state, event.result, event.sent_at = "sent", res["status"], now
+            row[0] = "sent"
+            settled.append(("sent", res["status"], now, res["id"]))
             if res.get("balance"):
-                _take_balance(session, event, res["balance"])
-        done += 1
-    return done
+                _take_balance(session, row[1], row[2], res["balance"])
+    conn.executemany(
+        "UPDATE outbox_events SET state = ?, result = ?, sent_at = COALESCE(?, sent_at)"
+        " WHERE id = ?",
+        settled,
+    )
+    return len(settled)
 
 
 def _reject_oversized(store: Store, event_id: str) -> None:
