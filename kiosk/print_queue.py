@@ -36,6 +36,7 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
@@ -47,21 +48,24 @@ from kiosk.store import raw
 from kiosk.store.commit_hooks import WakeOnCommit, wrote
 from kiosk.store.db import Store
 from kiosk.store.models import AuditEntry, PrintJob, new_id
-from printer import resync
-from printer.commands import MAX_BAND
-from printer.connections import open_connection
-from printer.document import Receipt
 from printer.errors import CoverOpen, PaperOut, PrinterError, Unconfirmed
-from printer.fonts import Fonts
-from printer.output import Output
-from printer.profiles import Profile, make_profile
 from printer.status import PrinterStatus
+
+if TYPE_CHECKING:
+    # Imported where used: the kiosk makes its PrintQueue on the way to the first tap,
+    # and the printer stack (connections, IPP, http.client, rendering: ~35-60 ms) is
+    # then loaded by the queue's worker, not the start.
+    from printer.document import Receipt
+    from printer.output import Output
+    from printer.profiles import Profile
 
 log = logging.getLogger(__name__)
 
 
 def profile_for(config: Config) -> Profile:
     """The printer profile (paper width, Chinese mode, code page, QR) the config names."""
+    from printer.profiles import make_profile
+
     return make_profile(
         config.printer_paper_mm,
         config.printer_chinese,
@@ -75,6 +79,9 @@ def output_for(config: Config, timeout: float = 5.0) -> Output:
     from pathlib import Path
 
     from kiosk.paths import font_path
+    from printer.connections import open_connection
+    from printer.fonts import Fonts
+    from printer.output import Output
 
     uri = config.printer_connection or f"preview://{Path(config.data_dir) / 'receipts'}"
     fonts = Fonts(font_path(bold=False), font_path(bold=True))
@@ -200,8 +207,11 @@ class PrintQueue:
         rng: Callable[[], float] = random.random,
     ) -> None:
         self.store = store
-        # A Config means "the printer it names" (what the composition root passes).
-        self.output = output_for(output) if isinstance(output, Config) else output
+        # A Config means "the printer it names" (what the composition root passes),
+        # opened when first needed: by the worker, off the kiosk's start (see ``output``).
+        self._config = output if isinstance(output, Config) else None
+        self._output = None if isinstance(output, Config) else output
+        self._output_lock = threading.Lock()
         self._listeners: list[Callable[[QueueState], None]] = [listener] if listener else []
         self.min_backoff, self.max_backoff, self.idle_poll = min_backoff, max_backoff, idle_poll
         self._rng = rng
@@ -214,6 +224,17 @@ class PrintQueue:
         self._rendered: tuple[str, bytes] | None = None  # (job id, payload): render once
         # A receipt starts printing the moment its transaction commits, not at the next poll.
         self._job_hook = WakeOnCommit(store, PrintJob, self.kick)
+
+    @property
+    def output(self) -> Output:
+        """The printer. For a Config, opened the first time it is needed — normally by
+        the worker as it starts, so the printer stack loads on the worker's thread."""
+        if self._output is None:
+            with self._output_lock:
+                if self._output is None:
+                    assert self._config is not None
+                    self._output = output_for(self._config)
+        return self._output
 
     # --- control -----------------------------------------------------------------
 
@@ -265,6 +286,9 @@ class PrintQueue:
                     job.state, job.last_error = "interrupted", "print.interrupted"
                     log.warning("print job %s (%s) was interrupted", job.id, job.kind)
         if jobs:
+            from printer import resync
+            from printer.commands import MAX_BAND
+
             # The printer may be stuck inside a picture of the dead job: the next job
             # starts with padding covering the widest band we ever send, then ESC @.
             connection = self.output.connection
@@ -374,6 +398,8 @@ class PrintQueue:
 
     def _payload(self, job_id: str, document: dict) -> bytes:
         if self._rendered is None or self._rendered[0] != job_id:
+            from printer.document import Receipt
+
             self._rendered = (job_id, self.output.render(Receipt.from_dict(document)))
         return self._rendered[1]
 
