@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from central.models import Order
+from kiosk.clock import utcnow
 from kiosk.orders import OrderDraft, place_order
 from kiosk.outbox import emit
 from kiosk.store.db import Store
@@ -17,7 +19,7 @@ from kiosk.store.models import Gift, OutboxEvent, SyncCursor, Volunteer
 from protocol.api import MAX_BODY_BYTES
 from sync.engine import SyncEngine
 from sync.errors import BadResponse
-from sync.push import fit_batch, record_results
+from sync.push import _wire, fit_batch, next_batch, record_results
 from sync.wire import check_results
 from tests.sync.centralkit import Central, Kiosk, count
 
@@ -45,6 +47,23 @@ def test_only_answered_events_leave_pending(store: Store) -> None:
             ("rejected", 1),
         ]
         assert rows[2].result == "bad_payload"
+        # Written on the driver, read back through the ORM as the model's own types: the
+        # privacy purge ages sent events by sent_at.
+        assert rows[0].sent_at is not None and abs(rows[0].sent_at - utcnow()) < timedelta(
+            minutes=1
+        )
+        assert rows[0].result == "accepted" and rows[2].sent_at is None
+
+
+def test_next_batch_is_the_pending_events_as_the_wire_has_them(store: Store) -> None:
+    ids = _events(store, 3)
+    with store.begin() as s:
+        record_results(s, ids, [{"id": ids[0], "status": "duplicate"}])
+    with store.session() as s:
+        rows = s.scalars(select(OutboxEvent).order_by(OutboxEvent.seq)).all()
+        expected = [_wire(r) for r in rows[1:]]
+    assert next_batch(store, 500) == expected
+    assert next_batch(store, 1) == expected[:1]
 
 
 @pytest.mark.parametrize(
