@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,10 @@ def test_soak_runs_at_a_chosen_pace(tmp_path: Path) -> None:
 
 SHORT_SOAK_OPS = 700
 FD_MOMENTARY = 3  # files/sockets a sample may find open for a moment
+# Screens' store work runs on Qt's global thread pool: up to one worker per core, made
+# when two tasks overlap and ended after 30 s idle. A sample may find them come or gone
+# (7 -> 9 once on 2 cores); a leak grows with the operations instead.
+POOL_THREADS = os.cpu_count() or 2
 SHORT_SOAK_WARMUP = 300  # the small store's pools, caches and first receipt settle by then
 
 
@@ -121,7 +126,9 @@ def test_a_short_soak_grows_no_memory_after_warm_up(tmp_path: Path) -> None:
     fds = [s["fds"] for s in after]
     kinds = [(s["ops"], s["fd_kinds"]) for s in after]
     assert max(fds) - fds[0] <= FD_MOMENTARY and fds[-1] - fds[0] <= FD_MOMENTARY, kinds
-    assert {s["threads"] for s in after} == {after[0]["threads"]}
+    threads = [s["threads"] for s in after]
+    assert max(threads) - threads[0] <= POOL_THREADS, threads
+    assert threads[-1] - threads[0] <= POOL_THREADS, threads
 
 
 @pytest.mark.slow
