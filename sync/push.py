@@ -115,7 +115,8 @@ def record_results(session: Session, ids: list[str], results: list[dict[str, Any
         )
     }
     conn.execute(f"UPDATE outbox_events SET attempts = attempts + 1 WHERE id IN ({marks})", ids)
-    now, settled = raw.dt(utcnow()), []
+    now = raw.dt(utcnow())
+    settled: list[tuple[str, str, str | None, str]] = []
     for res in results:
         row = rows.get(res["id"])
         if row is None or row[0] != "pending":
