@@ -22,6 +22,7 @@ from protocol.api import star_level
 
 if TYPE_CHECKING:
     from kiosk.store.db import Store
+    from protocol.codes import VolunteerCode
 
 log = logging.getLogger(__name__)
 
@@ -46,25 +47,32 @@ class _RevokedOnConnection:
 
 
 def public_keys(session: Session) -> dict[str, str]:
-    return {
-        k: v
-        for k, v in catalog.get_setting(session, "central_public_keys").items()
-        if isinstance(v, str)
-    }
+    return _string_keys(catalog.get_setting(session, "central_public_keys"))
+
+
+def _string_keys(setting: dict[str, object]) -> dict[str, str]:
+    return {k: v for k, v in setting.items() if isinstance(v, str)}
+
+
+def _verified(
+    session: Session, scanned_text: str, keys: dict[str, str], now: datetime | None
+) -> VolunteerCode:
+    """The scanned code's claims once its signature, expiry and
+    revocation check out; each kind of bad code refused with its own message key."""
+    from protocol import codes
+
+    if not keys:
+        raise KioskError("code.no_key")
+    try:
+        return codes.verify_code(scanned_text, keys, _RevokedOnConnection(session), now=now)
+    except codes.CodeError as exc:
+        raise KioskError(exc.key, str(exc)) from exc
 
 
 def identify(session: Session, scanned_text: str, now: datetime | None = None) -> Volunteer:
     """The volunteer whose signed code was scanned. Refuses each kind of bad code with its
     own message key (malformed, forged, expired, revoked, unknown volunteer)."""
-    from protocol import codes
-
-    keys = public_keys(session)
-    if not keys:
-        raise KioskError("code.no_key")
-    try:
-        code = codes.verify_code(scanned_text, keys, _RevokedOnConnection(session), now=now)
-    except codes.CodeError as exc:
-        raise KioskError(exc.key, str(exc)) from exc
+    code = _verified(session, scanned_text, public_keys(session), now)
     volunteer = session.get(Volunteer, code.volunteer_id)
     if volunteer is None:
         raise NotFoundError("volunteer.unknown")
@@ -319,16 +327,9 @@ def scanned_view(
     three statements (the public keys and the station settings, the code's revocation,
     the volunteer's facts). Refuses a code exactly as ``identify`` does."""
     from kiosk.settings import CENTRAL_KEY, resolve
-    from protocol import codes
 
     rows = catalog.get_settings(session, ("central_public_keys", CENTRAL_KEY))
-    keys = {k: v for k, v in rows["central_public_keys"].items() if isinstance(v, str)}
-    if not keys:
-        raise KioskError("code.no_key")
-    try:
-        code = codes.verify_code(scanned_text, keys, _RevokedOnConnection(session), now=now)
-    except codes.CodeError as exc:
-        raise KioskError(exc.key, str(exc)) from exc
+    code = _verified(session, scanned_text, _string_keys(rows["central_public_keys"]), now)
     facts = balance_facts(session, code.volunteer_id, now or utcnow())
     if not facts.active:
         raise AuthError("volunteer.inactive")
