@@ -61,7 +61,9 @@ def _state(a: Activity, now: datetime) -> str:
 def todays_activities(
     session: Session, config: Config, now: datetime | None = None
 ) -> list[ActivityView]:
-    """Today's activities at this station (the district's day), in start order."""
+    """Today's activities at this station (the district's day), in start order, and any
+    still under way that began before midnight: after 00:00 its volunteers must still find
+    it to sign in or out."""
     now = now or utcnow()
     today = local_day(now, config.timezone)
     window = (now - timedelta(days=1), now + timedelta(days=1))
@@ -100,7 +102,7 @@ def todays_activities(
             _state(a, now),
         )
         for a in rows
-        if local_day(a.starts_at, config.timezone) == today
+        if local_day(a.starts_at, config.timezone) == today or a.ends_at > now
     ]
 
 
