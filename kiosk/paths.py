@@ -7,8 +7,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP = "station-kiosk"
 
 
@@ -16,10 +14,14 @@ def config_file() -> Path:
     """The station's TOML config; ``KIOSK_CONFIG`` points elsewhere (tests, several kiosks)."""
     if override := os.environ.get("KIOSK_CONFIG"):
         return Path(override)
+    import platformdirs  # not at import: a provisioned station names its files (13 ms)
+
     return Path(platformdirs.user_config_dir(APP, appauthor=False)) / "kiosk.toml"
 
 
 def data_dir() -> Path:
+    import platformdirs
+
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 

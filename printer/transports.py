@@ -12,7 +12,6 @@ import sys
 import time
 from pathlib import Path
 
-from printer import ipp
 from printer.errors import CupsJobFailed, CupsJobLeft, NotFound, Offline, PrinterError, Timeout
 from printer.link import CHUNK, Connection, HandedOver, map_oserror, pump, split_tail
 from printer.status import PrinterStatus, parse_lp, query
@@ -219,6 +218,8 @@ class CupsConnection(Connection):
     def _follow(self, job_id: int, size: int) -> None:
         """Wait for CUPS to finish the job; the wait restarts whenever its state changes
         (pending → processing), so a long queue ahead of us is not a failure."""
+        from printer import ipp  # http.client and its kin: only a CUPS printer needs them
+
         deadline = time.monotonic() + self.follow
         seen: tuple[int, tuple[str, ...]] | None = None
         while True:
@@ -247,6 +248,8 @@ class CupsConnection(Connection):
             time.sleep(self.poll)
 
     def _cancel(self, job_id: int, size: int, why: str) -> None:
+        from printer import ipp
+
         refused = ipp.cancel_job(job_id, self.timeout)
         if refused:
             # CUPS keeps the job and prints it when its queue runs again: resending

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import shutil
-import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -235,6 +233,9 @@ def start_demo(
 
     ``dispatch_s`` lets a stand-in dispatcher on central move every open order one step
     (派单 → 接单 → 服务中 → 已完成) that often, so tracking and rating can be shown alone."""
+    import shutil
+    import tempfile
+
     from central.embedded import start_embedded
     from kiosk.store import open_store
     from station.demo import load_demo_data, seed_demo, station_overrides
