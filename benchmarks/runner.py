@@ -94,8 +94,8 @@ def compile_packages() -> None:
     A station never compiles its code at start: the frozen build carries bytecode, a
     pip install compiles at install time and a checkout caches it on the first run. A
     shell with ``PYTHONDONTWRITEBYTECODE`` set (or a read-only checkout) would instead make
-    every timed start parse and compile the ~80 project modules the kiosk imports: the
-    measuring machine's habit and not the station's: figure 1 read ~65 ms later to home
+    every timed start parse and compile the ~80 project modules the kiosk imports, which
+    no station does: figure 1 read ~65 ms later to home
     and ~0.1 s later to the first tap that way (4 interleaved pairs; memory unchanged).
     ``compileall`` writes the caches whatever that variable says."""
     for package in PACKAGES:
