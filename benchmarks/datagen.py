@@ -291,7 +291,7 @@ def cache_dir() -> Path:
 def cache_key(sizes: Sizes) -> str:
     """What the store depends on: the table sizes, this generator, the schema, the demo."""
     h = hashlib.sha256(GENERATOR_VERSION.encode())
-    fields = ("volunteers", "gifts", "orders", "stock_movements", "ledger_entries")
+    fields: tuple[str, ...] = ("volunteers", "gifts", "orders", "stock_movements", "ledger_entries")
     fields += ("redemptions", "outbox_events")
     h.update(json.dumps({f: getattr(sizes, f) for f in fields}).encode())
     sources = [Path(__file__), ROOT / "assets" / "demo" / "demo.json"]
