@@ -3,6 +3,7 @@ command module) must not import it."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -14,3 +15,27 @@ def test_building_the_command_line_does_not_load_sqlalchemy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_the_way_to_home_leaves_out_what_only_some_stations_use() -> None:
+    """platformdirs (a station without KIOSK_CONFIG), http.client (a CUPS printer's IPP),
+    hmac and OpenSSL (an error code) cost ~25 ms of a start that waits for them; they load
+    when used, and still work then."""
+    code = (
+        "import os, sys; os.environ['KIOSK_CONFIG'] = '/nonexistent/kiosk.toml'\n"
+        "import station.cli, station.commands.run, station.runtime, ui.app, ui.window\n"
+        "import kiosk.print_queue, printer.connections, printer.transports, kiosk.paths\n"
+        "kiosk.paths.config_file()\n"
+        "late = ('platformdirs', 'http.client', 'printer.ipp', 'secrets', 'hmac')\n"
+        "print(sorted(m for m in late if m in sys.modules))\n"
+        "import ui.operations; assert ui.operations.short_code().startswith('E-')\n"
+        "assert kiosk.paths.data_dir().name\n"
+        "print(sorted(m for m in late if m in sys.modules))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    before, after = out.stdout.splitlines()
+    assert before == "[]", out.stdout
+    assert "platformdirs" in after and "secrets" in after, out.stdout
