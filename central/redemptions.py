@@ -262,6 +262,8 @@ def _record_made(
         row = Redemption(id=ev.redemption_id, station_id=station_id, volunteer_id=volunteer.id)
         row.debited, row.decision, row.status = 0, {}, "new"
     before = row.status
+    # What central approved at authorisation (before the kiosk's report overwrites it).
+    approved = row.total_points if before == "expired" else 0
     row.total_points, row.mode, row.pickup_code = ev.total_points, ev.mode, ev.pickup_code
     row.lines = [ln.model_dump() for ln in ev.lines]
     row.at = parse_iso(ev.at)
@@ -271,7 +273,22 @@ def _record_made(
         # The gift is gone although the hold ran out: debit now; an overdraft is an
         # exception for the district as well as a note to the station.
         row.status = "recorded"
-        _debit(db, session, station_id, volunteer, row, ev.total_points, after_expiry=True)
+        # Only what central approved: the hold was for that much, and a station's word
+        # alone never moves a balance further (the rest is an exception, as over a live
+        # hold).
+        points = min(ev.total_points, approved)
+        _debit(db, session, station_id, volunteer, row, points, after_expiry=True)
+        if ev.total_points > approved:
+            exceptions.open_exception(
+                db,
+                session,
+                station_id,
+                row.id,
+                volunteer.id,
+                "over_hold",
+                ev.total_points - approved,
+                f"made {ev.total_points}, approved {approved} (hold expired)",
+            )
     elif before == "voided":
         row.status = "exception"
         exceptions.open_exception(
