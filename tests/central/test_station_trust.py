@@ -4,14 +4,15 @@ and what it must not let anyone try without limit. Every refusal changes nothing
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from central import exceptions, policy, redemptions
-from central.clock import utcnow
+from central import activities, exceptions, policy, redemptions
+from central.clock import iso, utcnow
 from central.db import Database
-from central.models import LedgerEntry, Volunteer
+from central.models import Attendance, LedgerEntry, Volunteer
 from tests.central.conftest import Api
 from tests.central.factories import add_volunteer, authorise_body, code_for, event
 
@@ -51,3 +52,36 @@ def test_an_expired_hold_does_not_let_a_station_debit_more_than_was_approved(
     assert _balance(db) == 1870
     flagged = [(e["reason"], e["points"]) for e in exceptions.list_exceptions(db)]
     assert flagged == [("over_hold", 4_999_990)]
+
+
+def _attendance(db: Database, aid: str, volunteer: str, at: datetime, code: str | None) -> dict:
+    payload = {"attendance_id": aid, "activity_id": "OLD", "volunteer_id": volunteer, "at": iso(at)}
+    if code is not None:
+        payload["code"] = code
+    return event("attendance.signed_in", payload)
+
+
+def test_a_station_cannot_sign_anyone_in_without_their_code(api: Api, db: Database) -> None:
+    """A stolen token signed a volunteer into last month's activity with no code, then
+    out, and central credited 8 h and 80 points. The kiosk always sends the code it
+    scanned; without it, or with a fresh code back-dated to the activity, nothing moves."""
+    add_volunteer(db, "V2", balance=0, hours=0.0)
+    start = utcnow().replace(microsecond=0) - timedelta(days=30)
+    activities.publish_activity(
+        db, activity_id="OLD", title="旧活动", starts_at=start, ends_at=start + timedelta(hours=8)
+    )
+    ledger_before = _ledger_rows(db)
+    fresh = code_for(db, "V2")  # valid now, shown today
+    for code in (None, fresh):
+        aid = str(uuid.uuid4())
+        out = event(
+            "attendance.signed_out", {"attendance_id": aid, "at": iso(start + timedelta(hours=8))}
+        )
+        results = api.push(_attendance(db, aid, "V2", start, code), out)
+        assert [r["status"] for r in results] == ["rejected", "rejected"]
+        assert results[0]["reason"].startswith("bad_code")
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Attendance)) == 0
+        v = s.get(Volunteer, "V2")
+        assert v is not None and (v.balance, v.total_hours) == (0, 0.0)
+    assert _ledger_rows(db) == ledger_before
