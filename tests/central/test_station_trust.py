@@ -9,11 +9,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from central import activities, exceptions, policy, redemptions
+from central import activities, admin, exceptions, policy, redemptions
 from central.clock import iso, utcnow
+from central.console import accounts
+from central.console.models import WebSession
 from central.db import Database
-from central.models import Attendance, LedgerEntry, Volunteer
-from tests.central.conftest import Api
+from central.models import Attendance, LedgerEntry, Redemption, Volunteer
+from central.seed import hash_pin
+from tests.central.conftest import Api, TestClient
 from tests.central.factories import add_volunteer, authorise_body, code_for, event
 
 
@@ -85,3 +88,83 @@ def test_a_station_cannot_sign_anyone_in_without_their_code(api: Api, db: Databa
         v = s.get(Volunteer, "V2")
         assert v is not None and (v.balance, v.total_hours) == (0, 0.0)
     assert _ledger_rows(db) == ledger_before
+
+
+def _card_volunteers(db: Database, n: int) -> None:
+    """``n`` volunteers with sequential card numbers, as a district issues them."""
+    with db.write() as s:
+        for i in range(n):
+            admin.upsert_volunteer(
+                db,
+                s,
+                {
+                    "id": f"V{i:03d}",
+                    "name": "张晓明",
+                    "card_no": f"3101{i:07d}",
+                    "pin_hash": hash_pin(f"{1000 + i}", n=2**4),
+                },
+            )
+
+
+def test_one_pin_tried_on_card_after_card_is_stopped_on_the_phone_page(
+    client: TestClient, db: Database
+) -> None:
+    """No card reaches its own lock (5 in a row) when an anonymous visitor tries one
+    PIN on every card in turn; the address is stopped instead, and a right PIN from it
+    then opens nothing until the wait is over."""
+    _card_volunteers(db, 14)
+    limit = policy.of(db).login_fail_limit
+    answers = [
+        client.post("/m/login", data={"card": f"3101{i:07d}", "pin": "1234"}).status_code
+        for i in range(limit + 2)
+    ]
+    assert answers == [401] * limit + [429, 429]
+    right = client.post("/m/login", data={"card": "31010000013", "pin": "1013"})
+    assert right.status_code == 429 and "分钟后再试" in right.text
+    assert int(right.headers["Retry-After"]) > 0
+    assert client.get("/m/orders", follow_redirects=False).status_code == 303
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(WebSession)) == 0
+    english = client.post("/m/login?lang=en", data={"code": "VK1.x.y"})
+    assert english.status_code == 429 and "Too many failed sign-ins" in english.text
+
+
+def test_one_password_tried_on_account_after_account_is_stopped_on_the_console(
+    client: TestClient, db: Database
+) -> None:
+    for name in ("zhao", "qian", "sun"):
+        accounts.add_account(db, name, "a good password 1", role="admin")
+    limit = policy.of(db).login_fail_limit
+    names = ["zhao", "qian", "sun", "li", "admin"] * 3
+    answers = [
+        client.post("/console/login", data={"username": u, "password": "password1"}).status_code
+        for u in names[: limit + 1]
+    ]
+    assert answers == [401] * limit + [429]
+    # No account reached its own lock, but the right password from here waits too.
+    right = client.post(
+        "/console/login", data={"username": "zhao", "password": "a good password 1"}
+    )
+    assert right.status_code == 429 and "分钟后再试" in right.text
+    assert client.get("/console/orders", follow_redirects=False).status_code == 303
+
+
+def test_a_station_trying_pins_on_many_cards_is_stopped(api: Api, db: Database) -> None:
+    """A stolen token on a card + PIN station: /cards/verify answered every guess, and a
+    right guess is what authorise takes as proof to debit the volunteer."""
+    _card_volunteers(db, 14)
+    admin.update_settings(db, "ST-A", card_pin_enabled=True)
+    limit = policy.of(db).login_fail_limit
+    reasons = [
+        api.post("/cards/verify", json={"card": f"3101{i:07d}", "pin": "1234"}).json()["reason"]
+        for i in range(limit + 1)
+    ]
+    assert reasons == ["wrong_pin"] * limit + ["card_locked"]
+    right = {"card": "31010000013", "pin": "1013"}
+    assert api.post("/cards/verify", json=right).json()["reason"] == "card_locked"
+    body = authorise_body("r1", "V013", points=0, proof=right)
+    body["lines"] = []
+    answer = api.post("/redemptions/authorise", json=body)
+    assert answer.status_code == 403 and answer.json()["reason"] == "card_locked"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Redemption)) == 0
