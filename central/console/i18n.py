@@ -166,6 +166,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exreason.future_time": ("时间在未来", "Dated in the future"),
     "exreason.unknown_sku": ("区里没有这个礼品", "A gift central does not know"),
     "exreason.over_hold": ("超过预留的积分", "More than the hold approved"),
+    "exreason.under_price": ("低于礼品的积分价", "Below the gifts' points price"),
     "exreason.made_after_void": ("作废后又兑换", "Made after it was voided"),
     "exreason.overdraft_after_expiry": ("预留过期后透支", "Overdraft after the hold expired"),
     "figures.title": ("统计", "Figures"),

@@ -17,7 +17,7 @@ from central.db import Database
 from central.models import Attendance, LedgerEntry, Redemption, Volunteer
 from central.seed import hash_pin
 from tests.central.conftest import Api, TestClient
-from tests.central.factories import add_volunteer, authorise_body, code_for, event
+from tests.central.factories import add_gift, add_volunteer, authorise_body, code_for, event
 
 
 def _balance(db: Database, vid: str = "V1") -> int:
@@ -36,7 +36,7 @@ def test_an_expired_hold_does_not_let_a_station_debit_more_than_was_approved(
     api: Api, db: Database
 ) -> None:
     add_volunteer(db, balance=1880)
-    body = authorise_body("r1", points=10, proof={"code": code_for(db)})
+    body = authorise_body("r1", points=30, proof={"code": code_for(db)})
     assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
     later = utcnow() + timedelta(seconds=policy.of(db).hold_ttl_s + 1)
     assert redemptions.expire_holds(db, now=later) == 1
@@ -51,10 +51,10 @@ def test_an_expired_hold_does_not_let_a_station_debit_more_than_was_approved(
         "at": utcnow().isoformat() + "Z",
     }
     assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
-    # Only the 10 points central approved are taken; the rest waits for the district.
-    assert _balance(db) == 1870
+    # Only the 30 points central approved are taken; the rest waits for the district.
+    assert _balance(db) == 1850
     flagged = [(e["reason"], e["points"]) for e in exceptions.list_exceptions(db)]
-    assert flagged == [("over_hold", 4_999_990)]
+    assert flagged == [("over_hold", 4_999_970)]
 
 
 def _attendance(db: Database, aid: str, volunteer: str, at: datetime, code: str | None) -> dict:
@@ -168,3 +168,49 @@ def test_a_station_trying_pins_on_many_cards_is_stopped(api: Api, db: Database) 
     assert answer.status_code == 403 and answer.json()["reason"] == "card_locked"
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Redemption)) == 0
+
+
+def _free_lines(qty: int = 50) -> list[dict]:
+    return [{"sku": "G-CLEAN", "qty": qty, "points_each": 0}]
+
+
+def test_gifts_at_a_price_below_centrals_are_not_given_on_a_stations_word(
+    api: Api, db: Database
+) -> None:
+    """A stolen token took 50 two-hour cleaning services (400 points each) for 0 points:
+    authorised, captured and recorded offline, every balance unchanged, no exception."""
+    add_volunteer(db, balance=1880)
+    add_gift(db, "G-CLEAN", points=400)
+    code = code_for(db)
+    ledger_before = _ledger_rows(db)
+    # Online: declined (the kiosk's catalogue may only be older: it pulls the price).
+    body = {**authorise_body("r1", points=0, proof={"code": code}), "lines": _free_lines()}
+    answer = api.post("/redemptions/authorise", json=body).json()
+    assert answer == {"approved": False, "reason": "price_changed", "balance": 1880}
+    # Offline: an exception for the district, nothing debited and nothing given silently.
+    made = {
+        "redemption_id": "r2",
+        "volunteer_id": "V1",
+        "mode": "offline",
+        "total_points": 0,
+        "lines": _free_lines(),
+        "at": iso(utcnow()),
+        "code": code,
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    # A genuine 30-point hold, captured with other lines of the same total.
+    body = authorise_body("r3", points=30, proof={"code": code})
+    assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
+    swapped = [*_free_lines(), {"sku": "G-EGG", "qty": 1, "points_each": 30}]
+    made = {**made, "redemption_id": "r3", "mode": "online", "total_points": 30, "lines": swapped}
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert _balance(db) == 1850
+    with db.read() as s:
+        statuses = {r.id: r.status for r in s.scalars(select(Redemption))}
+    assert statuses == {"r1": "declined", "r2": "exception", "r3": "recorded"}
+    flagged = [
+        (e["redemption_id"], e["reason"], e["points"]) for e in exceptions.list_exceptions(db)
+    ]
+    assert flagged == [("r2", "under_price", 0), ("r3", "under_price", 20_000)]
+    # hold + capture of r3 only
+    assert _ledger_rows(db) == ledger_before + 1
