@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from central import activities, admin, exceptions, policy, redemptions
@@ -214,3 +215,40 @@ def test_gifts_at_a_price_below_centrals_are_not_given_on_a_stations_word(
     assert flagged == [("r2", "under_price", 0), ("r3", "under_price", 20_000)]
     # hold + capture of r3 only
     assert _ledger_rows(db) == ledger_before + 1
+
+
+@pytest.mark.parametrize(("resolution", "after"), [("debit", -20), ("waive", 0)])
+def test_an_overdraft_after_expiry_is_charged_once_when_resolved(
+    api: Api, db: Database, resolution: str, after: int
+) -> None:
+    """Its points were taken when the late redemption.made arrived; "debit" took them a
+    second time (balance −20 → −40)."""
+    add_volunteer(db, balance=100)
+    add_gift(db, "G-TEN", points=10)
+    code = code_for(db)
+
+    def lines(points: int) -> list[dict]:
+        return [{"sku": "G-TEN", "qty": points // 10, "points_each": 10}]
+
+    def hold(rid: str, points: int) -> None:
+        body = {**authorise_body(rid, points=points, proof={"code": code}), "lines": lines(points)}
+        assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
+
+    hold("r1", 70)
+    later = utcnow() + timedelta(seconds=policy.of(db).hold_ttl_s + 1)
+    assert redemptions.expire_holds(db, now=later) == 1
+    hold("r2", 50)
+    made = {
+        "redemption_id": "r1",
+        "volunteer_id": "V1",
+        "mode": "online",
+        "total_points": 70,
+        "lines": lines(70),
+        "at": iso(utcnow()),
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert _balance(db) == -20
+    (flag,) = exceptions.list_exceptions(db)
+    assert (flag["reason"], flag["points"]) == ("overdraft_after_expiry", 20)
+    exceptions.resolve(db, flag["id"], resolution, "receipt checked with the station")
+    assert _balance(db) == after
