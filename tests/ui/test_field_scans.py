@@ -14,6 +14,7 @@ from tests.ui.flow_helpers import banner_text, button, text_of, wait_route
 from tests.ui.test_field_fingers import SECOND_TAP_MS
 from tests.ui.test_fingers import settle, tap_at
 from tests.ui.test_redeem_flow import EGGS, code
+from tests.ui.test_staff import STAFF, STAFF_PIN, sign_in
 
 SECOND = "V0003"  # 王建国, 1880 points in the demo data
 
@@ -159,3 +160,29 @@ def test_a_scan_before_choosing_the_activity_says_what_to_do(qtbot, window, scan
     tap(qtbot, window, "activity_A0")  # the message does not stand in the way
     wait_route(qtbot, ctx, "attend.scan")
     assert banner_text(ctx) == ""
+
+
+def test_a_volunteers_code_on_restock_gets_a_message_that_fits(qtbot, window, scan) -> None:  # type: ignore[no-untyped-def]
+    """补货 repeated the whole scanned code (40 of its 177 characters) in a one-line message
+    slot: two lines of which the top and bottom halves were cut off."""
+    ctx = window.ctx
+    for lang, large in (("zh_CN", False), ("zh_CN", True), ("en", False)):
+        window.set_large_text(large)
+        window.set_language(lang)
+        sign_in(qtbot, window, STAFF, STAFF_PIN)
+        tap(qtbot, window, "menu_restock")
+        wait_route(qtbot, ctx, "staff.restock")
+        scan(code("V0002"))
+        qtbot.waitUntil(lambda: banner_text(ctx) != "")
+        assert banner_text(ctx) == ctx.msg("stock.barcode_unknown", code="VK1.eyJ2IjoiV…")
+        text = ctx.nav.current.banner.label
+        qtbot.wait(50)  # laid out
+        need = text.heightForWidth(text.width())
+        # less than half a line over (heightForWidth rounds one line of 大字 up by 1 px)
+        assert need - text.height() < text.fontMetrics().lineSpacing() // 2, (
+            f"{need} px of text in {text.height()} px ({lang}, large={large})"
+        )
+        tap(qtbot, window, "staffSignOut")
+        wait_route(qtbot, ctx, "home")
+    window.set_large_text(False)
+    window.set_language("zh_CN")
