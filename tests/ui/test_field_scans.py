@@ -15,6 +15,7 @@ from tests.ui.test_field_fingers import SECOND_TAP_MS
 from tests.ui.test_fingers import settle, tap_at
 from tests.ui.test_redeem_flow import EGGS, code
 from tests.ui.test_staff import STAFF, STAFF_PIN, sign_in
+from tests.ui.test_track_flow import _completed_order
 
 SECOND = "V0003"  # 王建国, 1880 points in the demo data
 
@@ -186,3 +187,31 @@ def test_a_volunteers_code_on_restock_gets_a_message_that_fits(qtbot, window, sc
         wait_route(qtbot, ctx, "home")
     window.set_large_text(False)
     window.set_language("zh_CN")
+
+
+def test_the_next_residents_ticket_on_the_last_ones_progress_opens_theirs(
+    qtbot, window, config, scan
+) -> None:  # type: ignore[no-untyped-def]
+    """王奶奶's progress was still up; the next resident held their receipt under the
+    scanner and nothing happened ("scan ignored on track.status")."""
+    ctx = window.ctx
+    first, first_qr = _completed_order(ctx.store, config)
+    second, second_qr = _completed_order(ctx.store, config)
+    tap(qtbot, window, "tileTrack")
+    wait_route(qtbot, ctx, "track.lookup")
+    scan(first_qr)
+    qtbot.waitUntil(lambda: ctx.nav.route == "track.status" and first in _summary(ctx))
+
+    scan(second_qr)
+
+    qtbot.waitUntil(
+        lambda: ctx.nav.route == "track.status" and second in _summary(ctx), timeout=5000
+    )
+    # and a volunteer's code there opens their gifts, as on the home screen
+    scan(code())
+    qtbot.waitUntil(lambda: ctx.nav.route == "redeem.gifts", timeout=5000)
+    qtbot.waitUntil(lambda: text_of(ctx, "volunteerName") == "张*明")
+
+
+def _summary(ctx) -> str:  # type: ignore[no-untyped-def]
+    return text_of(ctx, "orderSummary") if ctx.nav.route == "track.status" else ""
