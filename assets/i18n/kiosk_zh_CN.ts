@@ -516,8 +516,8 @@
 <context>
     <name>OrderNameScreen</name>
     <message>
-        <source>Choose a title below (the surname is optional).</source>
-        <translation>请在下面选择称呼（姓氏可以不选）。</translation>
+        <source>Choose a title above (the surname is optional).</source>
+        <translation>请在上面选择称呼（姓氏可以不选）。</translation>
     </message>
     <message>
         <source>How should we address you?</source>

@@ -107,3 +107,18 @@ def test_next_waits_for_a_room_number(qtbot, window) -> None:  # type: ignore[no
     assert not button(ctx, "nextButton").isEnabled()
     keys(qtbot, ctx, "2")
     assert button(ctx, "nextButton").isEnabled()
+
+
+def test_the_title_hint_points_where_the_titles_are(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The hint under the title chips said 请在下面选择称呼 ("choose a title below"): a
+    first-time user looked below it and found nothing."""
+    ctx = window.ctx
+    _to_phone(qtbot, ctx)
+    keys(qtbot, ctx, PHONE)
+    click(qtbot, ctx, "nextButton")
+    wait_route(qtbot, ctx, "order.name")
+    screen = ctx.nav.current
+    hint = screen.preview
+    assert hint.text() == "请在上面选择称呼（姓氏可以不选）。"
+    titles_bottom = screen.titles.mapTo(window, QPoint(0, screen.titles.height())).y()
+    assert hint.mapTo(window, QPoint(0, 0)).y() >= titles_bottom
