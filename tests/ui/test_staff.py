@@ -162,3 +162,25 @@ def test_admin_locks_itself_when_left_alone(qtbot, window) -> None:  # type: ign
     wait_route(qtbot, ctx, "home")
     assert ctx.staff is None
     assert not window.idle.counting  # admin locks without the resident countdown
+
+
+def test_no_reason_is_cut_in_english_large_text_on_a_small_screen(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """1280×800, English, large text switched on while signed in: each reason chip is at
+    least as wide as its longest word ("Donation" showed as "onatio"), and a tap on one
+    still chooses it."""
+    ctx = window.ctx
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    wait_route(qtbot, ctx, "staff.menu")
+    window.set_language("en")
+    window.set_large_text(True)
+    click(qtbot, ctx, "menu_restock")
+    wait_route(qtbot, ctx, "staff.restock")
+    click(qtbot, ctx, f"pick_{EGGS}")
+    reasons = ctx.nav.current.reason
+    qtbot.wait(50)  # the grid refits after the new font has reached its buttons
+    for key, button in reasons.buttons.items():
+        metrics = button._label.fontMetrics()
+        longest = max(metrics.horizontalAdvance(w) for w in button.text().split())
+        assert button._label.width() >= longest, (key, button.text(), button._label.width())
+    click(qtbot, ctx, "pick_donation")
+    assert reasons.value() == "donation"

@@ -77,6 +77,14 @@ class WrapButton(BigButton):
     def text(self) -> str:
         return self._label.text()
 
+    def needed_width(self) -> int:
+        """The narrowest this button shows its label whole. The label wraps between words
+        only: narrower than its longest word, the word is cut ("Donation" showed as
+        "onatio" on a 1280-px screen in large text)."""
+        metrics = self._label.fontMetrics()
+        words = self._label.text().split()
+        return max((metrics.horizontalAdvance(w) for w in words), default=0) + 32
+
     def hasHeightForWidth(self) -> bool:
         return True
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QLayout, QWidget
 
@@ -88,7 +88,7 @@ class PickerGrid(QWidget):
         wrap: bool = False,
     ) -> None:
         super().__init__(parent)
-        self.columns = max(1, columns)
+        self.columns = self.wanted_columns = max(1, columns)
         self.role = role
         self.wrap = wrap
         self._grid = QGridLayout(self)
@@ -128,6 +128,8 @@ class PickerGrid(QWidget):
         columns = max(1, columns)
         if columns == self.columns:
             return
+        for column in range(max(self.columns, columns)):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
         self.columns = columns
         for button in self.buttons.values():
             self._grid.removeWidget(button)
@@ -138,11 +140,35 @@ class PickerGrid(QWidget):
         for key, text in labels.items():
             if key in self.buttons:
                 self.buttons[key].setText(text)
+        self._refit()
+
+    def _refit(self) -> None:
+        if self.wrap and self.isVisible():
+            self.set_columns(self._fitting_columns(self.width()))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            # Large text on or off: the buttons take their new font after this event.
+            QTimer.singleShot(0, self, self._refit)  # dropped if the grid is gone by then
+
+    def _fitting_columns(self, width: int) -> int:
+        """As many of the wanted columns as leave each button room for its longest word."""
+        widest = max(
+            (b.needed_width() for b in self.buttons.values() if isinstance(b, WrapButton)),
+            default=0,
+        )
+        for columns in range(self.wanted_columns, 1, -1):
+            if (width - self.spacing() * (columns - 1)) // columns >= widest:
+                return columns
+        return 1
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        """Wrapped labels need more height at narrow widths: ask the grid for it."""
+        """Wrapped labels need more height at narrow widths: ask the grid for it. A word
+        wider than its column is cut, so the grid takes fewer columns first."""
         super().resizeEvent(event)
         if self.wrap:
+            self.set_columns(self._fitting_columns(event.size().width()))
             needed = self._grid.heightForWidth(event.size().width())
             if needed > 0 and needed != self.minimumHeight():
                 self.setMinimumHeight(needed)
