@@ -462,6 +462,9 @@ def open_store_at_start(store_path: str | Path, data_dir: str | Path) -> tuple[A
     """The runtime's way in: ``(store, checked)``. After a clean stop the store opens
     at once and ``checked`` is False: the caller runs ``check_in_background`` soon
     after. Otherwise it is ``open_checked_store`` (check, restore, salvage)."""
+    from kiosk.store.db import require_access
+
+    require_access(store_path)  # before the check: it would read an unreadable file as damage
     if take_clean_stop(store_path, data_dir):
         from kiosk.store import open_store
 
@@ -474,7 +477,9 @@ def open_checked_store(store_path: str | Path, data_dir: str | Path) -> Any:
     """Open the store for the runtime: recover it first if damaged, then salvage."""
     from kiosk.salvage import salvage_outbox
     from kiosk.store import open_store
+    from kiosk.store.db import require_access
 
+    require_access(store_path)
     notice = recover_if_corrupt(store_path, data_dir)
     # Checked now (and restored if it was damaged): a finding after start is acted on.
     Path(data_dir, DAMAGE_FOUND).unlink(missing_ok=True)
