@@ -166,7 +166,8 @@ def _backup_lock(folder: Path) -> Iterator[None]:
     except ImportError:  # not POSIX: no lock, and no clearing (see backup_now)
         yield
         return
-    fd = os.open(folder / ".backup.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    # The folder itself is locked: no lock file to leave among the backups.
+    fd = os.open(folder, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
