@@ -64,3 +64,18 @@ def test_a_failed_backup_leaves_no_half_written_file(tmp_path):
     with pytest.raises(backup.BackupError):
         backup.backup_now(tmp_path / "nope" / "kiosk.db", tmp_path)
     assert leftovers(tmp_path) == []
+
+
+def test_kiosk_backup_now_that_fails_tells_the_technician_why(tmp_path, capsys):
+    """Field test: on a full disk `kiosk backup now` said only "The data backup failed;
+    please call a technician" to the technician typing it. The reason goes with it."""
+    from station.cli import main
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "kiosk.db").write_bytes(b"not a database at all, " * 200)
+    assert main(["--data-dir", str(data), "backup", "now"]) == 1
+    err = capsys.readouterr().err
+    assert "数据备份失败" in err and "The data backup failed" in err
+    assert "file is not a database" in err
+    assert leftovers(data) == []
