@@ -79,3 +79,33 @@ def test_kiosk_backup_now_that_fails_tells_the_technician_why(tmp_path, capsys):
     assert "数据备份失败" in err and "The data backup failed" in err
     assert "file is not a database" in err
     assert leftovers(data) == []
+
+
+def test_the_salvage_log_line_stays_a_line_on_a_three_year_store(tmp_path, caplog):
+    """Field test: restoring the aged store logged one WARNING line holding every day's
+    ticket counter of the damaged file (~1,100 entries), tens of kilobytes in kiosk.log."""
+    import logging
+
+    from kiosk.salvage import salvage_outbox
+    from kiosk.store import open_store
+
+    damaged = tmp_path / "old.db"
+    make_store(damaged, 3)
+    conn = sqlite3.connect(damaged)
+    first = datetime(2023, 12, 1)
+    conn.executemany(
+        "INSERT INTO ticket_sequences (day, last) VALUES (?, ?)",
+        [((first + timedelta(days=d)).strftime("%Y%m%d"), 137) for d in range(1100)],
+    )
+    conn.commit()
+    conn.close()
+    live = open_store(tmp_path / "kiosk.db")
+    try:
+        with caplog.at_level(logging.WARNING, logger="kiosk.salvage"):
+            result = salvage_outbox(damaged, live)
+    finally:
+        live.close()
+    assert len(result.tickets) == 1100  # all of them are still used
+    lines = [r.getMessage() for r in caplog.records if "salvaged outbox" in r.getMessage()]
+    assert len(lines) == 1 and len(lines[0]) < 400, lines[0][:600]
+    assert "copied 3" in lines[0] and "1100 days" in lines[0]
