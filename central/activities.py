@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from central import feed, ledger, proofs
+from central import feed, ledger, policy, proofs
 from central.clock import iso, parse_iso, utcnow
 from central.db import Database
 from central.errors import BadRequest, NotFound, Rejected
@@ -202,7 +202,9 @@ def _add_hours(
 # --- events from kiosks -------------------------------------------------------------------
 
 
-def _check_code(session: Session, text: str, volunteer_id: str, at: datetime) -> None:
+def _check_code(
+    session: Session, text: str, volunteer_id: str, at: datetime, max_ttl_s: int
+) -> None:
     try:
         # Checked as of the scan: a kiosk offline for an hour still reports a code that was
         # valid when it was shown.
@@ -211,6 +213,10 @@ def _check_code(session: Session, text: str, volunteer_id: str, at: datetime) ->
         raise Rejected(REJECT_BAD_CODE, exc.key) from exc
     if code.volunteer_id != volunteer_id:
         raise Rejected(REJECT_BAD_CODE, "the code is another volunteer's")
+    # A code lives at most max_ttl_s: a sign-in dated before the code could have been
+    # issued was back-dated (one fresh code spread over past activities).
+    if at < code.expires_at - timedelta(seconds=max_ttl_s):
+        raise Rejected(REJECT_BAD_CODE, "signed in before the code was issued")
 
 
 def signed_in(db: Database, s: Session, station_id: str, ev: AttendanceSignedIn) -> Volunteer:
@@ -221,8 +227,13 @@ def signed_in(db: Database, s: Session, station_id: str, ev: AttendanceSignedIn)
     if volunteer is None or not volunteer.active:
         raise Rejected("unknown_volunteer")
     at = parse_iso(ev.at)
+    rules = policy.of(db)
     if ev.code is not None:
-        _check_code(s, ev.code, ev.volunteer_id, at)
+        _check_code(s, ev.code, ev.volunteer_id, at, rules.max_code_ttl_s)
+    elif rules.require_proof:
+        # The kiosk signs in only by scanning the volunteer's signed code, and sends it:
+        # without it a station's word alone would credit hours and points to anyone.
+        raise Rejected(REJECT_BAD_CODE, "code_missing")
     known = s.get(Attendance, ev.attendance_id)
     if known is not None:
         if known.station_id != station_id or known.volunteer_id != ev.volunteer_id:

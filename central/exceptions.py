@@ -26,6 +26,8 @@ from central.models import AuditEntry, Redemption, RedemptionException
 log = logging.getLogger(__name__)
 
 RESOLUTIONS = ("debit", "waive")
+# Exceptions whose points central has taken already (an overdraft after a hold expired).
+ALREADY_DEBITED = ("overdraft_after_expiry",)
 
 
 def exception_data(row: RedemptionException) -> dict[str, Any]:
@@ -107,16 +109,24 @@ def resolve(
             raise NotFound(f"no exception {exception_id}")
         if row.status != "open":
             raise Conflict(f"exception {exception_id} is already {row.status}")
-        if resolution == "debit" and row.points > 0:
+        # An overdraft after expiry was debited when it was recorded (the gift was gone):
+        # "debit" keeps that charge, "waive" gives the overdrawn points back. Every other
+        # exception's points were never taken: "debit" takes them, "waive" nothing.
+        taken = row.reason in ALREADY_DEBITED
+        delta = -row.points if resolution == "debit" and not taken else 0
+        if resolution == "waive" and taken:
+            delta = row.points
+        if delta and row.points > 0:
             volunteer = ledger.lock_volunteer(session, row.volunteer_id)
             if volunteer is None:
                 raise NotFound(f"unknown volunteer {row.volunteer_id}")
+            reason = "redemption" if delta < 0 else "refund"
             ledger.change_balance(
-                db, session, volunteer, -row.points, "redemption", row.redemption_id, row.station_id
+                db, session, volunteer, delta, reason, row.redemption_id, row.station_id
             )
             redemption = session.get(Redemption, row.redemption_id)
             if redemption is not None:
-                redemption.debited += row.points
+                redemption.debited -= delta
         row.status, row.resolution, row.note = "resolved", resolution, note.strip()[:400]
         row.resolved_at = utcnow()
         session.flush()

@@ -25,6 +25,11 @@ class Policy:
     pin_lockout_s: int = 900
     auth_fail_limit: int = 10  # failed authentications per address per window → 429
     auth_fail_window_s: int = 60
+    # Failed sign-ins on the console or the phone page per client address, and wrong
+    # PINs per station, within the window → wait (each card locks on its own after
+    # pin_max_failures, but one PIN tried on every card in turn never locks any).
+    login_fail_limit: int = 10
+    login_fail_window_s: int = 900
     # Only for the kiosk-side tests that predate proofs: central then accepts an
     # authorisation without proof and an offline redemption without a code (limits
     # still apply). Never read from the environment: production always requires proof.

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +26,7 @@ from central.db import Database
 from central.errors import Forbidden
 from central.models import CardLock, RevokedCode, Station, Volunteer
 from central.payloads import ProofIn
+from central.throttle import AuthThrottle
 from protocol import codes
 
 log = logging.getLogger(__name__)
@@ -129,14 +131,39 @@ def verify(
     return Proven(volunteer_id, "", "card")
 
 
+_THROTTLES: weakref.WeakKeyDictionary[object, AuthThrottle] = weakref.WeakKeyDictionary()
+
+
+def login_throttle(db: Database) -> AuthThrottle:
+    """Failed sign-ins and wrong PINs for ``db``'s central (in this process), keyed by
+    who tries: ``station:<id>`` for a kiosk, ``phone:<address>`` / ``console:<address>``
+    for a browser. The per-card lock stops guessing one card's PIN; this stops one PIN
+    being tried on every card in turn (card numbers are sequential)."""
+    found = _THROTTLES.get(db)
+    if found is None:
+        rules = policy.of(db)
+        found = _THROTTLES[db] = AuthThrottle(rules.login_fail_limit, rules.login_fail_window_s)
+    return found
+
+
 def check_card(db: Database, station_id: str, card: str, pin: str) -> dict[str, Any]:
     """The card's volunteer, as the feed shows one (``feed.volunteer_data``), if the PIN
-    is right and the card is not locked."""
+    is right and the card is not locked, and the station has not had too many wrong PINs
+    of late (``login_throttle``)."""
     with db.read() as session:
         station = session.get(Station, station_id)
         if station is None or not station.card_pin_enabled:
             raise Forbidden("card_pin_disabled", "card + PIN is not enabled at this station")
-    return check_card_pin(db, card, pin, f"station {station_id}")
+    throttle, key = login_throttle(db), f"station:{station_id}"
+    wait = throttle.retry_after(key)
+    if wait:
+        log.warning("station %s: too many wrong PINs; cards refused for %d s", station_id, wait)
+        raise Forbidden("card_locked", "too many wrong PINs at this station", retry_after=wait)
+    try:
+        return check_card_pin(db, card, pin, f"station {station_id}")
+    except Forbidden:
+        throttle.failed(key)
+        raise
 
 
 def check_card_pin(db: Database, card: str, pin: str, where: str) -> dict[str, Any]:

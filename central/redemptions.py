@@ -53,6 +53,20 @@ def _unknown_skus(session: Session, lines: list[Any]) -> list[str]:
     return sorted(sku for sku in skus if get_kept(session, Gift, sku) is None)
 
 
+def _shortfall(session: Session, lines: list[Any]) -> tuple[int, list[str]]:
+    """Points the lines are short of central's prices, and the gifts priced below them
+    (a station's line at 0 points took 50 two-hour cleaning services for nothing). A
+    line dearer than central's price is the volunteer's loss, shown on the kiosk, and
+    passes; an unknown gift is refused elsewhere."""
+    short, skus = 0, []
+    for ln in lines:
+        gift = get_kept(session, Gift, ln.sku)
+        if gift is not None and ln.points_each < gift.points:
+            short += (gift.points - ln.points_each) * ln.qty
+            skus.append(ln.sku)
+    return short, sorted(set(skus))
+
+
 def _same_request(row: Redemption, station_id: str, req: AuthoriseIn) -> bool:
     return (
         row.station_id == station_id
@@ -128,6 +142,10 @@ def _decide(
         return {"approved": False, "reason": "unknown_volunteer", "balance": None}
     if not volunteer.active:
         return {"approved": False, "reason": "inactive_volunteer", "balance": volunteer.balance}
+    if _shortfall(session, req.lines)[0]:
+        # The kiosk's catalogue is older than central's (it will pull the new price), or
+        # it is lying about the price: either way not at that price.
+        return {"approved": False, "reason": "price_changed", "balance": volunteer.balance}
     if volunteer.balance < req.total_points:
         return {"approved": False, "reason": "insufficient_points", "balance": volunteer.balance}
     ledger.change_balance(
@@ -262,16 +280,43 @@ def _record_made(
         row = Redemption(id=ev.redemption_id, station_id=station_id, volunteer_id=volunteer.id)
         row.debited, row.decision, row.status = 0, {}, "new"
     before = row.status
+    # What central approved at authorisation (before the kiosk's report overwrites it).
+    approved = row.total_points if before == "expired" else 0
     row.total_points, row.mode, row.pickup_code = ev.total_points, ev.mode, ev.pickup_code
     row.lines = [ln.model_dump() for ln in ev.lines]
     row.at = parse_iso(ev.at)
+    if before in ("held", "expired"):
+        # Central checked the authorised lines' prices; the lines reported now may be
+        # others (the same total, gifts priced at nothing): what they are short of
+        # central's prices is an exception for the district, never a silent gift.
+        short, skus = _shortfall(session, ev.lines)
+        if short:
+            detail = f"{short} points short of central's prices: {','.join(skus)}"[:400]
+            exceptions.open_exception(
+                db, session, station_id, row.id, volunteer.id, "under_price", short, detail
+            )
     if before == "held":
         _capture(db, session, station_id, volunteer, row, ev)
     elif before == "expired":
         # The gift is gone although the hold ran out: debit now; an overdraft is an
         # exception for the district as well as a note to the station.
         row.status = "recorded"
-        _debit(db, session, station_id, volunteer, row, ev.total_points, after_expiry=True)
+        # Only what central approved: the hold was for that much, and a station's word
+        # alone never moves a balance further (the rest is an exception, as over a live
+        # hold).
+        points = min(ev.total_points, approved)
+        _debit(db, session, station_id, volunteer, row, points, after_expiry=True)
+        if ev.total_points > approved:
+            exceptions.open_exception(
+                db,
+                session,
+                station_id,
+                row.id,
+                volunteer.id,
+                "over_hold",
+                ev.total_points - approved,
+                f"made {ev.total_points}, approved {approved} (hold expired)",
+            )
     elif before == "voided":
         row.status = "exception"
         exceptions.open_exception(
@@ -374,6 +419,9 @@ def _offline_problems(
     unknown = _unknown_skus(session, ev.lines)
     if unknown:
         problems.append("unknown_sku " + ",".join(unknown)[:100])
+    short, skus = _shortfall(session, ev.lines)
+    if short:
+        problems.append(f"under_price ({short} points short: {','.join(skus)[:100]})")
     return problems
 
 

@@ -17,6 +17,7 @@ from kiosk.staff import audit
 from kiosk.store.models import Gift, StockLevel, StockMovement, new_id
 
 log = logging.getLogger(__name__)
+BARCODE_SHOWN = 14  # characters of an unknown barcode the message repeats (GTIN-14 whole)
 
 MAX_RESTOCK = 100_000
 
@@ -162,5 +163,8 @@ def find_gift_by_barcode(session: Session, code: str) -> Gift:
     code = (code or "").strip()
     gift = session.scalars(select(Gift).where(Gift.barcode == code)).first()
     if gift is None:
-        raise NotFoundError("stock.barcode_unknown", code=code[:40])
+        # A gift's barcode is EAN-13 or so; what else gets scanned here (a volunteer's
+        # 177-character code) is cut short, so the message fits the staff screen's one line.
+        shown = code if len(code) <= BARCODE_SHOWN else code[: BARCODE_SHOWN - 1] + "…"
+        raise NotFoundError("stock.barcode_unknown", code=shown)
     return gift

@@ -144,6 +144,14 @@ class Navigator(QObject):
                 self._shown_at = time.monotonic()
         return False
 
+    def restart_settle(self) -> None:
+        """The current screen put a new question in place of the last one (the address
+        picker's estate → building → unit → room): the second tap of a double tap on the
+        last answer must not answer the new question, so taps wait as on a new screen.
+        Not until a paint: the page shown is a child of the screen, so the frame may not
+        repaint, and taps would then wait the full ``PAINT_WAIT_MS``."""
+        self._shown_at = time.monotonic()
+
     def shown_ms(self) -> int:
         """Milliseconds since the current screen appeared."""
         return int((time.monotonic() - self._shown_at) * 1000)

@@ -16,6 +16,10 @@
         <translation>请选择您参加的活动</translation>
     </message>
     <message>
+        <source>Tap your activity first, then scan your code.</source>
+        <translation>请先点您参加的活动，再扫码。</translation>
+    </message>
+    <message>
         <source>There is no activity at this station today.</source>
         <translation>今天本站没有志愿活动。</translation>
     </message>
@@ -512,8 +516,8 @@
 <context>
     <name>OrderNameScreen</name>
     <message>
-        <source>Choose a title below (the surname is optional).</source>
-        <translation>请在下面选择称呼（姓氏可以不选）。</translation>
+        <source>Choose a title above (the surname is optional).</source>
+        <translation>请在上面选择称呼（姓氏可以不选）。</translation>
     </message>
     <message>
         <source>How should we address you?</source>

@@ -31,6 +31,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "or ask an administrator to reset the password.",
     ),
     "login.inactive": ("这个账号已停用。", "This account is disabled."),
+    "login.throttled": (
+        "这台电脑登录失败的次数太多，请 {minutes} 分钟后再试。",
+        "Too many failed sign-ins from here: please try again in {minutes} minutes.",
+    ),
     "login.expired": ("登录已过期，请重新登录。", "Your session has ended; please sign in again."),
     "csrf.bad": (
         "页面已过期（安全校验不通过），请刷新后重试。未做任何修改。",
@@ -162,6 +166,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exreason.future_time": ("时间在未来", "Dated in the future"),
     "exreason.unknown_sku": ("区里没有这个礼品", "A gift central does not know"),
     "exreason.over_hold": ("超过预留的积分", "More than the hold approved"),
+    "exreason.under_price": ("低于礼品的积分价", "Below the gifts' points price"),
     "exreason.made_after_void": ("作废后又兑换", "Made after it was voided"),
     "exreason.overdraft_after_expiry": ("预留过期后透支", "Overdraft after the hold expired"),
     "figures.title": ("统计", "Figures"),
@@ -186,6 +191,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "phone.submit": ("登录", "Sign in"),
     "phone.card_login": ("或用志愿者卡 + 密码登录", "Or sign in with your card + PIN"),
     "phone.card": ("卡号", "Card number"),
+    "phone.throttled": (
+        "这里登录失败的次数太多，请 {minutes} 分钟后再试。",
+        "Too many failed sign-ins from here: please try again in {minutes} minutes.",
+    ),
     "phone.pin": ("密码（数字）", "PIN (digits)"),
     "phone.card_bad": (
         "卡号或密码不对。连续输错 {n} 次，这张卡会锁定一段时间（在站点终端上也是）。",

@@ -72,7 +72,13 @@ def _media_dir(request: Request) -> Path:
     return request.app.state.console_media
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
     lang = _lang(request)
     context.setdefault("identity", None)
     html = _env.get_template(template).render(
@@ -88,7 +94,9 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         path=request.url.path,
         **context,
     )
-    response = HTMLResponse(html, status_code=status, headers=_SECURITY_HEADERS)
+    response = HTMLResponse(
+        html, status_code=status, headers={**_SECURITY_HEADERS, **(headers or {})}
+    )
     if request.query_params.get("lang") in LANGS:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="strict")
     return response
@@ -196,12 +204,35 @@ async def login_page(request: Request) -> Response:
     return render(request, "login.html")
 
 
+def _address(request: Request, kind: str) -> str:
+    return f"{kind}:{request.client.host if request.client is not None else '?'}"
+
+
+def _minutes(seconds: int) -> int:
+    return max(1, (seconds + 59) // 60)
+
+
 @router.post("/console/login")
 async def login_submit(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
     username, password = _text(form, "username", 40).strip(), _text(form, "password", 200)
+    # Each account locks after 5 wrong passwords; this stops one address trying a few
+    # passwords on every account in turn (and checks no password while it waits).
+    throttle, address = proofs.login_throttle(_db(request)), _address(request, "console")
+    wait = throttle.retry_after(address)
+    if wait:
+        message = t("login.throttled", _lang(request), minutes=_minutes(wait))
+        return render(
+            request,
+            "login.html",
+            status=429,
+            failure=message,
+            username=username,
+            headers={"Retry-After": str(wait)},
+        )
     result = accounts.login(_db(request), username, password)
     if not result.ok:
+        throttle.failed(address)
         when = result.locked_until.strftime("%H:%M") + " UTC" if result.locked_until else ""
         key = {"locked": "login.locked", "inactive": "login.inactive"}.get(
             result.reason, "login.bad"
@@ -527,6 +558,28 @@ async def phone_login_page(request: Request) -> Response:
 async def phone_login(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=5)
     db = _db(request)
+    # Card numbers are sequential and PINs short: one address trying a PIN on card after
+    # card locks none of them, so failed sign-ins are counted per address too.
+    throttle, address = proofs.login_throttle(db), _address(request, "phone")
+    wait = throttle.retry_after(address)
+    if wait:
+        failure = t("phone.throttled", _lang(request), minutes=_minutes(wait))
+        tab = "card" if "card" in form else ""
+        return render(
+            request,
+            "phone_login.html",
+            status=429,
+            failure_text=failure,
+            tab=tab,
+            headers={"Retry-After": str(wait)},
+        )
+    response = _phone_sign_in(request, db, form)
+    if response.status_code == 401:
+        throttle.failed(address)
+    return response
+
+
+def _phone_sign_in(request: Request, db: Database, form: FormData) -> Response:
     if "card" in form:
         return _phone_card_login(request, db, _text(form, "card", 40), _text(form, "pin", 20))
     text = _text(form, "code", codes.MAX_CODE_CHARS).strip()

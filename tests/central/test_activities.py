@@ -14,6 +14,7 @@ from central import activities, keys
 from central.db import Database
 from central.errors import BadRequest
 from central.models import Attendance, HoursEntry, Volunteer
+from protocol import codes
 from tests.central.conftest import Api
 from tests.central.factories import add_volunteer, event
 
@@ -38,17 +39,28 @@ def _activity(db: Database, station: str | None = "ST-A", **over: object) -> Non
     activities.publish_activity(db, **args)
 
 
-def _sign_in(volunteer: str = "V1", activity: str = "A1", at: datetime = START, **kw) -> dict:  # type: ignore[no-untyped-def]
-    return event(
-        "attendance.signed_in",
-        {
-            "attendance_id": kw.pop("attendance_id", str(uuid.uuid4())),
-            "activity_id": activity,
-            "volunteer_id": volunteer,
-            "at": _iso(at),
-            **kw,
-        },
-    )
+def _code(db: Database, volunteer: str, at: datetime, ttl_s: int = 300) -> str:
+    """The volunteer's code as their phone showed it at ``at`` (signed then)."""
+    key_id, private = keys.signing_key(db)
+    return codes.sign_code(private, key_id, volunteer, ttl_s=ttl_s, now=at)
+
+
+def _sign_in(  # type: ignore[no-untyped-def]
+    db: Database, volunteer: str = "V1", activity: str = "A1", at: datetime = START, **kw
+) -> dict:
+    """A kiosk's sign-in: with the code it scanned (a fresh one at ``at`` unless given)."""
+    payload = {
+        "attendance_id": kw.pop("attendance_id", str(uuid.uuid4())),
+        "activity_id": activity,
+        "volunteer_id": volunteer,
+        "at": _iso(at),
+        **kw,
+    }
+    if "code" not in kw:
+        payload["code"] = _code(db, volunteer, at)
+    elif kw["code"] is None:
+        del payload["code"]
+    return event("attendance.signed_in", payload)
 
 
 def _sign_out(attendance_id: str, at: datetime, auto: bool = False) -> dict:
@@ -79,7 +91,7 @@ def test_sign_in_and_out_credit_rounded_hours_and_points_once(api: Api, db: Data
     aid = str(uuid.uuid4())
     # In 10 minutes early (counts from the start), out 2 h 50 min later → 2.5 h.
     results = api.push(
-        _sign_in(at=START - timedelta(minutes=10), attendance_id=aid),
+        _sign_in(db, at=START - timedelta(minutes=10), attendance_id=aid),
         _sign_out(aid, START + timedelta(hours=2, minutes=50)),
     )
     assert [r["status"] for r in results] == ["accepted", "accepted"]
@@ -104,9 +116,9 @@ def test_time_outside_the_activity_and_over_the_daily_maximum_does_not_count(
     )
     first, second = str(uuid.uuid4()), str(uuid.uuid4())
     api.push(
-        _sign_in(attendance_id=first),
+        _sign_in(db, attendance_id=first),
         _sign_out(first, END + timedelta(hours=5)),  # forgot: counts to the end, 3 h
-        _sign_in(activity="A2", at=END, attendance_id=second),
+        _sign_in(db, activity="A2", at=END, attendance_id=second),
         _sign_out(second, END + timedelta(hours=4)),  # 4 h, but only 1 h left today
     )
     with db.read() as s:
@@ -121,13 +133,13 @@ def test_central_checks_what_a_station_reports(api: Api, api_b: Api, db: Databas
     _activity(db, capacity=1)
     code_v2 = keys.sign_volunteer_code(db, "V2", ttl_s=600)
     # Station B reporting station A's activity; V1 with V2's code; forged code.
-    assert api_b.push(_sign_in())[0]["reason"].startswith("unknown_activity")
-    wrong = api.push(_sign_in(code=code_v2, at=datetime.utcnow()))[0]
+    assert api_b.push(_sign_in(db))[0]["reason"].startswith("unknown_activity")
+    wrong = api.push(_sign_in(db, code=code_v2, at=datetime.utcnow()))[0]
     assert wrong["status"] == "rejected" and wrong["reason"].startswith("bad_code")
-    assert api.push(_sign_in(code="VK1.AAAA.BBBB"))[0]["reason"].startswith("bad_code")
-    assert api.push(_sign_in())[0]["status"] == "accepted"
-    assert api.push(_sign_in())[0]["reason"].startswith("already_signed_in")
-    assert api.push(_sign_in(volunteer="V2"))[0]["reason"].startswith("activity_full")
+    assert api.push(_sign_in(db, code="VK1.AAAA.BBBB"))[0]["reason"].startswith("bad_code")
+    assert api.push(_sign_in(db))[0]["status"] == "accepted"
+    assert api.push(_sign_in(db))[0]["reason"].startswith("already_signed_in")
+    assert api.push(_sign_in(db, volunteer="V2"))[0]["reason"].startswith("activity_full")
     assert api.push(_sign_out(str(uuid.uuid4()), END))[0]["reason"].startswith("unknown_attendance")
 
 
@@ -135,7 +147,7 @@ def test_a_correction_books_the_difference_with_its_reason(api: Api, db: Databas
     add_volunteer(db, "V1", balance=0, hours=0.0)
     _activity(db)
     aid = str(uuid.uuid4())
-    api.push(_sign_in(attendance_id=aid), _sign_out(aid, START + timedelta(hours=1)))
+    api.push(_sign_in(db, attendance_id=aid), _sign_out(aid, START + timedelta(hours=1)))
     fix = event(
         "attendance.corrected",
         {
@@ -172,7 +184,7 @@ def test_the_slip_qr_opens_centrals_record(api: Api, db: Database, client) -> No
     add_volunteer(db, "V1")
     _activity(db)
     aid = str(uuid.uuid4())
-    api.push(_sign_in(attendance_id=aid), _sign_out(aid, START + timedelta(hours=2)))
+    api.push(_sign_in(db, attendance_id=aid), _sign_out(aid, START + timedelta(hours=2)))
     record = client.get(f"/api/v1/attendance/{aid}").json()
     assert record["hours"] == 2.0 and record["volunteer"] == "张*明"
     page = client.get(f"/api/v1/attendance/{aid}", headers={"accept": "text/html"})

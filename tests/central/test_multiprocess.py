@@ -45,7 +45,9 @@ def make_batch(
         if i < 6:
             vid = f"V{rng.randrange(VOLUNTEERS)}"
             # Offline redemptions carry the code they were made with (issue 11).
-            made = redemption_made(f"R-{tag}", vid, points=rng.randint(1, 40), code=codes[vid])
+            # At the gift's price (central refuses a gift below it).
+            qty = rng.randint(1, 2)
+            made = redemption_made(f"R-{tag}", vid, points=30, qty=qty, code=codes[vid])
             batch.append(made)
         elif i < 8:
             batch.append(order_placed(f"O-{tag}", service_code="repair-tv"))

@@ -122,8 +122,8 @@ def test_a_short_hold_expires_by_itself_in_a_running_central(db: Database, tmp_p
 def test_several_releasers_release_each_hold_once(api: Api, db: Database) -> None:
     add_volunteer(db, balance=1000)
     for i in range(12):
-        authorise(api, db, f"r{i}", points=10)
-    assert balance(db) == 880
+        authorise(api, db, f"r{i}", points=30)
+    assert balance(db) == 640
     later = utcnow() + timedelta(hours=1)
     counts: list[int] = []
     workers = [
@@ -253,9 +253,9 @@ def test_offline_redemption_with_a_good_code_is_debited_late(api: Api, db: Datab
     result = api.push(redemption_made("r-off", points=30, qty=2, code=code))[0]
     assert result["status"] == "accepted" and result["balance"]["balance"] == 40
     # A kiosk that timed out after central approved reports "offline": still one debit.
-    authorise(api, db, "r-both", points=10)
-    made = redemption_made("r-both", mode="offline", points=10, code=code)
-    assert api.push(made)[0]["balance"]["balance"] == 30
+    authorise(api, db, "r-both", points=30)
+    made = redemption_made("r-both", mode="offline", points=30, code=code)
+    assert api.push(made)[0]["balance"]["balance"] == 10
     assert open_exceptions(db) == []
     with db.begin() as s:
         assert s.scalar(select(func.count()).select_from(Overdraft)) == 0
@@ -349,9 +349,9 @@ def test_overdraft_is_kept_and_reported_to_that_station_only(
         od = s.get(Overdraft, "rb")
         assert (od.station_id, od.volunteer_id, od.amount) == ("ST-B", "V1", 30)
     # Already below zero: the whole of the next redemption is uncovered.
-    api_b.push(redemption_made("rc", points=10, code=code))
+    api_b.push(redemption_made("rc", points=30, code=code))
     with db.begin() as s:
-        assert s.get(Overdraft, "rc").amount == 10
+        assert s.get(Overdraft, "rc").amount == 30
     kinds_b = [(c["kind"], c["key"]) for c in api_b.all_changes()[0]]
     kinds_a = [(c["kind"], c["key"]) for c in api.all_changes()[0]]
     assert ("overdraft", "rb") in kinds_b and ("overdraft", "rc") in kinds_b

@@ -54,6 +54,13 @@ class FlowPage(Screen):
     def clear_error(self) -> None:
         self.banner.hide()
 
+    def start_over_with(self, scanned: str) -> None:
+        """The next person's code, scanned while the last one's result is still up: a new
+        visit, the code taken as if scanned on the home screen (every screen reset first)."""
+        log.info("scan on %s: a new visit", self.route)
+        self.ctx.nav.home()
+        self.ctx.nav.deliver_scan(scanned)
+
     def show_prompt(self, shown: bool) -> None:
         """Give the prompt's room to the body (short screens); a message still shows."""
         self.slot.set_collapsed(not shown)

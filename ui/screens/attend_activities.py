@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 class AttendActivitiesScreen(FlowPage):
     route = "attend.activities"
+    accepts_scans = True  # to say what to do first: a scan here was dropped without a word
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -38,6 +39,9 @@ class AttendActivitiesScreen(FlowPage):
         self.ctx.ops.read_db(
             todays_activities, self.ctx.config, on_ok=self._show, on_err=self.show_error
         )
+
+    def on_scan(self, text: str) -> None:
+        self.show_error(self.tr("Tap your activity first, then scan your code."))
 
     def _time(self, a: ActivityView) -> str:
         zone = self.ctx.config.timezone

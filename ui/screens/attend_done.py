@@ -25,6 +25,9 @@ NEXT_AFTER_S = 8
 
 class AttendDoneScreen(FlowPage):
     route = "attend.done"
+    # The next volunteer in the queue scans while this one's "signed in" still shows: the
+    # scan was dropped without a word and they walked off believing they were signed in.
+    accepts_scans = True
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx, back=False)
@@ -65,6 +68,13 @@ class AttendDoneScreen(FlowPage):
         self.timer.stop()
         if self.ctx.nav.route == self.route:
             self.ctx.nav.go("attend.scan", activity=self.activity)
+
+    def on_scan(self, text: str) -> None:
+        # The scan screen checks it (a repeat of this volunteer's own code within a minute
+        # gets "you have just signed in", not a sign-out: kiosk.attendance.DOUBLE_SCAN).
+        self.timer.stop()
+        self.ctx.nav.go("attend.scan", activity=self.activity)
+        self.ctx.nav.deliver_scan(text)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if self.timer.isActive():

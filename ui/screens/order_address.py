@@ -49,6 +49,9 @@ class OrderAddressScreen(FlowPage):
             self.stages.addWidget(scroll(grid))
         self.stages.addWidget(self._room_page())
         self.col.addWidget(self.stages, 1)
+        # Next waits for a room number from the first visit on (it was tappable with no
+        # room, and said "a home visit needs an address" to someone who had just given one).
+        self._set_room("")
         self.retranslate()
 
     def _room_page(self) -> QWidget:
@@ -173,6 +176,10 @@ class OrderAddressScreen(FlowPage):
         self.ctx.nav.go(form.next_after(self.route), form=form)
 
     def _go_stage(self, stage: int) -> None:
+        if stage != self.stages.currentIndex() and self.ctx.nav.current is self:
+            # The next question takes the last one's place under the finger: the second
+            # tap of a double tap on 梅园小区 chose 2号楼 (ui.settle).
+            self.ctx.nav.restart_settle()
         self.stages.setCurrentIndex(stage)
         self.clear_error()
         self.retranslate()

@@ -108,7 +108,7 @@ class OrderNameScreen(FlowPage):
         self.preview.setText(
             self.tr("We will call you: %1").replace("%1", value)
             if value
-            else self.tr("Choose a title below (the surname is optional).")
+            else self.tr("Choose a title above (the surname is optional).")
         )
         self.next.setEnabled(bool(value))
 

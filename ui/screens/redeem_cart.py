@@ -14,12 +14,13 @@ from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import InfoRow, card, label, scroll
+from ui.screens._next_volunteer import NextVolunteerMixin
 from ui.widgets import BigButton
 
 log = logging.getLogger(__name__)
 
 
-class RedeemCartScreen(FlowPage):
+class RedeemCartScreen(NextVolunteerMixin, FlowPage):
     route = "redeem.cart"
 
     def __init__(self, ctx: AppContext) -> None:
@@ -167,6 +168,12 @@ class RedeemCartScreen(FlowPage):
                 self.lines.addWidget(w, i, col)
                 self.line_widgets.append(w)
         self.lines.setRowStretch(len(self.quote.lines), 1)
+
+    def _visitor(self) -> VolunteerView | None:
+        return self.volunteer
+
+    def _may_switch(self) -> bool:
+        return not self.redeeming  # the redemption on its way ends on its own done screen
 
     def reset(self) -> None:
         self.volunteer = None

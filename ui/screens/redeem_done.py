@@ -15,11 +15,12 @@ from ui.context import AppContext
 from ui.screens._done_page import DoneMixin
 from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import label
+from ui.screens._next_volunteer import NextVolunteerMixin
 
 log = logging.getLogger(__name__)
 
 
-class RedeemDoneScreen(DoneMixin, FlowPage):
+class RedeemDoneScreen(NextVolunteerMixin, DoneMixin, FlowPage):
     route = "redeem.done"
 
     def __init__(self, ctx: AppContext) -> None:
@@ -60,6 +61,9 @@ class RedeemDoneScreen(DoneMixin, FlowPage):
 
     def _shown(self) -> Any:
         return self.result
+
+    def _visitor(self) -> None:
+        return None  # any volunteer's code here starts a new visit, theirs included
 
     def reset(self) -> None:
         self._stop_done()

@@ -18,6 +18,7 @@ from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import card, fit_chips, label
 from ui.screens._gift_grid import GiftGrid
 from ui.screens._gift_tile import GiftTile, star_text
+from ui.screens._next_volunteer import NextVolunteerMixin
 from ui.widgets import BigButton, ChipGroup
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ ALL = "__all__"
 SHELF_FALLBACK_MS = 100  # fetch the shelf by then even if the card never paints (hidden)
 
 
-class RedeemGiftsScreen(FlowPage):
+class RedeemGiftsScreen(NextVolunteerMixin, FlowPage):
     route = "redeem.gifts"
 
     def __init__(self, ctx: AppContext) -> None:
@@ -237,6 +238,9 @@ class RedeemGiftsScreen(FlowPage):
     def _to_cart(self) -> None:
         if self.volunteer is not None and self.cart:
             self.ctx.nav.go("redeem.cart", volunteer=self.volunteer, cart=dict(self.cart))
+
+    def _visitor(self) -> VolunteerView | None:
+        return self.volunteer
 
     def reset(self) -> None:
         self._shelf_wait.stop()

@@ -23,6 +23,7 @@ FLOW_STEPS = [s for s in STATUSES if s != "cancelled"]
 
 class TrackStatusScreen(FlowPage):
     route = "track.status"
+    accepts_scans = True  # the next resident's ticket: it was dropped without a word here
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -107,6 +108,9 @@ class TrackStatusScreen(FlowPage):
             return ""
         parts = [p for p in (step.team, step.volunteer) if p]
         return " · ".join(parts)
+
+    def on_scan(self, text: str) -> None:
+        self.start_over_with(text)
 
     def reset(self) -> None:
         self.view = None

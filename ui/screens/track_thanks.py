@@ -22,6 +22,7 @@ HOME_AFTER_S = 10
 
 class TrackThanksScreen(FlowPage):
     route = "track.thanks"
+    accepts_scans = True  # the next resident's ticket: it was dropped without a word here
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx, back=False)
@@ -57,6 +58,9 @@ class TrackThanksScreen(FlowPage):
         if self.timer.isActive():
             self.ctx.nav.home()
         super().mousePressEvent(event)
+
+    def on_scan(self, text: str) -> None:
+        self.start_over_with(text)
 
     def reset(self) -> None:
         self.timer.stop()

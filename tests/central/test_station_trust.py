@@ -1,0 +1,254 @@
+"""A station's token in the wrong hands, and anonymous visitors of the console and the
+phone page (field test, fifth round): what central must not take on a station's word,
+and what it must not let anyone try without limit. Every refusal changes nothing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from central import activities, admin, exceptions, policy, redemptions
+from central.clock import iso, utcnow
+from central.console import accounts
+from central.console.models import WebSession
+from central.db import Database
+from central.models import Attendance, LedgerEntry, Redemption, Volunteer
+from central.seed import hash_pin
+from tests.central.conftest import Api, TestClient
+from tests.central.factories import add_gift, add_volunteer, authorise_body, code_for, event
+
+
+def _balance(db: Database, vid: str = "V1") -> int:
+    with db.read() as s:
+        v = s.get(Volunteer, vid)
+        assert v is not None
+        return v.balance
+
+
+def _ledger_rows(db: Database) -> int:
+    with db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(LedgerEntry)) or 0)
+
+
+def test_an_expired_hold_does_not_let_a_station_debit_more_than_was_approved(
+    api: Api, db: Database
+) -> None:
+    add_volunteer(db, balance=1880)
+    body = authorise_body("r1", points=30, proof={"code": code_for(db)})
+    assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
+    later = utcnow() + timedelta(seconds=policy.of(db).hold_ttl_s + 1)
+    assert redemptions.expire_holds(db, now=later) == 1
+    assert _balance(db) == 1880
+    # The station now reports that hold's redemption as 5,000,000 points.
+    made = {
+        "redemption_id": "r1",
+        "volunteer_id": "V1",
+        "mode": "online",
+        "total_points": 5_000_000,
+        "lines": [{"sku": "G-EGG", "qty": 10_000, "points_each": 500}],
+        "at": utcnow().isoformat() + "Z",
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    # Only the 30 points central approved are taken; the rest waits for the district.
+    assert _balance(db) == 1850
+    flagged = [(e["reason"], e["points"]) for e in exceptions.list_exceptions(db)]
+    assert flagged == [("over_hold", 4_999_970)]
+
+
+def _attendance(db: Database, aid: str, volunteer: str, at: datetime, code: str | None) -> dict:
+    payload = {"attendance_id": aid, "activity_id": "OLD", "volunteer_id": volunteer, "at": iso(at)}
+    if code is not None:
+        payload["code"] = code
+    return event("attendance.signed_in", payload)
+
+
+def test_a_station_cannot_sign_anyone_in_without_their_code(api: Api, db: Database) -> None:
+    """A stolen token signed a volunteer into last month's activity with no code, then
+    out, and central credited 8 h and 80 points. The kiosk always sends the code it
+    scanned; without it, or with a fresh code back-dated to the activity, nothing moves."""
+    add_volunteer(db, "V2", balance=0, hours=0.0)
+    start = utcnow().replace(microsecond=0) - timedelta(days=30)
+    activities.publish_activity(
+        db, activity_id="OLD", title="旧活动", starts_at=start, ends_at=start + timedelta(hours=8)
+    )
+    ledger_before = _ledger_rows(db)
+    fresh = code_for(db, "V2")  # valid now, shown today
+    for code in (None, fresh):
+        aid = str(uuid.uuid4())
+        out = event(
+            "attendance.signed_out", {"attendance_id": aid, "at": iso(start + timedelta(hours=8))}
+        )
+        results = api.push(_attendance(db, aid, "V2", start, code), out)
+        assert [r["status"] for r in results] == ["rejected", "rejected"]
+        assert results[0]["reason"].startswith("bad_code")
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Attendance)) == 0
+        v = s.get(Volunteer, "V2")
+        assert v is not None and (v.balance, v.total_hours) == (0, 0.0)
+    assert _ledger_rows(db) == ledger_before
+
+
+def _card_volunteers(db: Database, n: int) -> None:
+    """``n`` volunteers with sequential card numbers, as a district issues them."""
+    with db.write() as s:
+        for i in range(n):
+            admin.upsert_volunteer(
+                db,
+                s,
+                {
+                    "id": f"V{i:03d}",
+                    "name": "张晓明",
+                    "card_no": f"3101{i:07d}",
+                    "pin_hash": hash_pin(f"{1000 + i}", n=2**4),
+                },
+            )
+
+
+def test_one_pin_tried_on_card_after_card_is_stopped_on_the_phone_page(
+    client: TestClient, db: Database
+) -> None:
+    """No card reaches its own lock (5 in a row) when an anonymous visitor tries one
+    PIN on every card in turn; the address is stopped instead, and a right PIN from it
+    then opens nothing until the wait is over."""
+    _card_volunteers(db, 14)
+    limit = policy.of(db).login_fail_limit
+    answers = [
+        client.post("/m/login", data={"card": f"3101{i:07d}", "pin": "1234"}).status_code
+        for i in range(limit + 2)
+    ]
+    assert answers == [401] * limit + [429, 429]
+    right = client.post("/m/login", data={"card": "31010000013", "pin": "1013"})
+    assert right.status_code == 429 and "分钟后再试" in right.text
+    assert int(right.headers["Retry-After"]) > 0
+    assert client.get("/m/orders", follow_redirects=False).status_code == 303
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(WebSession)) == 0
+    english = client.post("/m/login?lang=en", data={"code": "VK1.x.y"})
+    assert english.status_code == 429 and "Too many failed sign-ins" in english.text
+
+
+def test_one_password_tried_on_account_after_account_is_stopped_on_the_console(
+    client: TestClient, db: Database
+) -> None:
+    for name in ("zhao", "qian", "sun"):
+        accounts.add_account(db, name, "a good password 1", role="admin")
+    limit = policy.of(db).login_fail_limit
+    names = ["zhao", "qian", "sun", "li", "admin"] * 3
+    answers = [
+        client.post("/console/login", data={"username": u, "password": "password1"}).status_code
+        for u in names[: limit + 1]
+    ]
+    assert answers == [401] * limit + [429]
+    # No account reached its own lock, but the right password from here waits too.
+    right = client.post(
+        "/console/login", data={"username": "zhao", "password": "a good password 1"}
+    )
+    assert right.status_code == 429 and "分钟后再试" in right.text
+    assert client.get("/console/orders", follow_redirects=False).status_code == 303
+
+
+def test_a_station_trying_pins_on_many_cards_is_stopped(api: Api, db: Database) -> None:
+    """A stolen token on a card + PIN station: /cards/verify answered every guess, and a
+    right guess is what authorise takes as proof to debit the volunteer."""
+    _card_volunteers(db, 14)
+    admin.update_settings(db, "ST-A", card_pin_enabled=True)
+    limit = policy.of(db).login_fail_limit
+    reasons = [
+        api.post("/cards/verify", json={"card": f"3101{i:07d}", "pin": "1234"}).json()["reason"]
+        for i in range(limit + 1)
+    ]
+    assert reasons == ["wrong_pin"] * limit + ["card_locked"]
+    right = {"card": "31010000013", "pin": "1013"}
+    assert api.post("/cards/verify", json=right).json()["reason"] == "card_locked"
+    body = authorise_body("r1", "V013", points=0, proof=right)
+    body["lines"] = []
+    answer = api.post("/redemptions/authorise", json=body)
+    assert answer.status_code == 403 and answer.json()["reason"] == "card_locked"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Redemption)) == 0
+
+
+def _free_lines(qty: int = 50) -> list[dict]:
+    return [{"sku": "G-CLEAN", "qty": qty, "points_each": 0}]
+
+
+def test_gifts_at_a_price_below_centrals_are_not_given_on_a_stations_word(
+    api: Api, db: Database
+) -> None:
+    """A stolen token took 50 two-hour cleaning services (400 points each) for 0 points:
+    authorised, captured and recorded offline, every balance unchanged, no exception."""
+    add_volunteer(db, balance=1880)
+    add_gift(db, "G-CLEAN", points=400)
+    code = code_for(db)
+    ledger_before = _ledger_rows(db)
+    # Online: declined (the kiosk's catalogue may only be older: it pulls the price).
+    body = {**authorise_body("r1", points=0, proof={"code": code}), "lines": _free_lines()}
+    answer = api.post("/redemptions/authorise", json=body).json()
+    assert answer == {"approved": False, "reason": "price_changed", "balance": 1880}
+    # Offline: an exception for the district, nothing debited and nothing given silently.
+    made = {
+        "redemption_id": "r2",
+        "volunteer_id": "V1",
+        "mode": "offline",
+        "total_points": 0,
+        "lines": _free_lines(),
+        "at": iso(utcnow()),
+        "code": code,
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    # A genuine 30-point hold, captured with other lines of the same total.
+    body = authorise_body("r3", points=30, proof={"code": code})
+    assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
+    swapped = [*_free_lines(), {"sku": "G-EGG", "qty": 1, "points_each": 30}]
+    made = {**made, "redemption_id": "r3", "mode": "online", "total_points": 30, "lines": swapped}
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert _balance(db) == 1850
+    with db.read() as s:
+        statuses = {r.id: r.status for r in s.scalars(select(Redemption))}
+    assert statuses == {"r1": "declined", "r2": "exception", "r3": "recorded"}
+    flagged = [
+        (e["redemption_id"], e["reason"], e["points"]) for e in exceptions.list_exceptions(db)
+    ]
+    assert flagged == [("r2", "under_price", 0), ("r3", "under_price", 20_000)]
+    # hold + capture of r3 only
+    assert _ledger_rows(db) == ledger_before + 1
+
+
+@pytest.mark.parametrize(("resolution", "after"), [("debit", -20), ("waive", 0)])
+def test_an_overdraft_after_expiry_is_charged_once_when_resolved(
+    api: Api, db: Database, resolution: str, after: int
+) -> None:
+    """Its points were taken when the late redemption.made arrived; "debit" took them a
+    second time (balance −20 → −40)."""
+    add_volunteer(db, balance=100)
+    add_gift(db, "G-TEN", points=10)
+    code = code_for(db)
+
+    def lines(points: int) -> list[dict]:
+        return [{"sku": "G-TEN", "qty": points // 10, "points_each": 10}]
+
+    def hold(rid: str, points: int) -> None:
+        body = {**authorise_body(rid, points=points, proof={"code": code}), "lines": lines(points)}
+        assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
+
+    hold("r1", 70)
+    later = utcnow() + timedelta(seconds=policy.of(db).hold_ttl_s + 1)
+    assert redemptions.expire_holds(db, now=later) == 1
+    hold("r2", 50)
+    made = {
+        "redemption_id": "r1",
+        "volunteer_id": "V1",
+        "mode": "online",
+        "total_points": 70,
+        "lines": lines(70),
+        "at": iso(utcnow()),
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert _balance(db) == -20
+    (flag,) = exceptions.list_exceptions(db)
+    assert (flag["reason"], flag["points"]) == ("overdraft_after_expiry", 20)
+    exceptions.resolve(db, flag["id"], resolution, "receipt checked with the station")
+    assert _balance(db) == after
