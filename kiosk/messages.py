@@ -244,6 +244,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "网络不通，离线最多可兑换 {limit} 分，本次需要 {need} 分。",
         "Offline, you can redeem at most {limit} points; this needs {need}.",
     ),
+    "redeem.price_changed": (
+        "中心刚调整了礼品积分，本机更新后即可兑换，请稍候再试。",
+        "The centre has just changed a gift's points; once the kiosk has the new ones, "
+        "please try again.",
+    ),
     "redeem.declined": (
         "中心未批准本次兑换：{reason}",
         "The centre declined this redemption: {reason}",

@@ -267,6 +267,9 @@ def _declined(store: Store, volunteer_id: str, decision: AuthDecision, need: int
         return KioskError(
             "volunteer.unknown" if decision.reason == "unknown_volunteer" else "volunteer.inactive"
         )
+    if decision.reason == "price_changed":
+        # This kiosk's price list is behind central's: the next pull brings the new one.
+        return ConflictError("redeem.price_changed")
     return ConflictError("redeem.declined", reason=decision.reason or "?")
 
 

@@ -13,13 +13,14 @@ from central import admin
 from central.models import Overdraft as CentralOverdraft
 from central.models import Volunteer as CentralVolunteer
 from kiosk.errors import ConflictError, InsufficientPointsError
+from kiosk.messages import text
 from kiosk.redemption import Proof, redeem
 from kiosk.staff import add_staff
 from kiosk.stock import restock
 from kiosk.store.models import LedgerEntry, Overdraft
 from kiosk.volunteers import available_balance
 from sync.authorise import CentralAuthoriser
-from tests.sync.centralkit import BALANCES, Central, Kiosk
+from tests.sync.centralkit import BALANCES, GIFTS, Central, Kiosk
 
 LIMIT = 50
 
@@ -170,3 +171,30 @@ def test_timed_out_authorisation_is_not_paid_twice(
     assert _central_balance(central) == BALANCES["V001"] - 30
     with kiosk.store.session() as s:
         assert available_balance(s, "V001") == BALANCES["V001"] - 30
+
+
+def test_a_price_raised_at_central_is_told_not_coded(
+    kiosks: Callable[..., Kiosk], central: Central
+) -> None:
+    """Central declines a line below its own price (a stolen token must not buy at 0). A
+    kiosk that has not pulled the new price yet says so in words, spends nothing, and
+    redeems at the new price once it has pulled."""
+    kiosk = kiosks("a", offline_limit=LIMIT)
+    _ready(kiosk)
+    before = _central_balance(central)
+    with central.db.begin() as s:
+        admin.upsert_gift(central.db, s, {**GIFTS[0], "points": 20})
+    authoriser = CentralAuthoriser(kiosk.client, timeout_s=15)
+    with pytest.raises(ConflictError) as refused:
+        redeem(kiosk.store, "V001", {"egg": 1}, authoriser, kiosk.config, proof=_proof(central))
+    assert refused.value.key == "redeem.price_changed"
+    assert "price_changed" not in text(refused.value.key, "zh_CN", **refused.value.params)
+    assert _central_balance(central) == before
+    with kiosk.store.session() as s:
+        assert s.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+    assert kiosk.sync().last_error is None  # the pull brings 20 points
+    result = redeem(
+        kiosk.store, "V001", {"egg": 1}, authoriser, kiosk.config, proof=_proof(central)
+    )
+    assert result.mode == "online"
+    assert _central_balance(central) == before - 20
