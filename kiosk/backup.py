@@ -23,6 +23,8 @@ import logging
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -104,24 +106,73 @@ def _copy_sqlite(src: str | Path, dst: Path) -> None:
     from kiosk import paths
 
     tmp = dst.with_name(dst.name + ".part")
-    tmp.unlink(missing_ok=True)
+    _remove_part(tmp)
     os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY, paths.PRIVATE_FILE_MODE))
-    source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=10)
-    target = sqlite3.connect(tmp)
+    done = False
     try:
-        # Each page is copied once: a page cache on either side only raises the kiosk's
-        # memory while a backup runs (2 MiB each by default).
-        for conn in (source, target):
-            conn.execute(f"PRAGMA cache_size=-{STREAM_CACHE_KIB}")
-        source.backup(target)
-        # A self-contained file: no -wal beside it that a later copy could forget.
-        target.execute("PRAGMA journal_mode=DELETE")
+        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=10)
+        try:
+            target = sqlite3.connect(tmp)
+            try:
+                # Each page is copied once: a page cache on either side only raises the
+                # kiosk's memory while a backup runs (2 MiB each by default).
+                for conn in (source, target):
+                    conn.execute(f"PRAGMA cache_size=-{STREAM_CACHE_KIB}")
+                source.backup(target)
+                # A self-contained file: no -wal beside it that a later copy could forget.
+                target.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                target.close()
+        finally:
+            source.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dst)
+        done = True
     finally:
-        target.close()
-        source.close()
-    with open(tmp, "rb") as fh:
-        os.fsync(fh.fileno())
-    os.replace(tmp, dst)
+        if not done:
+            # A failed copy (disk full, unreadable store) must not keep the space it took.
+            _remove_part(tmp)
+
+
+def _remove_part(tmp: Path) -> None:
+    for suffix in ("", "-journal"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+
+
+def _clear_unfinished(folder: Path) -> None:
+    """Delete what backups cut short by a kill or a power cut left in ``folder``.
+
+    Called with the backup lock held, so no backup is running: every ``.part`` is dead.
+    Each is as big as the store (~680 MB on a three-year store) and its name (the time
+    it started) is never used again, so nothing else would ever remove it."""
+    for part in folder.glob(f"{PREFIX}*.db.part*"):
+        try:
+            part.unlink()
+            log.warning("removed %s, left by a backup that did not finish", part.name)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            log.warning("could not remove unfinished backup %s: %s", part, exc)
+
+
+@contextmanager
+def _backup_lock(folder: Path) -> Iterator[None]:
+    """One backup at a time per data dir (the kiosk's thread and `kiosk backup now` by
+    hand), so clearing unfinished copies never deletes one still being written. The
+    kernel drops the lock when its holder dies: a killed backup never blocks the next."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, and no clearing (see backup_now)
+        yield
+        return
+    # The folder itself is locked: no lock file to leave among the backups.
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def backup_now(store_path: str | Path, data_dir: str | Path, now: datetime | None = None) -> Path:
@@ -131,7 +182,10 @@ def backup_now(store_path: str | Path, data_dir: str | Path, now: datetime | Non
     folder = paths.private_dir(backup_dir(data_dir))
     dst = folder / f"{PREFIX}{now.strftime(STAMP)}.db"
     try:
-        _copy_sqlite(store_path, dst)
+        with _backup_lock(folder):
+            if os.name == "posix":  # elsewhere there is no lock to tell a live copy apart
+                _clear_unfinished(folder)
+            _copy_sqlite(store_path, dst)
     except (OSError, sqlite3.Error) as exc:
         raise BackupError(detail=f"backup of {store_path} failed: {exc}", path=str(dst)) from exc
     problems = integrity_problems(dst, quick=True)
@@ -409,6 +463,9 @@ def open_store_at_start(store_path: str | Path, data_dir: str | Path) -> tuple[A
     """The runtime's way in: ``(store, checked)``. After a clean stop the store opens
     at once and ``checked`` is False: the caller runs ``check_in_background`` soon
     after. Otherwise it is ``open_checked_store`` (check, restore, salvage)."""
+    from kiosk.store.db import require_access
+
+    require_access(store_path)  # before the check: it would read an unreadable file as damage
     if take_clean_stop(store_path, data_dir):
         from kiosk.store import open_store
 
@@ -421,7 +478,9 @@ def open_checked_store(store_path: str | Path, data_dir: str | Path) -> Any:
     """Open the store for the runtime: recover it first if damaged, then salvage."""
     from kiosk.salvage import salvage_outbox
     from kiosk.store import open_store
+    from kiosk.store.db import require_access
 
+    require_access(store_path)
     notice = recover_if_corrupt(store_path, data_dir)
     # Checked now (and restored if it was damaged): a finding after start is acted on.
     Path(data_dir, DAMAGE_FOUND).unlink(missing_ok=True)

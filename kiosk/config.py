@@ -195,7 +195,17 @@ def _validate(cfg: Config, origin: str) -> None:
         problems.append(("offline_limit_points", "must be 0 or more"))
     if cfg.offline_daily_points < 0:
         problems.append(("offline_daily_points", "must be 0 or more"))
-    if insecure_server_url(cfg.server_url) and not cfg.allow_insecure_http:
+    if cfg.server_url and not _has_scheme_and_host(cfg.server_url):
+        # Taken as it was, such a URL fails every sync as "server down": the station
+        # shows 离线 for good and nothing names the setting.
+        problems.append(
+            (
+                "server_url",
+                f"must be https://HOST (got {cfg.server_url!r}), "
+                "e.g. https://central.example.gov.cn",
+            )
+        )
+    elif insecure_server_url(cfg.server_url) and not cfg.allow_insecure_http:
         problems.append(
             (
                 "server_url",
@@ -220,6 +230,17 @@ def _validate(cfg: Config, origin: str) -> None:
 
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+def _has_scheme_and_host(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def insecure_server_url(url: str) -> bool:

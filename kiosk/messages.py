@@ -53,6 +53,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The central server's certificate is not yet valid by this kiosk's clock: the clock is probably wrong; a technician must set it.",
     ),
     "store.cannot_create": ("无法创建数据文件：{path}", "Cannot create the data file: {path}"),
+    "store.no_access": (
+        "数据文件无法读写：{path}（用户 {user}）。请技术员以 root 运行：chown -R {user}: '{folder}'，然后重启。",
+        "The data file cannot be read and written: {path} (user {user}). A technician must run, as root: chown -R {user}: '{folder}', then restart.",
+    ),
     "store.busy": ("系统正忙，请稍后再试。", "The kiosk is busy. Please try again in a moment."),
     # config
     "config.invalid": ("配置有误。", "The configuration is invalid."),

@@ -132,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{text(exc.key, 'zh_CN', **exc.params)} / {text(exc.key, 'en', **exc.params)}",
             file=sys.stderr,
         )
+        if str(exc) != exc.key:
+            # The message is a resident's sentence; whoever typed the command is the
+            # technician it refers to, and needs the reason (a full disk, a bad file).
+            print(f"  → {exc}", file=sys.stderr)
         log.debug("command failed", exc_info=True)
         return 1
     except KeyboardInterrupt:

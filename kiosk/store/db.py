@@ -120,6 +120,49 @@ class Store:
         self.read_engine.dispose()
 
 
+def require_access(path: Path | str) -> None:
+    """Refuse a store this process cannot read and write, naming the fix.
+
+    SQLite opens a file it may only read as a read-only database: the kiosk would start,
+    look fine and fail every order, redemption and sync. A file it cannot read at all
+    (a backup copied back by root) fails deep inside the first query. Both are one
+    ``chown`` away, so they are said plainly before anything touches the store."""
+    import pwd
+
+    path = Path(path)
+    folder = path.parent
+    denied = [
+        p
+        for p, need in (
+            (folder, os.W_OK | os.X_OK),
+            (path, os.R_OK | os.W_OK),
+            (Path(f"{path}-wal"), os.R_OK | os.W_OK),
+            (Path(f"{path}-shm"), os.R_OK | os.W_OK),
+        )
+        if p.exists() and not os.access(p, need)
+    ]
+    if not denied:
+        return
+    try:
+        user = pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        user = str(os.geteuid())
+    log.critical(
+        "the store cannot be read and written by %s: %s; as root: chown -R %s: '%s'",
+        user,
+        ", ".join(str(p) for p in denied),
+        user,
+        folder,
+    )
+    raise EnvironmentFault(
+        "store.no_access",
+        f"{user} cannot read and write {', '.join(str(p) for p in denied)}",
+        path=str(denied[0]),
+        user=user,
+        folder=str(folder),
+    )
+
+
 def open_store(path: Path | str, migrate: bool = True) -> Store:
     """Open (creating if needed) the store at ``path`` and bring its schema up to date."""
     from kiosk import paths
@@ -129,6 +172,7 @@ def open_store(path: Path | str, migrate: bool = True) -> Store:
         paths.private_dir(path.parent)
     except OSError as exc:
         raise EnvironmentFault("store.cannot_create", str(exc), path=str(path)) from exc
+    require_access(path)
     if not path.exists():
         # SQLite gives the -wal and -shm files the database file's mode: 0600 from birth.
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, paths.PRIVATE_FILE_MODE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -30,6 +31,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _export(args)
+    except OSError as exc:
+        # The usual target is a USB stick: not mounted, read-only or full. A technician
+        # needs the folder and the reason, not a traceback.
+        where = exc.filename or args.out
+        print(
+            f"导出失败：无法写入 {where}（{exc.strerror or exc}） / "
+            f"export failed: cannot write {where} ({exc.strerror or exc})",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _export(args: argparse.Namespace) -> int:
     # SQLAlchemy only when the command runs: the `kiosk` command imports every command
     # module to build its parser, and a station's start must not load it before home.
     from sqlalchemy import select
@@ -186,11 +202,17 @@ def _write(path: Path, header: list[str], rows) -> int:
     count = 0
     # utf-8-sig: Excel on a district office PC opens it with Chinese intact.
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    os.chmod(path, 0o600)
-    with open(fd, "w", newline="", encoding="utf-8-sig") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(row)
-            count += 1
+    try:
+        os.chmod(path, 0o600)
+        with open(fd, "w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow(row)
+                count += 1
+    except OSError as exc:
+        # A cut-off CSV (a full stick) must not pass for the whole export.
+        path.unlink(missing_ok=True)
+        exc.filename = exc.filename or str(path)
+        raise
     return count

@@ -60,9 +60,14 @@ def print_test(config: Config, timeout: float = 5.0) -> int:
         output.send(payload, f"test-page-{now:%Y%m%d-%H%M%S}", state=state)
         took = time.monotonic() - started
     except PrinterError as exc:
+        from kiosk.messages import text
+
         print(f"FAIL {exc.key}: {exc.detail}")
-        if exc.hint:
-            print(f"fix / 处理: {exc.hint}")
+        print(f"  {text(exc.key, 'zh_CN')} / {text(exc.key, 'en')}")
+        # The printer's own hint, else the fix for its state (as doctor gives it).
+        fix = exc.hint or FIXES.get(exc.key.removeprefix("print.").removesuffix("_mid_job"), "")
+        if fix:
+            print(f"fix / 处理: {fix}")
         return 1
     where = (
         f" into {output.connection.folder}"

@@ -117,3 +117,20 @@ def test_export_writes_three_csv_files(demo_store, config, tmp_path: Path) -> No
     moves = list(csv.DictReader((out / "stock_movements.csv").open(encoding="utf-8-sig")))
     assert [m["delta"] for m in moves] == ["5"]
     assert (out / "redemptions.csv").exists()
+
+
+def test_export_to_a_folder_it_cannot_write_says_so_in_both_languages(  # type: ignore[no-untyped-def]
+    demo_store, config, tmp_path: Path
+) -> None:
+    """Field test: `kiosk export --out` onto a USB stick that is not mounted, read-only or
+    full ended in a Python traceback. Here the folder cannot be made (a file is in the way)."""
+    blocker = tmp_path / "usb"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "export"
+    env = {"KIOSK_CONFIG": os.environ.get("KIOSK_CONFIG", str(tmp_path / "none.toml"))}
+    res = kiosk("--data-dir", config.data_dir, "export", "--from", "2026-11-01",
+                "--to", "2026-11-30", "--out", str(out), env=env)  # fmt: skip
+    assert res.returncode == 1, res.stderr
+    assert "Traceback" not in res.stderr
+    assert "导出失败" in res.stderr and "export failed" in res.stderr
+    assert str(out) in res.stderr and "Not a directory" in res.stderr

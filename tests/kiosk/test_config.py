@@ -49,6 +49,11 @@ def test_round_trip_keeps_every_value_and_masks_the_token(tmp_path) -> None:  # 
         ('[station]\nstation_id = "x"\n[ui\n', "line 3"),
         ('[station]\ntimezone = "Mars/Olympus"\n', "timezone"),
         ("[server]\nidle_timeout_s = 5\n", "unknown setting [server]"),
+        # Field test: a hand-edited URL without its scheme was taken, and the kiosk then
+        # showed 离线 forever ("No scheme supplied" in the log every 30 s).
+        ('[server]\nserver_url = "central.example.gov.cn"\n', "server_url"),
+        ('[server]\nserver_url = "https://"\n', "server_url"),
+        ('[server]\nserver_url = "ftp://central.example.gov.cn"\n', "server_url"),
     ],
 )
 def test_malformed_config_names_file_line_and_setting(tmp_path, text, needle) -> None:  # type: ignore[no-untyped-def]

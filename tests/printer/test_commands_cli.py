@@ -53,7 +53,11 @@ def test_print_test_to_a_dead_printer_fails_with_a_reason(
     fake.close()
     argv = ["--data-dir", str(tmp_path), "print-test", "--connection", uri, "--timeout", "1"]
     assert main(argv) == 1
-    assert "print.offline" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "print.offline" in out
+    # Field test: the technician got the key and the URI, but no fix and no Chinese.
+    assert "打印机未连接或未开机" in out and "检查电源和连接线" in out
+    assert "switch the printer on" in out
 
 
 def test_print_test_into_a_preview_folder(tmp_path: Path) -> None:

@@ -1,0 +1,82 @@
+"""A store the kiosk's user cannot write stops the start with the fix, not a traceback.
+
+Field test (round 5): the technician restores a backup as root (docs §10: `cp <backup>
+<data dir>/kiosk.db`) or a store ends up read-only. With a store mode 0400 the kiosk
+started and ran: every order, redemption and sync failed ("attempt to write a readonly
+database", tracebacks in the log every 30 s) while the screen looked fine. With a store
+it could not even open (owned by root, 0600) it painted home and died with a Python
+traceback on stderr; kiosk.log said only "kiosk stopped".
+
+As root every mode bit is ignored, so under root the kiosk runs with the capabilities
+that bypass them dropped (setpriv): it then meets the file modes a kiosk user meets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import Config, save_config
+from tests.deploy.helpers import make_store
+
+ROOT = Path(__file__).resolve().parents[2]
+NO_OVERRIDE = [
+    "setpriv",
+    "--bounding-set=-dac_override,-dac_read_search",
+    "--inh-caps=-dac_override,-dac_read_search",
+]
+
+
+def _as_kiosk_user() -> list[str]:
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: file modes cannot bite")
+    return NO_OVERRIDE
+
+
+def _start(tmp_path: Path, mode: int) -> subprocess.CompletedProcess[str]:
+    data = tmp_path / "data"
+    cfg = Config(station_id="ST-ACCESS", data_dir=str(data), printer_connection="dummy:")
+    save_config(cfg, tmp_path / "kiosk.toml")
+    make_store(cfg.store_path(), 3)
+    cfg.store_path().chmod(mode)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(
+        KIOSK_CONFIG=str(tmp_path / "kiosk.toml"),
+        XDG_DATA_HOME=str(tmp_path / "xdg"),
+        QT_QPA_PLATFORM="offscreen",
+    )
+    try:
+        return subprocess.run(
+            [*_as_kiosk_user(), sys.executable, "-m", "station", "-platform", "offscreen"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=40,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(
+            "the kiosk ran on a store it cannot write instead of stopping with the fix:\n"
+            + (exc.stderr or b"").decode(errors="replace")[-2000:]
+        ) from exc
+
+
+@pytest.mark.parametrize("mode", [0o400, 0o000], ids=["read-only", "unreadable"])
+def test_a_store_the_kiosk_cannot_write_stops_the_start_and_names_the_fix(tmp_path, mode):
+    done = _start(tmp_path, mode)
+    store = tmp_path / "data" / "kiosk.db"
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
+    # Both languages, the file, and what to type.
+    assert "数据文件无法读写" in done.stderr and "cannot be read and written" in done.stderr
+    assert str(store) in done.stderr and "chown" in done.stderr
+    # The reason is in the log too, where a technician looks after systemd restarted it.
+    log = (tmp_path / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert "CRITICAL" in log and str(store) in log
+    assert store.stat().st_mode & 0o777 == mode  # the kiosk did not paper over it
