@@ -117,7 +117,14 @@ def ensure_venv() -> None:
 
 
 def run(cmd: list[str], **env: str) -> int:
-    return subprocess.run(cmd, cwd=ROOT, env={**os.environ, **env}).returncode
+    child = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
+    while True:
+        try:
+            return child.wait()
+        except KeyboardInterrupt:
+            # Ctrl-C reaches the child too (same terminal): it stops cleanly on its own and
+            # says so; wait for it instead of printing this script's traceback over that.
+            continue
 
 
 def main(argv: list[str]) -> int:
