@@ -112,10 +112,10 @@ def resolve(
         # An overdraft after expiry was debited when it was recorded (the gift was gone):
         # "debit" keeps that charge, "waive" gives the overdrawn points back. Every other
         # exception's points were never taken: "debit" takes them, "waive" nothing.
-        taken = row.reason in ALREADY_DEBITED
-        delta = -row.points if resolution == "debit" and not taken else 0
-        if resolution == "waive" and taken:
-            delta = row.points
+        if row.reason in ALREADY_DEBITED:
+            delta = row.points if resolution == "waive" else 0
+        else:
+            delta = -row.points if resolution == "debit" else 0
         if delta and row.points > 0:
             volunteer = ledger.lock_volunteer(session, row.volunteer_id)
             if volunteer is None:

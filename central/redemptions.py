@@ -306,17 +306,7 @@ def _record_made(
         # hold).
         points = min(ev.total_points, approved)
         _debit(db, session, station_id, volunteer, row, points, after_expiry=True)
-        if ev.total_points > approved:
-            exceptions.open_exception(
-                db,
-                session,
-                station_id,
-                row.id,
-                volunteer.id,
-                "over_hold",
-                ev.total_points - approved,
-                f"made {ev.total_points}, approved {approved} (hold expired)",
-            )
+        _over_hold(db, session, station_id, volunteer, row, ev.total_points, approved, expired=True)
     elif before == "voided":
         row.status = "exception"
         exceptions.open_exception(
@@ -354,7 +344,22 @@ def _capture(
             db, session, volunteer, held - ev.total_points, "release", row.id, station_id
         )
         row.debited = ev.total_points
-    elif ev.total_points > held:
+    else:
+        _over_hold(db, session, station_id, volunteer, row, ev.total_points, held)
+
+
+def _over_hold(
+    db: Database,
+    session: Session,
+    station_id: str,
+    volunteer: Volunteer,
+    row: Redemption,
+    made: int,
+    approved: int,
+    expired: bool = False,
+) -> None:
+    """What a station took beyond central's approval is an exception, never a debit."""
+    if made > approved:
         exceptions.open_exception(
             db,
             session,
@@ -362,8 +367,8 @@ def _capture(
             row.id,
             volunteer.id,
             "over_hold",
-            ev.total_points - held,
-            f"made {ev.total_points}, approved {held}",
+            made - approved,
+            f"made {made}, approved {approved}" + (" (hold expired)" if expired else ""),
         )
 
 

@@ -208,8 +208,13 @@ def _address(request: Request, kind: str) -> str:
     return f"{kind}:{request.client.host if request.client is not None else '?'}"
 
 
-def _minutes(seconds: int) -> int:
-    return max(1, (seconds + 59) // 60)
+def _throttled(request: Request, template: str, wait: int, **context: Any) -> HTMLResponse:
+    """The sign-in page again, saying to wait (429, ``Retry-After``); nothing is checked."""
+    return render(request, template, status=429, headers={"Retry-After": str(wait)}, **context)
+
+
+def _wait_text(request: Request, key: str, wait: int) -> str:
+    return t(key, _lang(request), minutes=max(1, (wait + 59) // 60))
 
 
 @router.post("/console/login")
@@ -221,15 +226,8 @@ async def login_submit(request: Request) -> Response:
     throttle, address = proofs.login_throttle(_db(request)), _address(request, "console")
     wait = throttle.retry_after(address)
     if wait:
-        message = t("login.throttled", _lang(request), minutes=_minutes(wait))
-        return render(
-            request,
-            "login.html",
-            status=429,
-            failure=message,
-            username=username,
-            headers={"Retry-After": str(wait)},
-        )
+        message = _wait_text(request, "login.throttled", wait)
+        return _throttled(request, "login.html", wait, failure=message, username=username)
     result = accounts.login(_db(request), username, password)
     if not result.ok:
         throttle.failed(address)
@@ -563,16 +561,9 @@ async def phone_login(request: Request) -> Response:
     throttle, address = proofs.login_throttle(db), _address(request, "phone")
     wait = throttle.retry_after(address)
     if wait:
-        failure = t("phone.throttled", _lang(request), minutes=_minutes(wait))
+        failure = _wait_text(request, "phone.throttled", wait)
         tab = "card" if "card" in form else ""
-        return render(
-            request,
-            "phone_login.html",
-            status=429,
-            failure_text=failure,
-            tab=tab,
-            headers={"Retry-After": str(wait)},
-        )
+        return _throttled(request, "phone_login.html", wait, failure_text=failure, tab=tab)
     response = _phone_sign_in(request, db, form)
     if response.status_code == 401:
         throttle.failed(address)

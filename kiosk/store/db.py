@@ -127,8 +127,6 @@ def require_access(path: Path | str) -> None:
     look fine and fail every order, redemption and sync. A file it cannot read at all
     (a backup copied back by root) fails deep inside the first query. Both are one
     ``chown`` away, so they are said plainly before anything touches the store."""
-    import pwd
-
     path = Path(path)
     folder = path.parent
     denied = [
@@ -143,6 +141,8 @@ def require_access(path: Path | str) -> None:
     ]
     if not denied:
         return
+    import pwd  # only to name the user in the message (and POSIX only, as chown is)
+
     try:
         user = pwd.getpwuid(os.geteuid()).pw_name
     except KeyError:

@@ -25,16 +25,16 @@ log = logging.getLogger(__name__)
 
 
 class NextVolunteerMixin:
-    """Mix in before ``FlowPage``. The screen provides ``_visitor()`` (the volunteer whose
-    visit goes on if they scan again, or None) and may refuse a switch in ``_may_switch()``
-    (a redemption on its way)."""
+    """Mix in before ``FlowPage``. The screen may provide ``_visitor()`` (the volunteer
+    whose visit goes on if they scan again; None by default) and may refuse a switch in
+    ``_may_switch()`` (a redemption on its way)."""
 
     ctx: AppContext
     route: str
     accepts_scans = True
 
     def _visitor(self) -> VolunteerView | None:
-        raise NotImplementedError
+        return None  # no visit goes on: any volunteer's code starts a new one, theirs too
 
     def _may_switch(self) -> bool:
         return True

@@ -62,9 +62,6 @@ class RedeemDoneScreen(NextVolunteerMixin, DoneMixin, FlowPage):
     def _shown(self) -> Any:
         return self.result
 
-    def _visitor(self) -> None:
-        return None  # any volunteer's code here starts a new visit, theirs included
-
     def reset(self) -> None:
         self._stop_done()
         self.result = None

@@ -119,6 +119,7 @@ class PickerGrid(QWidget):
             self.buttons[key] = button
         for column in range(self.columns):
             self._grid.setColumnStretch(column, 1)
+        self._widest: int | None = None  # measured when first needed (``_fitting_columns``)
 
     def spacing(self) -> int:
         return self._grid.horizontalSpacing()
@@ -140,6 +141,7 @@ class PickerGrid(QWidget):
         for key, text in labels.items():
             if key in self.buttons:
                 self.buttons[key].setText(text)
+        self._widest = None
         self._refit()
 
     def _refit(self) -> None:
@@ -150,14 +152,19 @@ class PickerGrid(QWidget):
         super().changeEvent(event)
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
             # Large text on or off: the buttons take their new font after this event.
+            self._widest = None
             QTimer.singleShot(0, self, self._refit)  # dropped if the grid is gone by then
 
     def _fitting_columns(self, width: int) -> int:
-        """As many of the wanted columns as leave each button room for its longest word."""
-        widest = max(
-            (b.needed_width() for b in self.buttons.values() if isinstance(b, WrapButton)),
-            default=0,
-        )
+        """As many of the wanted columns as leave each button room for its longest word.
+        The words are measured once per labels and font, not at every resize (the staff
+        gift grid holds every gift)."""
+        if self._widest is None:
+            self._widest = max(
+                (b.needed_width() for b in self.buttons.values() if isinstance(b, WrapButton)),
+                default=0,
+            )
+        widest = self._widest
         for columns in range(self.wanted_columns, 1, -1):
             if (width - self.spacing() * (columns - 1)) // columns >= widest:
                 return columns
