@@ -87,3 +87,32 @@ def test_plus_is_off_with_the_reason_when_one_more_would_be_refused(qtbot, kiosk
     assert text_of(kiosk, f"line_{EGGS}") == "Eggs (10)"
     assert _why(kiosk, NOODLES) == "Only 2 in stock"
     assert _why(kiosk, SCIENCE) == "Not enough points"
+
+
+def test_a_double_tap_on_minus_takes_off_one_gift_not_the_next(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
+    """Eggs ×1 and noodles ×1: "−" on the eggs removed their line, the noodles' line moved
+    up into its place, and the second tap of a double tap took the noodles off too."""
+    _to_cart(qtbot, kiosk, scan)
+    window = kiosk.nav.current.window()
+    screen = kiosk.nav.current
+    still(qtbot, window)
+    before = {sku: button(kiosk, f"minus_{sku}").mapTo(window, QPoint(0, 0)) for sku in screen.cart}
+    minus = button(kiosk, f"minus_{EGGS}")
+    spot = minus.mapTo(window, minus.rect().center())
+    tap_at(qtbot, window, spot)
+    qtbot.wait(SECOND_TAP_MS)
+    tap_at(qtbot, window, spot)
+    qtbot.waitUntil(lambda: text_of(kiosk, "balanceAfter") == "95")  # 260 - 15 - 150
+    qtbot.wait(200)
+    assert kiosk.nav.route == "redeem.cart"
+    assert screen.cart == {NOODLES: 1, SCIENCE: 1}
+    # the eggs' row stays, at nought, with "+" to put them back; nothing moved
+    still(qtbot, window)
+    assert text_of(kiosk, f"qty_{EGGS}") == "0"
+    assert not button(kiosk, f"minus_{EGGS}").isEnabled()
+    assert before == {
+        sku: button(kiosk, f"minus_{sku}").mapTo(window, QPoint(0, 0)) for sku in before
+    }
+    click(qtbot, kiosk, f"plus_{EGGS}")
+    qtbot.waitUntil(lambda: text_of(kiosk, "balanceAfter") == "65")
+    assert screen.cart == {NOODLES: 1, SCIENCE: 1, EGGS: 1}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from functools import partial
 from typing import Any
@@ -63,8 +64,13 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
         buttons.addWidget(self.confirm, 2)
         self.col.addLayout(buttons)
         self.line_widgets: list[QWidget] = []
-        # per gift: its name, count, "+" and the reason "+" is off
-        self.line_parts: dict[str, tuple[QLabel, QLabel, BigButton, SteadyLabel]] = {}
+        # per gift: its name, count, "−", "+" and the reason "+" is off
+        self.line_parts: dict[str, tuple[QLabel, QLabel, BigButton, BigButton, SteadyLabel]] = {}
+        # A gift taken down to nought keeps its row (at 0, "+" puts it back) until the cart
+        # is left: a row that went away moved the next one up under the finger, and the
+        # second tap of a double tap on "−" took that gift off too.
+        self.shown: list[str] = []
+        self.known: dict[str, redemption.Line] = {}
         self.retranslate()
 
     def enter(self, **params: Any) -> None:
@@ -72,6 +78,7 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
             self.volunteer = params["volunteer"]
         if "cart" in params:
             self.cart = {s: n for s, n in dict(params["cart"]).items() if n > 0}
+            self.shown, self.known = [], {}
         self.redeeming = False
         self._keep_error = False
         self.clear_error()
@@ -95,6 +102,10 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
 
     def _quoted(self, quote: redemption.Quote) -> None:
         self.quote = quote
+        for line in quote.lines:
+            self.known[line.sku] = line
+            if line.sku not in self.shown:
+                self.shown.append(line.sku)
         if quote.problems:
             self.show_error(self.error_text(quote.problems[0]))
         elif not self._keep_error:
@@ -125,16 +136,14 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
     def _show_counts(self) -> None:
         """Each line's count as the cart holds it, and "+" greyed, with the reason under the
         gift's name, when one more would be refused (an error after the tap, before)."""
-        names = {ln.sku: ln for ln in self.quote.lines} if self.quote is not None else {}
-        for sku, (title, qty, plus, why) in self.line_parts.items():
-            if sku in names:
-                title.setText(self.pick(names[sku].name, names[sku].name_en))
-            if sku not in self.cart:
-                continue
-            qty.setText(str(self.cart[sku]))
-            reason = self._why_not_more(sku)
+        for sku, (title, qty, minus, plus, why) in self.line_parts.items():
+            if sku in self.known:
+                title.setText(self.pick(self.known[sku].name, self.known[sku].name_en))
+            qty.setText(str(self.cart.get(sku, 0)))
+            reason = self._why_not_more(sku) if sku in self.cart else None
             plus.setEnabled(reason is None)
             why.setText(reason or "")
+            minus.setEnabled(sku in self.cart)
 
     def more(self) -> None:
         self.ctx.nav.go("redeem.gifts", volunteer=self.volunteer, cart=dict(self.cart))
@@ -178,7 +187,11 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
         self.line_parts = {}
         if self.quote is None:
             return
-        for i, line in enumerate(self.quote.lines):
+        in_cart = {line.sku: line for line in self.quote.lines}
+        rows = [in_cart.get(sku) or self.known[sku] for sku in self.shown if sku in self.known]
+        for i, line in enumerate(rows):
+            if line.sku not in in_cart:
+                line = dataclasses.replace(line, qty=0)
             name = QWidget()
             stacked = QVBoxLayout(name)
             stacked.setContentsMargins(0, 0, 0, 0)
@@ -205,8 +218,8 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
             for col, w in enumerate((name, minus, qty, plus, points)):
                 self.lines.addWidget(w, i, col)
                 self.line_widgets.append(w)
-            self.line_parts[line.sku] = (title, qty, plus, why)
-        self.lines.setRowStretch(len(self.quote.lines), 1)
+            self.line_parts[line.sku] = (title, qty, minus, plus, why)
+        self.lines.setRowStretch(len(rows), 1)
         self._show_counts()
 
     def _visitor(self) -> VolunteerView | None:
@@ -218,6 +231,7 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
     def reset(self) -> None:
         self.volunteer = None
         self.cart = {}
+        self.shown, self.known = [], {}
         self.quote = None
         self.redeeming = False
         self._build_lines()
