@@ -6,15 +6,18 @@ Taps go to window positions (a finger does not know that a chip moved)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea
 
 from tests.ui.flow_helpers import click, wait_route
 from tests.ui.test_fingers import tap_at
-from tests.ui.test_staff import STAFF, STAFF_PIN, sign_in
+from tests.ui.test_staff import STAFF, STAFF_PIN, level, sign_in
 
 QUICK_MS = 120  # the tap on a reason chip right after the tap on the gift
+RICE, RICE_BARCODE = "G-RICE-5KG", "6901234501025"
 LONGEST = "G-COUPON-SHOP"  # 购物折扣券（满100减20） / Supermarket voucher (20 off 100)
 CONFIGS = [
     ("zh_CN", False, (1280, 800)),
@@ -121,3 +124,38 @@ def test_save_is_on_screen_without_scrolling(qtbot, window, route) -> None:  # t
         for key, chip in screen.reason.buttons.items():
             spot = QRect(chip.mapTo(window, QPoint(0, 0)), chip.size())
             assert window.rect().contains(spot), f"{where}: reason {key} off screen"
+
+
+def test_a_gift_scanned_while_the_last_one_saves_stays_chosen_and_waits_for_its_own_save(
+    qtbot, window, scan
+) -> None:  # type: ignore[no-untyped-def]
+    """The volunteer taps Save for the eggs and scans the rice at once, while the save is
+    still on its way: Save must not light up again for the rice with the eggs' quantity and
+    reason (a second tap saved +24 rice), and the rice must still be chosen afterwards (the
+    eggs' answer cleared it)."""
+    ctx = window.ctx
+    _open(qtbot, window, "restock")
+    screen = ctx.nav.current
+    click(qtbot, ctx, "pick_G-EGG-10")
+    for d in "24":
+        click(qtbot, ctx, f"key_{d}")
+    click(qtbot, ctx, "pick_delivery")
+    eggs, rice = level(ctx.store, "G-EGG-10"), level(ctx.store, RICE)
+    lock = sqlite3.connect(ctx.store.path, timeout=5)
+    lock.execute("BEGIN IMMEDIATE")  # the save waits for the store, as behind a sync batch
+    try:
+        click(qtbot, ctx, "stockConfirm")
+        scan(RICE_BARCODE)
+        qtbot.waitUntil(lambda: screen.chosen is not None and screen.chosen.sku == RICE)
+        assert not screen.confirm.isEnabled(), "Save lit up for the rice mid-save"
+    finally:
+        lock.rollback()
+        lock.close()
+    qtbot.waitUntil(lambda: screen.notice.isVisible())
+    assert level(ctx.store, "G-EGG-10") == eggs + 24
+    assert level(ctx.store, RICE) == rice
+    assert screen.chosen is not None and screen.chosen.sku == RICE
+    assert screen.grid.value() == RICE
+    assert "Rice" in screen.heading.text() or "大米" in screen.heading.text()
+    assert screen.qty == "" and screen.reason.value() is None
+    assert not screen.confirm.isEnabled()

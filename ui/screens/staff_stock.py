@@ -41,6 +41,7 @@ class StockEditScreen(StaffScreen):
         self.gifts: dict[str, GiftStock] = {}
         self.chosen: GiftStock | None = None
         self.qty = ""
+        self.saving = False  # a change is on its way to the store
         self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.split.setSpacing(24)
         self.body.addLayout(self.split, 1)
@@ -175,7 +176,9 @@ class StockEditScreen(StaffScreen):
         ready = g is not None and bool(self.qty) and self.reason.value() is not None
         if self.correction:
             ready = ready and self.sign.value() is not None
-        self.confirm.setEnabled(ready)
+        # Off while a save is on its way: a gift scanned meanwhile must not be saved with
+        # the last one's quantity and reason by a second tap.
+        self.confirm.setEnabled(ready and not self.saving)
 
     def _confirm(self) -> None:
         if self.chosen is None or not self.qty or self.reason.value() is None:
@@ -184,6 +187,7 @@ class StockEditScreen(StaffScreen):
         reason = self.reasons[self.reason.value()]
         fn = apply_correction if self.correction else apply_restock
         sku, delta = self.chosen.sku, self._delta()
+        self.saving = True
         self.confirm.setEnabled(False)  # one change per tap: enabled again by _update
         self.ctx.ops.run_db(
             fn,
@@ -196,10 +200,12 @@ class StockEditScreen(StaffScreen):
         )
 
     def _failed(self, err: BaseException) -> None:
+        self.saving = False
         self.fail(err)
         self._update()
 
     def _applied(self, sku: str, delta: int, level: int) -> None:
+        self.saving = False
         old = self.gifts[sku]
         self.gifts[sku] = GiftStock(old.sku, old.name, old.name_en, old.barcode, level, old.low_at)
         self.ctx.bus.changed.emit("stock")
@@ -210,15 +216,20 @@ class StockEditScreen(StaffScreen):
             .replace("%2", f"{delta:+d}")
             .replace("%3", str(level))
         )
-        self.chosen = None
+        # The quantity and reason were this save's; a gift scanned while it was on its way
+        # stays chosen for the next one.
+        if self.chosen is not None and self.chosen.sku == sku:
+            self.chosen = None
         self.qty = ""
         self.reason.clear()
         self.sign.clear()
         self._fill_grid()
-        self.grid.clear()
+        if self.chosen is None:
+            self.grid.clear()
         self._update()
 
     def reset_form(self) -> None:
+        self.saving = False
         self.chosen = None
         self.qty = ""
         self.grid.clear()
