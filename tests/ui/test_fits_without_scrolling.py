@@ -65,3 +65,41 @@ def test_track_lookup_progress_and_order_done_fit_without_a_scroll_bar(
             found += [f"{where} order.done ({state}): {s}" for s in scrolling(window)]
         ctx.nav.home()
     assert not found, found
+
+
+def test_the_name_question_fits_with_next_on_screen_in_english(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """In English at 1280×800 the six bilingual title chips ("大爷 Grandpa") took two rows,
+    and 下一步 (Next) was half below the fold: the page scrolled by 24 px."""
+    ctx = window.ctx
+    ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
+    found = []
+    for lang in ("zh_CN", "en"):
+        window.set_language(lang)
+        ctx.nav.go("order.name")
+        still(qtbot, window)
+        found += [f"{lang} order.name: {s}" for s in scrolling(window) if "screenFrame" in s]
+        nxt = ctx.nav.current.next
+        bottom = nxt.mapTo(window, nxt.rect().bottomLeft()).y()
+        if bottom >= window.height():
+            found.append(f"{lang}: Next ends at y={bottom}, below the window")
+        ctx.nav.home()
+    assert not found, found
+
+
+def test_the_scan_pages_fit_in_large_text(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """积分兑换 and 志愿者签到's "show your code" pages scrolled in large English at 1280×800
+    (29 and 9 px): the drawing is smaller in large text."""
+    ctx = window.ctx
+    ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
+    found = []
+    for lang, large, size in CONFIGS:
+        window.set_language(lang)
+        window.set_large_text(large)
+        window.resize(*size)
+        where = f"{lang} {'large' if large else 'normal'} {size[0]}x{size[1]}"
+        for route in ("redeem.scan", "attend.scan"):
+            ctx.nav.go(route)
+            still(qtbot, window)
+            found += [f"{where} {route}: {s}" for s in scrolling(window)]
+        ctx.nav.home()
+    assert not found, found

@@ -268,12 +268,19 @@ class ScanPrompt(QWidget):
 
     def __init__(self, parent: QWidget | None = None, px: int = 220) -> None:
         super().__init__(parent)
-        self.setFixedSize(px, px)
         self._phase = 0
-        self._icon = theme.pixmap("scan", int(px * 0.7), theme.TEXT)
+        self.set_size(px)
         self._timer = QTimer(self)
         self._timer.setInterval(40)
         self._timer.timeout.connect(self._tick)
+
+    def set_size(self, px: int) -> None:
+        """Smaller in large text, where the words below it need the room."""
+        if self.width() == px and self.height() == px and hasattr(self, "_icon"):
+            return
+        self.setFixedSize(px, px)
+        self._icon = theme.pixmap("scan", int(px * 0.7), theme.TEXT)
+        self.update()
 
     def start(self) -> None:
         self._timer.start()
@@ -324,13 +331,18 @@ class InfoRow(QWidget):
         self.value.setText(value)
 
 
+CHIP_FRAME = 52  # a chip's padding (2 × 20 px) and its checked border (2 × 3 px), + 6
+
+
 def fit_chips(group: QWidget) -> None:
-    """A chosen chip turns bold; reserve that width so its text never gets clipped."""
+    """A chosen chip turns bold; reserve that width so its text never gets clipped. No more:
+    72 px around the words put the six bilingual titles on two rows at 1280 px in English,
+    and the name question's Next went half below the fold."""
     for chip in getattr(group, "buttons", {}).values():
         chip.ensurePolished()
         font = QFont(chip.font())
         font.setBold(True)
-        width = QFontMetrics(font).horizontalAdvance(chip.text()) + 72
+        width = QFontMetrics(font).horizontalAdvance(chip.text()) + CHIP_FRAME
         if not chip.icon().isNull():
             width += chip.iconSize().width() + 8
         chip.setMinimumWidth(width)

@@ -14,6 +14,10 @@ from ui.screens._flow_widgets import ScanPrompt, label
 
 log = logging.getLogger(__name__)
 
+# The drawing's side; smaller in large text, where the words and a message need the room
+# (at 1280x800 in large English the page scrolled).
+ART_PX, ART_PX_LARGE = 200, 150
+
 
 class AttendScanScreen(FlowPage):
     route = "attend.scan"
@@ -24,7 +28,7 @@ class AttendScanScreen(FlowPage):
         self.activity: ActivityView | None = None
         self.checking = False
         self.col.addStretch(1)
-        self.art = ScanPrompt(px=200)
+        self.art = ScanPrompt(px=ART_PX)
         self.col.addWidget(self.art, 0, Qt.AlignmentFlag.AlignHCenter)
         self.what = label("title", name="activityTitle")
         self.what.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -77,6 +81,7 @@ class AttendScanScreen(FlowPage):
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Volunteer sign-in"))
         self.prompt.setText("")
+        self.art.set_size(ART_PX_LARGE if self.ctx.large_text else ART_PX)
         title = self.activity.label(self.ctx.lang) if self.activity else ""
         self.what.setText(title)
         self.hint.setText(

@@ -15,6 +15,10 @@ from ui.widgets import BigButton
 
 log = logging.getLogger(__name__)
 
+# The drawing's side; smaller in large text, where the words and a message need the room
+# (at 1280x800 in large English the page scrolled).
+ART_PX, ART_PX_LARGE = 220, 150
+
 
 class RedeemScanScreen(FlowPage):
     route = "redeem.scan"
@@ -24,7 +28,7 @@ class RedeemScanScreen(FlowPage):
         super().__init__(ctx)
         self.checking = False
         self.col.addStretch(1)
-        self.art = ScanPrompt(px=220)
+        self.art = ScanPrompt(px=ART_PX)
         self.art.setObjectName("scanPrompt")
         self.col.addWidget(self.art, 0, Qt.AlignmentFlag.AlignHCenter)
         self.hint = label("title", name="scanHint")
@@ -84,6 +88,7 @@ class RedeemScanScreen(FlowPage):
     def retranslate(self) -> None:
         self.header.set_title(self.tr("Redeem points"))
         self.prompt.setText("")
+        self.art.set_size(ART_PX_LARGE if self.ctx.large_text else ART_PX)
         self.hint.setText(self.tr("Please show your volunteer code to the scanner"))
         self.sub.setText(
             self.tr('Open the volunteer app, tap "My code" and hold the phone under the red light.')
