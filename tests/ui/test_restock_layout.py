@@ -6,13 +6,16 @@ Taps go to window positions (a finger does not know that a chip moved)."""
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QPushButton, QScrollArea
 
+from kiosk.errors import ValidationError
 from tests.ui.flow_helpers import click, wait_route
+from tests.ui.test_clip_walk import LONG_EN, cut_labels
 from tests.ui.test_fingers import tap_at
 from tests.ui.test_staff import STAFF, STAFF_PIN, level, sign_in
 
@@ -159,3 +162,29 @@ def test_a_gift_scanned_while_the_last_one_saves_stays_chosen_and_waits_for_its_
     assert "Rice" in screen.heading.text() or "大米" in screen.heading.text()
     assert screen.qty == "" and screen.reason.value() is None
     assert not screen.confirm.isEnabled()
+
+
+@pytest.mark.parametrize("route", ["restock", "correct"])
+def test_the_saved_notice_and_errors_show_whole(qtbot, window, route) -> None:  # type: ignore[no-untyped-def]
+    """ "Saved: Supermarket voucher (20 off 100) +24, now 74" took two lines in a one-line
+    slot at 1280×800 (English, and large text): its top and bottom halves were cut off."""
+    ctx = window.ctx
+    ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
+    _open(qtbot, window, route)
+    screen = ctx.nav.current
+    found = []
+    for lang, large, size in CONFIGS:
+        _set(qtbot, window, lang, large, size)
+        saved = ctx.msg("stock.would_go_negative", level=3)  # any text of that length
+        name = screen._name(screen.gifts[LONGEST])
+        screen.done(
+            f"Saved: {name} +24, now 74" if lang == "en" else f"已保存：{name} +24，现有 74"
+        )
+        still(qtbot, window)
+        found += [f"{lang} {large} {size}: {c}" for c in cut_labels(screen.slot)]
+        screen.fail(ValidationError("stock.would_go_negative", level=3))
+        still(qtbot, window)
+        found += [f"{lang} {large} {size}: {c}" for c in cut_labels(screen.slot)]
+        assert screen.banner.text() == saved
+        screen.banner.hide()
+    assert not found, found
