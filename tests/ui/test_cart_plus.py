@@ -6,6 +6,7 @@ stands under the gift's name; a quick double tap never goes past the limit."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QLabel
 
 from kiosk.views.staff import apply_correction
 from tests.ui.flow_helpers import button, click, text_of, wait_route
@@ -116,3 +117,18 @@ def test_a_double_tap_on_minus_takes_off_one_gift_not_the_next(qtbot, kiosk, sca
     click(qtbot, kiosk, f"plus_{EGGS}")
     qtbot.waitUntil(lambda: text_of(kiosk, "balanceAfter") == "65")
     assert screen.cart == {NOODLES: 1, SCIENCE: 1, EGGS: 1}
+
+
+def test_the_reason_under_a_gift_shows_in_large_text(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
+    """In 大字 the one line kept for the reason measured a pixel short of its words, and
+    the reason was shortened to nothing."""
+    _to_cart(qtbot, kiosk, scan)
+    window = kiosk.nav.current.window()
+    for lang in ("zh_CN", "en"):
+        window.set_language(lang)
+        window.set_large_text(True)
+        still(qtbot, window)
+        why = kiosk.nav.current.findChild(QLabel, f"why_{SCIENCE}")
+        assert why.text() == kiosk.msg("gift.unaffordable")
+        assert why.heightForWidth(why.width()) <= why.height()
+        window.set_large_text(False)

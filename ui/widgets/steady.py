@@ -57,6 +57,9 @@ class SteadyLabel(QLabel):
         margins = self.contentsMargins()
         lines = QFontMetrics(self.font()).lineSpacing() * self.lines
         room = lines + margins.top() + margins.bottom()
+        # measured as a text is (a label rounds one line of 大字 up by a pixel): else a text
+        # of exactly ``lines`` lines would not fit and be shortened to nothing
+        room = max(room, self._need("\n".join(["国Ag"] * self.lines), width))
         for text in self._reserve:
             room = max(room, self._need(text, width))
         return room
