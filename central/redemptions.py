@@ -29,7 +29,7 @@ from sqlalchemy import DateTime, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from central import exceptions, feed, ledger, policy, proofs
-from central.clock import iso, parse_iso, utcnow
+from central.clock import FUTURE_SLACK_S, iso, parse_iso, utcnow
 from central.db import Database, get_kept, keep
 from central.errors import BadRequest, Conflict, Rejected
 from central.models import Gift, Overdraft, Redemption, Station, Volunteer
@@ -40,7 +40,6 @@ from protocol import codes
 log = logging.getLogger(__name__)
 
 RELEASE_BATCH = 200
-FUTURE_SLACK_S = 300  # a kiosk clock this far ahead is tolerated
 
 
 def _check_total(total: int, lines: list[Any]) -> bool:

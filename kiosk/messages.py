@@ -227,6 +227,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Please give a reason for the correction (200 characters at most).",
     ),
     "attendance.bad_hours": ("时长应在 0 到 24 小时之间。", "Hours must be 0 to 24."),
+    "attendance.over_span": (
+        "更正后的时长不能超过活动时长（{hours} 小时）。",
+        "A correction cannot give more than the activity lasted ({hours} h).",
+    ),
     # redemption
     "redeem.cart_empty": ("请先选择礼品。", "Please choose a gift first."),
     "redeem.gift_unknown": ("这件礼品已下架。", "This gift is no longer available."),
