@@ -253,6 +253,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The centre has just changed a gift's points; once the kiosk has the new ones, "
         "please try again.",
     ),
+    "redeem.limit_at_central": (
+        "今天已达到这件礼品每人限兑的数量（以中心记录为准）。",
+        "You have had as many of this gift today as one person may (by the centre's records).",
+    ),
     "redeem.declined": (
         "中心未批准本次兑换：{reason}",
         "The centre declined this redemption: {reason}",

@@ -363,3 +363,88 @@ def test_a_sign_out_dated_in_the_future_is_refused(api: Api, db: Database) -> No
     out = {"attendance_id": late, "at": iso(week_ago + timedelta(hours=3))}
     assert api.push(event("attendance.signed_out", out))[0]["status"] == "accepted"
     assert _hours_and_balance(db) == (4.0, 40)
+
+
+# --- sixth round: a gift's per-volunteer limit ------------------------------------------
+
+
+def _limited_gift(db: Database, sku: str = "G-OIL", points: int = 50, limit: int = 2) -> None:
+    with db.begin() as s:
+        admin.upsert_gift(
+            db, s, {"sku": sku, "name": "食用油", "points": points, "per_volunteer_limit": limit}
+        )
+
+
+def _oil(qty: int, points: int = 50) -> list[dict]:
+    return [{"sku": "G-OIL", "qty": qty, "points_each": points}]
+
+
+def test_a_gifts_per_volunteer_limit_is_kept_by_central(api: Api, db: Database) -> None:
+    """Two bottles of oil per volunteer per day (the kiosk's own rule): a stolen token
+    took ten, online and offline, and central debited them all."""
+    add_volunteer(db, balance=5000)
+    _limited_gift(db)
+    code = code_for(db)
+
+    def authorise(rid: str, qty: int) -> dict:
+        body = {**authorise_body(rid, points=50 * qty, proof={"code": code}), "lines": _oil(qty)}
+        return api.post("/redemptions/authorise", json=body).json()
+
+    def made(rid: str, qty: int, mode: str) -> dict:
+        payload = {
+            "redemption_id": rid,
+            "volunteer_id": "V1",
+            "mode": mode,
+            "total_points": 50 * qty,
+            "lines": _oil(qty),
+            "at": iso(utcnow()),
+            "code": code,
+        }
+        return event("redemption.made", payload)
+
+    assert authorise("r1", 3) == {"approved": False, "reason": "over_limit", "balance": 5000}
+    assert authorise("r2", 1)["approved"] is True  # held: one bottle counts already
+    assert authorise("r3", 2)["reason"] == "over_limit"
+    assert [r["status"] for r in api.push(made("r2", 1, "online"))] == ["accepted"]
+    assert _balance(db) == 4950
+    # Offline: one more bottle is within the limit, the next two in the same batch not.
+    results = api.push(made("r4", 1, "offline"), made("r5", 1, "offline"))
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    assert _balance(db) == 4900
+    assert authorise("r6", 1)["reason"] == "over_limit"  # two today: r2 and r4
+    with db.read() as s:
+        statuses = {r.id: r.status for r in s.scalars(select(Redemption))}
+    assert statuses == {
+        "r1": "declined",
+        "r2": "recorded",
+        "r3": "declined",
+        "r4": "recorded",
+        "r5": "exception",
+        "r6": "declined",
+    }
+    flagged = [
+        (e["redemption_id"], e["reason"], e["points"]) for e in exceptions.list_exceptions(db)
+    ]
+    assert flagged == [("r5", "over_limit", 50)]
+
+
+def test_lines_swapped_at_capture_beyond_the_limit_are_flagged(api: Api, db: Database) -> None:
+    add_volunteer(db, balance=5000)
+    _limited_gift(db)
+    add_gift(db, "G-SOAP", points=50)
+    code = code_for(db)
+    body = authorise_body("r1", points=500, proof={"code": code})
+    body["lines"] = [{"sku": "G-SOAP", "qty": 10, "points_each": 50}]
+    assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
+    made = {
+        "redemption_id": "r1",
+        "volunteer_id": "V1",
+        "mode": "online",
+        "total_points": 500,
+        "lines": _oil(10),
+        "at": iso(utcnow()),
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert _balance(db) == 4500  # captured as approved
+    flagged = [(e["reason"], e["points"], e["detail"]) for e in exceptions.list_exceptions(db)]
+    assert flagged == [("over_limit", 0, "G-OIL: 0 + 10 > 2")]
