@@ -32,7 +32,7 @@ from central import exceptions, feed, ledger, policy, proofs
 from central.activities import district_zone
 from central.clock import FUTURE_SLACK_S, iso, parse_iso, utcnow
 from central.db import Database, get_kept, keep
-from central.errors import BadRequest, Conflict, Rejected
+from central.errors import BadRequest, Conflict, Forbidden, Rejected
 from central.models import Gift, Overdraft, Redemption, Station, Volunteer
 from central.payloads import AuthoriseIn, RedemptionMade, RedemptionVoided
 from protocol import api as p
@@ -121,6 +121,22 @@ def _over_limits(
     return problems
 
 
+def _code_spent(session: Session, volunteer_id: str, code_id: str, redemption_id: str) -> bool:
+    """Whether the code (its jti) already backs another redemption's hold or capture. By
+    the volunteer (indexed; a code is only ever its own volunteer's), then the code."""
+    found = session.scalar(
+        select(Redemption.id)
+        .where(
+            Redemption.volunteer_id == volunteer_id,
+            Redemption.code_id == code_id,
+            Redemption.id != redemption_id,
+            Redemption.status.in_(_TAKEN),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def _same_request(row: Redemption, station_id: str, req: AuthoriseIn) -> bool:
     return (
         row.station_id == station_id
@@ -163,6 +179,12 @@ def authorise(db: Database, station_id: str, req: AuthoriseIn) -> dict[str, Any]
         if existing is not None:
             return _stored_decision(existing, station_id, req)
         volunteer = ledger.lock_volunteer(session, req.volunteer_id)
+        if code_id and _code_spent(session, req.volunteer_id, code_id, req.redemption_id):
+            # One scan, one approved redemption: a kiosk keeping a scanned code (valid for
+            # minutes) cannot authorise more with it. Under the volunteer's lock, so two
+            # requests with one code cannot both pass. Released holds (voided, expired) and
+            # declines do not count: a retry after them is judged anew.
+            raise Forbidden("code_used", "this code stands behind another redemption")
         expires_at = utcnow() + timedelta(seconds=rules.hold_ttl_s)
         decision = _decide(db, session, station_id, volunteer, req, expires_at)
         approved = bool(decision["approved"])

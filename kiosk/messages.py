@@ -175,6 +175,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "志愿者码与兑换人不符，请本人扫码。",
         "This code belongs to another volunteer: the volunteer must scan their own code.",
     ),
+    "proof.code_used": (
+        "这个志愿者码已经用过一次兑换，请刷新后重新扫码。",
+        "This code was used for a redemption already. Refresh it in the app and scan again.",
+    ),
     "proof.wrong_pin": ("卡号或密码不正确。", "Wrong card number or PIN."),
     "proof.card_locked": (
         "密码错误次数太多，此卡已暂时锁定。请扫志愿者码，或联系工作人员。",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -387,7 +388,8 @@ def test_a_gifts_per_volunteer_limit_is_kept_by_central(api: Api, db: Database) 
     code = code_for(db)
 
     def authorise(rid: str, qty: int) -> dict:
-        body = {**authorise_body(rid, points=50 * qty, proof={"code": code}), "lines": _oil(qty)}
+        proof = {"code": code_for(db)}  # scanned for this redemption (one code, one)
+        body = {**authorise_body(rid, points=50 * qty, proof=proof), "lines": _oil(qty)}
         return api.post("/redemptions/authorise", json=body).json()
 
     def made(rid: str, qty: int, mode: str) -> dict:
@@ -448,3 +450,47 @@ def test_lines_swapped_at_capture_beyond_the_limit_are_flagged(api: Api, db: Dat
     assert _balance(db) == 4500  # captured as approved
     flagged = [(e["reason"], e["points"], e["detail"]) for e in exceptions.list_exceptions(db)]
     assert flagged == [("over_limit", 0, "G-OIL: 0 + 10 > 2")]
+
+
+# --- sixth round: one scan, one redemption -----------------------------------------------
+
+
+def test_a_scanned_code_authorises_one_redemption(api: Api, db: Database) -> None:
+    """A compromised kiosk kept a volunteer's scanned code (valid for minutes) and
+    authorised redemption after redemption with it. One approved redemption per code: a
+    second is refused (403 code_used, nothing held); a retry after a decline or a void is
+    judged anew; a fresh code from the phone works."""
+    add_volunteer(db, balance=1000)
+    code = code_for(db)
+
+    def authorise(rid: str, points: int, proof_code: str = code) -> Any:
+        return api.post(
+            "/redemptions/authorise",
+            json=authorise_body(rid, points=points, proof={"code": proof_code}),
+        )
+
+    assert authorise("r1", 2000).json()["reason"] == "insufficient_points"
+    assert authorise("r2", 30).json()["approved"] is True
+    again = authorise("r3", 30)
+    assert again.status_code == 403 and again.json()["reason"] == "code_used"
+    assert _balance(db) == 970
+    # The kiosk could not finish r2 and voided it: the volunteer tries again, same code.
+    void = event("redemption.voided", {"redemption_id": "r2", "reason": "local_commit_failed"})
+    assert api.push(void)[0]["status"] == "accepted"
+    assert authorise("r4", 60).json()["approved"] is True
+    made = {
+        "redemption_id": "r4",
+        "volunteer_id": "V1",
+        "mode": "online",
+        "total_points": 60,
+        "lines": [{"sku": "G-EGG", "qty": 1, "points_each": 60}],
+        "at": iso(utcnow()),
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert authorise("r5", 30).json()["reason"] == "code_used"  # captured: still spent
+    # The same request again (its answer was lost) gets its stored decision.
+    assert authorise("r4", 60).json()["approved"] is True
+    assert authorise("r6", 30, code_for(db)).json()["approved"] is True
+    assert _balance(db) == 910
+    with db.read() as s:
+        assert {r.id for r in s.scalars(select(Redemption))} == {"r1", "r2", "r4", "r6"}
