@@ -290,6 +290,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gift.out_of_stock": ("已兑完", "Out of stock"),
     "gift.unaffordable": ("积分不足", "Not enough points"),
     "gift.limit_reached": ("已达限兑数量", "Limit reached"),
+    # the cart's "+" is off: why, in a few words under the gift's name
+    "cart.limit_reached": ("每人每天限 {limit} 件", "Limit {limit} a day"),
+    "cart.stock_all": ("库存只有 {left} 件", "Only {left} in stock"),
     "gift.inactive": ("已下架", "Unavailable"),
     # stock
     "stock.qty_invalid": ("数量必须是正整数。", "The quantity must be a positive whole number."),
