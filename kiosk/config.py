@@ -214,6 +214,17 @@ def _validate(cfg: Config, origin: str) -> None:
                 "(kiosk init --allow-insecure-http) for a lab",
             )
         )
+    printer_problem = _printer_problem(cfg.printer_connection)
+    if printer_problem:
+        # Taken as it was, every receipt waits in the queue as "printer error" and only
+        # `kiosk doctor` names the setting.
+        problems.append(
+            (
+                "printer_connection",
+                f"is not a printer connection ({printer_problem}), e.g. usb://0416:5011, "
+                "tcp://192.168.1.50:9100 or file:///dev/usb/lp0",
+            )
+        )
     if cfg.idle_timeout_s < 10:
         problems.append(("idle_timeout_s", "must be at least 10 seconds"))
     try:
@@ -227,6 +238,21 @@ def _validate(cfg: Config, origin: str) -> None:
         raise ConfigError(
             "config.bad_value", f"{origin}: setting {name!r} {why}", setting=name, origin=origin
         )
+
+
+def _printer_problem(uri: str) -> str:
+    """Why ``uri`` names no printer connection ("" when it does, or is empty: preview).
+    Asks the printer package's own parser, which opens nothing."""
+    if not uri.strip():
+        return ""
+    from printer.connections import open_connection
+    from printer.errors import BadUri
+
+    try:
+        open_connection(uri)
+    except BadUri as exc:
+        return exc.detail  # names the value: "no host in 'tcp://:9100'"
+    return ""
 
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
