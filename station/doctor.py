@@ -65,6 +65,7 @@ class Context:
     server_timeout_s: float = 3.0
     health: dict[str, Any] | None = None  # the server check's answer, for the clock check
     extra: dict[str, Any] = field(default_factory=dict)
+    skipped: frozenset[str] = frozenset()  # checks left out (``--skip``), by name
 
 
 # --- store ---------------------------------------------------------------------------
@@ -345,12 +346,19 @@ def check_clock(ctx: Context) -> Result:
             f"{ahead:%Y-%m-%d %H:%M} UTC: the clock is wrong (or was, then)",
             CLOCK_FIX,
         )
+    if "server" in ctx.skipped:
+        # Central's time comes from the server check: without it there is nothing to
+        # compare, and a WARN would send the technician after a problem they chose to skip.
+        text = "not behind the kiosk's data; comparison with central skipped (--skip server)"
+        return Result("clock", OK, text)
     if "clock_wrong" in ctx.extra:
         return Result(
             "clock", FAIL, "central's TLS certificate is not yet valid by this clock", CLOCK_FIX
         )
     if ctx.health and "time" not in ctx.health and ctx.extra.get("date_skew") is not None:
         ctx.health = {**ctx.health, "time": (now - timedelta(seconds=ctx.extra["date_skew"]))}
+    if not ctx.config.server_url:
+        return Result("clock", WARN, "not compared with central (no server_url)", "")
     if not ctx.health or "time" not in ctx.health:
         return Result("clock", WARN, "not compared with central (server not reached)", "")
     try:
