@@ -18,10 +18,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk import paths
+from kiosk import paths, peek
 from kiosk.config import Config
 from kiosk.diskspace import disk_state
 from kiosk.health import clock_behind, kiosk_user, unwritable, writable_by
+from kiosk.messages import text as message_text
+from kiosk.store_faults import store_fault
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,7 @@ def check_store(ctx: Context) -> Result:
     if not path.exists():
         return Result("store", WARN, f"{path} not created yet", "start the kiosk once")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = peek.connect(path, timeout=5)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
@@ -122,8 +124,9 @@ def _restore_fix(ctx: Context) -> str:
 
 
 def check_migrations(ctx: Context) -> Result:
+    from sqlalchemy import create_engine
+
     from kiosk.messages import text
-    from kiosk.store.db import make_engine
     from kiosk.store.migrate import current_revision, head_revision
     from kiosk.store_version import StoreTooNew, refuse_if_newer
 
@@ -141,7 +144,7 @@ def check_migrations(ctx: Context) -> Result:
             "exit code 78); or restore the backup taken before the update (section 10)",
         )
     head = head_revision()
-    engine = make_engine(f"file:{path}?mode=ro&uri=true")
+    engine = create_engine("sqlite://", creator=lambda: peek.connect(path, timeout=5))
     try:
         current = current_revision(engine)
     except Exception as exc:
@@ -483,6 +486,12 @@ def run_checks(
         except Exception as exc:  # a broken check must not hide the others
             log.debug("check %s raised", check.__name__, exc_info=True)
             name = check.__name__.removeprefix("check_")
+            fault = store_fault(exc, ctx.config.store_path())
+            if fault is not None:  # the store's own failure, not the check's: say what to do
+                results.append(
+                    Result(name, FAIL, str(fault), message_text(fault.key, "en", **fault.params))
+                )
+                continue
             results.append(
                 Result(
                     name,

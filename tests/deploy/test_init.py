@@ -147,3 +147,17 @@ def test_interactive_prompts_on_a_terminal_keep_values_on_enter(tmp_path):
     assert got["printer_connection"] == "tcp://192.168.1.50:9100"
     assert got["printer_paper_mm"] == 58
     assert "[ST-OLD]" in transcript and "old-token" not in transcript
+
+
+def test_init_doctor_and_backup_leave_no_wal_or_shm_behind(capsys):
+    """Field test: after `kiosk init` the data dir held kiosk.db-wal and -shm (doctor's
+    read-only peeks made them and could not remove them), files a technician is tempted to
+    delete, which is harmful while a kiosk runs."""
+    data_dir = Path(os.environ["XDG_DATA_HOME"]) / "station-kiosk"
+    assert init("--station-id", "ST-1", "--offline") == 0  # with the clock/printer checks
+    assert sorted(p.name for p in data_dir.iterdir()) == ["kiosk.db"]
+    assert settings()["data_dir"] == ""  # follows the platform data dir (docs/deploy.md)
+    assert main(["doctor", "--skip", "qt-xcb", "--skip", "glibc"]) == 0
+    assert main(["backup", "now"]) == 0
+    capsys.readouterr()
+    assert not [p.name for p in data_dir.rglob("*") if p.name.endswith(("-wal", "-shm"))]
