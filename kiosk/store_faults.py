@@ -15,7 +15,7 @@ import struct
 from pathlib import Path
 
 from kiosk.backup import DAMAGE
-from kiosk.diskspace import is_disk_full
+from kiosk.diskspace import disk_state, is_disk_full
 from kiosk.errors import DiskFull, EnvironmentFault
 
 WAL_HEADER, FRAME_HEADER = 32, 24  # bytes (sqlite.org/fileformat.html, "WAL file format")
@@ -62,6 +62,12 @@ def store_fault(exc: BaseException, store_path: str | Path | None) -> Environmen
         return DiskFull(detail=detail)
     if store_path and "disk i/o error" in message and wal_missing(store_path):
         return EnvironmentFault("store.wal_missing", detail, wal=f"{store_path}-wal")
+    if store_path and "disk i/o error" in message:
+        # With no room for the -shm file SQLite cannot even read ("disk I/O error"): said
+        # as such, it would send the technician after a failing disk or a restore.
+        state, free = disk_state(Path(store_path).parent)
+        if state == "full":
+            return DiskFull(detail=f"{detail} ({free:,.0f} MB free on its disk)")
     if "database is locked" in message or "database is busy" in message:
         return EnvironmentFault("store.busy", detail)
     if any(word in message for word in DAMAGE):

@@ -130,11 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     except KioskError as exc:
         code = report(exc)
         if exc.__cause__ is not None:
-            # A backup that failed because the store's WAL was deleted says that too.
+            # A backup that failed because the disk is full or the store's WAL was deleted
+            # says that too.
             from kiosk.store_faults import store_fault
 
             cause = store_fault(exc.__cause__, _store_path(args))
-            if cause is not None and cause.key == "store.wal_missing":
+            if cause is not None and cause.key in ("store.wal_missing", "error.disk_full"):
                 report(cause)
         return code
     except KeyboardInterrupt:

@@ -23,7 +23,7 @@ from kiosk.config import Config
 from kiosk.diskspace import disk_state
 from kiosk.health import clock_behind, kiosk_user, unwritable, writable_by
 from kiosk.messages import text as message_text
-from kiosk.store_faults import store_fault
+from kiosk.store_faults import sqlite_error, store_fault
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def check_store(ctx: Context) -> Result:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        return Result("store", FAIL, f"{path}: {exc}", _restore_fix(ctx))
+        return _store_failure(ctx, "store", exc)
     size = path.stat().st_size / 1e6
     return Result("store", OK, f"{path} ({size:.1f} MB)")
 
@@ -123,6 +123,22 @@ def _restore_fix(ctx: Context) -> str:
     )
 
 
+def _store_failure(ctx: Context, name: str, exc: BaseException, what: str = "") -> Result:
+    """A check that could not read the store: SQLite's own words (not SQLAlchemy's SQL
+    dump) and the fix for what it means. A restore is the fix for damage only: a full
+    disk or a deleted WAL each has its own."""
+    error = sqlite_error(exc) or exc
+    path = ctx.config.store_path()
+    fault = store_fault(exc, path)
+    if fault is None or fault.key in ("store.damaged", "store.failed"):
+        fix = _restore_fix(ctx)
+    elif fault.key == "error.disk_full":
+        fix = "free space on the disk (see the disk line), then run `kiosk doctor` again"
+    else:
+        fix = message_text(fault.key, "en", **fault.params)
+    return Result(name, FAIL, f"{what}{path}: {error}", fix)
+
+
 def check_migrations(ctx: Context) -> Result:
     from sqlalchemy import create_engine
 
@@ -148,9 +164,7 @@ def check_migrations(ctx: Context) -> Result:
     try:
         current = current_revision(engine)
     except Exception as exc:
-        return Result(
-            "migrations", FAIL, f"cannot read the schema version: {exc}", _restore_fix(ctx)
-        )
+        return _store_failure(ctx, "migrations", exc, "cannot read the schema version: ")
     finally:
         engine.dispose()
     if current == head:
@@ -486,11 +500,8 @@ def run_checks(
         except Exception as exc:  # a broken check must not hide the others
             log.debug("check %s raised", check.__name__, exc_info=True)
             name = check.__name__.removeprefix("check_")
-            fault = store_fault(exc, ctx.config.store_path())
-            if fault is not None:  # the store's own failure, not the check's: say what to do
-                results.append(
-                    Result(name, FAIL, str(fault), message_text(fault.key, "en", **fault.params))
-                )
+            if sqlite_error(exc) is not None:  # the store's failure, not the check's
+                results.append(_store_failure(ctx, name, exc))
                 continue
             results.append(
                 Result(
