@@ -69,7 +69,7 @@ def test_commands_on_a_full_disk_say_so_without_a_traceback(tmp_path):
         'dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null; '
         f'{kiosk} staff list; echo "rc=$?" >&2; '
         f'{kiosk} backup now; echo "rc=$?" >&2; '
-        f"{kiosk} doctor --skip qt-xcb --skip glibc --skip printer; echo \"rc=$?\" >&2"
+        f'{kiosk} doctor --skip qt-xcb --skip glibc --skip printer; echo "rc=$?" >&2'
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KIOSK_CONFIG": str(tmp_path / "k.toml")}
     proc = subprocess.run(
