@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.func.__module__ != "station.commands.run":
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     args.qt_args = extra
+    if args.data_dir:
+        # As typed, relative to this shell: `kiosk init` writes it into the config, which
+        # the kiosk reads from wherever systemd starts it (and refuses a relative path).
+        args.data_dir = str(Path(args.data_dir).expanduser().absolute())
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -161,3 +161,14 @@ def test_init_doctor_and_backup_leave_no_wal_or_shm_behind(capsys):
     assert main(["backup", "now"]) == 0
     capsys.readouterr()
     assert not [p.name for p in data_dir.rglob("*") if p.name.endswith(("-wal", "-shm"))]
+
+
+def test_a_relative_data_dir_given_to_init_is_written_absolute(tmp_path, monkeypatch, capsys):
+    """The kiosk reads the config from wherever systemd starts it: "kiosk-data" written
+    as typed would be /kiosk-data there."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["--data-dir", "kiosk-data", "init", "--non-interactive", "--station-id",
+                 "ST-1", "--offline", "--no-check"]) == 0  # fmt: skip
+    assert settings()["data_dir"] == str(tmp_path / "kiosk-data")
+    assert (tmp_path / "kiosk-data" / "kiosk.db").exists()
+    capsys.readouterr()

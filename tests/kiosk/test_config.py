@@ -104,3 +104,32 @@ def test_a_bad_printer_connection_is_refused_at_load(tmp_path, value, why) -> No
 def test_every_documented_printer_connection_loads(tmp_path, value) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, f'[printer]\nprinter_connection = "{value}"\n')
     assert load_config(path, env={}).printer_connection == value
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        # Field test (a technician's hand edits): each was taken and broke the station.
+        ("[server]\nsync_interval_s = 0\n", "sync_interval_s' must be at least 1 second"),
+        ("[server]\nsync_interval_s = -5\n", "sync_interval_s' must be at least 1 second"),
+        ("[server]\nsync_interval_s = nan\n", "expected a finite number"),
+        ("[server]\nsync_interval_s = inf\n", "expected a finite number"),
+        ("[server]\nauthorise_timeout_s = 0\n", "authorise_timeout_s' must be more than 0"),
+        ("[ui]\nadmin_idle_timeout_s = 0\n", "admin_idle_timeout_s' must be at least 10"),
+        ("[privacy]\nprivacy_retention_days = -3\n", "privacy_retention_days' must be 0 or"),
+        ("[ui]\nidle_timeout_s = 60.7\n", "expected a whole number (got 60.7)"),
+        ('[storage]\ndata_dir = "kiosk-data"\n', "data_dir' must be an absolute path"),
+        ('[storage]\ndata_dir = "~/kiosk-data"\n', "e.g. /home/kiosk/kiosk-data"),
+    ],
+)
+def test_values_that_would_break_the_station_are_refused(tmp_path, text, needle) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert str(path) in str(err.value) and needle in str(err.value)
+
+
+def test_whole_floats_and_text_numbers_still_load(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, '[ui]\nidle_timeout_s = 90.0\n[printer]\nprinter_paper_mm = "58"\n')
+    cfg = load_config(path, env={})
+    assert (cfg.idle_timeout_s, cfg.printer_paper_mm) == (90, 58)
