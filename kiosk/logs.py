@@ -65,7 +65,7 @@ class ReserveFileHandler(logging.handlers.RotatingFileHandler):
     def _drop_buffered(self) -> None:
         # The failed flush keeps the record in the stream's buffer; each later record would
         # fail on it again. Reopened, the file starts clean when room comes back.
-        stream, self.stream = self.stream, None  # type: ignore[assignment]
+        stream, self.stream = self.stream, None
         if stream is not None:
             with contextlib.suppress(OSError):
                 stream.close()

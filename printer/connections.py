@@ -42,10 +42,10 @@ def open_connection(uri: str, timeout: float = 5.0) -> Connection:
         if not parts.hostname:
             raise BadUri(f"no host in {uri!r}")
         try:
-            port = parts.port or 9100
+            tcp_port = parts.port or 9100
         except ValueError as exc:  # "tcp://10.0.0.9:91OO", a port above 65535
             raise BadUri(f"bad port in {uri!r}") from exc
-        return transports.TcpConnection(parts.hostname, port, timeout, uri)
+        return transports.TcpConnection(parts.hostname, tcp_port, timeout, uri)
     if scheme == "cups":
         queue = unquote(parts.netloc + parts.path).strip("/")
         if not queue:
