@@ -58,6 +58,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The data file cannot be read and written: {path} (user {user}). A technician must run, as root: chown -R {user}: '{folder}', then restart.",
     ),
     "store.busy": ("系统正忙，请稍后再试。", "The kiosk is busy. Please try again in a moment."),
+    "store.wal_missing": (
+        "数据文件的预写日志 {wal} 不见了（可能在自助机运行时被删除），其他程序现在无法读取数据。请正常停止自助机（systemctl stop station-kiosk，不要 kill -9）：停止时它会把日志写回数据文件；然后再启动。",
+        "The store's write-ahead log {wal} is gone (deleted while the kiosk was running?), so no other program can read the store now. Stop the kiosk normally (systemctl stop station-kiosk, not kill -9): as it stops it writes the log back into the store; then start it again.",
+    ),
+    "store.damaged": (
+        "数据文件已损坏：{path}。请重启自助机：启动时会自动从最新备份恢复（kiosk backup list）。",
+        "The store is damaged: {path}. Restart the kiosk: at start it restores the newest backup (kiosk backup list).",
+    ),
+    "store.failed": (
+        "无法读写数据文件：{path}。请运行 kiosk doctor 查看原因。",
+        "The store could not be read or written: {path}. Run kiosk doctor to find out why.",
+    ),
     # config
     "config.invalid": ("配置有误。", "The configuration is invalid."),
     "config.bad_value": (
@@ -175,6 +187,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "志愿者码与兑换人不符，请本人扫码。",
         "This code belongs to another volunteer: the volunteer must scan their own code.",
     ),
+    "proof.code_used": (
+        "这个志愿者码已经用过一次兑换，请刷新后重新扫码。",
+        "This code was used for a redemption already. Refresh it in the app and scan again.",
+    ),
     "proof.wrong_pin": ("卡号或密码不正确。", "Wrong card number or PIN."),
     "proof.card_locked": (
         "密码错误次数太多，此卡已暂时锁定。请扫志愿者码，或联系工作人员。",
@@ -227,6 +243,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Please give a reason for the correction (200 characters at most).",
     ),
     "attendance.bad_hours": ("时长应在 0 到 24 小时之间。", "Hours must be 0 to 24."),
+    "attendance.over_span": (
+        "更正后的时长不能超过活动时长（{hours} 小时）。",
+        "A correction cannot give more than the activity lasted ({hours} h).",
+    ),
     # redemption
     "redeem.cart_empty": ("请先选择礼品。", "Please choose a gift first."),
     "redeem.gift_unknown": ("这件礼品已下架。", "This gift is no longer available."),
@@ -248,6 +268,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "中心刚调整了礼品积分，本机更新后即可兑换，请稍候再试。",
         "The centre has just changed a gift's points; once the kiosk has the new ones, "
         "please try again.",
+    ),
+    "redeem.limit_at_central": (
+        "今天已达到这件礼品每人限兑的数量（以中心记录为准）。",
+        "You have had as many of this gift today as one person may (by the centre's records).",
     ),
     "redeem.declined": (
         "中心未批准本次兑换：{reason}",

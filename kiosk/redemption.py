@@ -302,6 +302,9 @@ def _declined(store: Store, volunteer_id: str, decision: AuthDecision, need: int
         return KioskError(
             "volunteer.unknown" if decision.reason == "unknown_volunteer" else "volunteer.inactive"
         )
+    if decision.reason == "over_limit":
+        # Central counted more of a limited gift today than this kiosk's store knows of.
+        return ConflictError("redeem.limit_at_central")
     if decision.reason == "price_changed":
         # This kiosk's price list is behind central's: the next pull brings the new one.
         return ConflictError("redeem.price_changed")
