@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QScrollArea
 
 from kiosk.views import orders as q
 from kiosk.views.orders import PlacedOrder
-from tests.ui.test_clip_walk import LONG_EN
+from tests.ui.test_clip_walk import LONG_EN, cut_labels
 from tests.ui.test_restock_layout import still
 from tests.ui.test_track_flow import _completed_order
+from ui.screens.order_form import OrderForm
 
 CONFIGS = [
     (lang, large, size)
@@ -101,5 +102,42 @@ def test_the_scan_pages_fit_in_large_text(qtbot, window) -> None:  # type: ignor
             ctx.nav.go(route)
             still(qtbot, window)
             found += [f"{where} {route}: {s}" for s in scrolling(window)]
+        ctx.nav.home()
+    assert not found, found
+
+
+def test_the_check_page_keeps_submit_on_screen_in_large_text(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """请核对 in 大字 at 1280×800: seven summary rows pushed 确认提交 (Submit) 80 px below the
+    fold, so the resident had to find a scroll bar to send the request."""
+    ctx = window.ctx
+    ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
+    form = OrderForm(
+        service_code="repair-tv",
+        service_name="电视维修",
+        service_name_en="TV repair",
+        home_visit=True,
+        phone="13812345678",
+        surname="张",
+        title="阿姨",
+        community="梅园小区",
+        building="3号楼",
+        unit=2,
+        room="502",
+        time_slot="tomorrow_pm",
+        notes=("行动不便", "听力不好"),
+    )
+    found = []
+    for lang, large, size in CONFIGS:
+        window.set_language(lang)
+        window.set_large_text(large)
+        window.resize(*size)
+        ctx.nav.go("order.confirm", form=form)
+        still(qtbot, window)
+        where = f"{lang} {'large' if large else 'normal'} {size[0]}x{size[1]}"
+        found += [f"{where}: {s}" for s in scrolling(window)]
+        found += [f"{where}: {c}" for c in cut_labels(ctx.nav.current)]
+        submit = ctx.nav.current.submit_button
+        if submit.mapTo(window, submit.rect().bottomLeft()).y() >= window.height():
+            found.append(f"{where}: Submit below the window")
         ctx.nav.home()
     assert not found, found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout
 
 from kiosk.privacy import mask_phone
 from kiosk.views import orders as q
@@ -19,6 +19,16 @@ from ui.widgets import BigButton
 log = logging.getLogger(__name__)
 
 ROWS = ("service", "where", "address", "name", "phone", "time", "notes")
+# large text: (row, column, columns spanned); the long ones keep a whole line
+PAIRED = {
+    "service": (0, 0, 1),
+    "phone": (0, 1, 1),
+    "where": (1, 0, 2),
+    "address": (2, 0, 2),
+    "name": (3, 0, 1),
+    "time": (3, 1, 1),
+    "notes": (4, 0, 2),
+}
 
 
 class OrderConfirmScreen(FlowPage):
@@ -29,12 +39,12 @@ class OrderConfirmScreen(FlowPage):
         self.form = OrderForm()
         self.submitting = False
         box = card()
-        inner = QVBoxLayout(box)
-        inner.setContentsMargins(32, 10, 32, 10)
-        inner.setSpacing(0)
+        self.grid = QGridLayout(box)
+        self.grid.setContentsMargins(32, 10, 32, 10)
+        self.grid.setVerticalSpacing(0)
+        self.grid.setHorizontalSpacing(32)
         self.rows = {key: InfoRow(f"summary_{key}") for key in ROWS}
-        for row in self.rows.values():
-            inner.addWidget(row)
+        self._paired: bool | None = None
         self.col.addWidget(box)
         self.col.addStretch(1)
         buttons = QHBoxLayout()
@@ -82,8 +92,24 @@ class OrderConfirmScreen(FlowPage):
         self.clear_error()
         self.retranslate()
 
+    def _arrange(self, paired: bool) -> None:
+        """One row per line; in large text the short ones two to a line, so Submit stays on
+        a 1280x800 screen (seven rows pushed it 80 px below the fold)."""
+        if paired == self._paired:
+            return
+        self._paired = paired
+        for row in self.rows.values():
+            self.grid.removeWidget(row)
+        if not paired:
+            for i, key in enumerate(ROWS):
+                self.grid.addWidget(self.rows[key], i, 0, 1, 2)
+            return
+        for key, (r, c, span) in PAIRED.items():
+            self.grid.addWidget(self.rows[key], r, c, 1, span)
+
     def retranslate(self) -> None:
         f = self.form
+        self._arrange(self.ctx.large_text)
         self.header.set_title(self.tr("Please check"))
         self.prompt.setText(
             texts.step_label(self.route, self.form.steps())
