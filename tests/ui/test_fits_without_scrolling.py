@@ -59,6 +59,9 @@ def test_track_lookup_progress_and_order_done_fit_without_a_scroll_bar(
             ctx.nav.go("track.status", view=shown)
             still(qtbot, window)
             found += [f"{where} track.status: {s}" for s in scrolling(window)]
+        ctx.nav.go("track.rate", view=view)  # 评价: its Send is the last thing on the page
+        still(qtbot, window)
+        found += [f"{where} track.rate: {s}" for s in scrolling(window)]
         ctx.nav.go("order.done", placed=placed)
         for state in ("printing", "queued"):  # queued: the longest words
             ctx.nav.current._print_state(state)

@@ -20,6 +20,7 @@ class TrackRateScreen(FlowPage):
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
+        self.col.setSpacing(10)  # 14 put 提交评价 11 px below a 1280x800 screen in 大字
         self.view: q.OrderStatusView | None = None
         self.sending = False
         self.stars_label = label("")
