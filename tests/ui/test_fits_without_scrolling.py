@@ -90,9 +90,10 @@ def test_the_name_question_fits_with_next_on_screen_in_english(qtbot, window) ->
     assert not found, found
 
 
-def test_the_scan_pages_fit_in_large_text(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_the_scan_pages_and_the_error_page_fit_in_large_text(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     """积分兑换 and 志愿者签到's "show your code" pages scrolled in large English at 1280×800
-    (29 and 9 px): the drawing is smaller in large text."""
+    (29 and 9 px): the drawing is smaller in large text. "Please ask the staff" scrolled
+    too (12 px)."""
     ctx = window.ctx
     ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
     found = []
@@ -105,6 +106,10 @@ def test_the_scan_pages_fit_in_large_text(qtbot, window) -> None:  # type: ignor
             ctx.nav.go(route)
             still(qtbot, window)
             found += [f"{where} {route}: {s}" for s in scrolling(window)]
+        for reason in ("", "error.disk_full"):  # "please ask the staff", and the longest
+            ctx.nav.show_error("E-7K3Q9", reason)
+            still(qtbot, window)
+            found += [f"{where} error {reason}: {s}" for s in scrolling(window)]
         ctx.nav.home()
     assert not found, found
 
