@@ -110,9 +110,7 @@ class _Probe(logging.Handler):
             self.idling = True
             from PySide6.QtCore import QMetaObject, Qt
 
-            QMetaObject.invokeMethod(
-                self._idle_timer, "start", Qt.ConnectionType.QueuedConnection
-            )
+            QMetaObject.invokeMethod(self._idle_timer, "start", Qt.ConnectionType.QueuedConnection)
 
 
 def ours(data_dir: str, idle_s: float) -> int:

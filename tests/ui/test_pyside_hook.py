@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import ui.pyside_hook  # noqa: F401
+import ui.pyside_hook
 
 
 def test_later_imports_are_sorted_without_keeping_their_source(
@@ -49,7 +49,7 @@ def test_installed_libraries_are_answered_without_reading_their_files(
 
     def opened(path: str, *args: object, **kwargs: object) -> object:
         read.append(path)
-        return open(path, *args, **kwargs)  # noqa: SIM115
+        return open(path, *args, **kwargs)
 
     monkeypatch.setattr(ui.pyside_hook, "open", opened, raising=False)
     assert feature._mod_uses_pyside(json) is False
