@@ -249,7 +249,11 @@ class StockEditScreen(StaffScreen):
 
     def resizeEvent(self, event: Any) -> None:
         portrait = event.size().height() > event.size().width()
-        self.grid.set_columns(3 if portrait or event.size().width() > 1600 else 2)
+        wide = event.size().width() > 1600
+        self.grid.set_columns(3 if portrait or wide else 2)
+        # A wide screen has room for three columns of gifts; at 1280 px the form needs more
+        for i, stretch in enumerate((5, 3, 3) if wide else (4, 3, 5)):
+            self.split.setStretch(i, stretch)
         self.split.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
