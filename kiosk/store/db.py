@@ -141,6 +141,14 @@ def require_access(path: Path | str) -> None:
     ]
     if not denied:
         return
+    from kiosk.diskspace import read_only_fs
+
+    if read_only_fs(folder):
+        # No chown helps here: say what does.
+        log.critical("the file system holding %s is mounted read-only", folder)
+        raise EnvironmentFault(
+            "store.read_only_fs", f"{folder} is on a read-only file system", folder=str(folder)
+        )
     import pwd  # only to name the user in the message (and POSIX only, as chown is)
 
     try:
