@@ -134,12 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     except KioskError as exc:
         code = report(exc)
         if exc.__cause__ is not None:
-            # A backup that failed because the disk is full or the store's WAL was deleted
-            # says that too.
+            # A backup that failed because the disk is full or read-only, the store is
+            # damaged or its WAL was deleted says that too, with what to do.
             from kiosk.store_faults import store_fault
 
             cause = store_fault(exc.__cause__, _store_path(args))
-            if cause is not None and cause.key in ("store.wal_missing", "error.disk_full"):
+            if cause is not None and cause.key != "store.failed":
                 report(cause)
         return code
     except KeyboardInterrupt:
