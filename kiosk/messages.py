@@ -62,6 +62,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The data file cannot be read and written: {path} (user {user}). A technician must run, as root: chown -R {user}: '{folder}', then restart.",
     ),
     "store.busy": ("系统正忙，请稍后再试。", "The kiosk is busy. Please try again in a moment."),
+    "backup.store_in_use": (
+        "数据文件正在使用中：请先停止自助机（systemctl stop station-kiosk），再恢复备份。",
+        "The store is in use: stop the kiosk first (systemctl stop station-kiosk), then restore the backup.",
+    ),
+    "backup.restore_failed": (
+        "无法恢复备份，当前数据文件未改动。",
+        "The backup could not be restored; the store was left as it was.",
+    ),
     "store.read_only_fs": (
         "数据目录所在的磁盘是只读的：{folder}（系统常在磁盘出错后这样做）。请技术员检查磁盘（dmesg），以读写方式重新挂载或更换存储卡，然后重启。",
         "The disk holding the data dir is read-only: {folder} (Linux does that after disk errors). A technician must check the disk (dmesg), remount it read-write or replace the card, then restart.",
