@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from central import feed, ledger, policy, proofs
-from central.clock import iso, parse_iso, utcnow
+from central.clock import FUTURE_SLACK_S, iso, parse_iso, utcnow
 from central.db import Database
 from central.errors import BadRequest, NotFound, Rejected
 from central.models import Activity, Attendance, HoursEntry, Volunteer
@@ -38,6 +38,8 @@ REJECT_ALREADY_SIGNED_IN = "already_signed_in"
 REJECT_ACTIVITY_FULL = "activity_full"
 REJECT_BAD_CODE = "bad_code"
 REJECT_NOT_SIGNED_OUT = "not_signed_out"
+REJECT_FUTURE_TIME = "future_time"
+REJECT_OVER_SPAN = "over_span"
 HONOR_CAP_H_PER_YEAR = 50.0  # 荣誉时长 added by the district is capped (志愿汇 does the same)
 
 
@@ -263,6 +265,18 @@ def signed_in(db: Database, s: Session, station_id: str, ev: AttendanceSignedIn)
     return volunteer
 
 
+def _hours_that_day(s: Session, row: Attendance) -> float:
+    """The volunteer's hours credited on ``row``'s day by their other attendances."""
+    already = s.scalar(
+        select(func.coalesce(func.sum(Attendance.hours), 0.0)).where(
+            Attendance.volunteer_id == row.volunteer_id,
+            Attendance.day == row.day,
+            Attendance.id != row.id,
+        )
+    )
+    return float(already or 0)
+
+
 def signed_out(db: Database, s: Session, station_id: str, ev: AttendanceSignedOut) -> Volunteer:
     row = s.get(Attendance, ev.attendance_id)
     if row is None or row.station_id != station_id:
@@ -272,16 +286,15 @@ def signed_out(db: Database, s: Session, station_id: str, ev: AttendanceSignedOu
         raise Rejected("unknown_volunteer")
     if row.signed_out_at is not None:
         return volunteer  # the same sign-out under another event id
+    out = parse_iso(ev.at)
+    if out > utcnow() + timedelta(seconds=FUTURE_SLACK_S):
+        # Dated ahead of central's clock (beyond an honest clock's skew): time not yet
+        # served, which the rule caps only at the activity's end. Offline sign-outs arrive
+        # late, never early, so this refuses no event a kiosk really recorded.
+        raise Rejected(REJECT_FUTURE_TIME, f"signed out at {iso(out)}, central's clock is earlier")
     activity = s.get(Activity, row.activity_id)
     assert activity is not None
-    already = s.scalar(
-        select(func.coalesce(func.sum(Attendance.hours), 0.0)).where(
-            Attendance.volunteer_id == volunteer.id,
-            Attendance.day == row.day,
-            Attendance.id != row.id,
-        )
-    )
-    out = parse_iso(ev.at)
+    already = _hours_that_day(s, row)
     row.signed_out_at, row.auto_signed_out = out, ev.auto
     row.hours = rule.credited_hours(
         row.signed_in_at,
@@ -290,7 +303,7 @@ def signed_out(db: Database, s: Session, station_id: str, ev: AttendanceSignedOu
         activity.ends_at,
         round_to_h=activity.round_to_h,
         daily_max_h=activity.daily_max_h,
-        already_today_h=float(already or 0),
+        already_today_h=already,
     )
     row.points = rule.points_for(row.hours, activity.points_per_hour)
     if row.hours:
@@ -314,7 +327,17 @@ def corrected(db: Database, s: Session, station_id: str, ev: AttendanceCorrected
     activity = s.get(Activity, row.activity_id)
     if volunteer is None or activity is None:
         raise Rejected(REJECT_UNKNOWN_ATTENDANCE)
-    new_hours = round(min(ev.hours, rule.MAX_CORRECTION_H), 2)
+    span_h = rule.span_hours(activity.starts_at, activity.ends_at)
+    if ev.hours > span_h:
+        # Time counts only inside the activity (the rule), a correction's too: 24 h on an
+        # 8 h activity is no honest kiosk's (it refuses it), so the station's word is
+        # refused whole and the district sees it among the rejected events.
+        raise Rejected(
+            REJECT_OVER_SPAN, f"corrected to {ev.hours:g} h, the activity spans {span_h:g} h"
+        )
+    # Within the day's maximum like every credit (the kiosk cannot see other stations').
+    room = max(activity.daily_max_h - _hours_that_day(s, row), 0.0)
+    new_hours = round(min(ev.hours, room), 2)
     delta_h = round(new_hours - row.hours, 2)
     delta_p = rule.points_for(new_hours, activity.points_per_hour) - row.points
     if delta_h:

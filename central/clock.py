@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+# A kiosk's clock this far ahead of central's is tolerated in what it dates (a redemption,
+# a sign-out): doctor warns from 30 s off and fails from 120 s, so an honest station stays
+# well inside it; a time later than this was not read from a clock.
+FUTURE_SLACK_S = 300
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)

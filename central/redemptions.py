@@ -22,16 +22,17 @@ without touching the balance (central.exceptions).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from central import exceptions, feed, ledger, policy, proofs
-from central.clock import iso, parse_iso, utcnow
+from central.activities import district_zone
+from central.clock import FUTURE_SLACK_S, iso, parse_iso, utcnow
 from central.db import Database, get_kept, keep
-from central.errors import BadRequest, Conflict, Rejected
+from central.errors import BadRequest, Conflict, Forbidden, Rejected
 from central.models import Gift, Overdraft, Redemption, Station, Volunteer
 from central.payloads import AuthoriseIn, RedemptionMade, RedemptionVoided
 from protocol import api as p
@@ -40,7 +41,6 @@ from protocol import codes
 log = logging.getLogger(__name__)
 
 RELEASE_BATCH = 200
-FUTURE_SLACK_S = 300  # a kiosk clock this far ahead is tolerated
 
 
 def _check_total(total: int, lines: list[Any]) -> bool:
@@ -65,6 +65,76 @@ def _shortfall(session: Session, lines: list[Any]) -> tuple[int, list[str]]:
             short += (gift.points - ln.points_each) * ln.qty
             skus.append(ln.sku)
     return short, sorted(set(skus))
+
+
+OVER_LIMIT = "over_limit"
+# The statuses of a redemption whose gifts went (or are held) for the volunteer.
+_TAKEN = ("held", "recorded")
+
+
+def _day_bounds(at: datetime) -> tuple[datetime, datetime]:
+    """The district's calendar day around ``at`` (naive UTC), as naive-UTC bounds: a
+    gift's per-volunteer limit is per day, as the kiosk counts it in the station's zone."""
+    zone = district_zone()
+    local = at.replace(tzinfo=UTC).astimezone(zone)
+    start = datetime(local.year, local.month, local.day, tzinfo=zone).astimezone(UTC)
+    start = start.replace(tzinfo=None)
+    return start, start + timedelta(days=1)
+
+
+def _over_limits(
+    session: Session, station_id: str, volunteer_id: str, lines: list[Any], at: datetime, own: str
+) -> list[str]:
+    """The lines' gifts this volunteer would get beyond the gift's per-volunteer daily
+    limit at this station (the kiosk's own rule, counted from central's records: a
+    station's word that it checked is not enough); [] if none. ``own``: the redemption
+    being judged, never counted against itself."""
+    wanted: dict[str, int] = {}
+    for ln in lines:
+        gift = get_kept(session, Gift, ln.sku)
+        if gift is not None and gift.per_volunteer_limit > 0:
+            wanted[ln.sku] = wanted.get(ln.sku, 0) + ln.qty
+    if not wanted:
+        return []  # no query for the many gifts without a limit
+    start, end = _day_bounds(at)
+    when = func.coalesce(Redemption.at, Redemption.created_at)
+    taken: dict[str, int] = {}
+    for (done,) in session.execute(
+        select(Redemption.lines).where(
+            Redemption.volunteer_id == volunteer_id,
+            Redemption.station_id == station_id,
+            Redemption.status.in_(_TAKEN),
+            Redemption.id != own,
+            when >= start,
+            when < end,
+        )
+    ):
+        for line in done or ():
+            if isinstance(line, dict) and line.get("sku") in wanted:
+                taken[line["sku"]] = taken.get(line["sku"], 0) + int(line.get("qty") or 0)
+    problems = []
+    for sku, qty in sorted(wanted.items()):
+        gift = get_kept(session, Gift, sku)
+        assert gift is not None
+        if taken.get(sku, 0) + qty > gift.per_volunteer_limit:
+            problems.append(f"{sku}: {taken.get(sku, 0)} + {qty} > {gift.per_volunteer_limit}")
+    return problems
+
+
+def _code_spent(session: Session, volunteer_id: str, code_id: str, redemption_id: str) -> bool:
+    """Whether the code (its jti) already backs another redemption's hold or capture. By
+    the volunteer (indexed; a code is only ever its own volunteer's), then the code."""
+    found = session.scalar(
+        select(Redemption.id)
+        .where(
+            Redemption.volunteer_id == volunteer_id,
+            Redemption.code_id == code_id,
+            Redemption.id != redemption_id,
+            Redemption.status.in_(_TAKEN),
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def _same_request(row: Redemption, station_id: str, req: AuthoriseIn) -> bool:
@@ -109,6 +179,12 @@ def authorise(db: Database, station_id: str, req: AuthoriseIn) -> dict[str, Any]
         if existing is not None:
             return _stored_decision(existing, station_id, req)
         volunteer = ledger.lock_volunteer(session, req.volunteer_id)
+        if code_id and _code_spent(session, req.volunteer_id, code_id, req.redemption_id):
+            # One scan, one approved redemption: a kiosk keeping a scanned code (valid for
+            # minutes) cannot authorise more with it. Under the volunteer's lock, so two
+            # requests with one code cannot both pass. Released holds (voided, expired) and
+            # declines do not count: a retry after them is judged anew.
+            raise Forbidden("code_used", "this code stands behind another redemption")
         expires_at = utcnow() + timedelta(seconds=rules.hold_ttl_s)
         decision = _decide(db, session, station_id, volunteer, req, expires_at)
         approved = bool(decision["approved"])
@@ -146,6 +222,10 @@ def _decide(
         # The kiosk's catalogue is older than central's (it will pull the new price), or
         # it is lying about the price: either way not at that price.
         return {"approved": False, "reason": "price_changed", "balance": volunteer.balance}
+    if _over_limits(session, station_id, volunteer.id, req.lines, utcnow(), req.redemption_id):
+        # More of a limited gift than the volunteer may have today: the kiosk checks this
+        # itself, so only a kiosk that lost its history, or lies, is declined here.
+        return {"approved": False, "reason": OVER_LIMIT, "balance": volunteer.balance}
     if volunteer.balance < req.total_points:
         return {"approved": False, "reason": "insufficient_points", "balance": volunteer.balance}
     ledger.change_balance(
@@ -295,6 +375,13 @@ def _record_made(
             exceptions.open_exception(
                 db, session, station_id, row.id, volunteer.id, "under_price", short, detail
             )
+        over = _over_limits(session, station_id, volunteer.id, ev.lines, row.at, row.id)
+        if over:
+            # The approval was for lines within the limits; these lines are others. The
+            # points are captured as approved: the flag is for the district (0 points).
+            exceptions.open_exception(
+                db, session, station_id, row.id, volunteer.id, OVER_LIMIT, 0, "; ".join(over)
+            )
     if before == "held":
         _capture(db, session, station_id, volunteer, row, ev)
     elif before == "expired":
@@ -427,6 +514,9 @@ def _offline_problems(
     short, skus = _shortfall(session, ev.lines)
     if short:
         problems.append(f"under_price ({short} points short: {','.join(skus)[:100]})")
+    over = _over_limits(session, station_id, ev.volunteer_id, ev.lines, at, row.id)
+    if over:
+        problems.append(f"{OVER_LIMIT} ({'; '.join(over)[:200]})")
     return problems
 
 

@@ -298,6 +298,11 @@ def correct(
         raise ValidationError("attendance.reason_required")
     if not 0 <= hours <= rule.MAX_CORRECTION_H:
         raise ValidationError("attendance.bad_hours")
+    activity = session.get(Activity, row.activity_id)
+    span = rule.span_hours(activity.starts_at, activity.ends_at) if activity else 0.0
+    if activity is not None and hours > span:
+        # Time counts only inside the activity, a correction's too; central refuses more.
+        raise ValidationError("attendance.over_span", hours=f"{span:g}")
     before = row.corrected_hours if row.corrected_hours is not None else row.expected_hours
     row.corrected_hours = round(hours, 2)
     outbox.emit(
@@ -331,6 +336,7 @@ class PresentRow:
     signed_out_at: datetime | None
     hours: float
     auto: bool
+    span_h: float  # the activity's length: the most a correction may give
 
 
 def attendance_today(
@@ -340,7 +346,9 @@ def attendance_today(
     now = now or utcnow()
     today = local_day(now, config.timezone)
     rows = session.execute(
-        select(Attendance, Activity.title, Volunteer.masked_name)
+        select(
+            Attendance, Activity.title, Volunteer.masked_name, Activity.starts_at, Activity.ends_at
+        )
         .join(Activity, Activity.id == Attendance.activity_id)
         .outerjoin(Volunteer, Volunteer.id == Attendance.volunteer_id)
         .where(Attendance.signed_in_at >= now - timedelta(days=1))
@@ -355,8 +363,9 @@ def attendance_today(
             a.signed_out_at,
             a.corrected_hours if a.corrected_hours is not None else a.expected_hours,
             a.auto_signed_out,
+            rule.span_hours(starts, ends),
         )
-        for a, title, name in rows
+        for a, title, name, starts, ends in rows
         if local_day(a.signed_in_at, config.timezone) == today
     ]
 

@@ -203,6 +203,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "志愿者码与兑换人不符，请本人扫码。",
         "This code belongs to another volunteer: the volunteer must scan their own code.",
     ),
+    "proof.code_used": (
+        "这个志愿者码已经用过一次兑换，请刷新后重新扫码。",
+        "This code was used for a redemption already. Refresh it in the app and scan again.",
+    ),
     "proof.wrong_pin": ("卡号或密码不正确。", "Wrong card number or PIN."),
     "proof.card_locked": (
         "密码错误次数太多，此卡已暂时锁定。请扫志愿者码，或联系工作人员。",
@@ -255,6 +259,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Please give a reason for the correction (200 characters at most).",
     ),
     "attendance.bad_hours": ("时长应在 0 到 24 小时之间。", "Hours must be 0 to 24."),
+    "attendance.over_span": (
+        "更正后的时长不能超过活动时长（{hours} 小时）。",
+        "A correction cannot give more than the activity lasted ({hours} h).",
+    ),
     # redemption
     "redeem.cart_empty": ("请先选择礼品。", "Please choose a gift first."),
     "redeem.gift_unknown": ("这件礼品已下架。", "This gift is no longer available."),
@@ -276,6 +284,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "中心刚调整了礼品积分，本机更新后即可兑换，请稍候再试。",
         "The centre has just changed a gift's points; once the kiosk has the new ones, "
         "please try again.",
+    ),
+    "redeem.limit_at_central": (
+        "今天已达到这件礼品每人限兑的数量（以中心记录为准）。",
+        "You have had as many of this gift today as one person may (by the centre's records).",
     ),
     "redeem.declined": (
         "中心未批准本次兑换：{reason}",
@@ -306,6 +318,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gift.out_of_stock": ("已兑完", "Out of stock"),
     "gift.unaffordable": ("积分不足", "Not enough points"),
     "gift.limit_reached": ("已达限兑数量", "Limit reached"),
+    # the cart's "+" is off: why, in a few words under the gift's name
+    "cart.limit_reached": ("每人每天限 {limit} 件", "Limit {limit} a day"),
+    "cart.stock_all": ("库存只有 {left} 件", "Only {left} in stock"),
     "gift.inactive": ("已下架", "Unavailable"),
     # stock
     "stock.qty_invalid": ("数量必须是正整数。", "The quantity must be a positive whole number."),

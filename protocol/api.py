@@ -87,6 +87,7 @@ PROOF_REASONS = (
     "wrong_pin",
     "card_locked",
     "card_pin_disabled",
+    "code_used",
 )
 DEFAULT_OFFLINE_DAILY_POINTS = 400
 

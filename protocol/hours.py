@@ -37,5 +37,11 @@ def credited_hours(
     return round(min(rounded, room), 2)
 
 
+def span_hours(starts: datetime, ends: datetime) -> float:
+    """The activity's length in hours: the most any attendance (or its correction) can
+    count, since time counts only inside the activity."""
+    return round(max((ends - starts).total_seconds(), 0.0) / 3600.0, 4)
+
+
 def points_for(hours: float, points_per_hour: int) -> int:
     return math.floor(hours * points_per_hour + 1e-9)

@@ -76,7 +76,6 @@ def test_concurrent_authorisations_never_overdraw(db_url: str) -> None:
         with ec.db.begin() as s:
             admin.upsert_volunteer(ec.db, s, {"id": "V1", "name": "张晓明"})
             admin.upsert_gift(ec.db, s, {"sku": "egg", "name": "鸡蛋", "points": 10})
-        code = ec.sign_code("V1")
         admin.award_points(ec.db, "V1", 100)
         other_id, other_token = ec.add_station("第二站", "ST-TWO")
         headers = [ec.headers, {"X-Station-Id": other_id, "Authorization": f"Bearer {other_token}"}]
@@ -92,7 +91,8 @@ def test_concurrent_authorisations_never_overdraw(db_url: str) -> None:
                         "volunteer_id": "V1",
                         "total_points": 10,
                         "lines": [{"sku": "egg", "qty": 1, "points_each": 10}],
-                        "proof": {"code": code},
+                        # One code per scan: a code authorises one redemption.
+                        "proof": {"code": ec.sign_code("V1")},
                     }
                     answer = http.post(
                         ec.api_url + "/redemptions/authorise",

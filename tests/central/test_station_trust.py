@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
-from central import activities, admin, exceptions, policy, redemptions
-from central.clock import iso, utcnow
+from central import activities, admin, exceptions, keys, policy, redemptions
+from central.clock import FUTURE_SLACK_S, iso, utcnow
 from central.console import accounts
 from central.console.models import WebSession
 from central.db import Database
 from central.models import Attendance, LedgerEntry, Redemption, Volunteer
 from central.seed import hash_pin
+from protocol import codes
 from tests.central.conftest import Api, TestClient
 from tests.central.factories import add_gift, add_volunteer, authorise_body, code_for, event
 
@@ -252,3 +254,243 @@ def test_an_overdraft_after_expiry_is_charged_once_when_resolved(
     assert (flag["reason"], flag["points"]) == ("overdraft_after_expiry", 20)
     exceptions.resolve(db, flag["id"], resolution, "receipt checked with the station")
     assert _balance(db) == after
+
+
+# --- sixth round: hours a station cannot make up --------------------------------------
+
+
+def _eight_hour_activity(db: Database, start: datetime, activity_id: str = "DAY") -> None:
+    activities.publish_activity(
+        db,
+        activity_id=activity_id,
+        title="社区清洁日",
+        starts_at=start,
+        ends_at=start + timedelta(hours=8),
+        daily_max_h=12.0,
+    )
+
+
+def _signed_in(db: Database, api: Api, at: datetime, activity_id: str = "DAY") -> str:
+    key_id, private = keys.signing_key(db)
+    code = codes.sign_code(private, key_id, "V2", ttl_s=300, now=at)
+    aid = str(uuid.uuid4())
+    payload = {"attendance_id": aid, "activity_id": activity_id, "volunteer_id": "V2"}
+    result = api.push(event("attendance.signed_in", {**payload, "at": iso(at), "code": code}))
+    assert result[0]["status"] == "accepted"
+    return aid
+
+
+def _hours_and_balance(db: Database, vid: str = "V2") -> tuple[float, int]:
+    with db.read() as s:
+        v = s.get(Volunteer, vid)
+        assert v is not None
+        return v.total_hours, v.balance
+
+
+def test_a_correction_cannot_credit_more_than_the_activity_lasted(api: Api, db: Database) -> None:
+    """A stolen token corrected an 8 h activity's attendance to 24 h: 240 points. Time
+    counts only inside the activity, a correction's too: beyond its span the correction
+    is refused whole (the district sees the rejected event); within it, it is booked."""
+    add_volunteer(db, "V2", balance=0, hours=0.0)
+    start = utcnow().replace(microsecond=0) - timedelta(days=2)
+    _eight_hour_activity(db, start)
+    aid = _signed_in(db, api, start)
+    out = event(
+        "attendance.signed_out", {"attendance_id": aid, "at": iso(start + timedelta(hours=1))}
+    )
+    assert api.push(out)[0]["status"] == "accepted"
+    assert _hours_and_balance(db) == (1.0, 10)
+
+    def correct(hours: float) -> dict:
+        payload = {"attendance_id": aid, "hours": hours, "reason": "忘记签退", "staff_id": "S01"}
+        return api.push(event("attendance.corrected", payload))[0]
+
+    for hours in (24.0, 8.5):
+        answer = correct(hours)
+        assert answer["status"] == "rejected" and answer["reason"].startswith("over_span")
+    assert _hours_and_balance(db) == (1.0, 10)
+    assert correct(8.0)["status"] == "accepted"
+    assert _hours_and_balance(db) == (8.0, 80)
+
+
+def test_a_correction_stays_within_the_days_maximum(api: Api, db: Database) -> None:
+    """Two 8 h activities the same day, each corrected to its full span: the second is
+    credited only up to the daily maximum, as a sign-out would be."""
+    add_volunteer(db, "V2", balance=0, hours=0.0)
+    start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=2)
+    for n, activity_id in enumerate(("AM", "PM")):
+        activities.publish_activity(
+            db,
+            activity_id=activity_id,
+            title="义诊",
+            starts_at=start + timedelta(hours=8 * n),
+            ends_at=start + timedelta(hours=8 * n + 8),
+        )  # the default daily maximum: 8 h
+    for n, activity_id in enumerate(("AM", "PM")):
+        at = start + timedelta(hours=8 * n)
+        aid = _signed_in(db, api, at, activity_id)
+        out = {"attendance_id": aid, "at": iso(at + timedelta(minutes=30))}
+        assert api.push(event("attendance.signed_out", out))[0]["status"] == "accepted"
+        fix = {"attendance_id": aid, "hours": 8.0, "reason": "扫码故障", "staff_id": "S01"}
+        assert api.push(event("attendance.corrected", fix))[0]["status"] == "accepted"
+    assert _hours_and_balance(db) == (8.0, 80)
+
+
+def test_a_sign_out_dated_in_the_future_is_refused(api: Api, db: Database) -> None:
+    """A stolen token signed a volunteer in at the start of today's activity and out at
+    its end, an hour after the start: central credited the whole day. A sign-out later
+    than central's clock (beyond a clock's skew) is refused; one within the skew, or one
+    that arrives a week late from a kiosk that was offline, is credited."""
+    add_volunteer(db, "V2", balance=0, hours=0.0)
+    now = utcnow().replace(microsecond=0)
+    _eight_hour_activity(db, now - timedelta(hours=1))
+    aid = _signed_in(db, api, now - timedelta(hours=1))
+    for ahead in (timedelta(hours=7), timedelta(seconds=FUTURE_SLACK_S + 60)):
+        out = {"attendance_id": aid, "at": iso(now + ahead)}
+        answer = api.push(event("attendance.signed_out", out))[0]
+        assert answer["status"] == "rejected" and answer["reason"].startswith("future_time")
+    assert _hours_and_balance(db) == (0.0, 0)
+    with db.read() as s:
+        row = s.get(Attendance, aid)
+        assert row is not None and row.signed_out_at is None
+    # A kiosk clock two minutes fast: within the skew, credited up to central's clock.
+    out = {"attendance_id": aid, "at": iso(now + timedelta(minutes=2))}
+    assert api.push(event("attendance.signed_out", out))[0]["status"] == "accepted"
+    assert _hours_and_balance(db) == (1.0, 10)
+    # Last week's activity, pushed only now (the kiosk was offline): credited.
+    week_ago = now - timedelta(days=7)
+    _eight_hour_activity(db, week_ago, "LAST-WEEK")
+    late = _signed_in(db, api, week_ago, "LAST-WEEK")
+    out = {"attendance_id": late, "at": iso(week_ago + timedelta(hours=3))}
+    assert api.push(event("attendance.signed_out", out))[0]["status"] == "accepted"
+    assert _hours_and_balance(db) == (4.0, 40)
+
+
+# --- sixth round: a gift's per-volunteer limit ------------------------------------------
+
+
+def _limited_gift(db: Database, sku: str = "G-OIL", points: int = 50, limit: int = 2) -> None:
+    with db.begin() as s:
+        admin.upsert_gift(
+            db, s, {"sku": sku, "name": "食用油", "points": points, "per_volunteer_limit": limit}
+        )
+
+
+def _oil(qty: int, points: int = 50) -> list[dict]:
+    return [{"sku": "G-OIL", "qty": qty, "points_each": points}]
+
+
+def test_a_gifts_per_volunteer_limit_is_kept_by_central(api: Api, db: Database) -> None:
+    """Two bottles of oil per volunteer per day (the kiosk's own rule): a stolen token
+    took ten, online and offline, and central debited them all."""
+    add_volunteer(db, balance=5000)
+    _limited_gift(db)
+    code = code_for(db)
+
+    def authorise(rid: str, qty: int) -> dict:
+        proof = {"code": code_for(db)}  # scanned for this redemption (one code, one)
+        body = {**authorise_body(rid, points=50 * qty, proof=proof), "lines": _oil(qty)}
+        return api.post("/redemptions/authorise", json=body).json()
+
+    def made(rid: str, qty: int, mode: str) -> dict:
+        payload = {
+            "redemption_id": rid,
+            "volunteer_id": "V1",
+            "mode": mode,
+            "total_points": 50 * qty,
+            "lines": _oil(qty),
+            "at": iso(utcnow()),
+            "code": code,
+        }
+        return event("redemption.made", payload)
+
+    assert authorise("r1", 3) == {"approved": False, "reason": "over_limit", "balance": 5000}
+    assert authorise("r2", 1)["approved"] is True  # held: one bottle counts already
+    assert authorise("r3", 2)["reason"] == "over_limit"
+    assert [r["status"] for r in api.push(made("r2", 1, "online"))] == ["accepted"]
+    assert _balance(db) == 4950
+    # Offline: one more bottle is within the limit, the next two in the same batch not.
+    results = api.push(made("r4", 1, "offline"), made("r5", 1, "offline"))
+    assert [r["status"] for r in results] == ["accepted", "accepted"]
+    assert _balance(db) == 4900
+    assert authorise("r6", 1)["reason"] == "over_limit"  # two today: r2 and r4
+    with db.read() as s:
+        statuses = {r.id: r.status for r in s.scalars(select(Redemption))}
+    assert statuses == {
+        "r1": "declined",
+        "r2": "recorded",
+        "r3": "declined",
+        "r4": "recorded",
+        "r5": "exception",
+        "r6": "declined",
+    }
+    flagged = [
+        (e["redemption_id"], e["reason"], e["points"]) for e in exceptions.list_exceptions(db)
+    ]
+    assert flagged == [("r5", "over_limit", 50)]
+
+
+def test_lines_swapped_at_capture_beyond_the_limit_are_flagged(api: Api, db: Database) -> None:
+    add_volunteer(db, balance=5000)
+    _limited_gift(db)
+    add_gift(db, "G-SOAP", points=50)
+    code = code_for(db)
+    body = authorise_body("r1", points=500, proof={"code": code})
+    body["lines"] = [{"sku": "G-SOAP", "qty": 10, "points_each": 50}]
+    assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
+    made = {
+        "redemption_id": "r1",
+        "volunteer_id": "V1",
+        "mode": "online",
+        "total_points": 500,
+        "lines": _oil(10),
+        "at": iso(utcnow()),
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert _balance(db) == 4500  # captured as approved
+    flagged = [(e["reason"], e["points"], e["detail"]) for e in exceptions.list_exceptions(db)]
+    assert flagged == [("over_limit", 0, "G-OIL: 0 + 10 > 2")]
+
+
+# --- sixth round: one scan, one redemption -----------------------------------------------
+
+
+def test_a_scanned_code_authorises_one_redemption(api: Api, db: Database) -> None:
+    """A compromised kiosk kept a volunteer's scanned code (valid for minutes) and
+    authorised redemption after redemption with it. One approved redemption per code: a
+    second is refused (403 code_used, nothing held); a retry after a decline or a void is
+    judged anew; a fresh code from the phone works."""
+    add_volunteer(db, balance=1000)
+    code = code_for(db)
+
+    def authorise(rid: str, points: int, proof_code: str = code) -> Any:
+        return api.post(
+            "/redemptions/authorise",
+            json=authorise_body(rid, points=points, proof={"code": proof_code}),
+        )
+
+    assert authorise("r1", 2000).json()["reason"] == "insufficient_points"
+    assert authorise("r2", 30).json()["approved"] is True
+    again = authorise("r3", 30)
+    assert again.status_code == 403 and again.json()["reason"] == "code_used"
+    assert _balance(db) == 970
+    # The kiosk could not finish r2 and voided it: the volunteer tries again, same code.
+    void = event("redemption.voided", {"redemption_id": "r2", "reason": "local_commit_failed"})
+    assert api.push(void)[0]["status"] == "accepted"
+    assert authorise("r4", 60).json()["approved"] is True
+    made = {
+        "redemption_id": "r4",
+        "volunteer_id": "V1",
+        "mode": "online",
+        "total_points": 60,
+        "lines": [{"sku": "G-EGG", "qty": 1, "points_each": 60}],
+        "at": iso(utcnow()),
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert authorise("r5", 30).json()["reason"] == "code_used"  # captured: still spent
+    # The same request again (its answer was lost) gets its stored decision.
+    assert authorise("r4", 60).json()["approved"] is True
+    assert authorise("r6", 30, code_for(db)).json()["approved"] is True
+    assert _balance(db) == 910
+    with db.read() as s:
+        assert {r.id for r in s.scalars(select(Redemption))} == {"r1", "r2", "r4", "r6"}

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from kiosk import attendance
 from kiosk.config import Config
 from kiosk.errors import KioskError
+from kiosk.messages import text
 from kiosk.store import Store
 from kiosk.store.models import Activity, AuditEntry, OutboxEvent, PrintJob
 from protocol.codes import sign_code
@@ -139,3 +140,25 @@ def test_a_correction_needs_a_reason_and_is_audited(station: Store, config: Conf
         assert audit.detail["before"] == 1.0 and audit.detail["after"] == 2.0
         exported = attendance.export_rows(s)
     assert exported[0]["hours"] == 2.0 and exported[0]["corrected"] == 1
+
+
+def test_a_correction_cannot_give_more_than_the_activity_lasted(
+    station: Store, config: Config
+) -> None:
+    """The staff screen allowed 24 h on this 3 h activity (central booked 240 points for
+    such a correction). Time counts only inside the activity: more is refused with a
+    message, nothing is sent; the full span is allowed."""
+    scan(station, config, code(), START)
+    result = scan(station, config, code(at=START + timedelta(hours=1)), START + timedelta(hours=1))
+    sent = len(outbox(station))
+    for hours in (24.0, 3.5):
+        with station.begin() as s, pytest.raises(KioskError) as caught:
+            attendance.correct(s, result.attendance_id, hours, "活动结束后继续帮忙", "S01")
+        assert caught.value.key == "attendance.over_span"
+        assert text(caught.value.key, "zh_CN", **caught.value.params) == (
+            "更正后的时长不能超过活动时长（3 小时）。"
+        )
+    assert len(outbox(station)) == sent
+    with station.begin() as s:
+        attendance.correct(s, result.attendance_id, 3.0, "活动结束后继续帮忙", "S01")
+    assert outbox(station)[-1][1]["hours"] == 3.0

@@ -4,7 +4,7 @@ It starts as the kiosk does — resolving the intents a killed predecessor left 
 redeems one egg at a time online against the real central, printing ``APPROVED <id>`` the
 moment central's approval is in hand, before the local commit: the parent kills it at a
 random point after that line. Argument: one JSON object (store, url, station_id, token,
-volunteer, code, count)."""
+volunteer, codes: one per redemption, as scanned for each)."""
 
 from __future__ import annotations
 
@@ -44,8 +44,8 @@ def main() -> int:
         printer_connection="dummy:",
         offline_limit_points=0,  # this test is about holds: nothing may go offline
     )
-    proof = Proof.scanned(args["code"])
-    for _ in range(args["count"]):
+    for code in args["codes"]:
+        proof = Proof.scanned(code)
         try:
             done = redeem(store, args["volunteer"], {"egg": 1}, authoriser, config, proof=proof)
             print("DONE", done.redemption_id, done.mode, flush=True)

@@ -132,21 +132,24 @@ def _kill_loop(kiosk: Kiosk, central: Central, lives: int, seed: int) -> dict[st
     """Run ``lives`` kiosk processes, each killed (SIGKILL) at a random moment after one of
     central's approvals; then one more start (which resolves) and a drain."""
     rng = random.Random(seed)
-    code = central.server.sign_code("V002", ttl_s=3600)
     args = {
         "store": str(kiosk.store.path),
         "url": central.url,
         "station_id": kiosk.config.station_id,
         "token": kiosk.client._headers["Authorization"].removeprefix("Bearer "),
         "volunteer": "V002",
-        "code": code,
     }
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     stats = {"killed": 0, "approved": 0}
 
+    def fresh(count: int) -> list[str]:
+        return [central.server.sign_code("V002", ttl_s=3600) for _ in range(count)]
+
     def life(count: int, kill_after: int | None) -> None:
         proc = subprocess.Popen(
-            [sys.executable, str(WORKER), json.dumps({**args, "count": count})],
+            # A volunteer scans for each redemption: one fresh code each (central lets a
+            # code authorise one redemption).
+            [sys.executable, str(WORKER), json.dumps({**args, "codes": fresh(count)})],
             stdout=subprocess.PIPE,
             text=True,
             cwd=ROOT,

@@ -3,11 +3,15 @@ lockout after wrong PINs, technician-only settings, admin lock after idle."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from sqlalchemy import select
 
 from kiosk import stock
-from kiosk.store.models import AuditEntry, Staff, StockMovement
+from kiosk.clock import utcnow
+from kiosk.store.models import Activity, Attendance, AuditEntry, OutboxEvent, Staff, StockMovement
 from tests.ui.flow_helpers import banner_text, click, keys, text_of, wait_route
 
 TECH, TECH_PIN = "S01", "246810"  # 王站长, technician
@@ -184,3 +188,51 @@ def test_no_reason_is_cut_in_english_large_text_on_a_small_screen(qtbot, window)
         assert button._label.width() >= longest, (key, button.text(), button._label.width())
     click(qtbot, ctx, "pick_donation")
     assert reasons.value() == "donation"
+
+
+def test_a_correction_stops_at_the_activitys_length(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """签到记录 → 更正: +0.5 went up to 24 h on any activity. It stops at what the
+    activity lasted (2 h 45 min here: 2.5 in half-hour steps), and saving sends that."""
+    ctx = window.ctx
+    now = utcnow().replace(microsecond=0)
+    with ctx.store.begin() as s:
+        s.add(
+            Activity(
+                id="A-SHORT",
+                title="义务理发",
+                starts_at=now - timedelta(minutes=2),
+                ends_at=now - timedelta(minutes=2) + timedelta(hours=2, minutes=45),
+            )
+        )
+        s.flush()
+        s.add(
+            Attendance(
+                id="att-1",
+                activity_id="A-SHORT",
+                volunteer_id="V0001",
+                signed_in_at=now - timedelta(minutes=1),
+                signed_out_at=now,
+            )
+        )
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    wait_route(qtbot, ctx, "staff.menu")
+    click(qtbot, ctx, "menu_attendance")
+    wait_route(qtbot, ctx, "staff.attendance")
+    screen = ctx.nav.current
+    qtbot.waitUntil(lambda: screen.findChild(QWidget, "attended_att-1") is not None)
+    row = screen.findChild(QWidget, "attended_att-1")
+    qtbot.mouseClick(row.findChild(QPushButton, "rowAction"), Qt.MouseButton.LeftButton)
+    for _ in range(10):
+        click(qtbot, ctx, "hoursPlus")
+    assert screen.hours == 2.5
+    assert screen.value.findChild(QLabel).text() == "时长：2.5 小时"
+    click(qtbot, ctx, "hoursMinus")
+    click(qtbot, ctx, "hoursPlus")
+    qtbot.mouseClick(
+        screen.findChild(QWidget, "reason_stayed_late").findChild(QPushButton, "rowAction"),
+        Qt.MouseButton.LeftButton,
+    )
+    qtbot.waitUntil(lambda: screen.notice.isVisible())
+    with ctx.store.begin() as s:
+        sent = s.scalars(select(OutboxEvent).where(OutboxEvent.type == "attendance.corrected"))
+        assert [e.payload["hours"] for e in sent] == [2.5]

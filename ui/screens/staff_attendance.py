@@ -97,7 +97,11 @@ class StaffAttendanceScreen(StaffScreen):
         return self.tr("Hours: %1").replace("%1", f"{self.hours:g}")
 
     def _step(self, delta: float) -> None:
-        self.hours = min(max(self.hours + delta, 0.0), 24.0)
+        # No more than the activity lasted: the core (and central) refuse more.
+        most = self.editing.span_h if self.editing is not None else 0.0
+        if self.hours + delta > most:
+            return
+        self.hours = max(self.hours + delta, 0.0)
         label = self.value.findChild(type(self.hint))
         if label is not None:
             label.setText(self._hours_text())
