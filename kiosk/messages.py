@@ -100,6 +100,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未知的配置项 {setting}（{origin}）。",
         "Unknown setting {setting} ({origin}).",
     ),
+    "config.unwritable": ("无法写入配置文件。", "The config file cannot be written."),
     "config.unreadable": (
         "无法读取配置文件（{origin}）。",
         "Cannot read the config file ({origin}).",
