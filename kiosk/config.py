@@ -314,10 +314,21 @@ def _line_of(text: str, key: str) -> int | None:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows Notepad starts a UTF-8 file with a BOM, which TOML calls an
+        # "Invalid statement (at line 1, column 1)".
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        # A Chinese Windows editor saves "ANSI", i.e. GBK: the station name breaks it.
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            "config.unreadable",
+            f"{path}, line {line}: the file is not UTF-8 (saved as GBK/ANSI?): "
+            "save it as UTF-8, e.g. iconv -f GBK -t UTF-8",
+            origin=str(path),
+        ) from exc
+    except OSError as exc:
         raise ConfigError("config.unreadable", f"{path}: {exc}", origin=str(path)) from exc
     try:
         data = tomllib.loads(text)

@@ -89,7 +89,7 @@ def _existing(path: Path) -> dict[str, Any]:
 def _file_sets(path: Path, name: str) -> bool:
     import tomllib
 
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # as kiosk.config reads it
     return any(name in section for section in data.values() if isinstance(section, dict))
 
 

@@ -133,3 +133,17 @@ def test_whole_floats_and_text_numbers_still_load(tmp_path) -> None:  # type: ig
     path = write(tmp_path, '[ui]\nidle_timeout_s = 90.0\n[printer]\nprinter_paper_mm = "58"\n')
     cfg = load_config(path, env={})
     assert (cfg.idle_timeout_s, cfg.printer_paper_mm) == (90, 58)
+
+
+def test_a_file_from_a_windows_editor_loads_or_says_how_to_fix_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Field test: Notepad's UTF-8 BOM read as "Invalid statement (at line 1, column 1)";
+    a file saved as ANSI (GBK on a Chinese Windows) as "'utf-8' codec can't decode"."""
+    path = tmp_path / "kiosk.toml"
+    text = '[station]\nstation_id = "ST-1"\nstation_name = "东湖社区新时代文明实践站"\n'
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert load_config(path, env={}).station_name == "东湖社区新时代文明实践站"
+    path.write_bytes(text.encode("gbk"))
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert f"{path}, line 3: the file is not UTF-8" in str(err.value)
+    assert "iconv -f GBK -t UTF-8" in str(err.value)
