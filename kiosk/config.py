@@ -312,6 +312,18 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
+def _hint(name: str) -> str:
+    """Where a misplaced setting belongs, or the one a typo meant."""
+    if name in FIELDS:
+        return f" (it belongs in [{FIELDS[name].metadata['section']}])"
+    import difflib
+
+    close = difflib.get_close_matches(name, FIELDS, n=1, cutoff=0.75)
+    if close:
+        return f" (did you mean {close[0]}, in [{FIELDS[close[0]].metadata['section']}]?)"
+    return ""
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         # utf-8-sig: Windows Notepad starts a UTF-8 file with a BOM, which TOML calls an
@@ -347,7 +359,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
             if name not in FIELDS or FIELDS[name].metadata["section"] != section:
                 raise ConfigError(
                     "config.unknown_setting",
-                    f"{where}: unknown setting [{section}] {name}",
+                    f"{where}: unknown setting [{section}] {name}{_hint(name)}",
                     setting=name,
                     origin=where,
                 )

@@ -147,3 +147,22 @@ def test_a_file_from_a_windows_editor_loads_or_says_how_to_fix_it(tmp_path) -> N
         load_config(path, env={})
     assert f"{path}, line 3: the file is not UTF-8" in str(err.value)
     assert "iconv -f GBK -t UTF-8" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("[server]\nidle_timeout_s = 90\n", "(it belongs in [ui])"),
+        ('[server]\nsever_url = "https://c.example.cn"\n', "(did you mean server_url, in [server]?)"),
+        ('[printer]\nprinter_conection = "usb://0416:5011"\n', "did you mean printer_connection"),
+    ],
+)
+def test_an_unknown_setting_says_where_it_belongs_or_what_was_meant(tmp_path, text, hint) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert hint in str(err.value)
+    path = write(tmp_path, '[ui]\ncolour = "red"\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert str(err.value).endswith("unknown setting [ui] colour")  # nothing close: no guess
