@@ -153,7 +153,7 @@ def test_a_file_from_a_windows_editor_loads_or_says_how_to_fix_it(tmp_path) -> N
     ("text", "hint"),
     [
         ("[server]\nidle_timeout_s = 90\n", "(it belongs in [ui])"),
-        ('[server]\nsever_url = "https://c.example.cn"\n', "(did you mean server_url, in [server]?)"),
+        ('[server]\nsever_url = "https://c.example.cn"\n', "(did you mean server_url, in [server]"),
         ('[printer]\nprinter_conection = "usb://0416:5011"\n', "did you mean printer_connection"),
     ],
 )
