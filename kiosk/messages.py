@@ -74,6 +74,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "数据目录所在的磁盘是只读的：{folder}（系统常在磁盘出错后这样做）。请技术员检查磁盘（dmesg），以读写方式重新挂载或更换存储卡，然后重启。",
         "The disk holding the data dir is read-only: {folder} (Linux does that after disk errors). A technician must check the disk (dmesg), remount it read-write or replace the card, then restart.",
     ),
+    "store.emptied": (
+        "数据文件是空的（0 字节），但有备份：请启动自助机（启动时会从最新备份恢复），或运行 kiosk backup restore 恢复指定备份。",
+        "The store file is empty (0 bytes) but backups exist: start the kiosk (at start it restores the newest backup), or run kiosk backup restore with the backup you want.",
+    ),
     "store.wal_missing": (
         "数据文件的预写日志 {wal} 不见了（可能在自助机运行时被删除），其他程序现在无法读取数据。请正常停止自助机（systemctl stop station-kiosk，不要 kill -9）：停止时它会把日志写回数据文件；然后再启动。",
         "The store's write-ahead log {wal} is gone (deleted while the kiosk was running?), so no other program can read the store now. Stop the kiosk normally (systemctl stop station-kiosk, not kill -9): as it stops it writes the log back into the store; then start it again.",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -89,6 +90,7 @@ def split_qt_args(argv: list[str]) -> tuple[list[str], list[str]]:
     return ours, qt
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a C program
 EXIT_STORE_TOO_NEW = 78  # EX_CONFIG; RestartPreventExitStatus= in the systemd units
 
 
@@ -144,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
         return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `kiosk doctor | head`: the reader has gone. No traceback, and none at exit
+        # either (Python flushes stdout once more then): point it at /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         # An SQLite error no command expected (the store's WAL deleted under a running
         # kiosk, a disk gone read-only) is said in words, not as a traceback.

@@ -100,3 +100,30 @@ def test_restore_is_refused_while_the_kiosk_runs_and_for_a_bad_backup(tmp_path, 
     err = capsys.readouterr().err
     assert "left as it was" in err and "fails its check" in err
     assert len(staff_ids(data, capsys)) == 39  # untouched (the killed writer's 38 and S01)
+
+
+def test_a_store_cut_to_nothing_is_restored_not_started_empty(tmp_path, capsys):
+    """Field test: a 0-byte kiosk.db (a failed copy, `> kiosk.db`) beside good backups:
+    `kiosk staff list` turned it into a new empty store, doctor said OK throughout, and
+    the start found nothing to restore: the station ran empty."""
+    from kiosk.backup import last_restore_notice, open_checked_store
+
+    data = tmp_path / "data"
+    store = data / "kiosk.db"
+    assert main(["--data-dir", str(data), "staff", "add", "S01", "张三", "--pin", "1234"]) == 0
+    assert main(["--data-dir", str(data), "backup", "now"]) == 0
+    store.write_bytes(b"")
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "staff", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "The store file is empty (0 bytes) but backups exist" in err and "0 字节" in err
+    assert store.stat().st_size == 0  # left for the start to restore
+    assert main(["--data-dir", str(data), "doctor", "--skip", "qt-xcb", "--skip", "glibc",
+                 "--skip", "printer"]) == 1  # fmt: skip
+    out = capsys.readouterr().out
+    (line,) = [ln for ln in out.splitlines() if " store " in ln]
+    assert line.startswith("FAIL") and "0 bytes" in line and "restores the newest backup" in line
+    open_checked_store(store, data).close()  # what the start does
+    notice = last_restore_notice(data)
+    assert notice is not None and notice.backup_file is not None
+    assert staff_ids(data, capsys) == ["S01"]
