@@ -333,10 +333,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return {}
     except UnicodeDecodeError as exc:
         # A Chinese Windows editor saves "ANSI", i.e. GBK: the station name breaks it.
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        bad_line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise ConfigError(
             "config.unreadable",
-            f"{path}, line {line}: the file is not UTF-8 (saved as GBK/ANSI?): "
+            f"{path}, line {bad_line}: the file is not UTF-8 (saved as GBK/ANSI?): "
             "save it as UTF-8, e.g. iconv -f GBK -t UTF-8",
             origin=str(path),
         ) from exc
