@@ -372,26 +372,13 @@ def restore_newest(store_path: Path, data_dir: Path) -> Path | None:
     return None
 
 
-EMPTIED = "the store file is empty (0 bytes) though backups exist"
-
-
-def emptied(store_path: str | Path, data_dir: str | Path) -> bool:
-    """A 0-byte store beside backups: cut to nothing (a failed copy, a `> kiosk.db`).
-    SQLite opens it as a new, empty database, so the integrity check calls it sound and
-    the station would start empty, the backups unused."""
-    try:
-        return Path(store_path).stat().st_size == 0 and bool(list_backups(data_dir))
-    except OSError:
-        return False
-
-
 def recover_if_corrupt(store_path: str | Path, data_dir: str | Path) -> RestoreNotice | None:
     """Replace a damaged store by the newest good backup. None when the store is sound."""
     store_path, data_dir = Path(store_path), Path(data_dir)
     if not store_path.exists():
         return None
-    if emptied(store_path, data_dir):
-        problems = [EMPTIED]
+    if peek.emptied(store_path, data_dir):
+        problems = [peek.EMPTIED]
     else:
         problems = integrity_problems(store_path, quick=True)
     if not problems:

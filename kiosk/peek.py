@@ -19,6 +19,21 @@ import os
 import sqlite3
 from pathlib import Path
 
+EMPTIED = "the store file is empty (0 bytes) though backups exist"
+
+
+def emptied(store_path: str | Path, data_dir: str | Path) -> bool:
+    """A 0-byte store beside backups: cut to nothing (a failed copy, a `> kiosk.db`).
+    SQLite opens it as a new, empty database, so the integrity check calls it sound and
+    the station would start empty, the backups unused. (Here, not in ``kiosk.backup``:
+    the store's own opening asks too, and must not import the backup module.)"""
+    try:
+        if Path(store_path).stat().st_size != 0:
+            return False
+    except OSError:
+        return False
+    return any(Path(data_dir, "backups").glob("kiosk-*.db"))  # kiosk.backup's names
+
 
 def connect(path: str | Path, timeout: float) -> sqlite3.Connection:
     """A connection that can only read ``path`` (which must exist: nothing is created)."""

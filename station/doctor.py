@@ -85,13 +85,11 @@ def check_store(ctx: Context) -> Result:
         return Result("store", FAIL, f"{data_dir} is not writable by {user}", _chown(data_dir))
     if not path.exists():
         return Result("store", WARN, f"{path} not created yet", "start the kiosk once")
-    from kiosk.backup import EMPTIED, emptied
-
-    if emptied(path, data_dir):
+    if peek.emptied(path, data_dir):
         return Result(
             "store",
             FAIL,
-            f"{path}: {EMPTIED}",
+            f"{path}: {peek.EMPTIED}",
             "start the kiosk: it restores the newest backup (or `kiosk backup restore FILE`)",
         )
     try:

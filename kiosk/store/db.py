@@ -181,7 +181,7 @@ def open_store(path: Path | str, migrate: bool = True) -> Store:
     except OSError as exc:
         raise EnvironmentFault("store.cannot_create", str(exc), path=str(path)) from exc
     require_access(path)
-    from kiosk.backup import emptied
+    from kiosk.peek import emptied
 
     if emptied(path, path.parent):
         # Migrated here, it would become an empty store and the start (which restores
