@@ -288,27 +288,6 @@ def _move_aside(store_path: Path, data_dir: Path, now: datetime) -> Path:
     return target
 
 
-def store_in_use(store_path: str | Path) -> bool:
-    """Whether another process has the store open (the kiosk, a sync, a doctor read).
-
-    Every SQLite connection to a WAL store holds a read lock on byte 128 of its ``-shm``
-    file (the unix VFS's "DMS" lock) for as long as it is open; a write lock that cannot
-    be had means someone is there. No ``-shm``: nobody. POSIX only."""
-    import fcntl
-
-    try:
-        fd = os.open(f"{store_path}-shm", os.O_RDWR)
-    except FileNotFoundError:
-        return False
-    try:
-        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 128)
-    except OSError:
-        return True
-    finally:
-        os.close(fd)  # also drops the probe's lock
-    return False
-
-
 @dataclass
 class Replaced:
     backup: Path
@@ -325,7 +304,7 @@ def restore_from(backup_file: str | Path, store_path: str | Path, data_dir: str 
     backup_file, store_path, data_dir = Path(backup_file), Path(store_path), Path(data_dir)
     if not backup_file.is_file():
         raise BackupError("backup.restore_failed", f"no such file: {backup_file}")
-    if store_in_use(store_path):
+    if peek.store_in_use(store_path):
         raise BackupError(
             "backup.store_in_use", f"{store_path} is open in another process", path=str(store_path)
         )
