@@ -494,3 +494,30 @@ def test_a_scanned_code_authorises_one_redemption(api: Api, db: Database) -> Non
     assert _balance(db) == 910
     with db.read() as s:
         assert {r.id for r in s.scalars(select(Redemption))} == {"r1", "r2", "r4", "r6"}
+
+
+def test_a_printed_code_cannot_outlive_an_expired_hold_for_a_second_debit(
+    api: Api, db: Database
+) -> None:
+    """A day-long printed code: a hold left to expire, a second authorisation with the
+    same code, then the first's redemption.made: two debits from one scan."""
+    add_volunteer(db, balance=1000)
+    code = code_for(db, ttl_s=86_400)
+    body = authorise_body("r1", points=300, proof={"code": code})
+    body["lines"] = [{"sku": "G-EGG", "qty": 10, "points_each": 30}]
+    assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
+    later = utcnow() + timedelta(seconds=policy.of(db).hold_ttl_s + 1)
+    assert redemptions.expire_holds(db, now=later) == 1
+    second = {**body, "redemption_id": "r2"}
+    answer = api.post("/redemptions/authorise", json=second)
+    assert answer.status_code == 403 and answer.json()["reason"] == "code_used"
+    made = {
+        "redemption_id": "r1",
+        "volunteer_id": "V1",
+        "mode": "online",
+        "total_points": 300,
+        "lines": body["lines"],
+        "at": iso(utcnow()),
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert _balance(db) == 700
