@@ -44,7 +44,9 @@ RELEASE_BATCH = 200
 
 
 def _check_total(total: int, lines: list[Any]) -> bool:
-    return not lines or total == sum(ln.qty * ln.points_each for ln in lines)
+    # No lines sum to nothing: points taken for no gift at all (a cart the kiosk never
+    # sends: it refuses an empty one) would leave no trace in the gifts and stock.
+    return total == sum(ln.qty * ln.points_each for ln in lines)
 
 
 def _unknown_skus(session: Session, lines: list[Any]) -> list[str]:

@@ -521,3 +521,25 @@ def test_a_printed_code_cannot_outlive_an_expired_hold_for_a_second_debit(
     }
     assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
     assert _balance(db) == 700
+
+
+def test_points_are_not_taken_for_no_gifts(api: Api, db: Database) -> None:
+    """A redemption with no lines passed the total check whatever its total: a stolen
+    token held 500 points and debited 150 offline with no gift named anywhere."""
+    add_volunteer(db, balance=1000)
+    body = {**authorise_body("r1", points=500, proof={"code": code_for(db)}), "lines": []}
+    assert api.post("/redemptions/authorise", json=body).status_code == 400
+    made = {
+        "redemption_id": "r2",
+        "volunteer_id": "V1",
+        "mode": "offline",
+        "total_points": 150,
+        "lines": [],
+        "at": iso(utcnow()),
+        "code": code_for(db),
+    }
+    (result,) = api.push(event("redemption.made", made))
+    assert result["status"] == "rejected" and result["reason"].startswith("bad_payload")
+    assert _balance(db) == 1000
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Redemption)) == 0
