@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from kiosk import peek
 from kiosk.errors import EnvironmentFault
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def integrity_problems(path: str | Path, quick: bool = False) -> list[str]:
     Only damage counts: "database is locked" and other operational errors propagate."""
     pragma = "quick_check" if quick else "integrity_check"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        conn = peek.connect(path, timeout=10)
         try:
             conn.execute(f"PRAGMA cache_size=-{STREAM_CACHE_KIB}")  # one pass over the file
             rows = [r[0] for r in conn.execute(f"PRAGMA {pragma}(20)")]
@@ -110,7 +111,7 @@ def _copy_sqlite(src: str | Path, dst: Path) -> None:
     os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY, paths.PRIVATE_FILE_MODE))
     done = False
     try:
-        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=10)
+        source = peek.connect(src, timeout=10)
         try:
             target = sqlite3.connect(tmp)
             try:

@@ -8,6 +8,7 @@ is what a technician reaches for when diagnosing a station.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -156,13 +157,17 @@ def _coerce(name: str, raw: Any, origin: str) -> Any:
                 return raw.lower() in {"1", "true", "yes", "on"}
             raise ValueError("expected true or false")
         if kind == "int":
-            if isinstance(raw, bool):
+            if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+                # int(60.7) would quietly be 60 (and 0.5 days, 0)
                 raise ValueError("expected a whole number")
             return int(raw)
         if kind == "float":
             if isinstance(raw, bool):
                 raise ValueError("expected a number")
-            return float(raw)
+            number = float(raw)
+            if not math.isfinite(number):  # TOML and float() both take nan and inf
+                raise ValueError("expected a finite number")
+            return number
         if not isinstance(raw, str):
             raise ValueError("expected text")
         return raw
@@ -214,8 +219,39 @@ def _validate(cfg: Config, origin: str) -> None:
                 "(kiosk init --allow-insecure-http) for a lab",
             )
         )
+    printer_problem = _printer_problem(cfg.printer_connection)
+    if printer_problem:
+        # Taken as it was, every receipt waits in the queue as "printer error" and only
+        # `kiosk doctor` names the setting.
+        problems.append(
+            (
+                "printer_connection",
+                f"is not a printer connection ({printer_problem}), e.g. usb://0416:5011, "
+                "tcp://192.168.1.50:9100 or file:///dev/usb/lp0",
+            )
+        )
     if cfg.idle_timeout_s < 10:
         problems.append(("idle_timeout_s", "must be at least 10 seconds"))
+    if cfg.admin_idle_timeout_s < 10:
+        # 0 locked staff admin the moment it opened.
+        problems.append(("admin_idle_timeout_s", "must be at least 10 seconds"))
+    if cfg.sync_interval_s < 1:
+        # 0 or less: every station syncs in a loop without pause, hammering central.
+        problems.append(("sync_interval_s", "must be at least 1 second (default 30)"))
+    if cfg.authorise_timeout_s <= 0:
+        # 0: every online redemption failed at once and fell back to the offline limit.
+        problems.append(("authorise_timeout_s", "must be more than 0 seconds (default 3)"))
+    if cfg.privacy_retention_days < 0:
+        problems.append(("privacy_retention_days", "must be 0 or more"))
+    if cfg.data_dir and not Path(cfg.data_dir).is_absolute():
+        # Relative to wherever the kiosk was started ("/" under systemd), and "~" is
+        # not expanded: the store would not be where the technician looks.
+        problems.append(
+            (
+                "data_dir",
+                f"must be an absolute path (got {cfg.data_dir!r}), e.g. /home/kiosk/kiosk-data",
+            )
+        )
     try:
         from zoneinfo import ZoneInfo
 
@@ -227,6 +263,21 @@ def _validate(cfg: Config, origin: str) -> None:
         raise ConfigError(
             "config.bad_value", f"{origin}: setting {name!r} {why}", setting=name, origin=origin
         )
+
+
+def _printer_problem(uri: str) -> str:
+    """Why ``uri`` names no printer connection ("" when it does, or is empty: preview).
+    Asks the printer package's own parser, which opens nothing."""
+    if not uri.strip():
+        return ""
+    from printer.connections import open_connection
+    from printer.errors import BadUri
+
+    try:
+        open_connection(uri)
+    except BadUri as exc:
+        return exc.detail  # names the value: "no host in 'tcp://:9100'"
+    return ""
 
 
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}

@@ -16,7 +16,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from kiosk import backup
+from kiosk import backup, peek
 from kiosk.clock import to_local
 from kiosk.diskspace import disk_state
 from kiosk.messages import text
@@ -33,7 +33,7 @@ def newest_store_time(store_path: str | Path) -> datetime | None:
     if not path.exists():
         return None
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+        conn = peek.connect(path, timeout=2)
         try:
             row = conn.execute(
                 "SELECT occurred_at FROM outbox_events ORDER BY seq DESC LIMIT 1"

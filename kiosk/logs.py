@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import logging
 import logging.handlers
@@ -25,17 +26,49 @@ class ReserveFileHandler(logging.handlers.RotatingFileHandler):
     (``kiosk.diskspace``) and writes the record again: the error code a resident was
     shown must be findable in the log, with its traceback."""
 
+    # Said once on stderr (the journal) while kiosk.log cannot be written for a full disk.
+    _full_said = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._failed = False
+        super().emit(record)
+        if not self._failed:
+            self._full_said = False  # written again: a later full disk is said again
+
     def handleError(self, record: logging.LogRecord) -> None:
+        self._failed = True
         exc = sys.exc_info()[1]
         if is_disk_full(exc) and release_reserve(Path(self.baseFilename).parent):
             try:
                 # The record is still in the stream's buffer: the failed flush kept it.
                 if self.stream is not None:
                     self.stream.flush()
+                    self._failed = False
                     return
             except OSError:
                 pass
+        if is_disk_full(exc):
+            # No reserve left (or none could be made: the disk was full at start). A
+            # "--- Logging error ---" traceback for every record would bury the one line
+            # that matters in the journal; stderr still gets each record.
+            if not self._full_said:
+                self._full_said = True
+                with contextlib.suppress(Exception):
+                    sys.stderr.write(
+                        f"kiosk: cannot write {self.baseFilename}: the disk is full "
+                        "(log records go to stderr only until there is room)\n"
+                    )
+            self._drop_buffered()
+            return
         super().handleError(record)
+
+    def _drop_buffered(self) -> None:
+        # The failed flush keeps the record in the stream's buffer; each later record would
+        # fail on it again. Reopened, the file starts clean when room comes back.
+        stream, self.stream = self.stream, None
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
 
 
 def setup_logging(data_dir: str | Path, level: int = logging.INFO, stderr: bool = True) -> Path:

@@ -58,6 +58,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The data file cannot be read and written: {path} (user {user}). A technician must run, as root: chown -R {user}: '{folder}', then restart.",
     ),
     "store.busy": ("系统正忙，请稍后再试。", "The kiosk is busy. Please try again in a moment."),
+    "store.wal_missing": (
+        "数据文件的预写日志 {wal} 不见了（可能在自助机运行时被删除），其他程序现在无法读取数据。请正常停止自助机（systemctl stop station-kiosk，不要 kill -9）：停止时它会把日志写回数据文件；然后再启动。",
+        "The store's write-ahead log {wal} is gone (deleted while the kiosk was running?), so no other program can read the store now. Stop the kiosk normally (systemctl stop station-kiosk, not kill -9): as it stops it writes the log back into the store; then start it again.",
+    ),
+    "store.damaged": (
+        "数据文件已损坏：{path}。请重启自助机：启动时会自动从最新备份恢复（kiosk backup list）。",
+        "The store is damaged: {path}. Restart the kiosk: at start it restores the newest backup (kiosk backup list).",
+    ),
+    "store.failed": (
+        "无法读写数据文件：{path}。请运行 kiosk doctor 查看原因。",
+        "The store could not be read or written: {path}. Run kiosk doctor to find out why.",
+    ),
     # config
     "config.invalid": ("配置有误。", "The configuration is invalid."),
     "config.bad_value": (
@@ -290,6 +302,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gift.out_of_stock": ("已兑完", "Out of stock"),
     "gift.unaffordable": ("积分不足", "Not enough points"),
     "gift.limit_reached": ("已达限兑数量", "Limit reached"),
+    # the cart's "+" is off: why, in a few words under the gift's name
+    "cart.limit_reached": ("每人每天限 {limit} 件", "Limit {limit} a day"),
+    "cart.stock_all": ("库存只有 {left} 件", "Only {left} in stock"),
     "gift.inactive": ("已下架", "Unavailable"),
     # stock
     "stock.qty_invalid": ("数量必须是正整数。", "The quantity must be a positive whole number."),

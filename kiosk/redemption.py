@@ -84,7 +84,7 @@ def _cart_sql(n: int) -> str:
     marks = ", ".join(f":s{i}" for i in range(n))
     return f"""
 SELECT g.sku, g.name, g.points, g.per_volunteer_limit, g.active,
-  coalesce(l.level, 0), coalesce(c.carried, 1),
+  coalesce(l.level, 0), coalesce(c.carried, 1), g.name_en,
   CASE WHEN g.per_volunteer_limit > 0 THEN (
     SELECT coalesce(sum(rl.qty), 0) FROM redemptions r
     JOIN redemption_lines rl ON rl.redemption_id = r.id
@@ -156,6 +156,12 @@ class Line:
     name: str
     qty: int
     points_each: int
+    name_en: str = ""
+    # For the cart's "+": the stock left, the per-day limit (0: none) and how many the
+    # volunteer already took today, as this quote read them.
+    left: int = MAX_QTY
+    limit: int = 0
+    taken: int = 0
 
     @property
     def points(self) -> int:
@@ -173,6 +179,23 @@ class Quote:
     @property
     def problem_keys(self) -> list[str]:
         return [p.key for p in self.problems]
+
+    def why_not_more(self, sku: str, cart: Mapping[str, int]) -> tuple[str, dict[str, Any]] | None:
+        """Why one more of ``sku`` would be refused (a message key and its parameters), with
+        the cart as it stands now (taps the quote has not seen yet count too); None if
+        another one is fine."""
+        line = next((ln for ln in self.lines if ln.sku == sku), None)
+        if line is None:
+            return None
+        qty = cart.get(sku, line.qty)
+        if line.limit and line.taken + qty >= line.limit:
+            return "cart.limit_reached", {"limit": line.limit}
+        if qty >= min(line.left, MAX_QTY):
+            return "cart.stock_all", {"left": max(line.left, 0)}
+        spent = sum(cart.get(ln.sku, ln.qty) * ln.points_each for ln in self.lines)
+        if spent + line.points_each > self.balance:
+            return "gift.unaffordable", {}
+        return None
 
 
 @dataclass(frozen=True)
@@ -207,19 +230,31 @@ def _cart_lines(
         facts = {row[0]: row for row in rows}
     for sku, qty in cart.items():
         row = facts.get(sku)
-        # row: sku, name, points, per-volunteer limit, active, stock, carried, taken today
+        # row: sku, name, points, per-volunteer limit, active, stock, carried, name_en,
+        # taken today
         if row is None or not row[4] or not row[6]:
             problems.append(NotFoundError("redeem.gift_unknown"))
             continue
         if isinstance(qty, bool) or not isinstance(qty, int) or not 0 < qty <= MAX_QTY:
             problems.append(ValidationError("redeem.qty_invalid"))
             continue
-        name, points, limit, left, taken = row[1], int(row[2]), int(row[3]), int(row[5]), row[7]
+        name, points, limit, left, taken = row[1], int(row[2]), int(row[3]), int(row[5]), row[8]
         if qty > left:
             problems.append(OutOfStockError(name=name, left=max(left, 0)))
         if limit and int(taken) + qty > limit:
             problems.append(LimitExceededError(name=name, limit=limit))
-        lines.append(Line(sku=sku, name=name, qty=qty, points_each=points))
+        lines.append(
+            Line(
+                sku=sku,
+                name=name,
+                qty=qty,
+                points_each=points,
+                name_en=row[7] or "",
+                left=left,
+                limit=limit,
+                taken=int(taken),
+            )
+        )
     if not lines and not problems:
         problems.append(ValidationError("redeem.cart_empty"))
     return lines, problems

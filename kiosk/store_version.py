@@ -51,10 +51,12 @@ def refuse_if_newer(path: str | Path) -> None:
     left to the normal start (created, or restored from backup)."""
     import sqlite3
 
+    from kiosk import peek
+
     if not Path(path).exists():
         return
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = peek.connect(path, timeout=5)
         try:
             rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
             stamped = int(conn.execute("PRAGMA user_version").fetchone()[0] or 0)

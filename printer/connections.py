@@ -41,7 +41,11 @@ def open_connection(uri: str, timeout: float = 5.0) -> Connection:
     if scheme == "tcp":
         if not parts.hostname:
             raise BadUri(f"no host in {uri!r}")
-        return transports.TcpConnection(parts.hostname, parts.port or 9100, timeout, uri)
+        try:
+            tcp_port = parts.port or 9100
+        except ValueError as exc:  # "tcp://10.0.0.9:91OO", a port above 65535
+            raise BadUri(f"bad port in {uri!r}") from exc
+        return transports.TcpConnection(parts.hostname, tcp_port, timeout, uri)
     if scheme == "cups":
         queue = unquote(parts.netloc + parts.path).strip("/")
         if not queue:

@@ -112,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.func.__module__ != "station.commands.run":
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
     args.qt_args = extra
+    if args.data_dir:
+        # As typed, relative to this shell: `kiosk init` writes it into the config, which
+        # the kiosk reads from wherever systemd starts it (and refuses a relative path).
+        args.data_dir = str(Path(args.data_dir).expanduser().absolute())
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
@@ -128,18 +132,50 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_STORE_TOO_NEW
     except KioskError as exc:
-        print(
-            f"{text(exc.key, 'zh_CN', **exc.params)} / {text(exc.key, 'en', **exc.params)}",
-            file=sys.stderr,
-        )
-        if str(exc) != exc.key:
-            # The message is a resident's sentence; whoever typed the command is the
-            # technician it refers to, and needs the reason (a full disk, a bad file).
-            print(f"  → {exc}", file=sys.stderr)
-        log.debug("command failed", exc_info=True)
-        return 1
+        code = report(exc)
+        if exc.__cause__ is not None:
+            # A backup that failed because the disk is full or the store's WAL was deleted
+            # says that too.
+            from kiosk.store_faults import store_fault
+
+            cause = store_fault(exc.__cause__, _store_path(args))
+            if cause is not None and cause.key in ("store.wal_missing", "error.disk_full"):
+                report(cause)
+        return code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # An SQLite error no command expected (the store's WAL deleted under a running
+        # kiosk, a disk gone read-only) is said in words, not as a traceback.
+        from kiosk.store_faults import store_fault
+
+        fault = store_fault(exc, _store_path(args))
+        if fault is None:
+            raise
+        log.debug("store error", exc_info=True)
+        return report(fault)
+
+
+def report(exc: KioskError) -> int:
+    print(
+        f"{text(exc.key, 'zh_CN', **exc.params)} / {text(exc.key, 'en', **exc.params)}",
+        file=sys.stderr,
+    )
+    if str(exc) != exc.key:
+        # The message is a resident's sentence; whoever typed the command is the
+        # technician it refers to, and needs the reason (a full disk, a bad file).
+        print(f"  → {exc}", file=sys.stderr)
+    log.debug("command failed", exc_info=True)
+    return 1
+
+
+def _store_path(args: argparse.Namespace) -> Path | None:
+    from station.args import config_from_args
+
+    try:
+        return config_from_args(args).store_path()
+    except Exception:  # the config was fine when the command started; if not, no path
+        return None
 
 
 if __name__ == "__main__":

@@ -18,10 +18,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk import paths
+from kiosk import paths, peek
 from kiosk.config import Config
 from kiosk.diskspace import disk_state
 from kiosk.health import clock_behind, kiosk_user, unwritable, writable_by
+from kiosk.messages import text as message_text
+from kiosk.store_faults import sqlite_error, store_fault
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,7 @@ class Context:
     server_timeout_s: float = 3.0
     health: dict[str, Any] | None = None  # the server check's answer, for the clock check
     extra: dict[str, Any] = field(default_factory=dict)
+    skipped: frozenset[str] = frozenset()  # checks left out (``--skip``), by name
 
 
 # --- store ---------------------------------------------------------------------------
@@ -83,13 +86,13 @@ def check_store(ctx: Context) -> Result:
     if not path.exists():
         return Result("store", WARN, f"{path} not created yet", "start the kiosk once")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        conn = peek.connect(path, timeout=5)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        return Result("store", FAIL, f"{path}: {exc}", _restore_fix(ctx))
+        return _store_failure(ctx, "store", exc)
     size = path.stat().st_size / 1e6
     return Result("store", OK, f"{path} ({size:.1f} MB)")
 
@@ -120,9 +123,26 @@ def _restore_fix(ctx: Context) -> str:
     )
 
 
+def _store_failure(ctx: Context, name: str, exc: BaseException, what: str = "") -> Result:
+    """A check that could not read the store: SQLite's own words (not SQLAlchemy's SQL
+    dump) and the fix for what it means. A restore is the fix for damage only: a full
+    disk or a deleted WAL each has its own."""
+    error = sqlite_error(exc) or exc
+    path = ctx.config.store_path()
+    fault = store_fault(exc, path)
+    if fault is None or fault.key in ("store.damaged", "store.failed"):
+        fix = _restore_fix(ctx)
+    elif fault.key == "error.disk_full":
+        fix = "free space on the disk (see the disk line), then run `kiosk doctor` again"
+    else:
+        fix = message_text(fault.key, "en", **fault.params)
+    return Result(name, FAIL, f"{what}{path}: {error}", fix)
+
+
 def check_migrations(ctx: Context) -> Result:
+    from sqlalchemy import create_engine
+
     from kiosk.messages import text
-    from kiosk.store.db import make_engine
     from kiosk.store.migrate import current_revision, head_revision
     from kiosk.store_version import StoreTooNew, refuse_if_newer
 
@@ -140,13 +160,11 @@ def check_migrations(ctx: Context) -> Result:
             "exit code 78); or restore the backup taken before the update (section 10)",
         )
     head = head_revision()
-    engine = make_engine(f"file:{path}?mode=ro&uri=true")
+    engine = create_engine("sqlite://", creator=lambda: peek.connect(path, timeout=5))
     try:
         current = current_revision(engine)
     except Exception as exc:
-        return Result(
-            "migrations", FAIL, f"cannot read the schema version: {exc}", _restore_fix(ctx)
-        )
+        return _store_failure(ctx, "migrations", exc, "cannot read the schema version: ")
     finally:
         engine.dispose()
     if current == head:
@@ -345,12 +363,19 @@ def check_clock(ctx: Context) -> Result:
             f"{ahead:%Y-%m-%d %H:%M} UTC: the clock is wrong (or was, then)",
             CLOCK_FIX,
         )
+    if "server" in ctx.skipped:
+        # Central's time comes from the server check: without it there is nothing to
+        # compare, and a WARN would send the technician after a problem they chose to skip.
+        text = "not behind the kiosk's data; comparison with central skipped (--skip server)"
+        return Result("clock", OK, text)
     if "clock_wrong" in ctx.extra:
         return Result(
             "clock", FAIL, "central's TLS certificate is not yet valid by this clock", CLOCK_FIX
         )
     if ctx.health and "time" not in ctx.health and ctx.extra.get("date_skew") is not None:
         ctx.health = {**ctx.health, "time": (now - timedelta(seconds=ctx.extra["date_skew"]))}
+    if not ctx.config.server_url:
+        return Result("clock", WARN, "not compared with central (no server_url)", "")
     if not ctx.health or "time" not in ctx.health:
         return Result("clock", WARN, "not compared with central (server not reached)", "")
     try:
@@ -475,6 +500,9 @@ def run_checks(
         except Exception as exc:  # a broken check must not hide the others
             log.debug("check %s raised", check.__name__, exc_info=True)
             name = check.__name__.removeprefix("check_")
+            if sqlite_error(exc) is not None:  # the store's failure, not the check's
+                results.append(_store_failure(ctx, name, exc))
+                continue
             results.append(
                 Result(
                     name,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -160,6 +160,10 @@ def render_set(
         window.allow_close()
         window.close()
         window.deleteLater()
+        # Delete it now: processEvents() leaves a deferred delete for the event loop, which
+        # never runs here, and the old window's idle reset then switched the next set (the
+        # same language in large text) back to Chinese halfway through.
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
         rt.stop()
     return failures

@@ -29,6 +29,17 @@ def run(args: argparse.Namespace) -> int:
     from station.args import config_from_args
     from station.doctor import CHECKS, FAIL, Context, Result, run_checks
 
+    skip = frozenset(name.replace("-", "_") for name in args.skip)
+    names = [c.__name__.removeprefix("check_") for c in CHECKS]
+    unknown = sorted(skip - set(names))
+    if unknown:
+        # A mistyped name would leave the check running, and the technician wondering.
+        print(
+            f"kiosk doctor: no check named {', '.join(unknown)}; "
+            f"--skip takes: {', '.join(n.replace('_', '-') for n in names)}",
+            file=sys.stderr,
+        )
+        return 2
     try:
         config = config_from_args(args)
     except ConfigError as exc:
@@ -37,13 +48,14 @@ def run(args: argparse.Namespace) -> int:
         print(Result("config", FAIL, str(exc), "fix the file or rerun `kiosk init`").line())
         from kiosk import paths
 
-        config, failed = Config(data_dir=str(paths.data_dir())), True
+        data_dir = getattr(args, "data_dir", None) or str(paths.data_dir())
+        config, failed = Config(data_dir=data_dir), True
     else:
         failed = False
         print(f"OK    {'config':<12} station {config.station_id or '-'} ({config.station_name})")
-    skip = {name.replace("-", "_") for name in args.skip}
     checks = [c for c in CHECKS if c.__name__.removeprefix("check_") not in skip]
-    results = run_checks(Context(config, server_timeout_s=args.timeout), checks)
+    context = Context(config, server_timeout_s=args.timeout, skipped=skip)
+    results = run_checks(context, checks)
     for result in results:
         print(result.line())
     failed = failed or any(r.level == FAIL for r in results)

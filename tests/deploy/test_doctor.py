@@ -235,3 +235,36 @@ def test_a_clock_behind_the_data_is_a_clock_failure(tmp_path, capsys):
     assert lines["backups"].startswith("WARN") and ahead.name in lines["backups"]
     assert " h old" not in lines["backups"]  # no negative age
     _every_fail_names_its_fix(lines)
+
+
+def test_skipping_the_server_skips_the_clock_comparison_and_says_so(tmp_path, capsys):
+    """Field test: `--skip server` still warned "clock not compared with central"."""
+    with FakeCentral() as central:
+        url = central.url  # nobody listens: had the server check run, it would FAIL
+    provision(tmp_path, server_url=url, token="t")
+    code, lines = doctor_lines(capsys, "--skip", "server")
+    assert code == 0, lines
+    assert "server" not in lines
+    assert lines["clock"].startswith("OK"), lines["clock"]
+    assert "comparison with central skipped (--skip server)" in lines["clock"]
+    # What the clock check can see alone still counts: data written "in the future".
+    data = tmp_path / "data"
+    backup.backup_now(data / "kiosk.db", data, now=backup._now() + timedelta(days=400))
+    code, lines = doctor_lines(capsys, "--skip", "server")
+    assert code == 1 and lines["clock"].startswith("FAIL") and "behind data" in lines["clock"]
+
+
+def test_an_unknown_check_name_to_skip_is_refused(tmp_path, capsys):
+    provision(tmp_path)
+    assert main(["doctor", "--skip", "severs"]) == 2
+    captured = capsys.readouterr()
+    assert "no check named severs" in captured.err and "qt-xcb" in captured.err
+    assert captured.out == ""
+
+
+def test_an_offline_station_is_not_told_the_server_was_not_reached(tmp_path, capsys):
+    provision(tmp_path)  # no server_url
+    code, lines = doctor_lines(capsys)
+    assert code == 0, lines
+    assert lines["clock"].startswith("WARN") and "no server_url" in lines["clock"]
+    assert "not reached" not in lines["clock"]

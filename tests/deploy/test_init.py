@@ -147,3 +147,28 @@ def test_interactive_prompts_on_a_terminal_keep_values_on_enter(tmp_path):
     assert got["printer_connection"] == "tcp://192.168.1.50:9100"
     assert got["printer_paper_mm"] == 58
     assert "[ST-OLD]" in transcript and "old-token" not in transcript
+
+
+def test_init_doctor_and_backup_leave_no_wal_or_shm_behind(capsys):
+    """Field test: after `kiosk init` the data dir held kiosk.db-wal and -shm (doctor's
+    read-only peeks made them and could not remove them), files a technician is tempted to
+    delete, which is harmful while a kiosk runs."""
+    data_dir = Path(os.environ["XDG_DATA_HOME"]) / "station-kiosk"
+    assert init("--station-id", "ST-1", "--offline") == 0  # with the clock/printer checks
+    assert sorted(p.name for p in data_dir.iterdir()) == ["kiosk.db"]
+    assert settings()["data_dir"] == ""  # follows the platform data dir (docs/deploy.md)
+    assert main(["doctor", "--skip", "qt-xcb", "--skip", "glibc"]) == 0
+    assert main(["backup", "now"]) == 0
+    capsys.readouterr()
+    assert not [p.name for p in data_dir.rglob("*") if p.name.endswith(("-wal", "-shm"))]
+
+
+def test_a_relative_data_dir_given_to_init_is_written_absolute(tmp_path, monkeypatch, capsys):
+    """The kiosk reads the config from wherever systemd starts it: "kiosk-data" written
+    as typed would be /kiosk-data there."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["--data-dir", "kiosk-data", "init", "--non-interactive", "--station-id",
+                 "ST-1", "--offline", "--no-check"]) == 0  # fmt: skip
+    assert settings()["data_dir"] == str(tmp_path / "kiosk-data")
+    assert (tmp_path / "kiosk-data" / "kiosk.db").exists()
+    capsys.readouterr()

@@ -68,3 +68,68 @@ def test_bad_environment_value_names_the_variable(tmp_path) -> None:  # type: ig
     with pytest.raises(ConfigError) as err:
         load_config(tmp_path / "none.toml", env={"KIOSK_OFFLINE_LIMIT_POINTS": "lots"})
     assert "KIOSK_OFFLINE_LIMIT_POINTS" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        # Field test: these were taken at load; every receipt then waited as "printer
+        # error" and only `kiosk doctor` named the setting.
+        ("192.168.1.50:9100", "unknown printer connection"),
+        ("tcp://:9100", "no host"),
+        ("tcp://192.168.1.50:91000", "bad port"),
+        ("usb://0416-5011", "usb://VID:PID"),
+        ("lpt1", "unknown printer connection"),
+        ("serial:///dev/ttyUSB0?baud=fast", "bad baud rate"),
+    ],
+)
+def test_a_bad_printer_connection_is_refused_at_load(tmp_path, value, why) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, f'[printer]\nprinter_connection = "{value}"\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    message = str(err.value)
+    assert str(path) in message and "'printer_connection'" in message
+    assert repr(value) in message and why in message
+    assert "e.g. usb://0416:5011, tcp://192.168.1.50:9100" in message
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path / "none.toml", env={"KIOSK_PRINTER_CONNECTION": value})
+    assert "printer_connection" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "usb://0416:5011", "tcp://10.0.0.9", "tcp://printer.lan:9100", "cups://Receipt",
+     "file:///dev/usb/lp0", "serial:///dev/ttyUSB0?baud=19200", "preview:///tmp/r", "dummy:"],
+)  # fmt: skip
+def test_every_documented_printer_connection_loads(tmp_path, value) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, f'[printer]\nprinter_connection = "{value}"\n')
+    assert load_config(path, env={}).printer_connection == value
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        # Field test (a technician's hand edits): each was taken and broke the station.
+        ("[server]\nsync_interval_s = 0\n", "sync_interval_s' must be at least 1 second"),
+        ("[server]\nsync_interval_s = -5\n", "sync_interval_s' must be at least 1 second"),
+        ("[server]\nsync_interval_s = nan\n", "expected a finite number"),
+        ("[server]\nsync_interval_s = inf\n", "expected a finite number"),
+        ("[server]\nauthorise_timeout_s = 0\n", "authorise_timeout_s' must be more than 0"),
+        ("[ui]\nadmin_idle_timeout_s = 0\n", "admin_idle_timeout_s' must be at least 10"),
+        ("[privacy]\nprivacy_retention_days = -3\n", "privacy_retention_days' must be 0 or"),
+        ("[ui]\nidle_timeout_s = 60.7\n", "expected a whole number (got 60.7)"),
+        ('[storage]\ndata_dir = "kiosk-data"\n', "data_dir' must be an absolute path"),
+        ('[storage]\ndata_dir = "~/kiosk-data"\n', "e.g. /home/kiosk/kiosk-data"),
+    ],
+)
+def test_values_that_would_break_the_station_are_refused(tmp_path, text, needle) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert str(path) in str(err.value) and needle in str(err.value)
+
+
+def test_whole_floats_and_text_numbers_still_load(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, '[ui]\nidle_timeout_s = 90.0\n[printer]\nprinter_paper_mm = "58"\n')
+    cfg = load_config(path, env={})
+    assert (cfg.idle_timeout_s, cfg.printer_paper_mm) == (90, 58)

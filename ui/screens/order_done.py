@@ -30,7 +30,10 @@ class OrderDoneScreen(DoneMixin, FlowPage):
         super().__init__(ctx, back=False)
         self.col.setSpacing(8)
         self.placed: q.PlacedOrder | None = None
+        # Both columns set their own spacing: a nested layout takes the split's 32 px, and
+        # the QR column was 9 px too tall for 1280x800 (a scroll bar showed).
         left = QVBoxLayout()
+        left.setSpacing(12)
         self.ticket = label("huge", wrap=False, name="ticketNumber")
         self.ticket.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.ticket.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -46,6 +49,7 @@ class OrderDoneScreen(DoneMixin, FlowPage):
         left.addLayout(print_row)
         left.addStretch(1)
         right = QVBoxLayout()
+        right.setSpacing(12)
         self.qr = QrLabel("", size=260)
         self.qr.setObjectName("orderQr")
         self.qr_caption = label("muted")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from functools import partial
 from typing import Any
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk import redemption
 from kiosk.views import redemption as q
@@ -16,6 +17,7 @@ from ui.screens._flow_page import FlowPage
 from ui.screens._flow_widgets import InfoRow, card, label, scroll
 from ui.screens._next_volunteer import NextVolunteerMixin
 from ui.widgets import BigButton
+from ui.widgets.steady import SteadyLabel
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +64,13 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
         buttons.addWidget(self.confirm, 2)
         self.col.addLayout(buttons)
         self.line_widgets: list[QWidget] = []
+        # per gift: its name, count, "−", "+" and the reason "+" is off
+        self.line_parts: dict[str, tuple[QLabel, QLabel, BigButton, BigButton, SteadyLabel]] = {}
+        # A gift taken down to nought keeps its row (at 0, "+" puts it back) until the cart
+        # is left: a row that went away moved the next one up under the finger, and the
+        # second tap of a double tap on "−" took that gift off too.
+        self.shown: list[str] = []
+        self.known: dict[str, redemption.Line] = {}
         self.retranslate()
 
     def enter(self, **params: Any) -> None:
@@ -69,6 +78,7 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
             self.volunteer = params["volunteer"]
         if "cart" in params:
             self.cart = {s: n for s, n in dict(params["cart"]).items() if n > 0}
+            self.shown, self.known = [], {}
         self.redeeming = False
         self._keep_error = False
         self.clear_error()
@@ -92,6 +102,10 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
 
     def _quoted(self, quote: redemption.Quote) -> None:
         self.quote = quote
+        for line in quote.lines:
+            self.known[line.sku] = line
+            if line.sku not in self.shown:
+                self.shown.append(line.sku)
         if quote.problems:
             self.show_error(self.error_text(quote.problems[0]))
         elif not self._keep_error:
@@ -100,6 +114,8 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
         self.retranslate()
 
     def change(self, sku: str, delta: int) -> None:
+        if delta > 0 and self._why_not_more(sku) is not None:
+            return  # "+" is off: the second tap of a quick double tap, before it greyed
         self._keep_error = False
         qty = self.cart.get(sku, 0) + delta
         if qty <= 0:
@@ -109,7 +125,25 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
         if not self.cart:
             self.more()
             return
+        self._show_counts()  # at once: the next tap must see this one
         self.load(busy=False)
+
+    def _why_not_more(self, sku: str) -> str | None:
+        """Why another one of ``sku`` would be refused (limit, stock, points), in words."""
+        why = self.quote.why_not_more(sku, self.cart) if self.quote is not None else None
+        return self.ctx.msg(why[0], **why[1]) if why is not None else None
+
+    def _show_counts(self) -> None:
+        """Each line's count as the cart holds it, and "+" greyed, with the reason under the
+        gift's name, when one more would be refused (an error after the tap, before)."""
+        for sku, (title, qty, minus, plus, why) in self.line_parts.items():
+            if sku in self.known:
+                title.setText(self.pick(self.known[sku].name, self.known[sku].name_en))
+            qty.setText(str(self.cart.get(sku, 0)))
+            reason = self._why_not_more(sku) if sku in self.cart else None
+            plus.setEnabled(reason is None)
+            why.setText(reason or "")
+            minus.setEnabled(sku in self.cart)
 
     def more(self) -> None:
         self.ctx.nav.go("redeem.gifts", volunteer=self.volunteer, cart=dict(self.cart))
@@ -147,13 +181,30 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
     def _build_lines(self) -> None:
         for w in self.line_widgets:
             self.lines.removeWidget(w)
+            w.setParent(None)  # out of the tree now: findChild must not find the old "+"
             w.deleteLater()
         self.line_widgets = []
+        self.line_parts = {}
         if self.quote is None:
             return
-        for i, line in enumerate(self.quote.lines):
-            name = label("", name=f"line_{line.sku}")
-            name.setText(line.name)
+        in_cart = {line.sku: line for line in self.quote.lines}
+        rows = [in_cart.get(sku) or self.known[sku] for sku in self.shown if sku in self.known]
+        for i, line in enumerate(rows):
+            if line.sku not in in_cart:
+                line = dataclasses.replace(line, qty=0)
+            name = QWidget()
+            stacked = QVBoxLayout(name)
+            stacked.setContentsMargins(0, 0, 0, 0)
+            stacked.setSpacing(0)
+            title = label("", name=f"line_{line.sku}")
+            # One line is always kept for the reason, so a reason coming never moves a row.
+            why = SteadyLabel(lines=1)
+            why.setObjectName(f"why_{line.sku}")
+            why.setProperty("kind", "muted")
+            stacked.addStretch(1)
+            stacked.addWidget(title)
+            stacked.addWidget(why)
+            stacked.addStretch(1)
             minus = BigButton("−", role="secondary")
             minus.setObjectName(f"minus_{line.sku}")
             minus.clicked.connect(lambda _=False, s=line.sku: self.change(s, -1))
@@ -167,7 +218,9 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
             for col, w in enumerate((name, minus, qty, plus, points)):
                 self.lines.addWidget(w, i, col)
                 self.line_widgets.append(w)
-        self.lines.setRowStretch(len(self.quote.lines), 1)
+            self.line_parts[line.sku] = (title, qty, minus, plus, why)
+        self.lines.setRowStretch(len(rows), 1)
+        self._show_counts()
 
     def _visitor(self) -> VolunteerView | None:
         return self.volunteer
@@ -178,6 +231,7 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
     def reset(self) -> None:
         self.volunteer = None
         self.cart = {}
+        self.shown, self.known = [], {}
         self.quote = None
         self.redeeming = False
         self._build_lines()
@@ -193,4 +247,5 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
         self.after.set(self.tr("Points left after"), str(qt.balance_after) if qt else "")
         self.more_button.setText(self.tr("Choose more"))
         self.confirm.setText(self.tr("Redeem"))
+        self._show_counts()
         self.confirm.setEnabled(bool(qt and not qt.problems and qt.lines) and not self.redeeming)

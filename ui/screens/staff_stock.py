@@ -17,8 +17,9 @@ from kiosk.views.staff import (
     gift_stock,
 )
 from ui.context import AppContext
-from ui.screens.staff_base import StaffScreen, section_label
+from ui.screens.staff_base import StaffScreen
 from ui.widgets import BigButton, NumericKeypad, PickerGrid, TouchScroll
+from ui.widgets.steady import SteadyLabel
 
 log = logging.getLogger(__name__)
 
@@ -40,19 +41,28 @@ class StockEditScreen(StaffScreen):
         self.gifts: dict[str, GiftStock] = {}
         self.chosen: GiftStock | None = None
         self.qty = ""
+        self.saving = False  # a change is on its way to the store
         self.split = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.split.setSpacing(32)
+        self.split.setSpacing(24)
         self.body.addLayout(self.split, 1)
         left = QVBoxLayout()
-        self.pick_hint = section_label()
+        # The gift column's heading: what to do, then the chosen gift. Its height never
+        # changes (SteadyLabel), and the form beside it holds only what is tapped, so
+        # picking a gift moves nothing under the next finger (a chip moved 41 px before).
+        self.heading = SteadyLabel(lines=2)
+        self.heading.setObjectName("chosenGift")
+        self.heading.setProperty("kind", "subtitle")
         self.grid = PickerGrid(columns=2, wrap=True)
         self.grid.setObjectName("giftPicker")
         self.grid.picked.connect(self._picked)
-        left.addWidget(self.pick_hint)
+        left.addWidget(self.heading)
         left.addWidget(TouchScroll(self.grid), 1)
-        self.split.addLayout(left, 5)
+        # The keypad keeps its width (its keys' minimum at 1280 px); the form gets the larger
+        # share of the rest, so the reasons take two columns at 1280 px even in large
+        # English ("New delivery" in one column of four pushed Save below the fold).
+        self.split.addLayout(left, 4)
         self.split.addWidget(self._qty_panel(), 3)
-        self.split.addWidget(self._form(), 3)
+        self.split.addWidget(self._form(), 5)
 
     def _qty_panel(self) -> QWidget:
         panel = QWidget()
@@ -75,12 +85,8 @@ class StockEditScreen(StaffScreen):
         panel = QFrame()
         panel.setProperty("kind", "card")
         col = QVBoxLayout(panel)
-        col.setContentsMargins(20, 16, 20, 16)
+        col.setContentsMargins(16, 16, 16, 16)
         col.setSpacing(12)
-        self.gift_label = QLabel()
-        self.gift_label.setObjectName("chosenGift")
-        self.gift_label.setWordWrap(True)
-        self.gift_label.setProperty("kind", "subtitle")
         self.sign = PickerGrid(columns=2, wrap=True)
         self.sign.setObjectName("deltaSign")
         self.sign.setVisible(self.correction)
@@ -91,7 +97,7 @@ class StockEditScreen(StaffScreen):
         self.confirm = BigButton("", "check")
         self.confirm.setObjectName("stockConfirm")
         self.confirm.clicked.connect(self._confirm)
-        for w in (self.gift_label, self.sign, self.reason_hint, self.reason):
+        for w in (self.sign, self.reason_hint, self.reason):
             col.addWidget(w)
         col.addStretch(1)
         col.addWidget(self.confirm)
@@ -151,17 +157,17 @@ class StockEditScreen(StaffScreen):
 
     def _update(self) -> None:
         g = self.chosen
+        hint = QCoreApplication.translate(
+            "StockEditScreen", "Scan the gift's barcode, or tap the gift."
+        )
+        self.heading.set_reserve([hint])
         if g is None:
-            self.gift_label.setText(
-                QCoreApplication.translate("StockEditScreen", "No gift chosen yet")
-            )
+            self.heading.set_parts(hint)
         else:
-            name = self._name(g)
-            self.gift_label.setText(
-                QCoreApplication.translate("StockEditScreen", "%1 · now %2")
-                .replace("%1", name)
-                .replace("%2", str(g.level))
-            )
+            # "%1 · now %2": a long name is shortened, the stock level never is
+            shown = QCoreApplication.translate("StockEditScreen", "%1 · now %2")
+            head, _, tail = shown.replace("%2", str(g.level)).partition("%1")
+            self.heading.set_parts(head + self._name(g), tail)
         self.qty_label.setText(
             f"{self._delta():+d}"
             if self.qty
@@ -170,7 +176,9 @@ class StockEditScreen(StaffScreen):
         ready = g is not None and bool(self.qty) and self.reason.value() is not None
         if self.correction:
             ready = ready and self.sign.value() is not None
-        self.confirm.setEnabled(ready)
+        # Off while a save is on its way: a gift scanned meanwhile must not be saved with
+        # the last one's quantity and reason by a second tap.
+        self.confirm.setEnabled(ready and not self.saving)
 
     def _confirm(self) -> None:
         if self.chosen is None or not self.qty or self.reason.value() is None:
@@ -179,6 +187,7 @@ class StockEditScreen(StaffScreen):
         reason = self.reasons[self.reason.value()]
         fn = apply_correction if self.correction else apply_restock
         sku, delta = self.chosen.sku, self._delta()
+        self.saving = True
         self.confirm.setEnabled(False)  # one change per tap: enabled again by _update
         self.ctx.ops.run_db(
             fn,
@@ -191,10 +200,12 @@ class StockEditScreen(StaffScreen):
         )
 
     def _failed(self, err: BaseException) -> None:
+        self.saving = False
         self.fail(err)
         self._update()
 
     def _applied(self, sku: str, delta: int, level: int) -> None:
+        self.saving = False
         old = self.gifts[sku]
         self.gifts[sku] = GiftStock(old.sku, old.name, old.name_en, old.barcode, level, old.low_at)
         self.ctx.bus.changed.emit("stock")
@@ -205,15 +216,20 @@ class StockEditScreen(StaffScreen):
             .replace("%2", f"{delta:+d}")
             .replace("%3", str(level))
         )
-        self.chosen = None
+        # The quantity and reason were this save's; a gift scanned while it was on its way
+        # stays chosen for the next one.
+        if self.chosen is not None and self.chosen.sku == sku:
+            self.chosen = None
         self.qty = ""
         self.reason.clear()
         self.sign.clear()
         self._fill_grid()
-        self.grid.clear()
+        if self.chosen is None:
+            self.grid.clear()
         self._update()
 
     def reset_form(self) -> None:
+        self.saving = False
         self.chosen = None
         self.qty = ""
         self.grid.clear()
@@ -236,11 +252,6 @@ class StockEditScreen(StaffScreen):
 
     def retranslate_form(self) -> None:
         super().retranslate()
-        self.pick_hint.setText(
-            QCoreApplication.translate(
-                "StockEditScreen", "Scan the gift's barcode, or tap the gift."
-            )
-        )
         self.confirm.setText(QCoreApplication.translate("StockEditScreen", "Save"))
         self.reason_hint.setText(QCoreApplication.translate("StockEditScreen", "Reason"))
         if self.gifts:

@@ -35,7 +35,10 @@ class TrackLookupScreen(FlowPage):
             self,
         )
         self.entry.typed.connect(self.clear_error)
+        # Its own spacing: a nested layout takes the split's 32 px, and the page was 9 px too
+        # tall for 1280x800 (a scroll bar showed and moved the keypad 48 px left).
         left = QVBoxLayout()
+        left.setSpacing(12)
         self.ticket_label = label("muted")
         self.last4_label = label("muted")
         boxes = self.entry.boxes
