@@ -227,13 +227,13 @@ def test_an_overdraft_after_expiry_is_charged_once_when_resolved(
     second time (balance −20 → −40)."""
     add_volunteer(db, balance=100)
     add_gift(db, "G-TEN", points=10)
-    code = code_for(db)
 
     def lines(points: int) -> list[dict]:
         return [{"sku": "G-TEN", "qty": points // 10, "points_each": 10}]
 
     def hold(rid: str, points: int) -> None:
-        body = {**authorise_body(rid, points=points, proof={"code": code}), "lines": lines(points)}
+        proof = {"code": code_for(db)}  # each redemption its own scan
+        body = {**authorise_body(rid, points=points, proof=proof), "lines": lines(points)}
         assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
 
     hold("r1", 70)
