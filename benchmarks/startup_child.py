@@ -10,8 +10,12 @@ painted`` (``ui.app``, logged once the first paint has been processed) prints ``
 at that moment it also posts an event to the main thread, standing for a tap made the
 instant home shows; ``UI up`` (the store open and the services attached) and that posted
 event being handled are both needed for ``STARTED``: the first moment a tap on a
-store-backed screen is served. It then idles ``IDLE_S`` seconds with the loop running,
-prints ``MAXRSS <kilobytes>`` (VmHWM) and ends the loop as the kiosk's SIGTERM handler does.
+store-backed screen is served. With ``IDLE_S`` > 0 it then waits for the start's own
+background work to end (the backup thread's first pass: the whole-file check after a clean
+stop, a due backup, the hourly chores; it logs ``first backup pass done``), idles
+``IDLE_S`` seconds with the loop running, prints ``MAXRSS <kilobytes>`` (VmHWM) and ends the
+loop as the kiosk's SIGTERM handler does: the peak of a station idle at home includes what
+its start set going in the background.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class _Probe(logging.Handler):
         self.up = False
         self.tapped = False
         self.started = False
+        self.settled = idle_s <= 0  # figure 1 ends at STARTED; figure 2 waits for it
+        self.idling = False
         self.keep: list[Any] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -56,6 +62,9 @@ class _Probe(logging.Handler):
         elif message.startswith("UI up"):
             self.up = True
             self._maybe_started()
+        elif message.startswith("first backup pass done"):
+            self.settled = True
+            self._maybe_idle()
 
     def _painted(self) -> None:
         from PySide6.QtCore import QTimer
@@ -83,6 +92,7 @@ class _Probe(logging.Handler):
 
         timer = QTimer()
         timer.setSingleShot(True)
+        timer.setInterval(int(self.idle_s * 1000))
         timer.timeout.connect(done)
         self.keep.append(timer)
         self._idle_timer = timer
@@ -91,7 +101,16 @@ class _Probe(logging.Handler):
         if self.up and self.tapped and not self.started:
             self.started = True
             print("STARTED", flush=True)
-            self._idle_timer.start(int(self.idle_s * 1000))
+            self._maybe_idle()
+
+    def _maybe_idle(self) -> None:
+        # Log records come from the backup thread too: the timer is started on the main
+        # thread, where it lives.
+        if self.started and self.settled and not self.idling:
+            self.idling = True
+            from PySide6.QtCore import QMetaObject, Qt
+
+            QMetaObject.invokeMethod(self._idle_timer, "start", Qt.ConnectionType.QueuedConnection)
 
 
 def ours(data_dir: str, idle_s: float) -> int:
@@ -99,6 +118,7 @@ def ours(data_dir: str, idle_s: float) -> int:
     ``KIOSK_*`` environment, set by the parent)."""
     probe = _Probe(idle_s)
     logging.getLogger("ui.app").addHandler(probe)
+    logging.getLogger("kiosk.backup_schedule").addHandler(probe)
     from station.cli import main as kiosk_main
 
     return kiosk_main(["--data-dir", data_dir])

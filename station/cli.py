@@ -1,9 +1,11 @@
 """The ``kiosk`` command: the composition root that wires store, printer, sync and UI.
 
 Each sub-command lives in ``station/commands/<name>.py`` with ``register(subparsers)``
-(which sets ``func``) so this module stays a dispatcher. ``COMMANDS`` names them
-statically; a command module imports its heavy parts inside its function and never
-imports this module (it reads ``station.args``), so there is no import circle.
+(which sets ``func``) so this module stays a dispatcher. ``COMMANDS`` names them; a
+command's module is imported only when the command line names a command (or asks for
+help): a station's plain ``kiosk`` start reads its options with the run options alone.
+A command module imports its heavy parts inside its function and never imports this
+module (it reads ``station.args``), so there is no import circle.
 Exit codes: 0 ok, 1 a check or action failed, 2 usage or configuration error,
 78 the store is newer than this build (systemd does not retry it), 130 interrupted.
 """
@@ -11,6 +13,7 @@ Exit codes: 0 ok, 1 a check or action failed, 2 usage or configuration error,
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from pathlib import Path
@@ -19,25 +22,27 @@ from kiosk import __version__
 from kiosk.errors import ConfigError, KioskError
 from kiosk.messages import text
 from kiosk.store_version import StoreTooNew
-from station.commands import (
-    backup,
-    config_show,
-    doctor,
-    export,
-    init,
-    print_test,
-    run,
-    screenshots,
-    staff,
-)
+from station.commands import run
 
 log = logging.getLogger(__name__)
 
-# In the order ``kiosk --help`` lists them; ``run`` is the default (no command).
-COMMANDS = (init, doctor, backup, staff, export, config_show, print_test, screenshots)
+# The modules in station/commands/, in the order ``kiosk --help`` lists them; ``run`` is
+# the default (no command).
+COMMANDS = (
+    "init",
+    "doctor",
+    "backup",
+    "staff",
+    "export",
+    "config_show",
+    "print_test",
+    "screenshots",
+)
+HELP = frozenset({"-h", "--help"})
 
 
-def build_parser() -> argparse.ArgumentParser:
+def run_parser() -> argparse.ArgumentParser:
+    """The options of a plain ``kiosk`` start (the touch UI), without the commands."""
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="新时代文明实践站 station kiosk. Without a command, starts the touch UI.",
@@ -57,10 +62,33 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     run.add_run_options(parser)
     parser.set_defaults(func=run.run)
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for module in COMMANDS:
-        module.register(subparsers)
     return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every option and command (``kiosk --help`` lists them all)."""
+    parser = run_parser()
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"station.commands.{name}").register(subparsers)
+    return parser
+
+
+def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace, list[str]]:
+    """The parser that read ``argv``, what it read and what it left (Qt's options).
+
+    Registering the eight commands (their modules, argparse's help texts) took ~20 ms of a
+    station's start, which names none of them. The run options are read first; a word
+    they leave over (a command, or a typo of one) or a request for help reads the whole
+    command line again with every command, so errors and help are as before."""
+    if not HELP.intersection(argv):
+        parser = run_parser()
+        args, extra = parser.parse_known_args(argv)
+        if not any(not item.startswith("-") for item in extra):
+            return parser, args, extra
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    return parser, args, extra
 
 
 # Qt's own options that take a value: argparse would read the value as a COMMAND.
@@ -106,8 +134,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test([a for a in argv if a != "--self-test"])
     argv, qt_args = split_qt_args(argv)
-    parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    parser, args, extra = parse(argv)
     extra = [*extra, *qt_args]
     if extra and args.func.__module__ != "station.commands.run":
         parser.error(f"unrecognised arguments: {' '.join(extra)}")

@@ -38,6 +38,28 @@ class Runtime:
     # before opening: only when this run's backup thread checks it after start.
     clean_stop_marker: bool = False
     _cleanup: list[Any] = field(default_factory=list)
+    _released: bool = False
+
+    def release_background(self) -> None:
+        """The start is over: the work that could wait begins (once; see ``start``).
+
+        The print queue's worker (it loads the printer stack, asks the printer and
+        recovers what a crash left printing), the backup thread's first pass (the
+        whole-file check after a clean stop, a due backup, the chores) and the intents a
+        killed process left open, committed or voided on a thread of their own (never
+        dangling, never on the UI thread; their void events wait in the outbox)."""
+        if self._released:
+            return
+        self._released = True
+        if self.printq is not None:
+            self.printq.start()
+        if self.backups is not None:
+            self.backups.release()
+        resolver = threading.Thread(
+            target=_resolve_intents, args=(self.store,), name="resolve-intents", daemon=True
+        )
+        resolver.start()
+        self.resolver = resolver
 
     def stop(self) -> None:
         """Stop workers first (they hold sessions), then the store, then demo leftovers."""
@@ -63,12 +85,11 @@ class Runtime:
             action()
 
 
-def start_print_queue(config: Config, store: Store) -> Any:
+def make_print_queue(config: Config, store: Store) -> Any:
+    """The print queue, its worker not started (``Runtime.release_background``)."""
     from kiosk.print_queue import PrintQueue
 
-    queue = PrintQueue(store, config)
-    queue.start()
-    return queue
+    return PrintQueue(store, config)
 
 
 def start_sync(
@@ -176,7 +197,12 @@ def start_backups(config: Config, store: Store | None = None, *, check_store: bo
     return scheduler
 
 
-def start(config: Config, *, services: bool = True) -> Runtime:
+def start(config: Config, *, services: bool = True, hold_background: bool = False) -> Runtime:
+    """Open the store and start the services. With ``hold_background`` the work that
+    can wait (the print queue's worker, the backup thread's first pass, resolving open
+    intents) begins only at ``Runtime.release_background()``: the kiosk calls it once the
+    UI is up, so that work does not take turns at the interpreter with the start and the
+    first tap. The store is ready either way (mappers configured on this thread)."""
     from kiosk.backup import open_checked_store, open_store_at_start
 
     # A damaged store is replaced by the newest backup here (see kiosk.backup). The
@@ -190,25 +216,19 @@ def start(config: Config, *, services: bool = True) -> Runtime:
     if services:
         try:
             runtime.backups = start_backups(config, store, check_store=not checked)
-            runtime.printq = start_print_queue(config, store)
+            runtime.printq = make_print_queue(config, store)
             printer_state = runtime.printq.printer_state if runtime.printq else None
             runtime.sync, runtime.authoriser = start_sync(config, store, printer_state)
+            from sqlalchemy.orm import configure_mappers
+
+            # Here, not in the first query of whichever thread comes first: a screen's
+            # first query after the start finds the mappers ready (~35 ms).
+            configure_mappers()
         except Exception:
             runtime.stop()
             raise
-        # The start is over: the check after a clean stop, a due backup and the chores
-        # may have the cores now.
-        runtime.backups.release()
-    # Intents a killed process left open (it may have died with a hold at central) are
-    # committed or voided now, on a thread of their own: never left dangling, never on the
-    # UI thread. The void events wait in the outbox for the sync engine. Started last: its
-    # imports (the redemption module and what it needs) would otherwise take turns at the
-    # interpreter with the start's own and delay the first tap.
-    resolver = threading.Thread(
-        target=_resolve_intents, args=(store,), name="resolve-intents", daemon=True
-    )
-    resolver.start()
-    runtime.resolver = resolver
+    if not hold_background:
+        runtime.release_background()
     return runtime
 
 

@@ -215,6 +215,7 @@ def run_app(
         )
         up()
         _freeze_heap()
+        outcome.release_background()
 
     started.done.connect(attach)
 

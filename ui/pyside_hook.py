@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import linecache
 import sys
+import sysconfig
 from typing import Any
 
 import PySide6.QtCore  # noqa: F401  (installs the hook this module adjusts)
@@ -24,11 +25,20 @@ def lighten_pyside_import_hook() -> None:
     original = getattr(feature, "_mod_uses_pyside", None)
     if original is None or getattr(original, "kiosk_light", False):
         return
+    # Installed libraries that are not Qt's own never use PySide6: answered without
+    # reading their files (~500 of them, SQLAlchemy's among them, on the way to the first
+    # tap). Qt's own packages and the kiosk's files are read as before.
+    libraries = tuple(
+        {sysconfig.get_path(name) + "/" for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    )
+    qt_packages = ("PySide6", "shiboken6", "pytestqt")
 
     def uses_pyside(module: Any) -> bool:
         origin = getattr(getattr(module, "__spec__", None), "origin", None)
         if not isinstance(origin, str) or not origin.endswith(".py"):
             return bool(original(module))
+        if origin.startswith(libraries) and not module.__name__.startswith(qt_packages):
+            return False
         try:
             with open(origin, "rb") as source:
                 return b"PySide6" in source.read()

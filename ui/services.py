@@ -74,3 +74,6 @@ class Services(Protocol):
 
     @property
     def authoriser(self) -> Authoriser | None: ...
+
+    def release_background(self) -> None:
+        """The UI is up: the services' work that could wait may begin."""

@@ -213,14 +213,16 @@ def _svg(name: str, colour: str) -> QByteArray:
     return QByteArray(text.replace(ICON_SOURCE_COLOUR, colour).encode("utf-8"))
 
 
-def pixmap(name: str, size: int = 64, colour: str = TEXT) -> QPixmap:
-    """An icon from assets/icons/<name>.svg drawn at ``size`` px in ``colour``.
+def pixmap(name: str, size: int = 64, colour: str = TEXT, ratio: float = 2.0) -> QPixmap:
+    """An icon from assets/icons/<name>.svg drawn at ``size`` px in ``colour``, with
+    ``ratio`` device pixels per pixel (2: sharp on any screen; a widget that knows its
+    screen passes that screen's ratio and draws a quarter of the pixels on a plain one).
 
     Drawn anew each call and not kept here: screens draw tiles' icons at every size a
     layout passes through, and a cache of all of them held ~7 MiB at home (figure 2). A
     widget that shows the same few icons again and again keeps its own (``IconText``)."""
     renderer = QSvgRenderer(_svg(name, colour))
-    ratio = 2.0
+    ratio = max(1.0, ratio)
     pm = QPixmap(int(size * ratio), int(size * ratio))
     pm.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pm)

@@ -57,7 +57,7 @@ def run_station(
     from ui.app import run_app
 
     def start_services() -> Runtime:
-        rt = runtime.start(config)
+        rt = runtime.start(config, hold_background=True)  # released once the UI is up
         runtimes.append(rt)
         if on_started is not None:
             on_started(rt)

@@ -66,3 +66,35 @@ def test_a_start_with_no_open_intent_changes_nothing(tmp_path):
             assert session.scalars(select(OutboxEvent)).all() == []
     finally:
         rt.stop()
+
+
+def test_the_kiosk_start_holds_the_work_that_can_wait_until_the_ui_is_up(tmp_path):
+    """`kiosk` starts with hold_background: the intent left open, the print queue's worker
+    and the backup thread's first pass wait for release_background (the UI calls it once
+    it is up), so they do not take turns at the interpreter with the start and the first
+    tap; the store is ready meanwhile, and released they do their work."""
+    cfg = _config(tmp_path)
+    rid = _leave_open_intent(cfg)
+    rt = runtime.start(cfg, hold_background=True)
+    try:
+        assert rt.resolver is None
+        assert rt.printq._thread is None
+        assert not rt.backups._go.is_set()
+        with rt.store.begin() as session:  # a screen's first query is served meanwhile
+            assert session.get(RedemptionIntent, rid).state == "open"
+        rt.release_background()
+        rt.release_background()  # once only
+        rt.resolver.join(30)
+        assert rt.printq._thread is not None and rt.printq._thread.is_alive()
+        assert rt.backups._go.is_set()
+        with rt.store.begin() as session:
+            assert session.get(RedemptionIntent, rid).state == "voided"
+    finally:
+        rt.stop()
+
+
+def test_a_start_stopped_before_the_ui_came_up_stops_cleanly(tmp_path):
+    cfg = _config(tmp_path)
+    rt = runtime.start(cfg, hold_background=True)
+    rt.stop()  # e.g. SIGTERM while the window was still coming up
+    assert rt.resolver is None and rt.printq._thread is None

@@ -39,3 +39,21 @@ def test_the_way_to_home_leaves_out_what_only_some_stations_use() -> None:
     before, after = out.stdout.splitlines()
     assert before == "[]", out.stdout
     assert "platformdirs" in after and "secrets" in after, out.stdout
+
+
+def test_a_plain_start_reads_its_options_without_loading_the_commands() -> None:
+    """A station's `kiosk` names no command: the eight command modules (and argparse's
+    help for each) are left out of its start; a command, help or a typo still sees them."""
+    code = (
+        "import sys, station.cli\n"
+        "parser, args, extra = station.cli.parse(['--data-dir', '/tmp/x', '-reverse'])\n"
+        "print(args.func.__module__, args.data_dir, extra)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('station.commands.')))\n"
+        "parser, args, extra = station.cli.parse(['--data-dir', '/tmp/x', 'doctor'])\n"
+        "print(args.func.__module__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    plain, loaded, doctor = out.stdout.splitlines()
+    assert plain == "station.commands.run /tmp/x ['-reverse']", out.stdout
+    assert loaded == "['station.commands.run']", out.stdout
+    assert doctor == "station.commands.doctor", out.stdout

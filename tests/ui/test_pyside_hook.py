@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import ui.pyside_hook  # noqa: F401
+import ui.pyside_hook
 
 
 def test_later_imports_are_sorted_without_keeping_their_source(
@@ -33,3 +33,28 @@ def test_later_imports_are_sorted_without_keeping_their_source(
     assert answers == {"kiosk_probe_plain": False, "kiosk_probe_qt": True}
     kept = {Path(f).name for f in linecache.cache}
     assert not kept & {"kiosk_probe_plain.py", "kiosk_probe_qt.py"}
+
+
+def test_installed_libraries_are_answered_without_reading_their_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """~500 library modules load on the way to the first tap (SQLAlchemy's among them):
+    none of them is Qt's, so their files are not read to find "PySide6" in them."""
+    import json
+
+    import sqlalchemy.orm
+
+    feature = sys.modules["shibokensupport.feature"]
+    read: list[str] = []
+
+    def opened(path: str, *args: object, **kwargs: object) -> object:
+        read.append(path)
+        return open(path, *args, **kwargs)
+
+    monkeypatch.setattr(ui.pyside_hook, "open", opened, raising=False)
+    assert feature._mod_uses_pyside(json) is False
+    assert feature._mod_uses_pyside(sqlalchemy.orm) is False
+    assert read == []
+    theme = importlib.import_module("ui.theme")
+    assert feature._mod_uses_pyside(theme) is True  # the kiosk's own files are read
+    assert read and read[-1].endswith("theme.py")

@@ -98,7 +98,16 @@ def test_home_shows_before_the_store_opens_and_the_store_works_after(
         # Off the main thread, which keeps serving meanwhile (checked below).
         seen["thread"] = threading.current_thread().name
         opened.wait(10)
-        return SimpleNamespace(store=demo_store, sync=None, printq=queue, authoriser=None)
+        return SimpleNamespace(
+            store=demo_store,
+            sync=None,
+            printq=queue,
+            authoriser=None,
+            release_background=lambda: seen.setdefault("released", window_up()),
+        )
+
+    def window_up() -> bool:
+        return _window().ctx.store is not None
 
     @guarded
     def while_opening() -> None:
@@ -145,6 +154,7 @@ def test_home_shows_before_the_store_opens_and_the_store_works_after(
     assert seen["printer"] == "Printer ready"  # the strip listens to the queue now
     assert seen["categories"], "the screens' reads go to the store opened after the paint"
     assert app_state["frozen"] == 1  # the start-up heap is frozen once, after the start
+    assert seen["released"] is True  # the services' background work began after the attach
     assert queue.listeners == []  # and the strip let go when the app ended
 
 

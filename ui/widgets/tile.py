@@ -3,7 +3,8 @@ is short (home at 1280×800 in large text). The whole tile is the target."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
@@ -14,6 +15,55 @@ from PySide6.QtWidgets import (
 )
 
 from ui import theme
+
+
+class TileIcon(QWidget):
+    """A tile's picture, drawn when it is painted, at the size it has then.
+
+    Home sizes its tiles' pictures to the screen in steps (every resize while the window
+    comes up, then smaller until the words fit): drawn at every step, 53 pictures were
+    rendered from SVG before home first showed (54 ms) for the 4 that are seen. Only the
+    size is set at each step; the layout reads it as it read the picture's size."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._name: str | None = None
+        self._colour = theme.ACCENT
+        self._px = 0
+        self._drawn: QPixmap | None = None
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def show_icon(self, name: str, px: int, colour: str) -> None:
+        if (name, px, colour) == (self._name, self._px, self._colour):
+            return
+        resized = px != self._px
+        self._name, self._px, self._colour = name, px, colour
+        self._drawn = None
+        if resized:
+            self.updateGeometry()
+        self.update()
+
+    def pixmap(self) -> QPixmap:
+        """The picture as painted (drawn now if it has not been yet)."""
+        if self._drawn is None and self._name:
+            self._drawn = theme.pixmap(self._name, self._px, self._colour, self.devicePixelRatioF())
+        return self._drawn if self._drawn is not None else QPixmap()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._px, self._px) if self._name else QSize(0, 0)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        drawn = self.pixmap()
+        if drawn.isNull():
+            return
+        x = (self.width() - self._px) // 2
+        y = (self.height() - self._px) // 2
+        painter = QPainter(self)
+        painter.drawPixmap(x, y, drawn)
+        painter.end()
 
 
 class Tile(QPushButton):
@@ -34,8 +84,7 @@ class Tile(QPushButton):
         self._grid.setContentsMargins(margin, margin, margin, margin)
         self._grid.setHorizontalSpacing(24)
         self._grid.setVerticalSpacing(12)
-        self.icon = QLabel()
-        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.icon = TileIcon()
         self.title = QLabel()
         self._title_kind = "tileTitleSmall" if compact else "tileTitle"
         self.title.setProperty("kind", self._title_kind)
@@ -92,15 +141,15 @@ class Tile(QPushButton):
             self._grid.setColumnStretch(0, 1)
 
     def set_icon(self, name: str, colour: str = theme.ACCENT) -> None:
-        self._icon_name = name
-        self.icon.setPixmap(theme.pixmap(name, self.icon_px, colour))
+        self._icon_name, self._icon_colour = name, colour
+        self.icon.show_icon(name, self.icon_px, colour)
 
     def set_icon_px(self, px: int) -> None:
         """A smaller picture where room is short (large text on a small display)."""
         if px != self.icon_px:
             self.icon_px = px
             if getattr(self, "_icon_name", None):
-                self.set_icon(self._icon_name)
+                self.set_icon(self._icon_name, self._icon_colour)
 
     def set_texts(self, title: str, caption: str = "") -> None:
         self.title.setText(title)
