@@ -7,7 +7,8 @@ help): a station's plain ``kiosk`` start reads its options with the run options 
 A command module imports its heavy parts inside its function and never imports this
 module (it reads ``station.args``), so there is no import circle.
 Exit codes: 0 ok, 1 a check or action failed, 2 usage or configuration error,
-78 the store is newer than this build (systemd does not retry it), 130 interrupted.
+78 the store is newer than this build (systemd does not retry it), 130 interrupted,
+141 the output's reader went away (`kiosk doctor | head`).
 """
 
 from __future__ import annotations
