@@ -44,7 +44,9 @@ RELEASE_BATCH = 200
 
 
 def _check_total(total: int, lines: list[Any]) -> bool:
-    return not lines or total == sum(ln.qty * ln.points_each for ln in lines)
+    # No lines sum to nothing: points taken for no gift at all (a cart the kiosk never
+    # sends: it refuses an empty one) would leave no trace in the gifts and stock.
+    return total == sum(ln.qty * ln.points_each for ln in lines)
 
 
 def _unknown_skus(session: Session, lines: list[Any]) -> list[str]:
@@ -70,6 +72,9 @@ def _shortfall(session: Session, lines: list[Any]) -> tuple[int, list[str]]:
 OVER_LIMIT = "over_limit"
 # The statuses of a redemption whose gifts went (or are held) for the volunteer.
 _TAKEN = ("held", "recorded")
+# ... and of one whose code is used up: an expired hold too, since its redemption.made
+# may still arrive and be debited (a long-lived printed code outlives a hold).
+_CODE_SPENT = (*_TAKEN, "expired")
 
 
 def _day_bounds(at: datetime) -> tuple[datetime, datetime]:
@@ -130,7 +135,7 @@ def _code_spent(session: Session, volunteer_id: str, code_id: str, redemption_id
             Redemption.volunteer_id == volunteer_id,
             Redemption.code_id == code_id,
             Redemption.id != redemption_id,
-            Redemption.status.in_(_TAKEN),
+            Redemption.status.in_(_CODE_SPENT),
         )
         .limit(1)
     )
@@ -182,8 +187,8 @@ def authorise(db: Database, station_id: str, req: AuthoriseIn) -> dict[str, Any]
         if code_id and _code_spent(session, req.volunteer_id, code_id, req.redemption_id):
             # One scan, one approved redemption: a kiosk keeping a scanned code (valid for
             # minutes) cannot authorise more with it. Under the volunteer's lock, so two
-            # requests with one code cannot both pass. Released holds (voided, expired) and
-            # declines do not count: a retry after them is judged anew.
+            # requests with one code cannot both pass. A voided hold and a decline do not
+            # count: a retry after them is judged anew.
             raise Forbidden("code_used", "this code stands behind another redemption")
         expires_at = utcnow() + timedelta(seconds=rules.hold_ttl_s)
         decision = _decide(db, session, station_id, volunteer, req, expires_at)

@@ -288,6 +288,58 @@ def _move_aside(store_path: Path, data_dir: Path, now: datetime) -> Path:
     return target
 
 
+@dataclass
+class Replaced:
+    backup: Path
+    previous: Path | None  # the store that was there, kept with its -wal (None: none was)
+
+
+def restore_from(backup_file: str | Path, store_path: str | Path, data_dir: str | Path) -> Replaced:
+    """Put ``backup_file`` in place of the store, by hand (``kiosk backup restore``).
+
+    The store and its ``-wal``/``-shm`` are moved aside together into ``replaced/``: a
+    backup copied over ``kiosk.db`` with the old ``-wal`` still beside it is not restored
+    at all (SQLite replays the old log onto it at the next open). Refused while anything
+    has the store open, or for a backup that fails its check."""
+    backup_file, store_path, data_dir = Path(backup_file), Path(store_path), Path(data_dir)
+    if not backup_file.is_file():
+        raise BackupError("backup.restore_failed", f"no such file: {backup_file}")
+    if peek.store_in_use(store_path):
+        raise BackupError(
+            "backup.store_in_use", f"{store_path} is open in another process", path=str(store_path)
+        )
+    problems = integrity_problems(backup_file)
+    if problems:
+        raise BackupError("backup.restore_failed", f"{backup_file} fails its check: {problems[0]}")
+    from kiosk.store_version import refuse_if_newer
+
+    refuse_if_newer(backup_file)  # a newer build's backup: the start would refuse it
+    previous = None
+    if any(Path(f"{store_path}{s}").exists() for s in ("", "-wal", "-shm")):
+        folder = data_dir / "replaced"
+        folder.mkdir(parents=True, exist_ok=True)
+        previous = folder / f"{store_path.stem}-{_now().strftime(STAMP)}{store_path.suffix}"
+        for suffix in ("", "-wal", "-shm"):
+            src = Path(f"{store_path}{suffix}")
+            if src.exists():
+                shutil.move(src, Path(f"{previous}{suffix}"))
+    try:
+        _copy_sqlite(backup_file, store_path)
+    except (OSError, sqlite3.Error) as exc:
+        raise BackupError("backup.restore_failed", f"copying {backup_file} failed: {exc}") from exc
+    if os.geteuid() == 0:
+        # Run as root (as docs/deploy.md's commands are): the kiosk user must own it.
+        owner = data_dir.stat()
+        os.chown(store_path, owner.st_uid, owner.st_gid)
+    # Findings and markers were about the store that was there.
+    for name in (DAMAGE_FOUND, CLEAN_STOP):
+        (data_dir / name).unlink(missing_ok=True)
+    log.warning(
+        "store restored by hand from %s; the previous one kept as %s", backup_file, previous
+    )
+    return Replaced(backup_file, previous)
+
+
 def restore_newest(store_path: Path, data_dir: Path) -> Path | None:
     """Copy the newest backup that passes its check to ``store_path``; None if none does."""
     for candidate in list_backups(data_dir):
@@ -304,7 +356,10 @@ def recover_if_corrupt(store_path: str | Path, data_dir: str | Path) -> RestoreN
     store_path, data_dir = Path(store_path), Path(data_dir)
     if not store_path.exists():
         return None
-    problems = integrity_problems(store_path, quick=True)
+    if peek.emptied(store_path, data_dir):
+        problems = [peek.EMPTIED]
+    else:
+        problems = integrity_problems(store_path, quick=True)
     if not problems:
         return None
     now = _now()

@@ -312,12 +312,35 @@ def _line_of(text: str, key: str) -> int | None:
     return None
 
 
+def _hint(name: str) -> str:
+    """Where a misplaced setting belongs, or the one a typo meant."""
+    if name in FIELDS:
+        return f" (it belongs in [{FIELDS[name].metadata['section']}])"
+    import difflib
+
+    close = difflib.get_close_matches(name, FIELDS, n=1, cutoff=0.75)
+    if close:
+        return f" (did you mean {close[0]}, in [{FIELDS[close[0]].metadata['section']}]?)"
+    return ""
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows Notepad starts a UTF-8 file with a BOM, which TOML calls an
+        # "Invalid statement (at line 1, column 1)".
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        # A Chinese Windows editor saves "ANSI", i.e. GBK: the station name breaks it.
+        bad_line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            "config.unreadable",
+            f"{path}, line {bad_line}: the file is not UTF-8 (saved as GBK/ANSI?): "
+            "save it as UTF-8, e.g. iconv -f GBK -t UTF-8",
+            origin=str(path),
+        ) from exc
+    except OSError as exc:
         raise ConfigError("config.unreadable", f"{path}: {exc}", origin=str(path)) from exc
     try:
         data = tomllib.loads(text)
@@ -336,7 +359,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
             if name not in FIELDS or FIELDS[name].metadata["section"] != section:
                 raise ConfigError(
                     "config.unknown_setting",
-                    f"{where}: unknown setting [{section}] {name}",
+                    f"{where}: unknown setting [{section}] {name}{_hint(name)}",
                     setting=name,
                     origin=where,
                 )

@@ -37,6 +37,18 @@ def is_disk_full(exc: BaseException | None) -> bool:
     return False
 
 
+def read_only_fs(folder: str | Path) -> bool:
+    """Whether the file system holding ``folder`` is mounted read-only: Linux remounts an
+    SD card or disk so after I/O errors, and then no chown or restart makes it writable."""
+    path = Path(folder)
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows): not known, so not said
+        return False
+
+
 def free_mb(folder: str | Path) -> float:
     path = Path(folder)
     while not path.exists() and path != path.parent:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kiosk import backup, peek
 from kiosk.clock import to_local
-from kiosk.diskspace import disk_state
+from kiosk.diskspace import disk_state, read_only_fs
 from kiosk.messages import text
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,8 @@ def warnings(
         notes.append(text("store.damage_found", lang, at=at))
     if skew_s is not None and abs(skew_s) > SKEW_LIMIT_S:
         notes.append(text("health.clock_skew", lang, skew=f"{skew_s:+.0f}"))
+    if read_only_fs(data_dir):
+        notes.append(text("health.read_only", lang))
     state, free = disk_state(data_dir)
     if state != "ok":
         key = "health.disk_full" if state == "full" else "health.disk_low"

@@ -32,6 +32,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "存储空间已满（剩余 {free} MB）：新的订单和兑换无法保存。请技术员清理磁盘（kiosk doctor）。",
         "The disk is full ({free} MB free): new orders and redemptions cannot be saved. A technician must free space (kiosk doctor).",
     ),
+    "health.read_only": (
+        "数据所在的磁盘已变为只读：新的订单和兑换无法保存。请技术员检查磁盘（kiosk doctor）。",
+        "The disk holding the data has become read-only: new orders and redemptions cannot be saved. A technician must check the disk (kiosk doctor).",
+    ),
     "health.disk_low": (
         "存储空间不足（剩余 {free} MB），请技术员尽快清理。",
         "Disk space is low ({free} MB free); a technician should free some soon.",
@@ -58,6 +62,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The data file cannot be read and written: {path} (user {user}). A technician must run, as root: chown -R {user}: '{folder}', then restart.",
     ),
     "store.busy": ("系统正忙，请稍后再试。", "The kiosk is busy. Please try again in a moment."),
+    "backup.store_in_use": (
+        "数据文件正在使用中：请先停止自助机（systemctl stop station-kiosk），再恢复备份。",
+        "The store is in use: stop the kiosk first (systemctl stop station-kiosk), then restore the backup.",
+    ),
+    "backup.restore_failed": (
+        "无法恢复备份，当前数据文件未改动。",
+        "The backup could not be restored; the store was left as it was.",
+    ),
+    "store.read_only_fs": (
+        "数据目录所在的磁盘是只读的：{folder}（系统常在磁盘出错后这样做）。请技术员检查磁盘（dmesg），以读写方式重新挂载或更换存储卡，然后重启。",
+        "The disk holding the data dir is read-only: {folder} (Linux does that after disk errors). A technician must check the disk (dmesg), remount it read-write or replace the card, then restart.",
+    ),
+    "store.emptied": (
+        "数据文件是空的（0 字节），但有备份：请启动自助机（启动时会从最新备份恢复），或运行 kiosk backup restore 恢复指定备份。",
+        "The store file is empty (0 bytes) but backups exist: start the kiosk (at start it restores the newest backup), or run kiosk backup restore with the backup you want.",
+    ),
     "store.wal_missing": (
         "数据文件的预写日志 {wal} 不见了（可能在自助机运行时被删除），其他程序现在无法读取数据。请正常停止自助机（systemctl stop station-kiosk，不要 kill -9）：停止时它会把日志写回数据文件；然后再启动。",
         "The store's write-ahead log {wal} is gone (deleted while the kiosk was running?), so no other program can read the store now. Stop the kiosk normally (systemctl stop station-kiosk, not kill -9): as it stops it writes the log back into the store; then start it again.",
@@ -84,6 +104,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未知的配置项 {setting}（{origin}）。",
         "Unknown setting {setting} ({origin}).",
     ),
+    "config.unwritable": ("无法写入配置文件。", "The config file cannot be written."),
     "config.unreadable": (
         "无法读取配置文件（{origin}）。",
         "Cannot read the config file ({origin}).",

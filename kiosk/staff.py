@@ -36,6 +36,17 @@ def list_staff(session: Session) -> list[Staff]:
 def add_staff(
     session: Session, staff_id: str, name: str, role: str, pin: str, by: str | None = None
 ) -> Staff:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", staff_id or ""):
+        # `kiosk staff add "" 王` made an account with an empty id.
+        raise ValidationError(
+            "error.invalid",
+            f"staff id must be 1-40 letters, digits, '-', '_' or '.', e.g. S03 (got {staff_id!r})",
+        )
+    if not (name or "").strip() or len(name) > 40 or not name.isprintable():
+        # Staff pick themselves by name on the PIN screen: an empty button is no one.
+        raise ValidationError(
+            "error.invalid", f"staff name must be 1-40 printable characters (got {name!r})"
+        )
     if not re.fullmatch(r"\d{4,8}", pin or ""):
         raise ValidationError("staff.pin_format")
     if role not in ROLES:

@@ -15,7 +15,7 @@ import struct
 from pathlib import Path
 
 from kiosk.backup import DAMAGE
-from kiosk.diskspace import disk_state, is_disk_full
+from kiosk.diskspace import disk_state, is_disk_full, read_only_fs
 from kiosk.errors import DiskFull, EnvironmentFault
 
 WAL_HEADER, FRAME_HEADER = 32, 24  # bytes (sqlite.org/fileformat.html, "WAL file format")
@@ -60,6 +60,9 @@ def store_fault(exc: BaseException, store_path: str | Path | None) -> Environmen
     message = str(error).lower()
     if is_disk_full(error):
         return DiskFull(detail=detail)
+    if store_path and read_only_fs(Path(store_path).parent):
+        folder = str(Path(store_path).parent)
+        return EnvironmentFault("store.read_only_fs", detail, folder=folder)
     if store_path and "disk i/o error" in message and wal_missing(store_path):
         return EnvironmentFault("store.wal_missing", detail, wal=f"{store_path}-wal")
     if store_path and "disk i/o error" in message:

@@ -7,7 +7,8 @@ help): a station's plain ``kiosk`` start reads its options with the run options 
 A command module imports its heavy parts inside its function and never imports this
 module (it reads ``station.args``), so there is no import circle.
 Exit codes: 0 ok, 1 a check or action failed, 2 usage or configuration error,
-78 the store is newer than this build (systemd does not retry it), 130 interrupted.
+78 the store is newer than this build (systemd does not retry it), 130 interrupted,
+141 the output's reader went away (`kiosk doctor | head`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -117,6 +119,7 @@ def split_qt_args(argv: list[str]) -> tuple[list[str], list[str]]:
     return ours, qt
 
 
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a C program
 EXIT_STORE_TOO_NEW = 78  # EX_CONFIG; RestartPreventExitStatus= in the systemd units
 
 
@@ -161,16 +164,21 @@ def main(argv: list[str] | None = None) -> int:
     except KioskError as exc:
         code = report(exc)
         if exc.__cause__ is not None:
-            # A backup that failed because the disk is full or the store's WAL was deleted
-            # says that too.
+            # A backup that failed because the disk is full or read-only, the store is
+            # damaged or its WAL was deleted says that too, with what to do.
             from kiosk.store_faults import store_fault
 
             cause = store_fault(exc.__cause__, _store_path(args))
-            if cause is not None and cause.key in ("store.wal_missing", "error.disk_full"):
+            if cause is not None and cause.key != "store.failed":
                 report(cause)
         return code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `kiosk doctor | head`: the reader has gone. No traceback, and none at exit
+        # either (Python flushes stdout once more then): point it at /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         # An SQLite error no command expected (the store's WAL deleted under a running
         # kiosk, a disk gone read-only) is said in words, not as a traceback.

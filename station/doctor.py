@@ -20,7 +20,7 @@ from typing import Any
 
 from kiosk import paths, peek
 from kiosk.config import Config
-from kiosk.diskspace import disk_state
+from kiosk.diskspace import disk_state, read_only_fs
 from kiosk.health import clock_behind, kiosk_user, unwritable, writable_by
 from kiosk.messages import text as message_text
 from kiosk.store_faults import sqlite_error, store_fault
@@ -85,6 +85,13 @@ def check_store(ctx: Context) -> Result:
         return Result("store", FAIL, f"{data_dir} is not writable by {user}", _chown(data_dir))
     if not path.exists():
         return Result("store", WARN, f"{path} not created yet", "start the kiosk once")
+    if peek.emptied(path, data_dir):
+        return Result(
+            "store",
+            FAIL,
+            f"{path}: {peek.EMPTIED}",
+            "start the kiosk: it restores the newest backup (or `kiosk backup restore FILE`)",
+        )
     try:
         conn = peek.connect(path, timeout=5)
         try:
@@ -108,12 +115,22 @@ def check_access(ctx: Context) -> Result:
     data_dir = Path(ctx.config.data_dir)
     if not data_dir.exists():
         return Result("access", WARN, f"{data_dir} does not exist yet", "run `kiosk init`")
+    if read_only_fs(data_dir):
+        # Mode bits say "writable" on a disk Linux remounted read-only after errors.
+        return Result("access", FAIL, f"{data_dir} is on a read-only file system", READ_ONLY_FIX)
     user, denied = unwritable(data_dir, ctx.config.store_path())
     if denied:
         names = ", ".join(str(p) for p in denied[:4]) + (" …" if len(denied) > 4 else "")
         return Result("access", FAIL, f"{user} cannot write {names}", _chown(data_dir))
     how = " (checked for the data dir's owner: doctor runs as root)" if os.geteuid() == 0 else ""
     return Result("access", OK, f"{user} can write the store, WAL, backups and logs{how}")
+
+
+READ_ONLY_FIX = (
+    "Linux remounts a disk read-only after I/O errors: check `dmesg` and the disk "
+    "(`fsck` it unmounted, or replace the card), then `mount -o remount,rw` it and restart "
+    "the kiosk"
+)
 
 
 def _restore_fix(ctx: Context) -> str:
@@ -132,6 +149,8 @@ def _store_failure(ctx: Context, name: str, exc: BaseException, what: str = "") 
     fault = store_fault(exc, path)
     if fault is None or fault.key in ("store.damaged", "store.failed"):
         fix = _restore_fix(ctx)
+    elif fault.key == "store.read_only_fs":
+        fix = READ_ONLY_FIX
     elif fault.key == "error.disk_full":
         fix = "free space on the disk (see the disk line), then run `kiosk doctor` again"
     else:

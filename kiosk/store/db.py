@@ -141,6 +141,14 @@ def require_access(path: Path | str) -> None:
     ]
     if not denied:
         return
+    from kiosk.diskspace import read_only_fs
+
+    if read_only_fs(folder):
+        # No chown helps here: say what does.
+        log.critical("the file system holding %s is mounted read-only", folder)
+        raise EnvironmentFault(
+            "store.read_only_fs", f"{folder} is on a read-only file system", folder=str(folder)
+        )
     import pwd  # only to name the user in the message (and POSIX only, as chown is)
 
     try:
@@ -173,6 +181,12 @@ def open_store(path: Path | str, migrate: bool = True) -> Store:
     except OSError as exc:
         raise EnvironmentFault("store.cannot_create", str(exc), path=str(path)) from exc
     require_access(path)
+    from kiosk.peek import emptied
+
+    if emptied(path, path.parent):
+        # Migrated here, it would become an empty store and the start (which restores
+        # the newest backup for it) would find nothing wrong.
+        raise EnvironmentFault("store.emptied", f"{path} is 0 bytes", path=str(path))
     if not path.exists():
         # SQLite gives the -wal and -shm files the database file's mode: 0600 from birth.
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, paths.PRIVATE_FILE_MODE)

@@ -1,4 +1,4 @@
-"""``kiosk backup now|list|restore-notice|salvage FILE``: the store's backups by hand."""
+"""``kiosk backup now|list|restore FILE|salvage FILE|notice``: the store's backups by hand."""
 
 from __future__ import annotations
 
@@ -20,6 +20,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     salvage.add_argument("file", type=Path, help="the damaged file, e.g. <data dir>/corrupt/…db")
     salvage.set_defaults(func=run_salvage)
+    restore = sub.add_parser(
+        "restore",
+        help="put a backup in place of the store (the kiosk stopped); the store that was "
+        "there is kept in <data dir>/replaced/",
+    )
+    restore.add_argument("file", type=Path, help="the backup, e.g. <data dir>/backups/…db")
+    restore.set_defaults(func=run_restore)
     notice = sub.add_parser("notice", help="show the last restore notice (and --ack it)")
     notice.add_argument("--ack", action="store_true", help="mark it read: staff stop seeing it")
     notice.set_defaults(func=run_notice)
@@ -81,6 +88,22 @@ def run_salvage(args: argparse.Namespace) -> int:
         # Cut at the time budget (KIOSK_SALVAGE_BUDGET_S): what was read is kept.
         print("未完成 / not finished: time limit reached; again with KIOSK_SALVAGE_BUDGET_S=600")
         return 1
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from kiosk.backup import restore_from
+    from station.args import config_from_args
+
+    cfg = config_from_args(args)
+    done = restore_from(args.file, cfg.store_path(), cfg.data_dir)
+    print(f"已恢复 / restored {cfg.store_path()} from {done.backup}")
+    if done.previous is not None:
+        print(
+            f"原数据文件 / the store that was there: {done.previous} "
+            f"(unsent records: kiosk backup salvage {done.previous})"
+        )
+    print("现在可以启动自助机 / now start the kiosk: systemctl start station-kiosk")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.config import Config
+    from kiosk.config import FIELDS, Config
     from kiosk.errors import ConfigError
     from station.args import config_from_args
     from station.doctor import CHECKS, FAIL, Context, Result, run_checks
@@ -40,18 +41,28 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    try:
-        config = config_from_args(args)
-    except ConfigError as exc:
-        # Report the broken config as a check, then go on with defaults: the technician
-        # wants to know about the OS libraries and disk too.
-        print(Result("config", FAIL, str(exc), "fix the file or rerun `kiosk init`").line())
-        from kiosk import paths
+    config: Config | None = None
+    bad: dict[str, Any] = {}  # setting -> the default it is checked with
+    failed = False
+    while config is None:
+        try:
+            config = config_from_args(args, **bad)
+        except ConfigError as exc:
+            print(Result("config", FAIL, str(exc), "fix the file or rerun `kiosk init`").line())
+            failed = True
+            setting = exc.params.get("setting")
+            if exc.key == "config.bad_value" and setting in FIELDS and setting not in bad:
+                # One bad value: check the rest with the file's other settings (its
+                # server, its data dir), not a default station that has none.
+                bad[setting] = FIELDS[setting].default
+                continue
+            # A file that does not parse: go on with defaults, the technician wants to
+            # know about the OS libraries and disk too.
+            from kiosk import paths
 
-        data_dir = getattr(args, "data_dir", None) or str(paths.data_dir())
-        config, failed = Config(data_dir=data_dir), True
-    else:
-        failed = False
+            data_dir = getattr(args, "data_dir", None) or str(paths.data_dir())
+            config = Config(data_dir=data_dir)
+    if not failed:
         print(f"OK    {'config':<12} station {config.station_id or '-'} ({config.station_name})")
     checks = [c for c in CHECKS if c.__name__.removeprefix("check_") not in skip]
     context = Context(config, server_timeout_s=args.timeout, skipped=skip)

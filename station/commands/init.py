@@ -9,6 +9,7 @@ and the printer are checked; the config stays written either way.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import logging
 import os
@@ -88,7 +89,7 @@ def _existing(path: Path) -> dict[str, Any]:
 def _file_sets(path: Path, name: str) -> bool:
     import tomllib
 
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # as kiosk.config reads it
     return any(name in section for section in data.values() if isinstance(section, dict))
 
 
@@ -146,8 +147,8 @@ def _validated(values: dict[str, Any], path: Path) -> Any:
     from kiosk.errors import ConfigError
 
     scratch = path.with_name(f".{path.name}.check")
-    scratch.parent.mkdir(parents=True, exist_ok=True)
     try:
+        scratch.parent.mkdir(parents=True, exist_ok=True)
         scratch.write_text(to_toml(Config(**values)), encoding="utf-8")
         os.chmod(scratch, 0o600)
         load_config(scratch, env={})
@@ -155,9 +156,25 @@ def _validated(values: dict[str, Any], path: Path) -> Any:
         raise ConfigError(
             exc.key, str(exc).replace(str(scratch), "kiosk init"), **exc.params
         ) from None
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
     finally:
-        scratch.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # never made, on a read-only disk
+            scratch.unlink(missing_ok=True)
     return Config(**values)
+
+
+def _unwritable(path: Path, exc: OSError) -> Any:
+    from kiosk.errors import ConfigError
+
+    # A read-only disk, a folder root owns, a KIOSK_CONFIG pointing somewhere odd: the
+    # old file (if any) is untouched, and the technician needs the path and the reason.
+    return ConfigError(
+        "config.unwritable",
+        f"cannot write the config file {path}: {exc.strerror or exc} "
+        "(choose another with --config or KIOSK_CONFIG, or fix the folder's rights)",
+        origin=str(path),
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -180,7 +197,10 @@ def run(args: argparse.Namespace) -> int:
     _require(values, offline)
     cfg = _validated(values, path)
     existed = path.exists()
-    save_config(cfg, path)
+    try:
+        save_config(cfg, path)
+    except OSError as exc:
+        raise _unwritable(path, exc) from None
     print(f"{'更新' if existed else '写入'} / {'updated' if existed else 'wrote'} {path}")
     runtime_cfg = _ready_store(path)
     if args.no_check:

@@ -227,13 +227,13 @@ def test_an_overdraft_after_expiry_is_charged_once_when_resolved(
     second time (balance −20 → −40)."""
     add_volunteer(db, balance=100)
     add_gift(db, "G-TEN", points=10)
-    code = code_for(db)
 
     def lines(points: int) -> list[dict]:
         return [{"sku": "G-TEN", "qty": points // 10, "points_each": 10}]
 
     def hold(rid: str, points: int) -> None:
-        body = {**authorise_body(rid, points=points, proof={"code": code}), "lines": lines(points)}
+        proof = {"code": code_for(db)}  # each redemption its own scan
+        body = {**authorise_body(rid, points=points, proof=proof), "lines": lines(points)}
         assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
 
     hold("r1", 70)
@@ -494,3 +494,52 @@ def test_a_scanned_code_authorises_one_redemption(api: Api, db: Database) -> Non
     assert _balance(db) == 910
     with db.read() as s:
         assert {r.id for r in s.scalars(select(Redemption))} == {"r1", "r2", "r4", "r6"}
+
+
+def test_a_printed_code_cannot_outlive_an_expired_hold_for_a_second_debit(
+    api: Api, db: Database
+) -> None:
+    """A day-long printed code: a hold left to expire, a second authorisation with the
+    same code, then the first's redemption.made: two debits from one scan."""
+    add_volunteer(db, balance=1000)
+    code = code_for(db, ttl_s=86_400)
+    body = authorise_body("r1", points=300, proof={"code": code})
+    body["lines"] = [{"sku": "G-EGG", "qty": 10, "points_each": 30}]
+    assert api.post("/redemptions/authorise", json=body).json()["approved"] is True
+    later = utcnow() + timedelta(seconds=policy.of(db).hold_ttl_s + 1)
+    assert redemptions.expire_holds(db, now=later) == 1
+    second = {**body, "redemption_id": "r2"}
+    answer = api.post("/redemptions/authorise", json=second)
+    assert answer.status_code == 403 and answer.json()["reason"] == "code_used"
+    made = {
+        "redemption_id": "r1",
+        "volunteer_id": "V1",
+        "mode": "online",
+        "total_points": 300,
+        "lines": body["lines"],
+        "at": iso(utcnow()),
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert _balance(db) == 700
+
+
+def test_points_are_not_taken_for_no_gifts(api: Api, db: Database) -> None:
+    """A redemption with no lines passed the total check whatever its total: a stolen
+    token held 500 points and debited 150 offline with no gift named anywhere."""
+    add_volunteer(db, balance=1000)
+    body = {**authorise_body("r1", points=500, proof={"code": code_for(db)}), "lines": []}
+    assert api.post("/redemptions/authorise", json=body).status_code == 400
+    made = {
+        "redemption_id": "r2",
+        "volunteer_id": "V1",
+        "mode": "offline",
+        "total_points": 150,
+        "lines": [],
+        "at": iso(utcnow()),
+        "code": code_for(db),
+    }
+    (result,) = api.push(event("redemption.made", made))
+    assert result["status"] == "rejected" and result["reason"].startswith("bad_payload")
+    assert _balance(db) == 1000
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Redemption)) == 0

@@ -268,3 +268,24 @@ def test_an_offline_station_is_not_told_the_server_was_not_reached(tmp_path, cap
     assert code == 0, lines
     assert lines["clock"].startswith("WARN") and "no server_url" in lines["clock"]
     assert "not reached" not in lines["clock"]
+
+
+def test_one_bad_value_leaves_the_rest_of_the_config_in_force(tmp_path, capsys):
+    """A bad printer_connection (refused at load since this round) sent doctor on with a
+    default station: "no server_url: offline only" about a station that has one, and the
+    store looked for in the default data dir."""
+    with FakeCentral(token="good-token") as central:
+        path = provision(tmp_path, server_url=central.url, token="good-token")
+        text = path.read_text(encoding="utf-8")
+        text = text.replace('printer_connection = ""', 'printer_connection = "192.168.1.50:9100"')
+        text = text.replace("idle_timeout_s = 60", "idle_timeout_s = 5")
+        path.write_text(text, encoding="utf-8")
+        code = main(["doctor", *MACHINE])
+        out = capsys.readouterr().out
+    assert code == 1
+    fails = [line for line in out.splitlines() if line.startswith("FAIL")]
+    assert len(fails) == 2, out
+    assert "'printer_connection'" in out and "'idle_timeout_s'" in out
+    lines = {line.split()[1]: line for line in out.splitlines() if line.strip()}
+    assert lines["server"].startswith("OK") and "token accepted" in lines["server"]
+    assert lines["store"].startswith("OK") and str(tmp_path / "data") in lines["store"]

@@ -172,3 +172,17 @@ def test_a_relative_data_dir_given_to_init_is_written_absolute(tmp_path, monkeyp
     assert settings()["data_dir"] == str(tmp_path / "kiosk-data")
     assert (tmp_path / "kiosk-data" / "kiosk.db").exists()
     capsys.readouterr()
+
+
+def test_a_config_that_cannot_be_written_is_said_without_a_traceback(tmp_path, capsys):
+    """Field test: KIOSK_CONFIG on a read-only disk (or in a folder root owns) ended
+    `kiosk init` in a traceback."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    target = blocker / "kiosk.toml"  # its "folder" is a file: no one can write there
+    code = main(["--config", str(target), "init", "--non-interactive", "--station-id", "ST-1",
+                 "--offline", "--no-check"])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "configuration error" in err and f"cannot write the config file {target}" in err
+    assert "KIOSK_CONFIG" in err

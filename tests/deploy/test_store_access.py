@@ -80,3 +80,47 @@ def test_a_store_the_kiosk_cannot_write_stops_the_start_and_names_the_fix(tmp_pa
     log = (tmp_path / "data" / "logs" / "kiosk.log").read_text(encoding="utf-8")
     assert "CRITICAL" in log and str(store) in log
     assert store.stat().st_mode & 0o777 == mode  # the kiosk did not paper over it
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="no unshare")
+def test_a_read_only_file_system_is_named_not_a_chown(tmp_path):
+    """Field test: on a disk Linux had remounted read-only (as after SD card errors) even
+    `kiosk staff list` said "chown -R root: …" (no chown helps), doctor's access line
+    said OK and its store line advised a restore."""
+    from tests.deploy.test_disk_full import _namespaces_work
+
+    if not _namespaces_work():
+        pytest.skip("no private mount namespaces here")
+    data = tmp_path / "data"
+    data.mkdir()
+    kiosk = f'"{sys.executable}" -m station --data-dir "$1"'
+    script = (
+        f'mount -t tmpfs -o size=8m tmpfs "$1" && {kiosk} staff add S01 张三 --pin 1234 && '
+        'mount -o remount,ro "$1" && '
+        f'{kiosk} staff list; echo "rc=$?" >&2; '
+        f'"{sys.executable}" -c "{WARNINGS}" "$1" >&2; '
+        f"{kiosk} doctor --skip qt-xcb --skip glibc --skip printer --skip disk"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KIOSK_CONFIG": str(tmp_path / "k.toml")}
+    proc = subprocess.run(
+        ["unshare", "-Urm", "sh", "-c", script, "sh", str(data)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    err, out = proc.stderr, proc.stdout
+    assert "Traceback" not in err and "rc=1" in err, err[-3000:]
+    assert "read-only" in err and "只读" in err and "chown" not in err
+    assert proc.returncode == 1, out
+    lines = {line.split()[1]: line for line in out.splitlines() if line.strip()}
+    assert lines["access"].startswith("FAIL") and "read-only file system" in lines["access"]
+    assert "remount,rw" in lines["access"]
+    assert lines["store"].startswith("FAIL") and "remount,rw" in lines["store"]
+    assert "newest backup" not in lines["store"]
+    # The staff menu's standing warnings (a kiosk running when the disk went read-only).
+    assert "The disk holding the data has become read-only" in err
+
+
+# What the staff menu shows, printed from inside the namespace.
+WARNINGS = (
+    "import sys; from kiosk import health; "
+    "print(health.warnings(sys.argv[1], sys.argv[1] + '/kiosk.db', 'en'))"
+)

@@ -134,3 +134,16 @@ def test_export_to_a_folder_it_cannot_write_says_so_in_both_languages(  # type: 
     assert "Traceback" not in res.stderr
     assert "导出失败" in res.stderr and "export failed" in res.stderr
     assert str(out) in res.stderr and "Not a directory" in res.stderr
+
+
+def test_output_into_a_closed_pipe_ends_quietly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Field test: `kiosk doctor | head` ended in a BrokenPipeError traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station", "--data-dir", str(tmp_path / "d"), "backup", "list"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parents[2],
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141, err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

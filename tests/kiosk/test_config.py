@@ -133,3 +133,36 @@ def test_whole_floats_and_text_numbers_still_load(tmp_path) -> None:  # type: ig
     path = write(tmp_path, '[ui]\nidle_timeout_s = 90.0\n[printer]\nprinter_paper_mm = "58"\n')
     cfg = load_config(path, env={})
     assert (cfg.idle_timeout_s, cfg.printer_paper_mm) == (90, 58)
+
+
+def test_a_file_from_a_windows_editor_loads_or_says_how_to_fix_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Field test: Notepad's UTF-8 BOM read as "Invalid statement (at line 1, column 1)";
+    a file saved as ANSI (GBK on a Chinese Windows) as "'utf-8' codec can't decode"."""
+    path = tmp_path / "kiosk.toml"
+    text = '[station]\nstation_id = "ST-1"\nstation_name = "东湖社区新时代文明实践站"\n'
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert load_config(path, env={}).station_name == "东湖社区新时代文明实践站"
+    path.write_bytes(text.encode("gbk"))
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert f"{path}, line 3: the file is not UTF-8" in str(err.value)
+    assert "iconv -f GBK -t UTF-8" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("[server]\nidle_timeout_s = 90\n", "(it belongs in [ui])"),
+        ('[server]\nsever_url = "https://c.example.cn"\n', "(did you mean server_url, in [server]"),
+        ('[printer]\nprinter_conection = "usb://0416:5011"\n', "did you mean printer_connection"),
+    ],
+)
+def test_an_unknown_setting_says_where_it_belongs_or_what_was_meant(tmp_path, text, hint) -> None:  # type: ignore[no-untyped-def]
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert hint in str(err.value)
+    path = write(tmp_path, '[ui]\ncolour = "red"\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert str(err.value).endswith("unknown setting [ui] colour")  # nothing close: no guess

@@ -117,3 +117,21 @@ def test_add_staff_validates_pin(store) -> None:  # type: ignore[no-untyped-def]
         staff.add_staff(s, "S09", "赵", "technician", "4321")
     with store.begin() as s:
         assert staff.verify_pin(s, "S09", "4321").role == "technician"
+
+
+@pytest.mark.parametrize(
+    ("staff_id", "name", "needle"),
+    [
+        ("", "赵", "staff id must be"),  # field test: `kiosk staff add "" 赵` was taken
+        ("S 09", "赵", "staff id must be"),
+        ("S09", "", "staff name must be"),
+        ("S09", "   ", "staff name must be"),
+        ("S09", "赵\n钱", "staff name must be"),
+    ],
+)
+def test_add_staff_refuses_an_empty_or_odd_id_or_name(store, staff_id, name, needle) -> None:  # type: ignore[no-untyped-def]
+    with store.begin() as s, pytest.raises(ValidationError) as err:
+        staff.add_staff(s, staff_id, name, "staff", "1234")
+    assert needle in str(err.value)
+    with store.begin() as s:
+        assert staff.list_staff(s) == []

@@ -1,5 +1,6 @@
-"""The store's ``-wal`` deleted while the kiosk runs (a technician "cleaning up"): other
-``kiosk`` commands say so in words and exit 1; the running kiosk loses nothing."""
+"""A store a command cannot use: its ``-wal`` deleted while the kiosk runs (a technician
+"cleaning up"), or the file cut short. ``kiosk`` commands say so in words and exit 1; the
+running kiosk loses nothing."""
 
 from __future__ import annotations
 
@@ -92,3 +93,21 @@ def test_doctor_and_backup_name_the_missing_wal(tmp_path, capsys):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_store_truncated_in_the_middle_is_called_damaged_with_the_fix(tmp_path, capsys):
+    """A store cut short (a copy interrupted, a card failing): `staff list` ended in a
+    traceback, `backup now` said only "backup failed"."""
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "staff", "add", "S01", "张三", "--pin", "1234"]) == 0
+    assert main(["--data-dir", str(data), "backup", "now"]) == 0
+    store = data / "kiosk.db"
+    os.truncate(store, store.stat().st_size // 2)
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "staff", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "The store is damaged" in err and "数据文件已损坏" in err
+    assert "restores the newest backup" in err and "malformed" in err
+    assert main(["--data-dir", str(data), "backup", "now"]) == 1
+    err = capsys.readouterr().err
+    assert "backup failed" in err and "The store is damaged" in err
