@@ -1,6 +1,7 @@
 """Figure 2: peak memory of the kiosk started through its real entry point (the ``kiosk``
-console script) after idling on home with its services running, against the bare window
-with one CJK label idling as long. Peak = VmHWM of the child (its ru_maxrss on Linux also
+console script) once the work its start set going in the background has ended (the backup
+thread's first pass) and after idling on home with its services running, against the bare
+window with one CJK label idling as long. Peak = VmHWM of the child (its ru_maxrss on Linux also
 counts the parent's RSS at fork; see startup_child.peak_rss_kb). Runs alternate."""
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ def run(ctx: RunContext) -> list[Result]:
             median(ours),
             median(bare),
             TARGET,
-            note=f"peak RSS (VmHWM) after {idle:g} s idle with the services running, {runs} "
+            note=f"peak RSS (VmHWM) once the start's background work has ended (the backup "
+            f"thread's first pass: whole-file check, chores) and after {idle:g} s idle, {runs} "
             f"runs each, interleaved: kiosk {min(ours):.1f}/{median(ours):.1f}/"
             f"{max(ours):.1f} MiB, bare labelled window {min(bare):.1f}/{median(bare):.1f}/"
             f"{max(bare):.1f} MiB (min/median/max); load average {os.getloadavg()[0]:.1f}",
