@@ -190,6 +190,32 @@ def test_no_reason_is_cut_in_english_large_text_on_a_small_screen(qtbot, window)
     assert reasons.value() == "donation"
 
 
+def test_no_menu_title_is_cut_in_english_large_text_on_a_small_screen(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """1280×800, English, large text: "Attendance" was cut at both ends in a fifth of the
+    width. The menu takes fewer columns while a title's word would not fit, and five
+    again in normal text."""
+    ctx = window.ctx
+    sign_in(qtbot, window, TECH, TECH_PIN)
+    wait_route(qtbot, ctx, "staff.menu")
+    menu = ctx.nav.current
+    assert menu._columns == 5
+    window.set_language("en")
+    window.set_large_text(True)
+    qtbot.wait(50)
+    assert menu._columns == 4
+    for tile in menu.tiles.values():
+        metrics = tile.title.fontMetrics()
+        longest = max(metrics.horizontalAdvance(w) for w in tile.title.text().split())
+        assert tile.title.width() >= longest, (tile.title.text(), tile.title.width(), longest)
+    click(qtbot, ctx, "menu_attendance")
+    wait_route(qtbot, ctx, "staff.attendance")
+    ctx.nav.go("staff.menu")
+    wait_route(qtbot, ctx, "staff.menu")
+    window.set_large_text(False)
+    qtbot.wait(50)
+    assert ctx.nav.current._columns == 5
+
+
 def test_a_correction_stops_at_the_activitys_length(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     """签到记录 → 更正: +0.5 went up to 24 h on any activity. It stops at what the
     activity lasted (2 h 45 min here: 2.5 in half-hour steps), and saving sends that."""

@@ -59,6 +59,7 @@ class StaffMenuScreen(StaffScreen):
         self._hidden: set[str] = set(TECHNICIAN_ONLY)
         self._arrange(3)
         self.retranslate()
+        ctx.bus.changed.connect(lambda what: self._refit() if what == "large_text" else None)
 
     def _arrange(self, columns: int) -> None:
         if columns == self._columns:
@@ -97,15 +98,36 @@ class StaffMenuScreen(StaffScreen):
         self._hidden = set() if technician else set(TECHNICIAN_ONLY)
         for route, tile in self.tiles.items():
             tile.setVisible(route not in self._hidden)
-        self._columns = 0
-        self._arrange(self._fit(self.width(), self.height()))
+        self._refit()
 
-    @staticmethod
-    def _fit(width: int, height: int) -> int:
-        """Two rows of tiles in landscape, more rows in portrait."""
+    def _fit(self, width: int, height: int) -> int:
+        """Two rows of tiles in landscape, more rows in portrait; fewer columns where a
+        title's longest word would not fit its tile (in large English text at 1280 px
+        "Attendance" was cut at both ends: a word is not wrapped)."""
         if width < height:
             return 2
-        return 5 if width >= 1200 else 3
+        columns = 5 if width >= 1200 else 3
+        word = self._widest_word()
+        # The page's margins and scroll bar (~120 px), the gaps, a tile's own margins.
+        while columns > 3 and (width - 120 - 20 * (columns - 1)) // columns - 40 < word:
+            columns -= 1
+        return columns
+
+    def _widest_word(self) -> int:
+        widest = 0
+        for route, tile in self.tiles.items():
+            if route in self._hidden:
+                continue
+            tile.title.ensurePolished()
+            metrics = tile.title.fontMetrics()
+            # Chinese wraps between any two characters: only Latin words are whole.
+            words = [w for w in tile.title.text().split() if w.isascii()]
+            widest = max([widest, *(metrics.horizontalAdvance(w) for w in words)])
+        return widest
+
+    def _refit(self) -> None:
+        self._columns = 0
+        self._arrange(self._fit(self.width(), self.height()))
 
     def resizeEvent(self, event: Any) -> None:
         self._arrange(self._fit(event.size().width(), event.size().height()))
@@ -129,3 +151,5 @@ class StaffMenuScreen(StaffScreen):
         }
         for route, (title, caption) in texts.items():
             self.tiles[route].set_texts(title, caption)
+        if self._columns:
+            self._refit()
