@@ -149,3 +149,35 @@ def test_the_check_page_keeps_submit_on_screen_in_large_text(qtbot, window) -> N
             found.append(f"{where}: Submit below the window")
         ctx.nav.home()
     assert not found, found
+
+
+def test_the_room_keypad_is_whole_on_screen_in_large_text(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """住址, room number: at 1280×800 in large text the keypad's last row (清空 0 删除)
+    was below the fold (the page scrolled by 32 px), and 502 needs the 0. The address so
+    far now sits above the room's field, beside the keypad."""
+    from tests.ui.test_field_fingers import _to_address
+
+    ctx = window.ctx
+    ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)  # two lines
+    _to_address(qtbot, ctx)
+    screen = ctx.nav.current
+    screen.choose_community(screen.buildings[0].community)
+    screen.choose_building(screen.buildings[0])
+    screen.choose_unit(2)
+    found = []
+    for lang, large, size in CONFIGS:
+        window.set_language(lang)
+        window.set_large_text(large)
+        window.resize(*size)
+        still(qtbot, window)
+        where = f"{lang} {'large' if large else 'normal'} {size[0]}x{size[1]}"
+        found += [f"{where}: {s}" for s in scrolling(window) if "screenFrame" in s]
+        for key in screen.keypad.findChildren(type(screen.next)):
+            bottom = key.mapTo(window, key.rect().bottomLeft()).y()
+            if key.isVisible() and bottom >= window.height():
+                found.append(f"{where}: {key.text()!r} ends at y={bottom}")
+        if not screen.room_address.text().startswith(("地址", "Address")):
+            found.append(
+                f"{where}: the address so far is not shown ({screen.room_address.text()!r})"
+            )
+    assert not found, found

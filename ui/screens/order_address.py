@@ -56,12 +56,18 @@ class OrderAddressScreen(FlowPage):
 
     def _room_page(self) -> QWidget:
         left = QVBoxLayout()
+        # The address so far sits above the room's field on this page, not above the
+        # page: its row pushed the keypad's 0 and Delete below the fold at 1280x800 in
+        # large text (the page scrolled by 32 px, and 502 needs the 0).
+        self.room_address = label("", name="roomAddress")
+        self.room_address.setStyleSheet("font-weight: bold;")
         self.room_display = ValueDisplay()
         self.room_display.setObjectName("roomDisplay")
         self.next = BigButton("", "check", role="primary")
         self.next.setObjectName("nextButton")
         self.next.clicked.connect(self.submit)
         left.addStretch(1)
+        left.addWidget(self.room_address)
         left.addWidget(self.room_display)
         left.addWidget(self.next)
         left.addStretch(1)
@@ -192,7 +198,11 @@ class OrderAddressScreen(FlowPage):
             parts.append(self.tr("Unit %1").replace("%1", str(self.unit)))
             parts.append(self.tr("Room %1").replace("%1", self.room or "…"))
         text = " ".join(p for p in parts if p)
-        self.chosen.setText(self.tr("Address: %1").replace("%1", text) if text else "")
+        shown = self.tr("Address: %1").replace("%1", text) if text else ""
+        on_room_page = self.stages.currentIndex() == ROOM
+        self.chosen.setText("" if on_room_page else shown)
+        self.chosen.setVisible(not on_room_page)
+        self.room_address.setText(shown if on_room_page else "")
 
     def reset(self) -> None:
         self.form = OrderForm()
