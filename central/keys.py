@@ -16,10 +16,14 @@ they signed verify until those expire (at most ``Policy.max_code_ttl_s``).
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import json
 import logging
 import os
 import secrets
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
@@ -110,9 +114,11 @@ def _save(db: Database, keys: dict[str, Ed25519PrivateKey]) -> None:
     path = key_file(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"keys": {kid: _b64(private_raw(k)) for kid, k in keys.items()}}, indent=1)
-    tmp = path.with_name(path.name + ".tmp")
-    # Created 0600 from the first byte (no window where another user could read it).
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    # A name of its own (mkstemp: created 0600 from the first byte, so no window where
+    # another user could read it): two workers starting at once wrote one ".tmp", and the
+    # second's rename found it gone ("cannot open the database", exit 2).
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    tmp = Path(name)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(body)
         out.flush()
@@ -160,9 +166,27 @@ def _move_legacy_keys(db: Database, session: Session) -> None:
     log.warning("moved %d private signing key(s) out of the database", len(legacy))
 
 
+@contextlib.contextmanager
+def _key_file_lock(db: Database) -> Iterator[None]:
+    """One process at a time reads, makes and saves keys, until its transaction is
+    committed: two workers starting on a fresh database each made a key, and the second
+    file replaced the first, so the key published first could no longer sign."""
+    if _env_keys() is not None:
+        yield
+        return
+    path = key_file(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def ensure_key(db: Database) -> str:
     """The signing key's id, generating and publishing a key pair the first time."""
-    with db.write() as session:
+    with _key_file_lock(db), db.write() as session:
         _move_legacy_keys(db, session)
         held = private_keys(db)
         for row in _active(session):
@@ -198,7 +222,7 @@ def rotate(db: Database) -> str:
         raise BadRequest(
             f"signing keys come from ${ENV_KEY}: append a new key_id:base64 to it instead"
         )
-    with db.write() as session:
+    with _key_file_lock(db), db.write() as session:
         _move_legacy_keys(db, session)
         return _new_key(db, session, private_keys(db))
 

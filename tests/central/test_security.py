@@ -232,3 +232,55 @@ def test_private_key_column_is_empty_after_migrating(db: Database) -> None:
             ).scalar()
             == 0
         )
+
+
+def _start_worker(target: str, key_file: str, go: Any, out: Any) -> None:
+    os.environ["KIOSK_CENTRAL_KEY_FILE"] = key_file
+    from central.cli import open_db
+
+    db = Database(target)
+    with db.read() as session:  # connected and warm: the workers meet at the key
+        session.execute(text("SELECT 1"))
+    db.close()
+    out.put(("ready", ""))
+    go.wait()
+    try:
+        db = open_db(target)
+        out.put(("ok", keys.signing_key(db)[0]))
+    except BaseException as exc:  # reported to the test, which fails on it
+        out.put(("error", repr(exc)))
+
+
+def test_workers_starting_at_once_on_a_fresh_database_share_keys_they_can_sign_with(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Central processes starting at once on a fresh database: in a CI run of
+    test_multiprocess two of them made their keys at the same moment, wrote one ".tmp"
+    file, and one died ("cannot open the database", exit 2); had both lived, the second
+    key file would have replaced the first and the key published first could no longer
+    sign. Each worker ends up able to sign, every key published is in the file, no
+    ".tmp" is left. (The race is narrow: this does not reproduce it on every run.)"""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    target = db_url
+    key_file = str(tmp_path / "keys" / "signing-keys.json")
+    migrate.upgrade(Database(target).engine)  # the migration lock is another test's
+    go, out = ctx.Event(), ctx.Queue()
+    workers = [
+        ctx.Process(target=_start_worker, args=(target, key_file, go, out)) for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    assert [out.get(timeout=60)[0] for _ in workers] == ["ready"] * len(workers)
+    go.set()
+    results = [out.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(30)
+    assert all(kind == "ok" for kind, _ in results), results
+    held = json.loads(Path(key_file).read_text())["keys"]
+    with Database(target).begin() as s:
+        published = {row.key_id for row in s.scalars(select(SigningKey)).all()}
+    assert published <= set(held), (published, set(held))
+    assert {kid for _, kid in results} <= set(held)
+    assert not list((tmp_path / "keys").glob("*.tmp"))
