@@ -395,6 +395,11 @@ class PrintJob(Base):
     handed_over_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     reprint_of: Mapped[str | None] = mapped_column(String(36), default=None)
 
+    # "Not printed and not reprinted" (the print status the staff see, counted after every
+    # job) asks of each failed job whether a copy exists: by this index, not by walking
+    # every job the retention keeps.
+    __table_args__ = (Index("ix_print_jobs_reprint_of", "reprint_of"),)
+
 
 # --- staff -----------------------------------------------------------------------------------
 

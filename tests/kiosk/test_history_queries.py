@@ -15,7 +15,8 @@ from sqlalchemy import event
 
 from kiosk.attendance import attendance_today, sign_out_overdue, todays_activities
 from kiosk.config import Config
-from kiosk.privacy import purge_closed_orders
+from kiosk.print_queue import counts
+from kiosk.privacy import prune_printed_jobs, purge_closed_orders
 from kiosk.reports import day_figures
 from kiosk.store.db import Store
 from kiosk.store.models import Activity, Attendance
@@ -30,6 +31,7 @@ HISTORY = (
     "redemptions",
     "redemption_lines",
     "outbox_events",
+    "print_jobs",
 )
 NOW = datetime(2026, 12, 7, 4, 0)  # naive UTC: noon in Asia/Shanghai
 
@@ -76,7 +78,7 @@ def traced(demo_store: Store) -> Iterator[list[str]]:
 
 
 def _plans(store: Store, statements: list[str]) -> list[tuple[str, str]]:
-    reads = [q for q in statements if q.lstrip().upper().startswith(("SELECT", "UPDATE"))]
+    reads = [q for q in statements if q.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE"))]
     assert reads, statements
     conn = sqlite3.connect(store.path)
     try:
@@ -109,6 +111,8 @@ CALLS: dict[str, Callable[[Any, Config], object]] = {
     "today's activities": lambda s, c: todays_activities(s, c, NOW),
     "自动签退": lambda s, c: sign_out_overdue(s, c, NOW + timedelta(hours=3)),
     "privacy purge": lambda s, c: purge_closed_orders(s, 90, NOW),
+    "print status": lambda s, c: counts(s),
+    "printed jobs pruned": lambda s, c: prune_printed_jobs(s, 90, NOW),
 }
 
 
