@@ -43,6 +43,13 @@ class TileIcon(QWidget):
             self.updateGeometry()
         self.update()
 
+    def set_px(self, px: int) -> None:
+        """The same picture at another size (nothing to do before it has one)."""
+        if self._name:
+            self.show_icon(self._name, px, self._colour)
+        else:
+            self._px = px
+
     def pixmap(self) -> QPixmap:
         """The picture as painted (drawn now if it has not been yet)."""
         if self._drawn is None and self._name:
@@ -141,15 +148,12 @@ class Tile(QPushButton):
             self._grid.setColumnStretch(0, 1)
 
     def set_icon(self, name: str, colour: str = theme.ACCENT) -> None:
-        self._icon_name, self._icon_colour = name, colour
         self.icon.show_icon(name, self.icon_px, colour)
 
     def set_icon_px(self, px: int) -> None:
         """A smaller picture where room is short (large text on a small display)."""
-        if px != self.icon_px:
-            self.icon_px = px
-            if getattr(self, "_icon_name", None):
-                self.set_icon(self._icon_name, self._icon_colour)
+        self.icon_px = px
+        self.icon.set_px(px)
 
     def set_texts(self, title: str, caption: str = "") -> None:
         self.title.setText(title)
