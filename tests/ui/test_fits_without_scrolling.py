@@ -181,3 +181,67 @@ def test_the_room_keypad_is_whole_on_screen_in_large_text(qtbot, window) -> None
                 f"{where}: the address so far is not shown ({screen.room_address.text()!r})"
             )
     assert not found, found
+
+
+def _cart_of(qtbot, ctx, scan, skus: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.flow_helpers import click, text_of, wait_route
+    from tests.ui.test_redeem_flow import choose, code
+
+    click(qtbot, ctx, "tileRedeem")
+    wait_route(qtbot, ctx, "redeem.scan")
+    scan(code())  # 张晓明, 260 points
+    wait_route(qtbot, ctx, "redeem.gifts")
+    for sku in skus:
+        choose(qtbot, ctx, sku)
+    click(qtbot, ctx, "toCart")
+    wait_route(qtbot, ctx, "redeem.cart")
+    qtbot.waitUntil(lambda: text_of(ctx, "balanceAfter") != "")
+
+
+def test_a_two_gift_cart_shows_both_gifts_whole(qtbot, window, scan) -> None:  # type: ignore[no-untyped-def]
+    """积分兑换's cart with eggs and dish soap: at 1280×800 the list scrolled by 4 px in
+    normal text and the page by 6 px in large text, where the list showed one gift of the
+    two (the second's "−" and "+" below the fold, no sign of more)."""
+    ctx = window.ctx
+    ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
+    _cart_of(qtbot, ctx, scan, ("G-EGG-10", "G-DISH-SOAP"))
+    screen = ctx.nav.current
+    found = []
+    for lang, large, size in CONFIGS:
+        window.set_language(lang)
+        window.set_large_text(large)
+        window.resize(*size)
+        still(qtbot, window)
+        where = f"{lang} {'large' if large else 'normal'} {size[0]}x{size[1]}"
+        found += [f"{where}: {s}" for s in scrolling(window)]
+        for sku in ("G-EGG-10", "G-DISH-SOAP"):
+            plus = screen.line_parts[sku][3]
+            bottom = plus.mapTo(window, plus.rect().bottomLeft()).y()
+            if bottom >= window.height():
+                found.append(f"{where}: {sku}'s + ends at y={bottom}")
+        confirm = screen.confirm
+        if confirm.mapTo(window, confirm.rect().bottomLeft()).y() >= window.height():
+            found.append(f"{where}: Redeem below the window")
+        more = getattr(screen.findChild(QScrollArea), "more_below", None)
+        if more is not None and more.isVisible():
+            found.append(f"{where}: 'more below' shown with nothing below")
+    assert not found, found
+
+
+def test_a_long_cart_scrolls_its_list_with_a_sign_of_more(qtbot, window, scan) -> None:  # type: ignore[no-untyped-def]
+    """Four gifts in large text at 1280×800 need more room than there is: the page stays
+    put (Redeem on screen), the list scrolls, and a fade with a chevron at its foot says
+    there is more until the last gift is in view."""
+    ctx = window.ctx
+    window.set_large_text(True)
+    _cart_of(qtbot, ctx, scan, ("G-EGG-10", "G-DISH-SOAP", "G-NOODLE", "G-SOAP"))
+    still(qtbot, window)
+    assert [s for s in scrolling(window) if "screenFrame" in s] == []
+    area = ctx.nav.current.findChild(QScrollArea)
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 80, bar.maximum()  # a whole row and more, not a few pixels
+    assert area.more_below.isVisible()
+    bar.setValue(bar.maximum())  # a finger drags the list to its end
+    qtbot.waitUntil(lambda: not area.more_below.isVisible())
+    bar.setValue(0)
+    qtbot.waitUntil(area.more_below.isVisible)
