@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QAbstractButton, QScrollArea
 
 from kiosk.views import orders as q
 from kiosk.views.orders import PlacedOrder
@@ -245,3 +245,67 @@ def test_a_long_cart_scrolls_its_list_with_a_sign_of_more(qtbot, window, scan) -
     qtbot.waitUntil(lambda: not area.more_below.isVisible())
     bar.setValue(0)
     qtbot.waitUntil(area.more_below.isVisible)
+
+
+def _staff_worst_day(ctx) -> object:  # type: ignore[no-untyped-def]
+    """A busy day: big figures, every status, five top gifts with long names."""
+    from kiosk.clock import utcnow
+    from kiosk.reports import DayFigures
+
+    statuses = ("submitted", "assigned", "accepted", "in_service", "completed", "cancelled")
+    return DayFigures(
+        day=utcnow().date(),
+        orders_by_status={s: 12 for s in statuses},
+        orders_total=72,
+        residents_served=64,
+        services=[],
+        redemptions=148,
+        volunteers_redeemed=97,
+        points_redeemed=12650,
+        top_gifts=[
+            ("食用油（1.8升）", 31),
+            ("洗洁精（1.1千克）", 28),
+            ("科技馆门票（成人）", 17),
+            ("理发服务券（社区理发店）", 12),
+            ("抽纸（6包装）", 9),
+        ],
+        restocked_items=240,
+    )
+
+
+def test_the_staff_menu_today_and_settings_fit_in_large_text(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """At 1280×800 in large text the staff menu scrolled (50 px in Chinese, 274 in English),
+    今日 (today's figures) by 41 px in English, settings by 92 / 153 px with Save below the
+    fold. Each now fits: no cut words, tiles and buttons still big enough; the settings'
+    provisioned details are a list that scrolls with a sign of more."""
+    from tests.ui.test_staff import TECH, TECH_PIN, sign_in
+    from ui import theme
+
+    ctx = window.ctx
+    ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
+    sign_in(qtbot, window, TECH, TECH_PIN)  # a technician: ten tiles, settings too
+    found = []
+    for lang, large, size in CONFIGS:
+        window.set_language(lang)
+        window.set_large_text(large)
+        window.resize(*size)
+        where = f"{lang} {'large' if large else 'normal'} {size[0]}x{size[1]}"
+        for route in ("staff.menu", "staff.today", "staff.settings"):
+            ctx.nav.go(route)
+            qtbot.waitUntil(lambda: not ctx.ops.busy)
+            screen = ctx.nav.current
+            if route == "staff.today":
+                screen._show(_staff_worst_day(ctx))
+            still(qtbot, window)
+            for s in scrolling(window):
+                inner = [a for a in screen.findChildren(QScrollArea) if a.isVisible()]
+                if "screenFrame" in s or not all(a.more_below.isVisible() for a in inner):
+                    found.append(f"{where} {route}: {s}")
+            found += [f"{where} {route}: {c}" for c in cut_labels(screen)]
+            for button in screen.findChildren(QAbstractButton):
+                low = button.mapTo(window, button.rect().bottomLeft()).y()
+                if button.isVisible() and low >= window.height():
+                    found.append(f"{where} {route}: {button.objectName()} ends at y={low}")
+                if button.isVisible() and min(button.width(), button.height()) < theme.TOUCH:
+                    found.append(f"{where} {route}: {button.objectName()} is {button.size()}")
+    assert not found, found

@@ -105,6 +105,7 @@ class Tile(QPushButton):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         expanding = QSizePolicy.Policy.Expanding
         self._gaps = [QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, expanding) for _ in "ab"]
+        self.captioned = True  # the caption is shown (when it has words)
         self.beside: bool | None = None
         self.set_beside(False)
         self.icon_px = icon_px
@@ -158,8 +159,13 @@ class Tile(QPushButton):
     def set_texts(self, title: str, caption: str = "") -> None:
         self.title.setText(title)
         self.caption.setText(caption)
-        self.caption.setVisible(bool(caption))
+        self.caption.setVisible(bool(caption) and self.captioned)
         self.setAccessibleName(title)
+
+    def set_captioned(self, shown: bool) -> None:
+        """Show the line under the title, or only the title (a short screen in large text)."""
+        self.captioned = shown
+        self.caption.setVisible(bool(self.caption.text()) and shown)
 
     def text(self) -> str:  # type: ignore[override]
         return self.title.text()
