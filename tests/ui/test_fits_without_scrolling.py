@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractButton, QScrollArea
 
 from kiosk.views import orders as q
@@ -241,6 +242,17 @@ def test_a_long_cart_scrolls_its_list_with_a_sign_of_more(qtbot, window, scan) -
     bar = area.verticalScrollBar()
     assert bar.maximum() > 80, bar.maximum()  # a whole row and more, not a few pixels
     assert area.more_below.isVisible()
+    # A finger at the lower edge of dish soap's "+", where the fade lies over it: the tap
+    # goes through the fade to the button.
+    from tests.ui.flow_helpers import text_of
+    from tests.ui.test_fingers import tap_at
+
+    plus = ctx.nav.current.line_parts["G-DISH-SOAP"][3]
+    edge = plus.mapTo(window, plus.rect().bottomLeft()) + QPoint(plus.width() // 2, -6)
+    fade = area.more_below
+    assert fade.rect().contains(fade.mapFrom(window, edge)), "not under the fade"
+    tap_at(qtbot, window, edge)
+    qtbot.waitUntil(lambda: text_of(ctx, "qty_G-DISH-SOAP") == "2")
     bar.setValue(bar.maximum())  # a finger drags the list to its end
     qtbot.waitUntil(lambda: not area.more_below.isVisible())
     bar.setValue(0)
