@@ -367,6 +367,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
     return flat
 
 
+def env_overrides(env: Mapping[str, str]) -> list[str]:
+    """The ``KIOSK_<NAME>`` variables in ``env`` that override a setting, in field order."""
+    return [f"KIOSK_{name.upper()}" for name in FIELDS if f"KIOSK_{name.upper()}" in env]
+
+
 def load_config(
     path: Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any
 ) -> Config:

@@ -202,20 +202,31 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise _unwritable(path, exc) from None
     print(f"{'更新' if existed else '写入'} / {'updated' if existed else 'wrote'} {path}")
-    runtime_cfg = _ready_store(path)
+    runtime_cfg = _ready_store(args, path)
     if args.no_check:
         return 0
     return _checks(runtime_cfg)
 
 
-def _ready_store(path: Path) -> Any:
-    """Create the data dir and the store now, so doctor and the first start find them."""
+def _ready_store(args: argparse.Namespace, path: Path) -> Any:
+    """Create the data dir and the store now, so doctor and the first start find them:
+    where the kiosk will look, i.e. the config as every other command loads it (the file,
+    then ``KIOSK_*`` from the environment, then ``--data-dir``). A ``KIOSK_*`` variable is
+    a per-run override that init does not write into the file, so it says it used one."""
     from kiosk.backup import open_checked_store
-    from kiosk.config import load_config
+    from kiosk.config import env_overrides
+    from station.args import config_from_args
 
-    cfg = load_config(path, env={})
+    cfg = config_from_args(args)
     open_checked_store(cfg.store_path(), cfg.data_dir).close()
     print(f"数据 / data: {cfg.store_path()}")
+    overrides = env_overrides(os.environ)
+    if overrides:
+        names = ", ".join(overrides)
+        print(
+            f"  用了环境变量 {names}（未写入配置文件，kiosk 服务也须设置） / used {names} from "
+            f"the environment, not written into {path}: the kiosk's service must set it too"
+        )
     return cfg
 
 

@@ -186,3 +186,23 @@ def test_a_config_that_cannot_be_written_is_said_without_a_traceback(tmp_path, c
     err = capsys.readouterr().err
     assert "configuration error" in err and f"cannot write the config file {target}" in err
     assert "KIOSK_CONFIG" in err
+
+
+def test_init_creates_the_store_where_kiosk_data_dir_says(tmp_path, monkeypatch, capsys):
+    """Field test: with KIOSK_DATA_DIR set, `kiosk init` made the store in the platform
+    data dir, and `kiosk doctor` (which honours the variable) then said the data dir "does
+    not exist yet → run `kiosk init`": a loop. Init loads the config as every other
+    command does, and says the variable is not written into the file."""
+    data_dir = tmp_path / "station-data"
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(data_dir))
+    assert init("--station-id", "ST-1", "--offline", "--no-check") == 0
+    out = capsys.readouterr().out
+    assert (data_dir / "kiosk.db").exists()
+    platform_dir = Path(os.environ["XDG_DATA_HOME"]) / "station-kiosk"
+    assert not platform_dir.exists()
+    assert f"数据 / data: {data_dir / 'kiosk.db'}" in out
+    assert "KIOSK_DATA_DIR" in out and "not written into" in out
+    assert settings()["data_dir"] == ""  # a per-run override stays out of the file
+    assert main(["doctor", "--skip", "qt-xcb", "--skip", "glibc"]) == 0
+    doctor = capsys.readouterr().out
+    assert "does not exist yet" not in doctor and "no store yet" not in doctor
