@@ -13,6 +13,7 @@ import contextlib
 import getpass
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -153,9 +154,10 @@ def _validated(values: dict[str, Any], path: Path) -> Any:
         os.chmod(scratch, 0o600)
         load_config(scratch, env={})
     except ConfigError as exc:
-        raise ConfigError(
-            exc.key, str(exc).replace(str(scratch), "kiosk init"), **exc.params
-        ) from None
+        # The scratch file's line number means nothing to whoever typed the flags.
+        said = re.sub(rf"{re.escape(str(scratch))}(, line \d+)?", "kiosk init", str(exc))
+        params = {**exc.params, "origin": "kiosk init"} if "origin" in exc.params else exc.params
+        raise ConfigError(exc.key, said, **params) from None
     except OSError as exc:
         raise _unwritable(path, exc) from None
     finally:

@@ -289,3 +289,15 @@ def test_one_bad_value_leaves_the_rest_of_the_config_in_force(tmp_path, capsys):
     lines = {line.split()[1]: line for line in out.splitlines() if line.strip()}
     assert lines["server"].startswith("OK") and "token accepted" in lines["server"]
     assert lines["store"].startswith("OK") and str(tmp_path / "data") in lines["store"]
+
+
+def test_a_mistyped_kiosk_variable_is_a_config_warning(tmp_path, capsys, monkeypatch):
+    """Field test: `KIOSK_SERVERURL=https://… kiosk doctor` said "no server_url: offline
+    only" and nothing about the variable, which overrode nothing."""
+    provision(tmp_path)
+    monkeypatch.setenv("KIOSK_SERVERURL", "https://central.example.cn")
+    code = main(["doctor", *MACHINE])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    (warn,) = [line for line in out.splitlines() if line.startswith("WARN  config")]
+    assert "KIOSK_SERVERURL is not a setting" in warn and "KIOSK_SERVER_URL?" in warn

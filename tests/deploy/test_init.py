@@ -64,6 +64,8 @@ def test_a_bad_value_is_refused_and_the_old_file_kept(capsys):
     assert init("--printer-paper-mm", "57", "--no-check") == 2
     err = capsys.readouterr().err
     assert "printer_paper_mm" in err and "58 or 80" in err
+    # Not the line of init's scratch file, which the technician never saw.
+    assert "kiosk init: setting 'printer_paper_mm'" in err and "line" not in err
     assert config_path().read_bytes() == before
     assert init("--timezone", "Mars/Olympus", "--no-check") == 2
     assert init("--server-url", "central.example.cn", "--no-check") == 2
