@@ -340,9 +340,19 @@ def restore_from(backup_file: str | Path, store_path: str | Path, data_dir: str 
     return Replaced(backup_file, previous)
 
 
+def restore_order(data_dir: str | Path, now: datetime | None = None) -> list[Path]:
+    """Backups in the order a restore tries them: those the clock finds plausible, newest
+    first, then those dated in the future. A backup dated 2029 was taken while the clock
+    was years ahead; once it was put right, every backup since sorts below it by name, so
+    "newest by name" restored the stale one and lost the months after it."""
+    future = set(future_backups(data_dir, now))
+    backups = list_backups(data_dir)
+    return [p for p in backups if p not in future] + [p for p in backups if p in future]
+
+
 def restore_newest(store_path: Path, data_dir: Path) -> Path | None:
     """Copy the newest backup that passes its check to ``store_path``; None if none does."""
-    for candidate in list_backups(data_dir):
+    for candidate in restore_order(data_dir):
         if integrity_problems(candidate, quick=True):
             log.error("backup %s is damaged too; trying an older one", candidate)
             continue
