@@ -180,15 +180,23 @@ def backup_now(store_path: str | Path, data_dir: str | Path, now: datetime | Non
     now = now or _now()
     from kiosk import paths
 
-    folder = paths.private_dir(backup_dir(data_dir))
+    folder = backup_dir(data_dir)
     dst = folder / f"{PREFIX}{now.strftime(STAMP)}.db"
     try:
+        # Inside: a data dir the kiosk user may not write (made by root, mode 555) ended
+        # `kiosk backup now` in a PermissionError traceback.
+        paths.private_dir(folder)
         with _backup_lock(folder):
             if os.name == "posix":  # elsewhere there is no lock to tell a live copy apart
                 _clear_unfinished(folder)
             _copy_sqlite(store_path, dst)
     except (OSError, sqlite3.Error) as exc:
-        raise BackupError(detail=f"backup of {store_path} failed: {exc}", path=str(dst)) from exc
+        hint = ""
+        if isinstance(exc, PermissionError):
+            hint = f" (the kiosk's user must own {data_dir}: `kiosk doctor` prints the chown)"
+        raise BackupError(
+            detail=f"backup of {store_path} failed: {exc}{hint}", path=str(dst)
+        ) from exc
     problems = integrity_problems(dst, quick=True)
     if problems:
         dst.unlink(missing_ok=True)

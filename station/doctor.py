@@ -148,7 +148,13 @@ def _store_failure(ctx: Context, name: str, exc: BaseException, what: str = "") 
     error = sqlite_error(exc) or exc
     path = ctx.config.store_path()
     fault = store_fault(exc, path)
-    if fault is None or fault.key in ("store.damaged", "store.failed"):
+    plain = fault is None or fault.key in ("store.damaged", "store.failed")
+    if plain and _store_unwritable(ctx):
+        # "attempt to write a readonly database", "unable to open database file": the
+        # kiosk's user cannot write the store or make its -wal/-shm beside it. A restore
+        # (the advice so far) cannot even be written; the chown comes first.
+        fix = _chown(Path(ctx.config.data_dir))
+    elif fault is None or fault.key in ("store.damaged", "store.failed"):
         fix = _restore_fix(ctx)
     elif fault.key == "store.read_only_fs":
         fix = READ_ONLY_FIX
@@ -157,6 +163,15 @@ def _store_failure(ctx: Context, name: str, exc: BaseException, what: str = "") 
     else:
         fix = message_text(fault.key, "en", **fault.params)
     return Result(name, FAIL, f"{what}{path}: {error}", fix)
+
+
+def _store_unwritable(ctx: Context) -> bool:
+    from kiosk.health import unwritable
+
+    try:
+        return bool(unwritable(ctx.config.data_dir, ctx.config.store_path())[1])
+    except OSError:
+        return False
 
 
 def check_migrations(ctx: Context) -> Result:
