@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "init",
         help="provision this station: id, server, token, printer (re-runnable)",
-        description=__doc__,
+        description=__doc__.replace("``", "`"),  # a technician reads it in a terminal
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     for name, flag, _ in PROMPTS:

@@ -208,3 +208,20 @@ def test_init_creates_the_store_where_kiosk_data_dir_says(tmp_path, monkeypatch,
     assert main(["doctor", "--skip", "qt-xcb", "--skip", "glibc"]) == 0
     doctor = capsys.readouterr().out
     assert "does not exist yet" not in doctor and "no store yet" not in doctor
+
+
+def test_config_and_data_dir_are_taken_after_the_command_too(tmp_path, monkeypatch, capsys):
+    """Field test: `kiosk init --data-dir /srv/kiosk` and `kiosk doctor --config FILE`
+    ended in "unrecognised arguments" (they worked only before the command)."""
+    monkeypatch.chdir(tmp_path)
+    assert init("--data-dir", "kiosk-data", "--station-id", "ST-1", "--offline", "--no-check") == 0
+    assert settings()["data_dir"] == str(tmp_path / "kiosk-data")  # as typed, made absolute
+    assert (tmp_path / "kiosk-data" / "kiosk.db").exists()
+    other = tmp_path / "other.toml"
+    other.write_text('[station]\nstation_id = "ST-OTHER"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["doctor", "--config", str(other), "--skip", "qt-xcb", "--skip", "glibc"]) == 0
+    assert "station ST-OTHER" in capsys.readouterr().out
+    assert main(["backup", "now", "--data-dir", str(tmp_path / "kiosk-data")]) == 0
+    assert main(["--data-dir", str(tmp_path / "kiosk-data"), "backup", "list"]) == 0
+    assert "kiosk-data/backups/kiosk-" in capsys.readouterr().out
