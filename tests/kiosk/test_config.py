@@ -197,9 +197,14 @@ def test_a_bad_value_from_the_environment_names_the_variable_not_the_file(tmp_pa
     assert err.value.params["origin"] == "environment KIOSK_PRINTER_PAPER_MM"
 
 
-def test_a_mistyped_environment_override_is_warned_with_the_name_it_meant(tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_a_mistyped_environment_override_is_warned_with_the_name_it_meant(
+    tmp_path, caplog, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     """Field test: KIOSK_SERVERURL=… was ignored without a word."""
+    from kiosk import config
     from kiosk.config import unknown_env
+
+    monkeypatch.setattr(config, "_warned_env", set())  # warned once per process
 
     env = {"KIOSK_SERVERURL": "https://c.example.cn", "KIOSK_CONFIG": "x", "KIOSK_CENTRAL_DB": "y"}
     with caplog.at_level("WARNING", logger="kiosk.config"):
