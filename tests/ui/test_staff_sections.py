@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 from sqlalchemy import select
 
+from kiosk import redemption
 from kiosk.config import load_config
 from kiosk.store.models import AuditEntry, Overdraft, PrintJob
 from tests.ui.flow_helpers import click, text_of, wait_route
@@ -25,6 +26,23 @@ def test_today_shows_the_day_figures(qtbot, window) -> None:  # type: ignore[no-
     assert screen.cards["orders"].value.text() == str(screen.figures.orders_total)
     assert screen.cards["restocked"].value.text() == str(screen.figures.restocked_items)
     assert "已提交" in text_of(ctx, "ordersByStatus")
+
+
+def test_today_names_the_top_gifts_in_the_language_shown(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """A redemption line keeps the gift's Chinese name (the receipt's); in English the
+    day's top gifts read in English (they showed '鸡蛋（10枚） × 1' on the English screen)."""
+    ctx = window.ctx
+    result = redemption.redeem(ctx.store, "V0001", {"G-EGG-10": 1}, None, ctx.config)
+    assert result.mode == "offline"
+    window.set_language("en")
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    click(qtbot, ctx, "menu_today")
+    wait_route(qtbot, ctx, "staff.today")
+    qtbot.waitUntil(lambda: ctx.nav.current.figures is not None)
+    assert "Eggs (10) × 1" in text_of(ctx, "topGifts"), text_of(ctx, "topGifts")
+    assert "鸡蛋" not in text_of(ctx, "topGifts")
+    window.set_language("zh_CN")
+    assert "鸡蛋（10枚） × 1" in text_of(ctx, "topGifts"), text_of(ctx, "topGifts")
 
 
 def test_sync_without_a_server_says_so(qtbot, window) -> None:  # type: ignore[no-untyped-def]
