@@ -321,3 +321,27 @@ def test_the_staff_menu_today_and_settings_fit_in_large_text(qtbot, window) -> N
                 if button.isVisible() and min(button.width(), button.height()) < theme.TOUCH:
                     found.append(f"{where} {route}: {button.objectName()} is {button.size()}")
     assert not found, found
+
+
+def test_the_ten_service_kinds_show_whole_in_chinese(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """我要点单's ten kinds of help at 1280×800 in Chinese: two columns scrolled by 49 px
+    (85 in large text), 关爱儿童 and 文化学习 half under the fold. Three columns fit where the
+    words do; English's longer words keep two columns, and the list says there is more."""
+    ctx = window.ctx
+    found = []
+    for lang, large, size in CONFIGS:
+        window.set_language(lang)
+        window.set_large_text(large)
+        window.resize(*size)
+        ctx.nav.go("order.categories")
+        qtbot.waitUntil(lambda: not ctx.ops.busy)
+        still(qtbot, window)
+        where = f"{lang} {'large' if large else 'normal'} {size[0]}x{size[1]}"
+        area = ctx.nav.current.findChild(QScrollArea)
+        if lang == "zh_CN":
+            found += [f"{where}: {s}" for s in scrolling(window)]
+        elif area.verticalScrollBar().maximum() > 0 and not area.more_below.isVisible():
+            found.append(f"{where}: scrolls with no sign of more")
+        found += [f"{where}: {c}" for c in cut_labels(ctx.nav.current)]
+        ctx.nav.home()
+    assert not found, found
