@@ -128,5 +128,6 @@ class TodayScreen(StaffScreen):
             for key, label in self.status_names().items()
         ]
         self.status_line.setText(self.tr("Requests by status: %1").replace("%1", " · ".join(parts)))
-        top = " · ".join(f"{name} × {n}" for name, n in f.top_gifts) or self.tr("none yet")
+        gifts = f.top_gifts_en if self.ctx.lang == "en" else f.top_gifts
+        top = " · ".join(f"{name} × {n}" for name, n in gifts) or self.tr("none yet")
         self.top_line.setText(self.tr("Top gifts: %1").replace("%1", top))
