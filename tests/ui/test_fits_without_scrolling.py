@@ -281,6 +281,13 @@ def _staff_worst_day(ctx) -> object:  # type: ignore[no-untyped-def]
             ("理发服务券（社区理发店）", 12),
             ("抽纸（6包装）", 9),
         ],
+        top_gifts_en=[
+            ("Cooking oil (1.8 L)", 31),
+            ("Dish soap (1.1 kg)", 28),
+            ("Science museum ticket (adult)", 17),
+            ("Haircut voucher (community barber)", 12),
+            ("Tissues (6 packs)", 9),
+        ],
         restocked_items=240,
     )
 
@@ -297,7 +304,7 @@ def test_the_staff_menu_today_and_settings_fit_in_large_text(qtbot, window) -> N
     ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
     sign_in(qtbot, window, TECH, TECH_PIN)  # a technician: ten tiles, settings too
     found = []
-    for lang, large, size in CONFIGS:
+    for lang, large, size in [*CONFIGS, ("en", True, (1080, 1920))]:  # portrait: no cut words
         window.set_language(lang)
         window.set_large_text(large)
         window.resize(*size)
