@@ -358,3 +358,59 @@ def test_the_ten_service_kinds_show_whole_in_chinese(qtbot, window) -> None:  # 
         found += [f"{where}: {c}" for c in cut_labels(ctx.nav.current)]
         ctx.nav.home()
     assert not found, found
+
+
+def test_the_shelf_shows_one_whole_row_of_gifts_with_their_add_buttons(qtbot, window, scan) -> None:  # type: ignore[no-untyped-def]
+    """In English at 1280x800 the category chips took two rows and the volunteer's card a
+    third, and the shelf showed 216 px of a 342 px gift: every Add button was below it.
+    The chips close up to stay on one row, and the card folds into the title whenever the
+    shelf beside it would not show one whole gift (in Chinese it has room and stays)."""
+    from PySide6.QtWidgets import QPushButton
+
+    from tests.ui.flow_helpers import click, wait_route
+    from tests.ui.test_redeem_flow import code
+
+    ctx = window.ctx
+    found = []
+    for lang, large, size in [
+        ("zh_CN", False, (1280, 800)),
+        ("en", False, (1280, 800)),
+        ("en", False, (1920, 1080)),
+        ("en", True, (1920, 1080)),
+    ]:
+        window.set_language(lang)
+        window.set_large_text(large)
+        window.resize(*size)
+        ctx.nav.home()
+        click(qtbot, ctx, "tileRedeem")
+        wait_route(qtbot, ctx, "redeem.scan")
+        scan(code())
+        wait_route(qtbot, ctx, "redeem.gifts")
+        screen = ctx.nav.current
+        qtbot.waitUntil(lambda s=screen: s.grid.filled() and bool(s.tiles))
+        still(qtbot, window)
+        where = f"{lang} {'large' if large else 'normal'} {size[0]}x{size[1]}"
+        grid = screen.grid.viewport()
+        adds = [
+            b
+            for tile in screen.grid.tile_widgets()
+            for b in tile.findChildren(QPushButton)
+            if b.isVisible()
+            and tile.isVisible()
+            and tile.geometry().top() <= 0 < tile.geometry().bottom()
+        ]
+        if not adds:
+            found.append(f"{where}: no gift at the top of the shelf")
+        for b in adds:
+            bottom = b.mapTo(grid, b.rect().bottomLeft()).y()
+            if bottom > grid.height():
+                found.append(f"{where}: {b.objectName()} ends at {bottom} of {grid.height()} px")
+        chips = [c for c in screen.filter.buttons.values() if c.isVisible()]
+        if len({c.y() for c in chips}) > 1 and not large:
+            found.append(f"{where}: the chips take {len({c.y() for c in chips})} rows")
+        card_shown = screen.card.isVisible()
+        if lang == "zh_CN" and not large and size == (1280, 800) and not card_shown:
+            found.append(f"{where}: the volunteer's card was folded though it had room")
+    window.set_language("zh_CN")
+    window.set_large_text(False)
+    assert not found, found

@@ -156,6 +156,11 @@ class GiftGrid(QAbstractScrollArea):
             bar.setValue(top + self._row_h - self.viewport().height())
 
     # -- Qt --------------------------------------------------------------------------------
+    def row_height(self) -> int:
+        """One row of gifts, whole (its tallest gift, button included), at today's width."""
+        self._layout(None)
+        return self._row_h
+
     def sizeHint(self) -> QSize:
         # The screen is laid out by preferred heights; a shelf that scrolls must not push
         # the cart bar below it off the screen.

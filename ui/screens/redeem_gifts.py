@@ -73,6 +73,9 @@ class RedeemGiftsScreen(NextVolunteerMixin, FlowPage):
         self.grid.setObjectName("giftGrid")
         self.grid.add.connect(self.add)
         self.col.addWidget(self.grid, 1)
+        self._refit = QTimer(self, singleShot=True, interval=0)
+        self._refit.timeout.connect(self._fit_card)
+        self.grid.installEventFilter(self)
         bar = QHBoxLayout()
         self.cart_label = label("", name="cartSummary")
         self.cart_label.setStyleSheet("font-weight: bold;")
@@ -99,9 +102,22 @@ class RedeemGiftsScreen(NextVolunteerMixin, FlowPage):
     def compact(self) -> bool:
         """Large text on a short screen (1280x800): the shelf was ~190 px tall, less than
         one gift (issue 13 point 7), so the volunteer's card folds into the title line.
-        On a narrow one (1080 portrait) the card's one line is wider than the window."""
+        On a narrow one (1080 portrait) the card's one line is wider than the window.
+        In any text size and language, too, when the shelf beside the card would not show
+        one whole gift: in English at 1280x800 the gifts' Add buttons were below it."""
         window = self.window()
-        return self.ctx.large_text and (window.height() <= 1000 or window.width() < 1200)
+        if self.ctx.large_text and (window.height() <= 1000 or window.width() < 1200):
+            return True
+        return self._shelf_short()
+
+    def _shelf_short(self) -> bool:
+        if not self.isVisible():
+            return False  # laid out for real once shown (enter and the first resize)
+        row = self.grid.row_height()
+        room = self.grid.viewport().height()
+        if self.card.isHidden():
+            room -= self.card.sizeHint().height() + self.col.spacing()
+        return 0 < room < row
 
     def _fit_card(self) -> None:
         compact = self.compact()
@@ -148,7 +164,14 @@ class RedeemGiftsScreen(NextVolunteerMixin, FlowPage):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.card and event.type() == QEvent.Type.Paint and self._shelf_wait.isActive():
             self._shelf_wait.start(0)  # right after this paint
+        elif obj is self.grid and event.type() == QEvent.Type.Resize:
+            # The shelf's height settles after the chips, texts and card are laid out.
+            self._refit.start()
         return super().eventFilter(obj, event)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._refit.start()
 
     def _lane(self) -> Operations:
         """The shelf's own worker lane: one thread, so shelf fetches never take every

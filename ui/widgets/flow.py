@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
+TIGHT = 8  # the narrowest gap between two items on one line: still two separate targets
+
 
 class FlowLayout(QLayout):
     def __init__(self, parent: QWidget | None = None, spacing: int = 16) -> None:
@@ -53,9 +55,22 @@ class FlowLayout(QLayout):
         m = self.contentsMargins()
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
+    def _gap(self, width: int) -> int:
+        """The space between items: narrower, down to ``TIGHT``, when that keeps them all on
+        one line (a second line of chips costs the screen below them a whole row)."""
+        n = len(self._items)
+        if n < 2:
+            return self._spacing
+        items = sum(i.sizeHint().width() for i in self._items)
+        if items + self._spacing * (n - 1) <= width:
+            return self._spacing
+        gap = (width - items) // (n - 1)
+        return gap if gap >= TIGHT else self._spacing
+
     def _arrange(self, rect: QRect, dry: bool) -> int:
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        gap = self._gap(area.width())
         x, y, line = area.x(), area.y(), 0
         for item in self._items:
             hint = item.sizeHint()
@@ -63,6 +78,6 @@ class FlowLayout(QLayout):
                 x, y, line = area.x(), y + line + self._spacing, 0
             if not dry:
                 item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._spacing
+            x += hint.width() + gap
             line = max(line, hint.height())
         return y + line - rect.y() + m.bottom()
