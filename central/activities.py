@@ -40,6 +40,11 @@ REJECT_BAD_CODE = "bad_code"
 REJECT_NOT_SIGNED_OUT = "not_signed_out"
 REJECT_FUTURE_TIME = "future_time"
 REJECT_OVER_SPAN = "over_span"
+# A sign-in the kiosk's own rule (kiosk/attendance.py) would not have made: the activity
+# was cancelled (not active), or the time is outside its sign-in window.
+REJECT_ACTIVITY_CANCELLED = "activity_cancelled"
+REJECT_ACTIVITY_NOT_OPEN = "activity_not_open"
+REJECT_ACTIVITY_ENDED = "activity_ended"
 HONOR_CAP_H_PER_YEAR = 50.0  # 荣誉时长 added by the district is capped (志愿汇 does the same)
 
 
@@ -221,6 +226,21 @@ def _check_code(
         raise Rejected(REJECT_BAD_CODE, "signed in before the code was issued")
 
 
+def _check_open(activity: Activity, at: datetime) -> None:
+    """The kiosk's rule, re-checked: sign-in opens ``sign_in_opens_min`` before the start
+    and closes at the end, and never for a cancelled activity. The sign-in's own time is
+    judged (an offline kiosk reports late), against central's record of the activity."""
+    if not activity.active:
+        raise Rejected(REJECT_ACTIVITY_CANCELLED)
+    opens = activity.starts_at - timedelta(minutes=activity.sign_in_opens_min)
+    if at < opens:
+        raise Rejected(REJECT_ACTIVITY_NOT_OPEN, f"signed in at {iso(at)}, opens {iso(opens)}")
+    if at > activity.ends_at:
+        raise Rejected(
+            REJECT_ACTIVITY_ENDED, f"signed in at {iso(at)}, ended {iso(activity.ends_at)}"
+        )
+
+
 def signed_in(db: Database, s: Session, station_id: str, ev: AttendanceSignedIn) -> Volunteer:
     activity = s.get(Activity, ev.activity_id)
     if activity is None or activity.station_id not in (None, station_id):
@@ -236,6 +256,7 @@ def signed_in(db: Database, s: Session, station_id: str, ev: AttendanceSignedIn)
         # The kiosk signs in only by scanning the volunteer's signed code, and sends it:
         # without it a station's word alone would credit hours and points to anyone.
         raise Rejected(REJECT_BAD_CODE, "code_missing")
+    _check_open(activity, at)
     known = s.get(Attendance, ev.attendance_id)
     if known is not None:
         if known.station_id != station_id or known.volunteer_id != ev.volunteer_id:

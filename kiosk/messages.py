@@ -373,6 +373,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本机未获中心授权，请技术员检查站点编号和令牌。",
         "The centre refused this kiosk; a technician must check the station id and token.",
     ),
+    # central's reasons for refusing a sign-in (shown to staff on the sync screen)
+    "sync.rejected.activity_cancelled": (
+        "活动已取消，这次签到不计时长。",
+        "The activity was cancelled; this sign-in earns no hours.",
+    ),
+    "sync.rejected.activity_not_open": (
+        "签到时还没到签到时间，这次签到不计时长。",
+        "Signed in before sign-in opened; this sign-in earns no hours.",
+    ),
+    "sync.rejected.activity_ended": (
+        "签到时活动已经结束，这次签到不计时长。",
+        "Signed in after the activity ended; this sign-in earns no hours.",
+    ),
     "sync.request_rejected": (
         "中心拒绝了本机的同步请求，请联系技术员。",
         "The centre refused the kiosk's sync request; please call a technician.",

@@ -170,6 +170,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exreason.made_after_void": ("作废后又兑换", "Made after it was voided"),
     "exreason.overdraft_after_expiry": ("预留过期后透支", "Overdraft after the hold expired"),
     "exreason.over_limit": ("超过礼品每人每天限兑数量", "Over the gift's daily limit per person"),
+    "exreason.not_carried": ("本站没有上架这个礼品", "A gift this station does not carry"),
     "figures.title": ("统计", "Figures"),
     "figures.by_status": ("订单状态", "Orders by status"),
     "figures.by_station": ("各站订单", "Orders per station"),

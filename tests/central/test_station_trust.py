@@ -543,3 +543,51 @@ def test_points_are_not_taken_for_no_gifts(api: Api, db: Database) -> None:
     assert _balance(db) == 1000
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Redemption)) == 0
+
+
+def test_a_station_cannot_redeem_a_gift_it_does_not_carry(
+    api: Api, api_b: Api, db: Database
+) -> None:
+    """Theatre tickets are on station B's shelf only (the district ticked B). A token of
+    station A asked central for them anyway: online it is declined (the kiosk says the
+    gift is not available), offline it is an exception for the district, a capture with
+    the lines swapped to them is flagged; no balance moves on A's word. B's own
+    redemption of them still passes, and so does a gift withdrawn nowhere."""
+    add_volunteer(db, balance=1880)
+    add_gift(db, "G-TICKET", points=50)
+    with db.write() as s:
+        admin.set_gift_stations(db, s, "G-TICKET", ["ST-B"])
+    tickets = [{"sku": "G-TICKET", "qty": 2, "points_each": 50}]
+    code = code_for(db)
+    ledger_before = _ledger_rows(db)
+    body = {**authorise_body("r1", points=100, proof={"code": code}), "lines": tickets}
+    answer = api.post("/redemptions/authorise", json=body).json()
+    assert answer == {"approved": False, "reason": "not_carried", "balance": 1880}
+    made = {
+        "redemption_id": "r2",
+        "volunteer_id": "V1",
+        "mode": "offline",
+        "total_points": 100,
+        "lines": tickets,
+        "at": iso(utcnow()),
+        "code": code,
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    # A genuine 100-point hold for eggs, captured as tickets.
+    eggs = authorise_body("r3", points=100, proof={"code": code})
+    assert api.post("/redemptions/authorise", json=eggs).json()["approved"] is True
+    made = {**made, "redemption_id": "r3", "mode": "online"}
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert _balance(db) == 1780  # the approved eggs only
+    with db.read() as s:
+        statuses = {r.id: r.status for r in s.scalars(select(Redemption))}
+    assert statuses == {"r1": "declined", "r2": "exception", "r3": "recorded"}
+    flagged = [
+        (e["redemption_id"], e["reason"], e["points"]) for e in exceptions.list_exceptions(db)
+    ]
+    assert flagged == [("r2", "not_carried", 100), ("r3", "not_carried", 0)]
+    assert _ledger_rows(db) == ledger_before + 1  # r3's hold (its capture moves nothing)
+    # Station B carries them: approved.
+    body_b = {**authorise_body("r4", points=100, proof={"code": code_for(db)}), "lines": tickets}
+    assert api_b.post("/redemptions/authorise", json=body_b).json()["approved"] is True
+    assert _balance(db) == 1680
