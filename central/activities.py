@@ -215,7 +215,8 @@ def _check_code(
     try:
         # Checked as of the scan: a kiosk offline for an hour still reports a code that was
         # valid when it was shown.
-        code = proofs.check_code(session, text, at=at)
+        # A code issued for gifts (or the phone page) does not sign anyone in.
+        code = proofs.check_code(session, text, at=at, purpose=codes.USE_ATTEND)
     except codes.CodeError as exc:
         raise Rejected(REJECT_BAD_CODE, exc.key) from exc
     if code.volunteer_id != volunteer_id:

@@ -46,6 +46,8 @@ def code_reason(exc: codes.CodeError) -> str:
         return "code_expired"
     if isinstance(exc, codes.CodeRevoked):
         return "code_revoked"
+    if isinstance(exc, codes.CodeWrongUse):
+        return "code_wrong_use"
     return "bad_code"
 
 
@@ -93,10 +95,13 @@ def _is_revoked(session: Session, code_id: str) -> bool:
     return session.get(RevokedCode, code_id) is not None
 
 
-def check_code(session: Session, text: str, at: datetime | None = None) -> codes.VolunteerCode:
+def check_code(
+    session: Session, text: str, at: datetime | None = None, purpose: str | None = None
+) -> codes.VolunteerCode:
     """The code's claims if it verifies against central's keys and revocations at ``at``
-    (now by default); otherwise ``codes.CodeError``."""
-    claims = codes.verify_code(text, _public_keys(session), (), now=at or utcnow())
+    (now by default) and, given ``purpose``, was not issued for another use; otherwise
+    ``codes.CodeError``."""
+    claims = codes.verify_code(text, _public_keys(session), (), now=at or utcnow(), purpose=purpose)
     if _is_revoked(session, claims.code_id):
         raise codes.CodeRevoked(f"code {claims.code_id} was revoked")
     return claims
@@ -115,11 +120,12 @@ def verify(
         raise Forbidden("proof_required", "a scanned code or card + PIN is required")
     if proof.code is not None:
         try:
+            # Debiting: a code issued for signing in (or the phone page) is not spent here.
             if session is not None:
-                claims = check_code(session, proof.code)
+                claims = check_code(session, proof.code, purpose=codes.USE_REDEEM)
             else:
                 with db.read() as own:
-                    claims = check_code(own, proof.code)
+                    claims = check_code(own, proof.code, purpose=codes.USE_REDEEM)
         except codes.CodeError as exc:
             raise Forbidden(code_reason(exc), str(exc.detail or exc.key)) from exc
         if claims.volunteer_id != volunteer_id:

@@ -510,7 +510,7 @@ def _offline_problems(
             problems.append("code_missing")
     else:
         try:
-            claims = proofs.check_code(session, ev.code, at)
+            claims = proofs.check_code(session, ev.code, at, purpose=codes.USE_REDEEM)
             row.code_id = claims.code_id
             if claims.volunteer_id != ev.volunteer_id:
                 problems.append("code_other_volunteer")

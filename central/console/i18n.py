@@ -217,6 +217,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "This volunteer code has expired; refresh it.",
     ),
     "phone.revoked": ("这个志愿者码已作废。", "This volunteer code was revoked."),
+    "phone.wrong_use": (
+        "这是兑换或签到用的码，不能登录。请用登录码或卡号和密码登录。",
+        "This code is for gifts or signing in at a station, not for this page. Use a "
+        "sign-in code, or your card number and PIN.",
+    ),
     "phone.unknown": (
         "找不到这位志愿者，请联系站点工作人员。",
         "We cannot find this volunteer; ask the station's staff.",

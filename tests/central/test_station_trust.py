@@ -591,3 +591,64 @@ def test_a_station_cannot_redeem_a_gift_it_does_not_carry(
     body_b = {**authorise_body("r4", points=100, proof={"code": code_for(db)}), "lines": tickets}
     assert api_b.post("/redemptions/authorise", json=body_b).json()["approved"] is True
     assert _balance(db) == 1680
+
+
+def test_a_code_issued_for_one_use_is_refused_for_the_others(
+    api: Api, client: TestClient, db: Database
+) -> None:
+    """A volunteer shows a sign-in code (签到码) at a station whose token is in the wrong
+    hands: it cannot spend their points with it, online or offline, nor open their phone
+    page; a redeem code signs no one in. Each refusal changes nothing. A code that names
+    no use (every code issued before uses existed, a printed card) still works for each."""
+    add_volunteer(db, balance=1880, hours=0.0)
+    start = utcnow().replace(microsecond=0) - timedelta(minutes=10)
+    activities.publish_activity(
+        db, activity_id="A1", title="义诊", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    attend = keys.sign_volunteer_code(db, "V1", ttl_s=600, use=codes.USE_ATTEND)
+    redeem = keys.sign_volunteer_code(db, "V1", ttl_s=600, use=codes.USE_REDEEM)
+    ledger_before = _ledger_rows(db)
+    # A sign-in code offered for gifts: 403, nothing held, nothing stored.
+    answer = api.post("/redemptions/authorise", json=authorise_body("r1", proof={"code": attend}))
+    assert answer.status_code == 403 and answer.json()["reason"] == "code_wrong_use"
+    made = {
+        "redemption_id": "r2",
+        "volunteer_id": "V1",
+        "mode": "offline",
+        "total_points": 30,
+        "lines": [{"sku": "G-EGG", "qty": 1, "points_each": 30}],
+        "at": iso(utcnow()),
+        "code": attend,
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert [e["reason"] for e in exceptions.list_exceptions(db)] == ["code_wrong_use"]
+    assert _balance(db) == 1880 and _ledger_rows(db) == ledger_before
+    # A redeem code offered for a sign-in: rejected, no attendance.
+    sign_in = {"activity_id": "A1", "volunteer_id": "V1", "at": iso(utcnow())}
+    refused = api.push(
+        event("attendance.signed_in", {**sign_in, "attendance_id": "at1", "code": redeem})
+    )
+    assert refused[0]["status"] == "rejected"
+    assert refused[0]["reason"] == "bad_code: code.wrong_use"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Attendance)) == 0
+    # Neither opens the volunteer's phone page.
+    for code in (attend, redeem):
+        page = client.post("/m/login", data={"code": code}, follow_redirects=False)
+        assert page.status_code == 401 and "不能登录" in page.text
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(WebSession)) == 0
+    # Each code for its own use, and a code for any use, pass.
+    ok = api.post("/redemptions/authorise", json=authorise_body("r3", proof={"code": redeem}))
+    assert ok.json()["approved"] is True
+    signed = api.push(
+        event("attendance.signed_in", {**sign_in, "attendance_id": "at2", "code": attend})
+    )
+    assert signed[0]["status"] == "accepted"
+    anyuse = code_for(db)
+    ok = api.post("/redemptions/authorise", json=authorise_body("r4", proof={"code": anyuse}))
+    assert ok.json()["approved"] is True
+    login = keys.sign_volunteer_code(db, "V1", ttl_s=600, use=codes.USE_LOGIN)
+    for code in (login, anyuse):
+        page = client.post("/m/login", data={"code": code}, follow_redirects=False)
+        assert page.status_code == 303
