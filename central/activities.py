@@ -221,9 +221,9 @@ def _check_code(
         raise Rejected(REJECT_BAD_CODE, exc.key) from exc
     if code.volunteer_id != volunteer_id:
         raise Rejected(REJECT_BAD_CODE, "the code is another volunteer's")
-    # A code lives at most max_ttl_s: a sign-in dated before the code could have been
-    # issued was back-dated (one fresh code spread over past activities).
-    if at < code.expires_at - timedelta(seconds=max_ttl_s):
+    # A sign-in dated before the code was issued (or, for a code that does not say when,
+    # could have been) was back-dated (one fresh code spread over past activities).
+    if at < proofs.earliest_use(code, max_ttl_s):
         raise Rejected(REJECT_BAD_CODE, "signed in before the code was issued")
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from central import feed, keys, policy
-from central.clock import utcnow
+from central.clock import FUTURE_SLACK_S, utcnow
 from central.db import Database
 from central.errors import Forbidden
 from central.models import CardLock, RevokedCode, Station, Volunteer
@@ -105,6 +105,16 @@ def check_code(
     if _is_revoked(session, claims.code_id):
         raise codes.CodeRevoked(f"code {claims.code_id} was revoked")
     return claims
+
+
+def earliest_use(code: codes.VolunteerCode, max_ttl_s: int) -> datetime:
+    """The earliest moment a kiosk can honestly have scanned ``code``: when it was
+    issued (less an honest clock's skew: the kiosk dates the scan by its own clock) or,
+    for a code that does not say, its expiry less the longest lifetime a code may have.
+    A report dated earlier was back-dated (one fresh code spread over past days)."""
+    if code.issued_at is not None:
+        return code.issued_at - timedelta(seconds=FUTURE_SLACK_S)
+    return code.expires_at - timedelta(seconds=max_ttl_s)
 
 
 def verify(

@@ -514,9 +514,9 @@ def _offline_problems(
             row.code_id = claims.code_id
             if claims.volunteer_id != ev.volunteer_id:
                 problems.append("code_other_volunteer")
-            # A code lives at most max_code_ttl_s: a redemption dated before the code
-            # could have been issued was back-dated (to spread one code over days).
-            if at < claims.expires_at - timedelta(seconds=rules.max_code_ttl_s):
+            # A redemption dated before the code was issued (or, for a code that does
+            # not say when, could have been) was back-dated (one code spread over days).
+            if at < proofs.earliest_use(claims, rules.max_code_ttl_s):
                 problems.append(f"before_code ({iso(at)})")
         except codes.CodeError as exc:
             problems.append(proofs.code_reason(exc))

@@ -1,7 +1,8 @@
 """Signed volunteer codes (the QR a volunteer shows at the kiosk).
 
 Format: ``"VK1." + b64url(JSON) + "." + b64url(Ed25519 signature)`` without padding, the
-JSON being ``{"v": volunteer id, "exp": unix seconds, "jti": code id, "kid": key id}`` and
+JSON being ``{"v": volunteer id, "exp": unix seconds, "jti": code id, "kid": key id, "iat":
+unix seconds it was signed}`` (``iat`` absent from codes signed before it was added) and
 the signature covering the ASCII of ``"VK1." + b64url(JSON)``. Central signs with its
 private key; the kiosk verifies offline with central's public key.
 
@@ -84,6 +85,9 @@ class VolunteerCode:
     expires_at: datetime  # naive UTC, like every stored time in this project
     key_id: str = ""
     use: str = ""  # one of USES, or "" (a code for any use: issued before uses existed)
+    # When it was signed (naive UTC; None for a code issued before codes said so): no
+    # scan of it can be older, so a report dated earlier was back-dated.
+    issued_at: datetime | None = None
 
 
 def b64url_encode(data: bytes) -> str:
@@ -121,11 +125,13 @@ def sign_code(
     if use and use not in USES:
         raise ValueError(f"unknown code use {use!r}")
     jti = "".join(secrets.choice(_JTI_ALPHABET) for _ in range(JTI_LENGTH))
+    issued = int(_unix(now))
     claims: dict[str, object] = {
         "v": volunteer_id,
-        "exp": int(_unix(now)) + int(ttl_s),
+        "exp": issued + int(ttl_s),
         "jti": jti,
         "kid": key_id,
+        "iat": issued,
     }
     if use:
         claims["use"] = use
@@ -160,6 +166,9 @@ def _claims(payload: str) -> dict[str, object]:
     exp = claims.get("exp")
     if not isinstance(exp, int) or isinstance(exp, bool) or not 0 < exp < 2**37:
         raise CodeMalformed("bad 'exp'")
+    iat = claims.get("iat")
+    if "iat" in claims and (not isinstance(iat, int) or isinstance(iat, bool) or iat <= 0):
+        raise CodeMalformed("bad 'iat'")
     # A use this version does not know is refused, never taken as "any use".
     if "use" in claims and claims["use"] not in USES:
         raise CodeMalformed("bad 'use'")
@@ -225,7 +234,11 @@ def verify_code(
     if _unix(now) > exp + leeway_s:
         raise CodeExpired(f"code {code_id} expired")
     expires_at = datetime.fromtimestamp(exp, UTC).replace(tzinfo=None)
-    return VolunteerCode(str(claims["v"]), code_id, expires_at, key_id, use)
+    iat = claims.get("iat")
+    issued_at = None
+    if isinstance(iat, int):
+        issued_at = datetime.fromtimestamp(min(iat, exp), UTC).replace(tzinfo=None)
+    return VolunteerCode(str(claims["v"]), code_id, expires_at, key_id, use, issued_at)
 
 
 def claimed_use(text: object) -> str:

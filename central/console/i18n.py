@@ -162,6 +162,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exreason.bad_code": ("志愿者码无效", "Invalid volunteer code"),
     "exreason.code_expired": ("志愿者码已过期", "Expired volunteer code"),
     "exreason.code_revoked": ("志愿者码已作废", "Revoked volunteer code"),
+    "exreason.code_wrong_use": (
+        "用了签到码或登录码兑换",
+        "A sign-in or login code, not a redeem code",
+    ),
     "exreason.before_code": ("时间早于志愿者码", "Dated before the code existed"),
     "exreason.future_time": ("时间在未来", "Dated in the future"),
     "exreason.unknown_sku": ("区里没有这个礼品", "A gift central does not know"),

@@ -47,8 +47,10 @@ def test_claims_are_the_documented_json() -> None:
     code = sign_code(KEY, "k1", "V0001", ttl_s=60, now=NOW)
     part = code.split(".")[1]
     claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    assert set(claims) == {"v", "exp", "jti", "kid"}
-    assert claims["exp"] == int(NOW.replace(tzinfo=UTC).timestamp()) + 60
+    assert set(claims) == {"v", "exp", "jti", "kid", "iat"}
+    assert claims["iat"] == int(NOW.replace(tzinfo=UTC).timestamp())
+    assert claims["exp"] == claims["iat"] + 60
+    assert verify_code(code, KEYS, (), now=NOW).issued_at == NOW
 
 
 def test_a_code_for_one_use_is_refused_for_another() -> None:

@@ -652,3 +652,38 @@ def test_a_code_issued_for_one_use_is_refused_for_the_others(
     for code in (login, anyuse):
         page = client.post("/m/login", data={"code": code}, follow_redirects=False)
         assert page.status_code == 303
+
+
+def test_a_fresh_code_does_not_sign_anyone_into_yesterdays_activity(api: Api, db: Database) -> None:
+    """A station saw a volunteer's 5-minute code today and reported a sign-in with it,
+    dated into the activity it held 20 hours ago, then a sign-out: 8 h and 80 points on
+    the station's word. A code says when it was issued: no scan is older than that."""
+    add_volunteer(db, "V2", balance=0, hours=0.0)
+    start = utcnow().replace(microsecond=0) - timedelta(hours=20)
+    activities.publish_activity(
+        db, activity_id="OLD", title="旧活动", starts_at=start, ends_at=start + timedelta(hours=8)
+    )
+    aid = str(uuid.uuid4())
+    out = event(
+        "attendance.signed_out", {"attendance_id": aid, "at": iso(start + timedelta(hours=8))}
+    )
+    results = api.push(_attendance(db, aid, "V2", start, code_for(db, "V2", ttl_s=300)), out)
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["reason"].startswith("bad_code")
+    with db.read() as s:
+        v = s.get(Volunteer, "V2")
+        assert v is not None and (v.balance, v.total_hours) == (0, 0.0)
+    # The same for an offline redemption dated yesterday with today's code.
+    add_volunteer(db, "V1", balance=100)
+    made = {
+        "redemption_id": "r1",
+        "volunteer_id": "V1",
+        "mode": "offline",
+        "total_points": 30,
+        "lines": [{"sku": "G-EGG", "qty": 1, "points_each": 30}],
+        "at": iso(start),
+        "code": code_for(db, "V1", ttl_s=300),
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert [e["reason"] for e in exceptions.list_exceptions(db)] == ["before_code"]
+    assert _balance(db) == 100
