@@ -42,7 +42,7 @@ BALANCE_EACH = 10_000_000
 YEARS_DAYS = 3 * 365
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 SLOTS = ("today_am", "today_pm", "tomorrow_am", "tomorrow_pm")
-GENERATOR_VERSION = "aged-2"
+GENERATOR_VERSION = "aged-3"
 CHUNK = 5_000  # rows per executemany where the suite writes through Python
 
 
@@ -252,6 +252,33 @@ def _orders(conn: sqlite3.Connection, n: int, open_: int, services: list[str], n
     )
 
 
+def _attendance(conn: sqlite3.Connection, sizes: Sizes, now: str) -> None:
+    """Volunteer activities spread over the three years, each over by now and its
+    volunteers signed in at the start and out two hours later (hours and points as the
+    station's rule gives them), so that the hours screens and chores read an aged table."""
+    per = max(1, sizes.attendances // max(1, sizes.activities))
+    _seq(conn, sizes.activities)
+    conn.execute(
+        "INSERT INTO activities (id, title, title_en, team, starts_at, ends_at, capacity,"
+        " sign_in_opens_min, round_to_h, daily_max_h, points_per_hour, active) "
+        "SELECT printf('BA%06d', n), '社区志愿服务', 'Community service', '梅园服务队', "
+        + _at("n", sizes.activities)
+        + ", strftime('%Y-%m-%d %H:%M:%f', julianday("
+        + _at("n", sizes.activities)
+        + ") + 3 / 24.0) || '000', :per, 30, 0.5, 8.0, 10, 1 FROM temp.seq",
+        {"now": now, "per": per},
+    )
+    _seq(conn, sizes.attendances)
+    conn.execute(
+        "INSERT INTO attendances (id, activity_id, volunteer_id, signed_in_at, signed_out_at,"
+        " auto_signed_out, expected_hours, expected_points, corrected_hours) "
+        "SELECT " + UUID_SQL + ", a.id, printf('BV%06d', (s.n * 7919) % :vols), a.starts_at,"
+        " strftime('%Y-%m-%d %H:%M:%f', julianday(a.starts_at) + 2 / 24.0) || '000', 0, 2.0,"
+        " 20, NULL FROM temp.seq s JOIN activities a ON a.id = printf('BA%06d', s.n / :per)",
+        {"vols": sizes.volunteers, "per": per},
+    )
+
+
 def _pending_events(conn: sqlite3.Connection, n: int) -> None:
     """The newest ``n`` orders placed offline: their ``order.placed`` still in the outbox."""
     rows = conn.execute(
@@ -355,6 +382,7 @@ def build_large_store(path: Path, sizes: Sizes) -> LargeStore:
         _redemptions(conn, sizes, max(1, len(gifts)), now_text)
         _orders(conn, sizes.orders, sizes.outbox_events, services, now_text)
         _pending_events(conn, sizes.outbox_events)
+        _attendance(conn, sizes, now_text)
         conn.execute("COMMIT")
         counts = {
             t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
@@ -368,6 +396,8 @@ def build_large_store(path: Path, sizes: Sizes) -> LargeStore:
                 "service_orders",
                 "order_status_changes",
                 "outbox_events",
+                "activities",
+                "attendances",
             )
         }
         conn.execute("PRAGMA journal_mode=WAL")

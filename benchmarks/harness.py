@@ -41,6 +41,8 @@ class Sizes:
     ledger_entries: int = 500_000
     redemptions: int = 300_000
     outbox_events: int = 10_000  # still pending (placed offline)
+    activities: int = 1_500  # volunteer activities (志愿活动), ~1.4 a day
+    attendances: int = 30_000  # sign-ins at them, ~20 each, all signed out
     central_changes: int = 50_000
     scans: int = 1_000
     redemption_pairs: int = 1_000
@@ -59,6 +61,8 @@ SMOKE = Sizes(
     ledger_entries=1_500,
     redemptions=900,
     outbox_events=100,
+    activities=30,
+    attendances=300,
     central_changes=200,
     scans=5,
     redemption_pairs=20,

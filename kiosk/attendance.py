@@ -73,9 +73,14 @@ def todays_activities(
         .where(Activity.active, Activity.starts_at.between(*window))
         .order_by(Activity.starts_at, Activity.id)
     ).all()
+    # Counted for the listed activities only: the station's every attendance grows by the
+    # year, the day's list does not.
+    shown = [a.id for a in rows]
     counts: dict[str, int] = dict(
         session.execute(
-            select(Attendance.activity_id, func.count()).group_by(Attendance.activity_id)
+            select(Attendance.activity_id, func.count())
+            .where(Attendance.activity_id.in_(shown))
+            .group_by(Attendance.activity_id)
         )
         .tuples()
         .all()
@@ -83,7 +88,7 @@ def todays_activities(
     present: dict[str, int] = dict(
         session.execute(
             select(Attendance.activity_id, func.count())
-            .where(Attendance.signed_out_at.is_(None))
+            .where(Attendance.signed_out_at.is_(None), Attendance.activity_id.in_(shown))
             .group_by(Attendance.activity_id)
         )
         .tuples()

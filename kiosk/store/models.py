@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -99,7 +100,12 @@ class ServiceOrder(Base):
     purged_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
 
     service: Mapped[Service] = relationship()
-    __table_args__ = (UniqueConstraint("ticket_day", "ticket_seq", name="uq_ticket_per_day"),)
+    __table_args__ = (
+        UniqueConstraint("ticket_day", "ticket_seq", name="uq_ticket_per_day"),
+        # The hourly privacy purge looks for closed orders not yet purged: through this
+        # index it reads those few, not every order the station ever closed.
+        Index("ix_service_orders_unpurged", "status", sqlite_where=text("purged_at IS NULL")),
+    )
 
     history: Mapped[list[OrderStatusChange]] = relationship(
         back_populates="order", order_by="OrderStatusChange.at", cascade="all, delete-orphan"
@@ -228,6 +234,10 @@ class StockMovement(Base):
         ForeignKey("redemptions.id"), default=None, index=True
     )
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    # A day's restocks (today's figures, the monthly export) by time, not by walking
+    # every movement of the station's life.
+    __table_args__ = (Index("ix_stock_movements_at", "at"),)
 
 
 class StockLevel(Base):
@@ -385,6 +395,11 @@ class PrintJob(Base):
     handed_over_at: Mapped[datetime | None] = mapped_column(DateTime, default=None)
     reprint_of: Mapped[str | None] = mapped_column(String(36), default=None)
 
+    # "Not printed and not reprinted" (the print status the staff see, counted after every
+    # job) asks of each failed job whether a copy exists: by this index, not by walking
+    # every job the retention keeps.
+    __table_args__ = (Index("ix_print_jobs_reprint_of", "reprint_of"),)
+
 
 # --- staff -----------------------------------------------------------------------------------
 
@@ -438,7 +453,14 @@ class Attendance(Base):
     here (printed on the slip); central's credit arrives with the volunteer's next pull."""
 
     __tablename__ = "attendances"
-    __table_args__ = (UniqueConstraint("activity_id", "volunteer_id"),)
+    __table_args__ = (
+        UniqueConstraint("activity_id", "volunteer_id"),
+        # Today's attendance and the last day's sign-ins, and who is still signed in (the
+        # hourly 自动签退 and the activity list's "present" count): read through these, not by
+        # walking every attendance of the station's life.
+        Index("ix_attendances_signed_in_at", "signed_in_at"),
+        Index("ix_attendances_open", "activity_id", sqlite_where=text("signed_out_at IS NULL")),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     activity_id: Mapped[str] = mapped_column(ForeignKey("activities.id"), index=True)
