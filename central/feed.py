@@ -305,7 +305,7 @@ def _rows_query(horizon: Any) -> Any:
 # taken to be ours, which only holds back, as before). pg_current_snapshot() in the same
 # statement is the snapshot the rows are read with; xids compare by their low 32 bits
 # (pg_stat_activity's width), unique among transactions in flight.
-_HORIZON_PG = literal_column(
+_HORIZON_PG: Any = literal_column(
     """COALESCE(
     (SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
      WHERE NOT EXISTS (
