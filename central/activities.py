@@ -210,20 +210,20 @@ def _add_hours(
 
 
 def _check_code(
-    session: Session, text: str, volunteer_id: str, at: datetime, max_ttl_s: int
+    session: Session, text: str, volunteer_id: str, at: datetime, rules: policy.Policy
 ) -> None:
     try:
         # Checked as of the scan: a kiosk offline for an hour still reports a code that was
         # valid when it was shown.
         # A code issued for gifts (or the phone page) does not sign anyone in.
-        code = proofs.check_code(session, text, at=at, purpose=codes.USE_ATTEND)
+        code = proofs.check_code(session, text, at, codes.USE_ATTEND, rules.require_code_use)
     except codes.CodeError as exc:
         raise Rejected(REJECT_BAD_CODE, exc.key) from exc
     if code.volunteer_id != volunteer_id:
         raise Rejected(REJECT_BAD_CODE, "the code is another volunteer's")
     # A sign-in dated before the code was issued (or, for a code that does not say when,
     # could have been) was back-dated (one fresh code spread over past activities).
-    if at < proofs.earliest_use(code, max_ttl_s):
+    if at < proofs.earliest_use(code, rules.max_code_ttl_s):
         raise Rejected(REJECT_BAD_CODE, "signed in before the code was issued")
 
 
@@ -252,7 +252,7 @@ def signed_in(db: Database, s: Session, station_id: str, ev: AttendanceSignedIn)
     at = parse_iso(ev.at)
     rules = policy.of(db)
     if ev.code is not None:
-        _check_code(s, ev.code, ev.volunteer_id, at, rules.max_code_ttl_s)
+        _check_code(s, ev.code, ev.volunteer_id, at, rules)
     elif rules.require_proof:
         # The kiosk signs in only by scanning the volunteer's signed code, and sends it:
         # without it a station's word alone would credit hours and points to anyone.

@@ -96,12 +96,19 @@ def _is_revoked(session: Session, code_id: str) -> bool:
 
 
 def check_code(
-    session: Session, text: str, at: datetime | None = None, purpose: str | None = None
+    session: Session,
+    text: str,
+    at: datetime | None = None,
+    purpose: str | None = None,
+    require_use: bool = False,
 ) -> codes.VolunteerCode:
     """The code's claims if it verifies against central's keys and revocations at ``at``
-    (now by default) and, given ``purpose``, was not issued for another use; otherwise
+    (now by default) and, given ``purpose``, was not issued for another use — nor, with
+    ``require_use`` (``Policy.require_code_use``), for no use in particular; otherwise
     ``codes.CodeError``."""
     claims = codes.verify_code(text, _public_keys(session), (), now=at or utcnow(), purpose=purpose)
+    if purpose is not None and require_use and not claims.use:
+        raise codes.CodeWrongUse(f"code {claims.code_id} names no use; {purpose!r} required")
     if _is_revoked(session, claims.code_id):
         raise codes.CodeRevoked(f"code {claims.code_id} was revoked")
     return claims
@@ -131,11 +138,12 @@ def verify(
     if proof.code is not None:
         try:
             # Debiting: a code issued for signing in (or the phone page) is not spent here.
+            strict = policy.of(db).require_code_use
             if session is not None:
-                claims = check_code(session, proof.code, purpose=codes.USE_REDEEM)
+                claims = check_code(session, proof.code, None, codes.USE_REDEEM, strict)
             else:
                 with db.read() as own:
-                    claims = check_code(own, proof.code, purpose=codes.USE_REDEEM)
+                    claims = check_code(own, proof.code, None, codes.USE_REDEEM, strict)
         except codes.CodeError as exc:
             raise Forbidden(code_reason(exc), str(exc.detail or exc.key)) from exc
         if claims.volunteer_id != volunteer_id:

@@ -510,7 +510,9 @@ def _offline_problems(
             problems.append("code_missing")
     else:
         try:
-            claims = proofs.check_code(session, ev.code, at, purpose=codes.USE_REDEEM)
+            claims = proofs.check_code(
+                session, ev.code, at, codes.USE_REDEEM, rules.require_code_use
+            )
             row.code_id = claims.code_id
             if claims.volunteer_id != ev.volunteer_id:
                 problems.append("code_other_volunteer")

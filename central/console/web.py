@@ -578,7 +578,8 @@ def _phone_sign_in(request: Request, db: Database, form: FormData) -> Response:
         try:
             # A code shown at a kiosk for gifts or a sign-in does not open the phone page
             # (a station that scanned it must not act as the volunteer there).
-            code = proofs.check_code(session, text, purpose=codes.USE_LOGIN)
+            strict = policy.of(db).require_code_use
+            code = proofs.check_code(session, text, None, codes.USE_LOGIN, strict)
         except codes.CodeExpired:
             return render(request, "phone_login.html", status=401, failure="phone.expired")
         except codes.CodeRevoked:

@@ -687,3 +687,39 @@ def test_a_fresh_code_does_not_sign_anyone_into_yesterdays_activity(api: Api, db
     assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
     assert [e["reason"] for e in exceptions.list_exceptions(db)] == ["before_code"]
     assert _balance(db) == 100
+
+
+def test_a_district_can_require_every_code_to_name_its_use(
+    api: Api, client: TestClient, db: Database
+) -> None:
+    """KIOSK_CENTRAL_REQUIRE_CODE_USE=1, once the district's app issues codes for one use
+    each: a code naming none (which a station could have seen for a sign-in) is refused
+    for gifts, sign-ins and the phone page; codes for their own use pass."""
+    assert policy.Policy.from_env({"KIOSK_CENTRAL_REQUIRE_CODE_USE": "0"}).require_code_use is False
+    assert policy.Policy.from_env({"KIOSK_CENTRAL_REQUIRE_CODE_USE": "1"}).require_code_use is True
+    assert policy.Policy().require_code_use is False
+    policy.set_for(db, policy.Policy(require_code_use=True))
+    add_volunteer(db, balance=1880, hours=0.0)
+    start = utcnow().replace(microsecond=0) - timedelta(minutes=10)
+    activities.publish_activity(
+        db, activity_id="A1", title="义诊", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    anyuse = code_for(db)
+    answer = api.post("/redemptions/authorise", json=authorise_body("r1", proof={"code": anyuse}))
+    assert answer.status_code == 403 and answer.json()["reason"] == "code_wrong_use"
+    sign_in = {"activity_id": "A1", "volunteer_id": "V1", "at": iso(utcnow())}
+    refused = api.push(
+        event("attendance.signed_in", {**sign_in, "attendance_id": "at1", "code": anyuse})
+    )
+    assert refused[0]["reason"] == "bad_code: code.wrong_use"
+    page = client.post("/m/login", data={"code": anyuse}, follow_redirects=False)
+    assert page.status_code == 401
+    assert _balance(db) == 1880
+    redeem = keys.sign_volunteer_code(db, "V1", ttl_s=600, use=codes.USE_REDEEM)
+    ok = api.post("/redemptions/authorise", json=authorise_body("r2", proof={"code": redeem}))
+    assert ok.json()["approved"] is True
+    attend = keys.sign_volunteer_code(db, "V1", ttl_s=600, use=codes.USE_ATTEND)
+    signed = api.push(
+        event("attendance.signed_in", {**sign_in, "attendance_id": "at2", "code": attend})
+    )
+    assert signed[0]["status"] == "accepted"
