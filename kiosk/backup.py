@@ -180,15 +180,23 @@ def backup_now(store_path: str | Path, data_dir: str | Path, now: datetime | Non
     now = now or _now()
     from kiosk import paths
 
-    folder = paths.private_dir(backup_dir(data_dir))
+    folder = backup_dir(data_dir)
     dst = folder / f"{PREFIX}{now.strftime(STAMP)}.db"
     try:
+        # Inside: a data dir the kiosk user may not write (made by root, mode 555) ended
+        # `kiosk backup now` in a PermissionError traceback.
+        paths.private_dir(folder)
         with _backup_lock(folder):
             if os.name == "posix":  # elsewhere there is no lock to tell a live copy apart
                 _clear_unfinished(folder)
             _copy_sqlite(store_path, dst)
     except (OSError, sqlite3.Error) as exc:
-        raise BackupError(detail=f"backup of {store_path} failed: {exc}", path=str(dst)) from exc
+        hint = ""
+        if isinstance(exc, PermissionError):
+            hint = f" (the kiosk's user must own {data_dir}: `kiosk doctor` prints the chown)"
+        raise BackupError(
+            detail=f"backup of {store_path} failed: {exc}{hint}", path=str(dst)
+        ) from exc
     problems = integrity_problems(dst, quick=True)
     if problems:
         dst.unlink(missing_ok=True)
@@ -340,9 +348,19 @@ def restore_from(backup_file: str | Path, store_path: str | Path, data_dir: str 
     return Replaced(backup_file, previous)
 
 
+def restore_order(data_dir: str | Path, now: datetime | None = None) -> list[Path]:
+    """Backups in the order a restore tries them: those the clock finds plausible, newest
+    first, then those dated in the future. A backup dated 2029 was taken while the clock
+    was years ahead; once it was put right, every backup since sorts below it by name, so
+    "newest by name" restored the stale one and lost the months after it."""
+    future = set(future_backups(data_dir, now))
+    backups = list_backups(data_dir)
+    return [p for p in backups if p not in future] + [p for p in backups if p in future]
+
+
 def restore_newest(store_path: Path, data_dir: Path) -> Path | None:
     """Copy the newest backup that passes its check to ``store_path``; None if none does."""
-    for candidate in list_backups(data_dir):
+    for candidate in restore_order(data_dir):
         if integrity_problems(candidate, quick=True):
             log.error("backup %s is damaged too; trying an older one", candidate)
             continue

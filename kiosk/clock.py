@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -47,3 +48,25 @@ def parse_iso(text: str) -> datetime:
         return to_utc_naive(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except OverflowError as exc:
         raise ValueError(f"time out of range: {text!r}") from exc
+
+
+_TIME_ERROR = 5  # adjtimex(2): the clock is not synchronised (STA_UNSYNC)
+
+
+def synchronised() -> bool | None:
+    """Whether the kernel says an NTP client (systemd-timesyncd, chrony) keeps the clock
+    synchronised; None where that cannot be asked. A clock set by hand (``date -s``)
+    counts as not synchronised: the kernel marks it so."""
+    if sys.platform != "linux":
+        return None
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        timex = ctypes.create_string_buffer(512)  # struct timex, modes = 0: read only
+        state = int(libc.adjtimex(timex))
+    except (OSError, AttributeError):
+        return None
+    if state < 0:
+        return None
+    return state != _TIME_ERROR

@@ -180,7 +180,9 @@ def _coerce(name: str, raw: Any, origin: str) -> Any:
         ) from exc
 
 
-def _validate(cfg: Config, origin: str) -> None:
+def _validate(cfg: Config, origin: str, origins: Mapping[str, str] | None = None) -> None:
+    """Refuse the first bad value, naming where it came from: ``origins`` maps a setting
+    to "FILE, line N" or "environment KIOSK_X" (else ``origin``, the file)."""
     problems = []
     if cfg.printer_paper_mm not in (58, 80):
         problems.append(("printer_paper_mm", "must be 58 or 80"))
@@ -260,8 +262,11 @@ def _validate(cfg: Config, origin: str) -> None:
         problems.append(("timezone", "unknown time zone"))
     if problems:
         name, why = problems[0]
+        # A value from KIOSK_* named as the file's sent the technician to a file that
+        # holds a good value; one from the file without its line, hunting for it.
+        where = (origins or {}).get(name, origin)
         raise ConfigError(
-            "config.bad_value", f"{origin}: setting {name!r} {why}", setting=name, origin=origin
+            "config.bad_value", f"{where}: setting {name!r} {why}", setting=name, origin=where
         )
 
 
@@ -306,8 +311,13 @@ def insecure_server_url(url: str) -> bool:
 
 
 def _line_of(text: str, key: str) -> int | None:
+    import re
+
+    # The key itself, bare or quoted, then "=": not a longer key it begins
+    # (station_name in station_name_en), nor a comment.
+    pattern = re.compile(rf"""^\s*["']?{re.escape(key)}["']?\s*=""")
     for number, line in enumerate(text.splitlines(), 1):
-        if line.strip().startswith(key):
+        if pattern.match(line):
             return number
     return None
 
@@ -324,7 +334,8 @@ def _hint(name: str) -> str:
     return ""
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, origins: dict[str, str] | None = None) -> dict[str, Any]:
+    """The file's settings, flat; ``origins`` (if given) gets "FILE, line N" for each."""
     try:
         # utf-8-sig: Windows Notepad starts a UTF-8 file with a BOM, which TOML calls an
         # "Invalid statement (at line 1, column 1)".
@@ -364,7 +375,62 @@ def _read_toml(path: Path) -> dict[str, Any]:
                     origin=where,
                 )
             flat[name] = _coerce(name, value, where)
+            if origins is not None:
+                origins[name] = where
     return flat
+
+
+def env_overrides(env: Mapping[str, str]) -> list[str]:
+    """The ``KIOSK_<NAME>`` variables in ``env`` that override a setting, in field order."""
+    return [f"KIOSK_{name.upper()}" for name in FIELDS if f"KIOSK_{name.upper()}" in env]
+
+
+# KIOSK_* variables that are no setting but read elsewhere (the config file's path, the
+# salvage budget, central's knobs, the X session scripts, tests and benchmarks).
+OTHER_ENV = frozenset(
+    {
+        "KIOSK_CONFIG",
+        "KIOSK_SALVAGE_BUDGET_S",
+        "KIOSK_BIN",
+        "KIOSK_DISPLAY",
+        "KIOSK_X",
+        "KIOSK_X_ARGS",
+        "KIOSK_X_SERVER",
+        "KIOSK_STORE",
+        "KIOSK_BARE_DB",
+        "KIOSK_FULL_WALK",
+        "KIOSK_SLOW",
+    }
+)
+OTHER_ENV_PREFIXES = ("KIOSK_CENTRAL_", "KIOSK_TEST_", "KIOSK_BENCH_")
+
+
+def unknown_env(env: Mapping[str, str]) -> list[str]:
+    """``KIOSK_*`` variables that override nothing, each with the setting a typo meant:
+    ``KIOSK_SERVERURL=…`` was silently ignored, and the technician believed it in force."""
+    import difflib
+
+    names = {f"KIOSK_{name.upper()}": name for name in FIELDS}
+    found = []
+    for var in sorted(env):
+        if not var.startswith("KIOSK_") or var in names or var in OTHER_ENV:
+            continue
+        if var.startswith(OTHER_ENV_PREFIXES):
+            continue
+        close = difflib.get_close_matches(var, names, n=1, cutoff=0.75)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        found.append(f"{var} is not a setting and is ignored{hint}")
+    return found
+
+
+_warned_env: set[str] = set()
+
+
+def _warn_unknown_env(env: Mapping[str, str]) -> None:
+    for problem in unknown_env(env):
+        if problem not in _warned_env:  # the config is loaded more than once per run
+            _warned_env.add(problem)
+            log.warning("environment: %s", problem)
 
 
 def load_config(
@@ -375,16 +441,22 @@ def load_config(
 
     env = os.environ if env is None else env
     path = path or paths.config_file()
-    values: dict[str, Any] = _read_toml(path)
+    origins: dict[str, str] = {}
+    values: dict[str, Any] = _read_toml(path, origins)
     for name in FIELDS:
         var = f"KIOSK_{name.upper()}"
         if var in env:
             values[name] = _coerce(name, env[var], f"environment {var}")
-    values.update({k: v for k, v in overrides.items() if v is not None})
+            origins[name] = f"environment {var}"
+    _warn_unknown_env(env)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    values.update(given)
+    for name in given:
+        origins.pop(name, None)
     if not values.get("data_dir"):
         values["data_dir"] = str(paths.data_dir())
     cfg = Config(**values)
-    _validate(cfg, str(path))
+    _validate(cfg, str(path), origins)
     return cfg
 
 

@@ -68,6 +68,19 @@ def clock_behind(
 
 
 SKEW_LIMIT_S = 120.0  # volunteer codes expire in minutes: beyond this they all fail
+SKEW_RIGHT_S = 30.0  # within this of central the clock is right (doctor's OK)
+
+
+def clock_known_right(skew_s: float | None) -> bool:
+    """True when central agrees with our clock, or (not compared) the kernel says NTP
+    keeps it synchronised. Data dated ahead of such a clock was written while it was
+    wrong: the staff were told so for as long as its backups (dated years ahead) lasted,
+    after the clock had been put right, and could do nothing about it."""
+    from kiosk.clock import synchronised
+
+    if skew_s is not None:
+        return abs(skew_s) <= SKEW_RIGHT_S
+    return bool(synchronised())
 
 
 def warnings(
@@ -96,7 +109,7 @@ def warnings(
         notes.append(text(key, lang, free=f"{free:,.0f}"))
     now = datetime.now(UTC)
     ahead = clock_behind(data_dir, store_path, now)
-    if ahead is not None:
+    if ahead is not None and not clock_known_right(skew_s):
         notes.append(
             text(
                 "health.clock_behind",

@@ -73,7 +73,29 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"station.commands.{name}").register(subparsers)
+    for command in subparsers.choices.values():
+        _accept_common_options(command)
     return parser
+
+
+def _accept_common_options(parser: argparse.ArgumentParser) -> None:
+    """``--config``, ``--data-dir`` and ``-v`` after the command too, in every command and
+    action: `kiosk init --data-dir /srv/kiosk` and `kiosk doctor --config FILE` were
+    refused ("unrecognised arguments") though `kiosk --help` lists both options. Absent,
+    they leave what was given before the command (SUPPRESS: no default of their own)."""
+    parser.add_argument(
+        "--config", type=Path, default=argparse.SUPPRESS, help="config file (as before COMMAND)"
+    )
+    parser.add_argument(
+        "--data-dir", default=argparse.SUPPRESS, help="the data dir (as before COMMAND)"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="debug logging"
+    )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _accept_common_options(sub)
 
 
 def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace, list[str]]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import paths, peek
+from kiosk.clock import synchronised
 from kiosk.config import Config
 from kiosk.diskspace import disk_state, read_only_fs
 from kiosk.health import clock_behind, kiosk_user, unwritable, writable_by
@@ -147,7 +148,13 @@ def _store_failure(ctx: Context, name: str, exc: BaseException, what: str = "") 
     error = sqlite_error(exc) or exc
     path = ctx.config.store_path()
     fault = store_fault(exc, path)
-    if fault is None or fault.key in ("store.damaged", "store.failed"):
+    plain = fault is None or fault.key in ("store.damaged", "store.failed")
+    if plain and _store_unwritable(ctx):
+        # "attempt to write a readonly database", "unable to open database file": the
+        # kiosk's user cannot write the store or make its -wal/-shm beside it. A restore
+        # (the advice so far) cannot even be written; the chown comes first.
+        fix = _chown(Path(ctx.config.data_dir))
+    elif fault is None or fault.key in ("store.damaged", "store.failed"):
         fix = _restore_fix(ctx)
     elif fault.key == "store.read_only_fs":
         fix = READ_ONLY_FIX
@@ -156,6 +163,15 @@ def _store_failure(ctx: Context, name: str, exc: BaseException, what: str = "") 
     else:
         fix = message_text(fault.key, "en", **fault.params)
     return Result(name, FAIL, f"{what}{path}: {error}", fix)
+
+
+def _store_unwritable(ctx: Context) -> bool:
+    from kiosk.health import unwritable
+
+    try:
+        return bool(unwritable(ctx.config.data_dir, ctx.config.store_path())[1])
+    except OSError:
+        return False
 
 
 def check_migrations(ctx: Context) -> Result:
@@ -371,10 +387,57 @@ CLOCK_FIX = (
 )
 
 
+def _central_skew(ctx: Context, now: datetime) -> float | None:
+    """Our clock minus central's, in seconds, from the server check; None if unknown."""
+    if "server" in ctx.skipped or not ctx.health:
+        return None
+    if "time" not in ctx.health and ctx.extra.get("date_skew") is not None:
+        ctx.health = {**ctx.health, "time": (now - timedelta(seconds=ctx.extra["date_skew"]))}
+    if "time" not in ctx.health:
+        return None
+    try:
+        central = datetime.fromisoformat(str(ctx.health["time"]).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if central.tzinfo is None:
+        central = central.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - central).total_seconds()
+
+
+def _stale_data_fix(ctx: Context, now: datetime) -> str:
+    from kiosk.backup import future_backups
+
+    future = future_backups(ctx.config.data_dir, now)
+    if not future:
+        return "nothing to do: the store's next event is dated right and ends this warning"
+    return (
+        "the backups dated in the future are stale copies from then: once today's backup "
+        "exists (`kiosk backup now`), delete them: rm " + " ".join(str(p) for p in future)
+    )
+
+
 def check_clock(ctx: Context) -> Result:
     now = datetime.now(UTC)
     ahead = clock_behind(ctx.config.data_dir, ctx.config.store_path(), now)
     if ahead is not None:
+        # Data dated ahead of a clock that is known right now was written while the clock
+        # was wrong: history, not a fault. A FAIL here lasted as long as the backups dated
+        # 2029 did (years: they are kept), though the technician had set the clock.
+        skew = _central_skew(ctx, now)
+        if skew is not None and abs(skew) <= SKEW_WARN_S:
+            right = f"{skew:+.0f} s against central"
+        elif skew is None and synchronised():
+            right = "synchronised by NTP"
+        else:
+            right = ""
+        said = f"data this kiosk wrote is dated up to {ahead:%Y-%m-%d %H:%M} UTC"
+        if right:
+            return Result(
+                "clock",
+                WARN,
+                f"the clock is right now ({right}); {said}: written while it was wrong",
+                _stale_data_fix(ctx, now),
+            )
         return Result(
             "clock",
             FAIL,
@@ -391,19 +454,13 @@ def check_clock(ctx: Context) -> Result:
         return Result(
             "clock", FAIL, "central's TLS certificate is not yet valid by this clock", CLOCK_FIX
         )
-    if ctx.health and "time" not in ctx.health and ctx.extra.get("date_skew") is not None:
-        ctx.health = {**ctx.health, "time": (now - timedelta(seconds=ctx.extra["date_skew"]))}
     if not ctx.config.server_url:
         return Result("clock", WARN, "not compared with central (no server_url)", "")
-    if not ctx.health or "time" not in ctx.health:
+    if not ctx.health or ("time" not in ctx.health and ctx.extra.get("date_skew") is None):
         return Result("clock", WARN, "not compared with central (server not reached)", "")
-    try:
-        central = datetime.fromisoformat(str(ctx.health["time"]).replace("Z", "+00:00"))
-    except ValueError:
+    skew = _central_skew(ctx, now)
+    if skew is None:
         return Result("clock", WARN, f"central sent a bad time {ctx.health['time']!r}", "")
-    if central.tzinfo is None:
-        central = central.replace(tzinfo=UTC)
-    skew = (datetime.now(UTC) - central).total_seconds()
     text = f"{skew:+.0f} s against central"
     fix = CLOCK_FIX
     if abs(skew) > SKEW_FAIL_S:

@@ -209,9 +209,10 @@ def start_backups(config: Config, store: Store | None = None, *, check_store: bo
 def start(config: Config, *, services: bool = True, hold_background: bool = False) -> Runtime:
     """Open the store and start the services. With ``hold_background`` the work that
     can wait (the print queue's worker, the sync engine's thread, the backup thread's first
-    pass, resolving open intents) begins only at ``Runtime.release_background()``: the kiosk calls it once the
-    UI is up, so that work does not take turns at the interpreter with the start and the
-    first tap. The store is ready either way (mappers configured on this thread)."""
+    pass, resolving open intents) begins only at ``Runtime.release_background()``: the
+    kiosk calls it once the UI is up, so that work does not take turns at the interpreter
+    with the start and the first tap. The store is ready either way (mappers configured
+    on this thread)."""
     from kiosk.backup import open_checked_store, open_store_at_start
 
     # A damaged store is replaced by the newest backup here (see kiosk.backup). The

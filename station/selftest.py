@@ -28,18 +28,35 @@ def _store(state: dict[str, Any]) -> str:
     from kiosk.store import open_store
     from kiosk.store.migrate import current_revision, head_revision
 
-    config = load_config(data_dir=state.get("data_dir"))
+    config_file = state.get("config_file")
+    config = load_config(Path(config_file) if config_file else None, data_dir=state.get("data_dir"))
     state["config"] = config
-    store = open_store(config.store_path())
     try:
-        with store.begin() as session:
-            session.execute(text("SELECT count(*) FROM outbox_events")).scalar_one()
-        revision = current_revision(store.engine)
-        if revision != head_revision():
-            raise RuntimeError(f"schema at {revision}, expected {head_revision()}")
-    finally:
-        store.close()
+        store = open_store(config.store_path())
+        try:
+            with store.begin() as session:
+                session.execute(text("SELECT count(*) FROM outbox_events")).scalar_one()
+            revision = current_revision(store.engine)
+        finally:
+            store.close()
+    except Exception as exc:
+        # A damaged store, a read-only or full disk: said in the technician's words with
+        # what to do, not as SQLAlchemy's "(sqlite3.DatabaseError) … (Background on this
+        # error at: https://sqlalche.me/…)".
+        from kiosk.messages import text as message
+        from kiosk.store_faults import store_fault
+
+        fault = store_fault(exc, config.store_path())
+        if fault is None:
+            raise
+        raise StepFailed(f"{message(fault.key, 'en', **fault.params)} ({fault})") from exc
+    if revision != head_revision():
+        raise RuntimeError(f"schema at {revision}, expected {head_revision()}")
     return f"{config.store_path()} (schema {revision})"
+
+
+class StepFailed(Exception):
+    """A step's failure already said in words (no exception type in front)."""
 
 
 def _qt_app(state: dict[str, Any]) -> Any:
@@ -177,8 +194,12 @@ def run_self_test(argv: list[str] | None = None) -> int:
     # X session is not up yet.
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     state: dict[str, Any] = {}
-    if "--data-dir" in argv:
-        state["data_dir"] = argv[argv.index("--data-dir") + 1]
+    # The same two options as the kiosk itself reads (`kiosk --config FILE --self-test`
+    # tested the default config, not FILE).
+    for option, key in (("--data-dir", "data_dir"), ("--config", "config_file")):
+        if option in argv[:-1]:
+            # As typed, relative to this shell (as `kiosk --data-dir` takes it).
+            state[key] = str(Path(argv[argv.index(option) + 1]).expanduser().absolute())
     frozen = bool(getattr(sys, "frozen", False))
     print(f"self-test: kiosk {'bundle' if frozen else 'checkout'}, python {sys.version.split()[0]}")
     failed = 0
@@ -189,7 +210,8 @@ def run_self_test(argv: list[str] | None = None) -> int:
         except Exception as exc:
             failed += 1
             log.debug("self-test step %s failed", name, exc_info=True)
-            print(f"FAIL  {name}: {type(exc).__name__}: {exc}")
+            said = str(exc) if isinstance(exc, StepFailed) else f"{type(exc).__name__}: {exc}"
+            print(f"FAIL  {name}: {said}")
             if name == "store":
                 break  # later steps need the config and data dir
             continue

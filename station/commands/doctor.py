@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -25,10 +26,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.config import FIELDS, Config
+    from kiosk.config import FIELDS, Config, unknown_env
     from kiosk.errors import ConfigError
     from station.args import config_from_args
-    from station.doctor import CHECKS, FAIL, Context, Result, run_checks
+    from station.doctor import CHECKS, FAIL, WARN, Context, Result, run_checks
 
     skip = frozenset(name.replace("-", "_") for name in args.skip)
     names = [c.__name__.removeprefix("check_") for c in CHECKS]
@@ -64,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
             config = Config(data_dir=data_dir)
     if not failed:
         print(f"OK    {'config':<12} station {config.station_id or '-'} ({config.station_name})")
+    for problem in unknown_env(os.environ):
+        # A mistyped KIOSK_* override changes nothing: say so beside the settings in force.
+        print(Result("config", WARN, problem, "correct the name, or unset it").line())
     checks = [c for c in CHECKS if c.__name__.removeprefix("check_") not in skip]
     context = Context(config, server_timeout_s=args.timeout, skipped=skip)
     results = run_checks(context, checks)

@@ -13,6 +13,7 @@ import contextlib
 import getpass
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "init",
         help="provision this station: id, server, token, printer (re-runnable)",
-        description=__doc__,
+        description=__doc__.replace("``", "`"),  # a technician reads it in a terminal
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     for name, flag, _ in PROMPTS:
@@ -153,9 +154,10 @@ def _validated(values: dict[str, Any], path: Path) -> Any:
         os.chmod(scratch, 0o600)
         load_config(scratch, env={})
     except ConfigError as exc:
-        raise ConfigError(
-            exc.key, str(exc).replace(str(scratch), "kiosk init"), **exc.params
-        ) from None
+        # The scratch file's line number means nothing to whoever typed the flags.
+        said = re.sub(rf"{re.escape(str(scratch))}(, line \d+)?", "kiosk init", str(exc))
+        params = {**exc.params, "origin": "kiosk init"} if "origin" in exc.params else exc.params
+        raise ConfigError(exc.key, said, **params) from None
     except OSError as exc:
         raise _unwritable(path, exc) from None
     finally:
@@ -202,20 +204,31 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise _unwritable(path, exc) from None
     print(f"{'更新' if existed else '写入'} / {'updated' if existed else 'wrote'} {path}")
-    runtime_cfg = _ready_store(path)
+    runtime_cfg = _ready_store(args, path)
     if args.no_check:
         return 0
     return _checks(runtime_cfg)
 
 
-def _ready_store(path: Path) -> Any:
-    """Create the data dir and the store now, so doctor and the first start find them."""
+def _ready_store(args: argparse.Namespace, path: Path) -> Any:
+    """Create the data dir and the store now, so doctor and the first start find them:
+    where the kiosk will look, i.e. the config as every other command loads it (the file,
+    then ``KIOSK_*`` from the environment, then ``--data-dir``). A ``KIOSK_*`` variable is
+    a per-run override that init does not write into the file, so it says it used one."""
     from kiosk.backup import open_checked_store
-    from kiosk.config import load_config
+    from kiosk.config import env_overrides
+    from station.args import config_from_args
 
-    cfg = load_config(path, env={})
+    cfg = config_from_args(args)
     open_checked_store(cfg.store_path(), cfg.data_dir).close()
     print(f"数据 / data: {cfg.store_path()}")
+    overrides = env_overrides(os.environ)
+    if overrides:
+        names = ", ".join(overrides)
+        print(
+            f"  用了环境变量 {names}（未写入配置文件，kiosk 服务也须设置） / used {names} from "
+            f"the environment, not written into {path}: the kiosk's service must set it too"
+        )
     return cfg
 
 

@@ -6,6 +6,7 @@ import argparse
 import logging
 import time
 from datetime import datetime
+from pathlib import Path
 
 from kiosk.config import Config
 
@@ -43,6 +44,7 @@ def print_test(config: Config, timeout: float = 5.0) -> int:
     from printer.status import PrinterStatus
     from printer.testpage import test_page, test_page_bytes
 
+    output = None
     try:
         output = output_for(config, timeout)
         print(f"printer: {output.connection.uri}  profile: {output.profile}")
@@ -66,6 +68,11 @@ def print_test(config: Config, timeout: float = 5.0) -> int:
         print(f"  {text(exc.key, 'zh_CN')} / {text(exc.key, 'en')}")
         # The printer's own hint, else the fix for its state (as doctor gives it).
         fix = exc.hint or FIXES.get(exc.key.removeprefix("print.").removesuffix("_mid_job"), "")
+        if exc.key in ("print.offline", "print.not_found") and output is not None:
+            reason, where_fix = offline_reason(output.connection)
+            if reason:
+                print(f"why / 原因: {reason}")
+                fix = where_fix or fix
         if fix:
             print(f"fix / 处理: {fix}")
         return 1
@@ -134,4 +141,92 @@ def printer_check(config: Config) -> tuple[str, str, str]:
             "run `kiosk print-test` and look at the page",
         )
     output.connection.close()
+    if state is PrinterStatus.OFFLINE:
+        reason, fix = offline_reason(output.connection)
+        if reason:
+            return "FAIL", f"{uri}: offline: {reason}", fix or FIXES["offline"]
     return "FAIL", f"{uri}: {state.value}", FIXES.get(state.value, "")
+
+
+def offline_reason(connection: object) -> tuple[str, str]:
+    """Why a printer connection reaches nothing, and the fix, for the technician: the
+    device node, USB id, address or CUPS queue it names is not there ("", "" when that is
+    not it). "offline → switch the printer on" was all doctor said for a serial port that
+    does not exist, a USB id no device has, a refused address or an unknown queue. Asks
+    only: opens no printer and sends nothing."""
+    from printer.hardware import SerialConnection, UsbConnection
+    from printer.transports import CupsConnection, FileConnection, TcpConnection
+
+    if isinstance(connection, SerialConnection | FileConnection):
+        node = Path(str(getattr(connection, "port", None) or getattr(connection, "path", "")))
+        if str(node).startswith("/dev/") and not node.exists():
+            listing = "/dev/ttyUSB* /dev/ttyACM* /dev/ttyS*"
+            if isinstance(connection, FileConnection):
+                listing = "/dev/usb/"
+            return (
+                f"{node} does not exist",
+                f"plug the printer's cable in and switch it on; `ls {listing}` lists what "
+                "is there (the udev rules add /dev/receipt-printer) / 检查电源和连接线",
+            )
+    if isinstance(connection, UsbConnection):
+        wanted = f"{connection.vid:04x}:{connection.pid:04x}"
+        present = _usb_ids()
+        if present is not None and wanted not in present:
+            seen = f" (plugged in: {', '.join(sorted(present)[:6])})" if present else ""
+            return (
+                f"no USB device {wanted} is plugged in{seen}",
+                "switch the printer on and plug it in; `lsusb` lists the ids: set "
+                'printer_connection = "usb://VVVV:PPPP" to the printer\'s (kiosk init '
+                "--printer-connection) / 检查电源和连接线，以及设备编号",
+            )
+    if isinstance(connection, TcpConnection):
+        import socket
+
+        try:
+            socket.create_connection((connection.host, connection.port), timeout=2.0).close()
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__  # TimeoutError has no strerror
+            return (
+                f"nothing answers at {connection.host}:{connection.port} ({why})",
+                "switch the printer on and check its network cable; check its IP address (its "
+                "own status page prints it: hold FEED while switching it on), that it is on "
+                "this network (`ping`), and the port (9100) / 检查电源和连接线，以及打印机的地址",
+            )
+    if isinstance(connection, CupsConnection):
+        import shutil
+        import subprocess
+
+        if shutil.which("lpstat") is None:
+            return "CUPS is not installed", "apt-get install -y cups, then add the queue"
+        try:
+            found = subprocess.run(
+                ["lpstat", "-p", connection.queue], capture_output=True, text=True, timeout=3
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return "", ""
+        if found.returncode != 0:
+            return (
+                f"no CUPS queue {connection.queue}",
+                '`lpstat -p` lists the queues: set printer_connection = "cups://QUEUE" / '
+                "检查打印队列名称",
+            )
+    return "", ""
+
+
+USB_DEVICES = Path("/sys/bus/usb/devices")  # the kernel's list of what is plugged in
+
+
+def _usb_ids() -> set[str] | None:
+    """vid:pid of every USB device the kernel lists; None where sysfs has no USB bus."""
+    root = USB_DEVICES
+    if not root.is_dir():
+        return None
+    ids = set()
+    for device in root.iterdir():
+        try:
+            vid = (device / "idVendor").read_text().strip()
+            pid = (device / "idProduct").read_text().strip()
+        except OSError:
+            continue
+        ids.add(f"{vid}:{pid}")
+    return ids

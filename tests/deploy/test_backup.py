@@ -315,3 +315,23 @@ def test_salvage_finds_events_after_a_long_purged_stretch(tmp_path):
         live.close()
     assert result.copied > 0 and result.unreadable > 0
     assert result.copied + result.unreadable >= len(ids) - 10
+
+
+def test_a_restore_after_the_clock_was_put_right_takes_the_backup_taken_since(tmp_path):
+    """Field test, a station whose clock once ran three years ahead: the backup taken then
+    (named 2029-…) sorted above every backup taken after the clock was put right, and a
+    damaged store was restored from it: the months since were lost."""
+    path = tmp_path / "kiosk.db"
+    make_store(path, 120)
+    now = datetime.now(UTC)
+    stale = backup.backup_now(path, tmp_path, now=now + timedelta(days=3 * 365))
+    store = open_store(path)
+    later = fill_outbox(store, 30, tag="after")  # written once the clock was right again
+    store.close()
+    since = backup.backup_now(path, tmp_path, now=now - timedelta(hours=1))
+    assert backup.list_backups(tmp_path)[0] == stale  # by name, the stale one is newest
+    corrupt_middle_of_outbox(path)
+    backup.open_checked_store(path, tmp_path).close()
+    notice = backup.last_restore_notice(tmp_path)
+    assert notice is not None and notice.backup_file == str(since)
+    assert set(later) <= outbox_ids(path)

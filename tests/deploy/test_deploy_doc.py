@@ -185,3 +185,23 @@ def test_the_demo_prints_central_commands_that_run(tmp_path):
         shlex.split(lines[0]), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_the_guide_describes_every_setting_kiosk_init_writes():
+    """design.md names four settings; `kiosk init` writes every one with a comment. The
+    technician's guide had no list of them: each must have a row in its settings table,
+    in the section the file puts it in."""
+    from dataclasses import fields
+
+    from kiosk.config import Config
+
+    text = DOC.read_text(encoding="utf-8")
+    table = text.split("### Every setting of `kiosk.toml`", 1)[1].split("\n\n", 2)[2]
+    rows = {
+        cells[1].strip(" `"): cells[2].strip()
+        for line in table.split("\n\n", 1)[0].splitlines()
+        if (cells := line.split("|")) and len(cells) > 3 and cells[1].strip().startswith("`")
+    }
+    wanted = {f.name: f.metadata["section"] for f in fields(Config)}
+    assert rows == wanted
+    assert "per_volunteer_limit" in text and "FUTURE_SLACK_S" in text

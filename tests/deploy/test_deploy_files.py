@@ -91,3 +91,40 @@ def test_udev_rules_are_well_formed():
             if op == "=" and key.endswith("+"):
                 key = key[:-1]
             assert key and value.startswith('"') and value.endswith('"'), (line, pair)
+
+
+def test_self_test_on_a_damaged_store_says_so_in_words_with_the_fix(tmp_path):
+    """Field test: the self-test a technician runs after an update, on a store replaced by
+    garbage, printed SQLAlchemy's "DatabaseError: (sqlite3.DatabaseError) file is not a
+    database (Background on this error at: https://sqlalche.me/…)"."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "kiosk.db").write_bytes(os.urandom(300_000))
+    proc = subprocess.run(
+        [sys.executable, "-m", "station.frozen", "--self-test", "--data-dir", str(data)],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    (line,) = [line for line in proc.stdout.splitlines() if line.startswith("FAIL  store")]
+    assert "The store is damaged" in line and "restores the newest backup" in line
+    assert "sqlalche.me" not in proc.stdout and "DatabaseError" not in line
+
+
+def test_self_test_reads_the_config_file_given_with_config(tmp_path):
+    """`kiosk --config FILE --self-test` tested the default config, not FILE."""
+    config = tmp_path / "other.toml"
+    config.write_text(f'[storage]\ndata_dir = "{tmp_path / "elsewhere"}"\n', encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "station.frozen", "--config", str(config), "--self-test"],
+        cwd=ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "elsewhere" / "kiosk.db").exists()

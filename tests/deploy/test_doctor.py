@@ -223,8 +223,9 @@ def test_a_store_from_a_newer_build_fails_naming_the_version(tmp_path, capsys):
     assert "Traceback" not in proc.stderr and "alembic" not in proc.stderr.lower()
 
 
-def test_a_clock_behind_the_data_is_a_clock_failure(tmp_path, capsys):
+def test_a_clock_behind_the_data_is_a_clock_failure(tmp_path, capsys, monkeypatch):
     """Finding 4: doctor said "OK, newest -9600 h old"."""
+    monkeypatch.setattr(doctor, "synchronised", lambda: False)  # nothing says it is right
     provision(tmp_path)
     data = tmp_path / "data"
     ahead = backup.backup_now(data / "kiosk.db", data, now=backup._now() + timedelta(days=400))
@@ -289,3 +290,53 @@ def test_one_bad_value_leaves_the_rest_of_the_config_in_force(tmp_path, capsys):
     lines = {line.split()[1]: line for line in out.splitlines() if line.strip()}
     assert lines["server"].startswith("OK") and "token accepted" in lines["server"]
     assert lines["store"].startswith("OK") and str(tmp_path / "data") in lines["store"]
+
+
+def test_a_mistyped_kiosk_variable_is_a_config_warning(tmp_path, capsys, monkeypatch):
+    """Field test: `KIOSK_SERVERURL=https://… kiosk doctor` said "no server_url: offline
+    only" and nothing about the variable, which overrode nothing."""
+    provision(tmp_path)
+    monkeypatch.setenv("KIOSK_SERVERURL", "https://central.example.cn")
+    code = main(["doctor", *MACHINE])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    (warn,) = [line for line in out.splitlines() if line.startswith("WARN  config")]
+    assert "KIOSK_SERVERURL is not a setting" in warn and "KIOSK_SERVER_URL?" in warn
+
+
+def test_data_dated_ahead_of_a_clock_central_agrees_with_is_history_not_a_failure(
+    tmp_path, capsys, monkeypatch
+):
+    """Field test, a station whose clock once ran three years ahead: after the technician
+    set it right, doctor kept failing "the clock is wrong" (and exiting 1) for as long as
+    the backup taken then (named 2029-…, kept) lasted: three years."""
+    monkeypatch.setattr(doctor, "synchronised", lambda: False)
+    with FakeCentral(token="t") as central:
+        provision(tmp_path, server_url=central.url, token="t")
+        data = tmp_path / "data"
+        stale = backup.backup_now(data / "kiosk.db", data, now=backup._now() + timedelta(days=1095))
+        code, lines = doctor_lines(capsys)
+    assert code == 0, lines
+    clock = lines["clock"]
+    assert clock.startswith("WARN") and "right now" in clock and "against central" in clock
+    assert f"rm {stale}" in clock  # the stale copy, named for the technician to remove
+    stale.unlink()
+    with FakeCentral(token="t") as central:
+        provision(tmp_path, server_url=central.url, token="t")
+        code, lines = doctor_lines(capsys)
+    assert code == 0 and lines["clock"].startswith("OK"), lines["clock"]
+
+
+def test_an_offline_station_whose_clock_ntp_keeps_is_warned_not_failed(
+    tmp_path, capsys, monkeypatch
+):
+    provision(tmp_path)
+    data = tmp_path / "data"
+    backup.backup_now(data / "kiosk.db", data, now=backup._now() + timedelta(days=1095))
+    monkeypatch.setattr(doctor, "synchronised", lambda: True)
+    code, lines = doctor_lines(capsys)
+    assert code == 0 and lines["clock"].startswith("WARN")
+    assert "synchronised by NTP" in lines["clock"]
+    monkeypatch.setattr(doctor, "synchronised", lambda: False)  # a clock set by hand
+    code, lines = doctor_lines(capsys)
+    assert code == 1 and lines["clock"].startswith("FAIL")

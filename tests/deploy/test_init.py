@@ -64,6 +64,8 @@ def test_a_bad_value_is_refused_and_the_old_file_kept(capsys):
     assert init("--printer-paper-mm", "57", "--no-check") == 2
     err = capsys.readouterr().err
     assert "printer_paper_mm" in err and "58 or 80" in err
+    # Not the line of init's scratch file, which the technician never saw.
+    assert "kiosk init: setting 'printer_paper_mm'" in err and "line" not in err
     assert config_path().read_bytes() == before
     assert init("--timezone", "Mars/Olympus", "--no-check") == 2
     assert init("--server-url", "central.example.cn", "--no-check") == 2
@@ -186,3 +188,40 @@ def test_a_config_that_cannot_be_written_is_said_without_a_traceback(tmp_path, c
     err = capsys.readouterr().err
     assert "configuration error" in err and f"cannot write the config file {target}" in err
     assert "KIOSK_CONFIG" in err
+
+
+def test_init_creates_the_store_where_kiosk_data_dir_says(tmp_path, monkeypatch, capsys):
+    """Field test: with KIOSK_DATA_DIR set, `kiosk init` made the store in the platform
+    data dir, and `kiosk doctor` (which honours the variable) then said the data dir "does
+    not exist yet → run `kiosk init`": a loop. Init loads the config as every other
+    command does, and says the variable is not written into the file."""
+    data_dir = tmp_path / "station-data"
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(data_dir))
+    assert init("--station-id", "ST-1", "--offline", "--no-check") == 0
+    out = capsys.readouterr().out
+    assert (data_dir / "kiosk.db").exists()
+    platform_dir = Path(os.environ["XDG_DATA_HOME"]) / "station-kiosk"
+    assert not platform_dir.exists()
+    assert f"数据 / data: {data_dir / 'kiosk.db'}" in out
+    assert "KIOSK_DATA_DIR" in out and "not written into" in out
+    assert settings()["data_dir"] == ""  # a per-run override stays out of the file
+    assert main(["doctor", "--skip", "qt-xcb", "--skip", "glibc"]) == 0
+    doctor = capsys.readouterr().out
+    assert "does not exist yet" not in doctor and "no store yet" not in doctor
+
+
+def test_config_and_data_dir_are_taken_after_the_command_too(tmp_path, monkeypatch, capsys):
+    """Field test: `kiosk init --data-dir /srv/kiosk` and `kiosk doctor --config FILE`
+    ended in "unrecognised arguments" (they worked only before the command)."""
+    monkeypatch.chdir(tmp_path)
+    assert init("--data-dir", "kiosk-data", "--station-id", "ST-1", "--offline", "--no-check") == 0
+    assert settings()["data_dir"] == str(tmp_path / "kiosk-data")  # as typed, made absolute
+    assert (tmp_path / "kiosk-data" / "kiosk.db").exists()
+    other = tmp_path / "other.toml"
+    other.write_text('[station]\nstation_id = "ST-OTHER"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["doctor", "--config", str(other), "--skip", "qt-xcb", "--skip", "glibc"]) == 0
+    assert "station ST-OTHER" in capsys.readouterr().out
+    assert main(["backup", "now", "--data-dir", str(tmp_path / "kiosk-data")]) == 0
+    assert main(["--data-dir", str(tmp_path / "kiosk-data"), "backup", "list"]) == 0
+    assert "kiosk-data/backups/kiosk-" in capsys.readouterr().out

@@ -124,3 +124,43 @@ WARNINGS = (
     "import sys; from kiosk import health; "
     "print(health.warnings(sys.argv[1], sys.argv[1] + '/kiosk.db', 'en'))"
 )
+
+
+def test_a_data_dir_the_kiosk_user_cannot_write_is_a_chown_not_a_restore(tmp_path):
+    """Field test: a data dir the kiosk's user may not write (left by root, mode 555).
+    Doctor's migrations and integrity lines read "attempt to write a readonly database →
+    restart the kiosk: a damaged store is replaced by the newest backup" (a restore changes
+    nothing), and `kiosk backup now` ended in a PermissionError traceback."""
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root (to hand the folder to another user) and setpriv")
+    data = tmp_path / "data"
+    cfg = Config(station_id="ST-RO", data_dir=str(data), printer_connection="dummy:")
+    save_config(cfg, tmp_path / "kiosk.toml")
+    make_store(cfg.store_path(), 3)
+    for path in (data, cfg.store_path()):
+        os.chown(path, 65534, 65534)  # the kiosk's user is someone else: "nobody"
+    data.chmod(0o555)
+    tmp_path.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
+    env.update(KIOSK_CONFIG=str(tmp_path / "kiosk.toml"), XDG_DATA_HOME=str(tmp_path / "x"))
+    # Root without the capabilities that bypass modes or let it chmod another's folder.
+    caps = "-dac_override,-dac_read_search,-fowner"
+    as_other = ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", sys.executable]
+    doctor = subprocess.run(
+        [*as_other, "-m", "station", "doctor", "--skip", "qt-xcb", "--skip", "glibc"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    lines = {line.split()[1]: line for line in doctor.stdout.splitlines() if line.strip()}
+    assert doctor.returncode == 1, doctor.stdout + doctor.stderr
+    for name in ("migrations", "integrity"):
+        assert lines[name].startswith("FAIL"), lines[name]
+        assert "chown -R" in lines[name] and "newest backup" not in lines[name], lines[name]
+    backup = subprocess.run(
+        [*as_other, "-m", "station", "backup", "now"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert backup.returncode == 1
+    assert "Traceback" not in backup.stderr, backup.stderr[-2000:]
+    assert "数据备份失败" in backup.stderr and "Permission denied" in backup.stderr
+    assert "kiosk doctor" in backup.stderr
+    data.chmod(0o755)  # let pytest clean up

@@ -166,3 +166,51 @@ def test_an_unknown_setting_says_where_it_belongs_or_what_was_meant(tmp_path, te
     with pytest.raises(ConfigError) as err:
         load_config(path, env={})
     assert str(err.value).endswith("unknown setting [ui] colour")  # nothing close: no guess
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('[ui]\nlarge_text = true\nlanguage = "fr"\n', 3),
+        ('[printer]\nprinter_chinese = "raster"\nprinter_paper_mm = 57\n', 3),
+        ('[station]\nstation_name_en = "X"\nstation_id = "S"\ntimezone = "Beijing"\n', 4),
+        ('[storage]\n"data_dir" = "kiosk-data"\n', 2),
+    ],
+)
+def test_a_bad_value_in_the_file_names_its_line(tmp_path, text, line) -> None:  # type: ignore[no-untyped-def]
+    """Field test: a value of the right type but not allowed (paper 57, a zone that does
+    not exist) was named without its line, unlike a value of the wrong type."""
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={})
+    assert f"{path}, line {line}: setting" in str(err.value)
+
+
+def test_a_bad_value_from_the_environment_names_the_variable_not_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Field test: KIOSK_PRINTER_PAPER_MM=57 was reported as the file's setting; the file
+    said 80, and the technician could not find what was wrong."""
+    path = write(tmp_path, "[printer]\nprinter_paper_mm = 80\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path, env={"KIOSK_PRINTER_PAPER_MM": "57"})
+    assert str(err.value).startswith("environment KIOSK_PRINTER_PAPER_MM: setting")
+    assert str(path) not in str(err.value)
+    assert err.value.params["origin"] == "environment KIOSK_PRINTER_PAPER_MM"
+
+
+def test_a_mistyped_environment_override_is_warned_with_the_name_it_meant(
+    tmp_path, caplog, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Field test: KIOSK_SERVERURL=… was ignored without a word."""
+    from kiosk import config
+    from kiosk.config import unknown_env
+
+    monkeypatch.setattr(config, "_warned_env", set())  # warned once per process
+
+    env = {"KIOSK_SERVERURL": "https://c.example.cn", "KIOSK_CONFIG": "x", "KIOSK_CENTRAL_DB": "y"}
+    with caplog.at_level("WARNING", logger="kiosk.config"):
+        cfg = load_config(tmp_path / "none.toml", env=env)
+    assert cfg.server_url == ""
+    assert unknown_env(env) == [
+        "KIOSK_SERVERURL is not a setting and is ignored (did you mean KIOSK_SERVER_URL?)"
+    ]
+    assert "did you mean KIOSK_SERVER_URL?" in caplog.text

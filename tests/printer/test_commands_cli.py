@@ -203,3 +203,42 @@ def test_print_test_on_a_silent_serial_printer_waits_once(
         line.close()
     assert got[:3] == commands.STATUS_PRINTER  # asked once ...
     assert len(got) == 3 + int(m[1])  # ... then the page, and no question after it
+
+
+def test_a_connection_that_reaches_nothing_says_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Field test: a serial port that does not exist, a USB id no device has, an address
+    where nothing listens and an unknown CUPS queue all read "offline → switch the printer
+    on, check the cable or network": nothing named what was wrong with the setting."""
+    from station.commands import print_test
+
+    # The kernel's USB list, as sysfs shows it (no USB bus here): one other device.
+    sysfs = tmp_path / "usb"
+    (sysfs / "1-1").mkdir(parents=True)
+    (sysfs / "1-1" / "idVendor").write_text("046d\n")
+    (sysfs / "1-1" / "idProduct").write_text("c52b\n")
+    monkeypatch.setattr(print_test, "USB_DEVICES", sysfs)
+    closed = FakePrinter()
+    tcp = closed.uri
+    closed.close()
+    cases = {
+        "serial:///dev/ttyKIOSK9?baud=9600": ("/dev/ttyKIOSK9 does not exist", "ls /dev/ttyUSB*"),
+        "file:///dev/usb/lp9": ("/dev/usb/lp9 does not exist", "ls /dev/usb/"),
+        "usb://dead:beef": (
+            "no USB device dead:beef is plugged in (plugged in: 046d:c52b)",
+            "lsusb",
+        ),
+        tcp: (
+            f"nothing answers at {tcp.removeprefix('tcp://')} (Connection refused)",
+            "IP address",
+        ),
+    }
+    for uri, (why, fix) in cases.items():
+        config = Config(data_dir=str(tmp_path), printer_connection=uri)
+        level, message, said_fix = printer_check(config)
+        assert level == "FAIL" and why in message and fix in said_fix, (uri, message, said_fix)
+        argv = ["--data-dir", str(tmp_path), "print-test", "--connection", uri, "--timeout", "1"]
+        assert main(argv) == 1
+        out = capsys.readouterr().out
+        assert f"why / 原因: {why}" in out and fix in out, out

@@ -54,7 +54,10 @@ def test_a_write_that_finds_the_disk_full_names_it_and_logs_its_code(qtbot, wind
     assert window.strip.network.text.text() != "磁盘已满"
 
 
-def test_staff_see_a_clock_behind_the_data_until_it_is_right(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_staff_see_a_clock_behind_the_data_until_it_is_right(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kiosk import clock
+
+    monkeypatch.setattr(clock, "synchronised", lambda: False)  # nothing says it is right
     ctx = window.ctx
     ahead = datetime.now(UTC) + timedelta(days=400)  # written while the clock was ahead
     backup.backup_now(ctx.config.store_path(), ctx.config.data_dir, now=ahead)
@@ -64,3 +67,23 @@ def test_staff_see_a_clock_behind_the_data_until_it_is_right(qtbot, window) -> N
     shown = menu.startup.text()
     assert "时钟" in shown and ahead.strftime("%Y-") in shown
     assert not menu.dismiss.isVisible()  # not a notice to wave away
+
+
+def test_staff_are_not_told_of_old_data_dated_ahead_once_the_clock_is_known_right(
+    tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Field test: after the clock was put right, the staff menu kept saying "the clock is
+    probably wrong" for as long as a backup taken while it was years ahead was kept."""
+    from kiosk import clock, health
+    from tests.deploy.helpers import make_store
+
+    store = tmp_path / "kiosk.db"
+    make_store(store, 1)
+    backup.backup_now(store, tmp_path, now=datetime.now(UTC) + timedelta(days=1095))
+    monkeypatch.setattr(clock, "synchronised", lambda: False)
+    assert any("时钟" in w for w in health.warnings(tmp_path, store, "zh_CN"))
+    # Central agrees with the clock (the sync engine's skew), or NTP keeps it.
+    assert not any("时钟" in w for w in health.warnings(tmp_path, store, "zh_CN", skew_s=2.0))
+    monkeypatch.setattr(clock, "synchronised", lambda: True)
+    assert not any("clock" in w for w in health.warnings(tmp_path, store, "en"))
+    assert any("behind data" in w for w in health.warnings(tmp_path, store, "en", skew_s=600.0))
