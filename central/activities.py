@@ -40,6 +40,11 @@ REJECT_BAD_CODE = "bad_code"
 REJECT_NOT_SIGNED_OUT = "not_signed_out"
 REJECT_FUTURE_TIME = "future_time"
 REJECT_OVER_SPAN = "over_span"
+# A sign-in the kiosk's own rule (kiosk/attendance.py) would not have made: the activity
+# was cancelled (not active), or the time is outside its sign-in window.
+REJECT_ACTIVITY_CANCELLED = "activity_cancelled"
+REJECT_ACTIVITY_NOT_OPEN = "activity_not_open"
+REJECT_ACTIVITY_ENDED = "activity_ended"
 HONOR_CAP_H_PER_YEAR = 50.0  # 荣誉时长 added by the district is capped (志愿汇 does the same)
 
 
@@ -205,20 +210,36 @@ def _add_hours(
 
 
 def _check_code(
-    session: Session, text: str, volunteer_id: str, at: datetime, max_ttl_s: int
+    session: Session, text: str, volunteer_id: str, at: datetime, rules: policy.Policy
 ) -> None:
     try:
         # Checked as of the scan: a kiosk offline for an hour still reports a code that was
         # valid when it was shown.
-        code = proofs.check_code(session, text, at=at)
+        # A code issued for gifts (or the phone page) does not sign anyone in.
+        code = proofs.check_code(session, text, at, codes.USE_ATTEND, rules.require_code_use)
     except codes.CodeError as exc:
         raise Rejected(REJECT_BAD_CODE, exc.key) from exc
     if code.volunteer_id != volunteer_id:
         raise Rejected(REJECT_BAD_CODE, "the code is another volunteer's")
-    # A code lives at most max_ttl_s: a sign-in dated before the code could have been
-    # issued was back-dated (one fresh code spread over past activities).
-    if at < code.expires_at - timedelta(seconds=max_ttl_s):
+    # A sign-in dated before the code was issued (or, for a code that does not say when,
+    # could have been) was back-dated (one fresh code spread over past activities).
+    if at < proofs.earliest_use(code, rules.max_code_ttl_s):
         raise Rejected(REJECT_BAD_CODE, "signed in before the code was issued")
+
+
+def _check_open(activity: Activity, at: datetime) -> None:
+    """The kiosk's rule, re-checked: sign-in opens ``sign_in_opens_min`` before the start
+    and closes at the end, and never for a cancelled activity. The sign-in's own time is
+    judged (an offline kiosk reports late), against central's record of the activity."""
+    if not activity.active:
+        raise Rejected(REJECT_ACTIVITY_CANCELLED)
+    opens = activity.starts_at - timedelta(minutes=activity.sign_in_opens_min)
+    if at < opens:
+        raise Rejected(REJECT_ACTIVITY_NOT_OPEN, f"signed in at {iso(at)}, opens {iso(opens)}")
+    if at > activity.ends_at:
+        raise Rejected(
+            REJECT_ACTIVITY_ENDED, f"signed in at {iso(at)}, ended {iso(activity.ends_at)}"
+        )
 
 
 def signed_in(db: Database, s: Session, station_id: str, ev: AttendanceSignedIn) -> Volunteer:
@@ -231,11 +252,12 @@ def signed_in(db: Database, s: Session, station_id: str, ev: AttendanceSignedIn)
     at = parse_iso(ev.at)
     rules = policy.of(db)
     if ev.code is not None:
-        _check_code(s, ev.code, ev.volunteer_id, at, rules.max_code_ttl_s)
+        _check_code(s, ev.code, ev.volunteer_id, at, rules)
     elif rules.require_proof:
         # The kiosk signs in only by scanning the volunteer's signed code, and sends it:
         # without it a station's word alone would credit hours and points to anyone.
         raise Rejected(REJECT_BAD_CODE, "code_missing")
+    _check_open(activity, at)
     known = s.get(Attendance, ev.attendance_id)
     if known is not None:
         if known.station_id != station_id or known.volunteer_id != ev.volunteer_id:

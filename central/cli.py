@@ -8,7 +8,7 @@
                               [--no-active]
     kiosk-central station list
     kiosk-central volunteer add ID NAME [--card NO --pin PIN] [--hours H] [--team T]
-    kiosk-central volunteer code ID [--ttl S] # a fresh signed QR payload
+    kiosk-central volunteer code ID [--ttl S] [--use U] # a fresh signed QR payload
     kiosk-central volunteer award ID POINTS
     kiosk-central volunteer revoke CODE_ID
     kiosk-central holds list|expire           # open holds; release those past expiry
@@ -54,6 +54,7 @@ from central import admin, dispatch, exceptions, keys, migrate, policy, redempti
 from central.db import Database
 from central.errors import CentralError
 from central.models import Order, Station
+from protocol import codes
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +252,8 @@ def cmd_volunteer_add(db: Database, args: argparse.Namespace) -> int:
 
 
 def cmd_volunteer_code(db: Database, args: argparse.Namespace) -> int:
-    print(keys.sign_volunteer_code(db, args.id, ttl_s=args.ttl))
+    use = "" if args.use == "any" else args.use
+    print(keys.sign_volunteer_code(db, args.id, ttl_s=args.ttl, use=use))
     return 0
 
 
@@ -445,6 +447,13 @@ def build_parser() -> argparse.ArgumentParser:
     code.add_argument("id")
     code.add_argument(
         "--ttl", type=int, default=300, help="seconds until it expires (at most a day by default)"
+    )
+    code.add_argument(
+        "--use",
+        choices=("any", *codes.USES),
+        default="any",
+        help="what the code is for: accepted for that only (any: every use, as a printed "
+        "card that signs in and redeems)",
     )
     code.set_defaults(func=cmd_volunteer_code)
     award = vol.add_parser("award", help="add (or take, if negative) points")

@@ -61,9 +61,9 @@ class EmbeddedCentral:
     def private_key(self) -> Ed25519PrivateKey:
         return keys.signing_key(self.db)[1]
 
-    def sign_code(self, volunteer_id: str, ttl_s: int = codes.DEFAULT_TTL_S) -> str:
+    def sign_code(self, volunteer_id: str, ttl_s: int = codes.DEFAULT_TTL_S, use: str = "") -> str:
         """A fresh signed volunteer code, as ``kiosk-central volunteer code`` prints."""
-        return codes.sign_code(self.private_key, self.key_id, volunteer_id, ttl_s=ttl_s)
+        return codes.sign_code(self.private_key, self.key_id, volunteer_id, ttl_s=ttl_s, use=use)
 
     def add_station(self, name: str = "测试站", station_id: str | None = None) -> tuple[str, str]:
         cred = admin.add_station(self.db, name, station_id=station_id)

@@ -10,12 +10,13 @@ from an empty cursor gets exactly the current state.
 Why not simply ``seq > cursor``: with several writers at once, a transaction can take
 seq 10, a faster one seq 11 and commit first; a station pulling in between gets 11 and
 its cursor passes 10 for ever. So on PostgreSQL the feed is read in (txid, seq) order
-and only up to the oldest transaction still in flight (``pg_snapshot_xmin``): every
-transaction below it has finished, and every transaction that will ever write again
-gets a larger id, so no row can appear behind a cursor already handed out. A kiosk
-sees a change once its own and every older transaction have committed — normally a
-few milliseconds. SQLite has one writer at a time, so seq order is commit order there
-(txid is 0 on every row).
+and only up to the oldest transaction of this database still in flight: every
+transaction below it has finished (or belongs to another database on the server, and
+cannot write here: see ``_HORIZON_PG``), and every transaction that will ever write
+again gets a larger id, so no row can appear behind a cursor already handed out. A
+kiosk sees a change once its own and every older transaction of this database have
+committed — normally a few milliseconds. SQLite has one writer at a time, so seq order
+is commit order there (txid is 0 on every row).
 """
 
 from __future__ import annotations
@@ -293,8 +294,27 @@ def _rows_query(horizon: Any) -> Any:
     )
 
 
-# pg_current_snapshot() in the same statement is the snapshot the rows are read with.
-_ROWS_PG = _rows_query(literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+# The horizon: the oldest transaction in flight that may write this feed. Not simply
+# pg_snapshot_xmin: transaction ids are the whole server's, so a writer in flight in
+# ANOTHER database on the same server (a second application, another district, a
+# backup's restore) held every station's feed back for as long as it ran (each pull
+# waited HORIZON_WAIT_S and then handed out nothing new). A backend stays in one
+# database for life, so a transaction seen in pg_stat_activity as another database's
+# can never write here; any other in-flight one still counts (one not found there — it
+# ended since the snapshot, or its backend's details are hidden from this role — is
+# taken to be ours, which only holds back, as before). pg_current_snapshot() in the same
+# statement is the snapshot the rows are read with; xids compare by their low 32 bits
+# (pg_stat_activity's width), unique among transactions in flight.
+_HORIZON_PG: Any = literal_column(
+    """COALESCE(
+    (SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+     WHERE NOT EXISTS (
+        SELECT 1 FROM pg_stat_activity AS a
+        WHERE a.backend_xid::text::bigint = x::text::bigint % 4294967296
+          AND a.datname <> current_database())),
+    pg_snapshot_xmax(pg_current_snapshot())::text::bigint)"""
+)
+_ROWS_PG = _rows_query(_HORIZON_PG)
 _ROWS = _rows_query(literal(None))
 
 

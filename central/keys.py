@@ -242,9 +242,11 @@ def public_keys(session: Session) -> dict[str, str]:
     return {k.key_id: k.public_key for k in session.scalars(select(SigningKey))}
 
 
-def sign_volunteer_code(db: Database, volunteer_id: str, ttl_s: int = codes.DEFAULT_TTL_S) -> str:
+def sign_volunteer_code(
+    db: Database, volunteer_id: str, ttl_s: int = codes.DEFAULT_TTL_S, use: str = ""
+) -> str:
     """A fresh signed code for a known, active volunteer, valid at most the policy's
-    ``max_code_ttl_s``."""
+    ``max_code_ttl_s``, for ``use`` only (protocol.codes.USES) or, with "", for any."""
     limit = policy.of(db).max_code_ttl_s
     if ttl_s > limit:  # (≤ 0 makes an already expired code: tests and demos use that)
         raise BadRequest(f"a code's lifetime is at most {limit} seconds")
@@ -255,4 +257,4 @@ def sign_volunteer_code(db: Database, volunteer_id: str, ttl_s: int = codes.DEFA
         if not volunteer.active:
             raise NotFound(f"volunteer {volunteer_id} is inactive")
     key_id, private = signing_key(db)
-    return codes.sign_code(private, key_id, volunteer_id, ttl_s=ttl_s)
+    return codes.sign_code(private, key_id, volunteer_id, ttl_s=ttl_s, use=use)

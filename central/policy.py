@@ -34,6 +34,11 @@ class Policy:
     # authorisation without proof and an offline redemption without a code (limits
     # still apply). Never read from the environment: production always requires proof.
     require_proof: bool = True
+    # Once the district's phone app issues codes that name their use (protocol.codes):
+    # refuse a code naming none for gifts, sign-ins and the phone page alike, so no code
+    # a volunteer showed for one use can serve another. Off by default: codes issued so
+    # far name none, and printed cards (`volunteer code --use any`) need it off.
+    require_code_use: bool = False
     key_file: str = ""  # signing keys; "" = next to a SQLite file / the data directory
 
     @classmethod
@@ -47,6 +52,9 @@ class Policy:
             if raw is None or raw == "":
                 continue
             kind = type(getattr(cls, f.name))
+            if kind is bool:  # bool("0") is True
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
+                continue
             values[f.name] = kind(raw)
         return cls(**values)
 

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from central import feed, keys, policy
-from central.clock import utcnow
+from central.clock import FUTURE_SLACK_S, utcnow
 from central.db import Database
 from central.errors import Forbidden
 from central.models import CardLock, RevokedCode, Station, Volunteer
@@ -46,6 +46,8 @@ def code_reason(exc: codes.CodeError) -> str:
         return "code_expired"
     if isinstance(exc, codes.CodeRevoked):
         return "code_revoked"
+    if isinstance(exc, codes.CodeWrongUse):
+        return "code_wrong_use"
     return "bad_code"
 
 
@@ -93,13 +95,33 @@ def _is_revoked(session: Session, code_id: str) -> bool:
     return session.get(RevokedCode, code_id) is not None
 
 
-def check_code(session: Session, text: str, at: datetime | None = None) -> codes.VolunteerCode:
+def check_code(
+    session: Session,
+    text: str,
+    at: datetime | None = None,
+    purpose: str | None = None,
+    require_use: bool = False,
+) -> codes.VolunteerCode:
     """The code's claims if it verifies against central's keys and revocations at ``at``
-    (now by default); otherwise ``codes.CodeError``."""
-    claims = codes.verify_code(text, _public_keys(session), (), now=at or utcnow())
+    (now by default) and, given ``purpose``, was not issued for another use — nor, with
+    ``require_use`` (``Policy.require_code_use``), for no use in particular; otherwise
+    ``codes.CodeError``."""
+    claims = codes.verify_code(text, _public_keys(session), (), now=at or utcnow(), purpose=purpose)
+    if purpose is not None and require_use and not claims.use:
+        raise codes.CodeWrongUse(f"code {claims.code_id} names no use; {purpose!r} required")
     if _is_revoked(session, claims.code_id):
         raise codes.CodeRevoked(f"code {claims.code_id} was revoked")
     return claims
+
+
+def earliest_use(code: codes.VolunteerCode, max_ttl_s: int) -> datetime:
+    """The earliest moment a kiosk can honestly have scanned ``code``: when it was
+    issued (less an honest clock's skew: the kiosk dates the scan by its own clock) or,
+    for a code that does not say, its expiry less the longest lifetime a code may have.
+    A report dated earlier was back-dated (one fresh code spread over past days)."""
+    if code.issued_at is not None:
+        return code.issued_at - timedelta(seconds=FUTURE_SLACK_S)
+    return code.expires_at - timedelta(seconds=max_ttl_s)
 
 
 def verify(
@@ -115,11 +137,13 @@ def verify(
         raise Forbidden("proof_required", "a scanned code or card + PIN is required")
     if proof.code is not None:
         try:
+            # Debiting: a code issued for signing in (or the phone page) is not spent here.
+            strict = policy.of(db).require_code_use
             if session is not None:
-                claims = check_code(session, proof.code)
+                claims = check_code(session, proof.code, None, codes.USE_REDEEM, strict)
             else:
                 with db.read() as own:
-                    claims = check_code(own, proof.code)
+                    claims = check_code(own, proof.code, None, codes.USE_REDEEM, strict)
         except codes.CodeError as exc:
             raise Forbidden(code_reason(exc), str(exc.detail or exc.key)) from exc
         if claims.volunteer_id != volunteer_id:

@@ -69,6 +69,25 @@ def _shortfall(session: Session, lines: list[Any]) -> tuple[int, list[str]]:
     return short, sorted(set(skus))
 
 
+def _not_carried(
+    session: Session, station_id: str, lines: list[Any], withdrawn: bool = False
+) -> list[str]:
+    """The lines' gifts this station does not carry: the district named the stations
+    that do (``Gift.stations``, admin.set_gift_stations) and this is not one of them —
+    and with ``withdrawn``, gifts taken off offer everywhere (``active`` off). A
+    station's token alone must not hand out another station's gifts. Unknown gifts are
+    refused elsewhere."""
+    skus = []
+    for sku in sorted({ln.sku for ln in lines}):
+        gift = get_kept(session, Gift, sku)
+        if gift is None:
+            continue
+        if (gift.stations and station_id not in gift.stations) or (withdrawn and not gift.active):
+            skus.append(sku)
+    return skus
+
+
+NOT_CARRIED = "not_carried"
 OVER_LIMIT = "over_limit"
 # The statuses of a redemption whose gifts went (or are held) for the volunteer.
 _TAKEN = ("held", "recorded")
@@ -227,6 +246,10 @@ def _decide(
         # The kiosk's catalogue is older than central's (it will pull the new price), or
         # it is lying about the price: either way not at that price.
         return {"approved": False, "reason": "price_changed", "balance": volunteer.balance}
+    if _not_carried(session, station_id, req.lines, withdrawn=True):
+        # Not on this station's shelf, or withdrawn: the kiosk's catalogue is older than
+        # central's (it pulls the change), or the request is not the kiosk's at all.
+        return {"approved": False, "reason": NOT_CARRIED, "balance": volunteer.balance}
     if _over_limits(session, station_id, volunteer.id, req.lines, utcnow(), req.redemption_id):
         # More of a limited gift than the volunteer may have today: the kiosk checks this
         # itself, so only a kiosk that lost its history, or lies, is declined here.
@@ -380,6 +403,14 @@ def _record_made(
             exceptions.open_exception(
                 db, session, station_id, row.id, volunteer.id, "under_price", short, detail
             )
+        foreign = _not_carried(session, station_id, ev.lines)
+        if foreign:
+            # The approval was for gifts this station carries; these lines are others'
+            # (the points are captured as approved: the flag is for the district).
+            detail = f"not carried by {station_id}: {','.join(foreign)}"[:400]
+            exceptions.open_exception(
+                db, session, station_id, row.id, volunteer.id, NOT_CARRIED, 0, detail
+            )
         over = _over_limits(session, station_id, volunteer.id, ev.lines, row.at, row.id)
         if over:
             # The approval was for lines within the limits; these lines are others. The
@@ -479,13 +510,15 @@ def _offline_problems(
             problems.append("code_missing")
     else:
         try:
-            claims = proofs.check_code(session, ev.code, at)
+            claims = proofs.check_code(
+                session, ev.code, at, codes.USE_REDEEM, rules.require_code_use
+            )
             row.code_id = claims.code_id
             if claims.volunteer_id != ev.volunteer_id:
                 problems.append("code_other_volunteer")
-            # A code lives at most max_code_ttl_s: a redemption dated before the code
-            # could have been issued was back-dated (to spread one code over days).
-            if at < claims.expires_at - timedelta(seconds=rules.max_code_ttl_s):
+            # A redemption dated before the code was issued (or, for a code that does
+            # not say when, could have been) was back-dated (one code spread over days).
+            if at < proofs.earliest_use(claims, rules.max_code_ttl_s):
                 problems.append(f"before_code ({iso(at)})")
         except codes.CodeError as exc:
             problems.append(proofs.code_reason(exc))
@@ -516,6 +549,9 @@ def _offline_problems(
     unknown = _unknown_skus(session, ev.lines)
     if unknown:
         problems.append("unknown_sku " + ",".join(unknown)[:100])
+    foreign = _not_carried(session, station_id, ev.lines)
+    if foreign:
+        problems.append(f"{NOT_CARRIED} " + ",".join(foreign)[:100])
     short, skus = _shortfall(session, ev.lines)
     if short:
         problems.append(f"under_price ({short} points short: {','.join(skus)[:100]})")

@@ -24,6 +24,7 @@ from kiosk.clock import iso, local_day, to_local, utcnow
 from kiosk.config import Config
 from kiosk.errors import ConflictError, KioskError, NotFoundError, ValidationError
 from kiosk.store.models import Activity, Attendance, Volunteer
+from protocol import codes
 from protocol import hours as rule
 from protocol.api import mask_name
 
@@ -127,7 +128,8 @@ class ScanResult:
 
 def _identify(session: Session, scanned: str, now: datetime) -> Volunteer:
     try:
-        return volunteers.identify(session, scanned, now=now)
+        # A code issued for redeeming points (or the phone page) signs no one in.
+        return volunteers.identify(session, scanned, now=now, purpose=codes.USE_ATTEND)
     except KioskError as exc:
         if exc.key == "code.forged":
             # Signed by a key this district never published: most often another

@@ -165,6 +165,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "这个码已停用，请联系工作人员。",
         "This code has been revoked. Please ask the staff.",
     ),
+    "code.wrong_use": (
+        "这个码不能用在这里：积分兑换和活动签到各用各的码，请在手机上打开对应的码再扫。",
+        "This code is not for this: redeeming points and signing in to an activity each "
+        "have their own code. Open the right one on your phone and scan again.",
+    ),
     "code.no_key": (
         "本机还没有与中心同步，暂时无法验证志愿者码，请联系工作人员。",
         "The kiosk has not synced with the centre yet and cannot check codes. Please ask the staff.",
@@ -207,6 +212,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "proof.code_other_volunteer": (
         "志愿者码与兑换人不符，请本人扫码。",
         "This code belongs to another volunteer: the volunteer must scan their own code.",
+    ),
+    "proof.code_wrong_use": (
+        "这个码不是积分兑换码，请在手机上打开兑换码再扫。",
+        "This is not a code for redeeming points. Open your redeem code on your phone and "
+        "scan again.",
     ),
     "proof.code_used": (
         "这个志愿者码已经用过一次兑换，请刷新后重新扫码。",
@@ -372,6 +382,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sync.unauthorised": (
         "本机未获中心授权，请技术员检查站点编号和令牌。",
         "The centre refused this kiosk; a technician must check the station id and token.",
+    ),
+    # central's reasons for refusing a sign-in (shown to staff on the sync screen)
+    "sync.rejected.activity_cancelled": (
+        "活动已取消，这次签到不计时长。",
+        "The activity was cancelled; this sign-in earns no hours.",
+    ),
+    "sync.rejected.activity_not_open": (
+        "签到时还没到签到时间，这次签到不计时长。",
+        "Signed in before sign-in opened; this sign-in earns no hours.",
+    ),
+    "sync.rejected.activity_ended": (
+        "签到时活动已经结束，这次签到不计时长。",
+        "Signed in after the activity ended; this sign-in earns no hours.",
     ),
     "sync.request_rejected": (
         "中心拒绝了本机的同步请求，请联系技术员。",

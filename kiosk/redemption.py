@@ -308,6 +308,9 @@ def _declined(store: Store, volunteer_id: str, decision: AuthDecision, need: int
     if decision.reason == "price_changed":
         # This kiosk's price list is behind central's: the next pull brings the new one.
         return ConflictError("redeem.price_changed")
+    if decision.reason == "not_carried":
+        # Taken off this station's shelf (or withdrawn) at central; the next pull hides it.
+        return ConflictError("redeem.gift_unknown")
     return ConflictError("redeem.declined", reason=decision.reason or "?")
 
 

@@ -55,24 +55,34 @@ def _string_keys(setting: dict[str, object]) -> dict[str, str]:
 
 
 def _verified(
-    session: Session, scanned_text: str, keys: dict[str, str], now: datetime | None
+    session: Session,
+    scanned_text: str,
+    keys: dict[str, str],
+    now: datetime | None,
+    purpose: str | None = None,
 ) -> VolunteerCode:
-    """The scanned code's claims once its signature, expiry and
-    revocation check out; each kind of bad code refused with its own message key."""
+    """The scanned code's claims once its signature, use (``purpose``: what it is scanned
+    for, protocol.codes.USES), expiry and revocation check out; each kind of bad code
+    refused with its own message key."""
     from protocol import codes
 
     if not keys:
         raise KioskError("code.no_key")
     try:
-        return codes.verify_code(scanned_text, keys, _RevokedOnConnection(session), now=now)
+        return codes.verify_code(
+            scanned_text, keys, _RevokedOnConnection(session), now=now, purpose=purpose
+        )
     except codes.CodeError as exc:
         raise KioskError(exc.key, str(exc)) from exc
 
 
-def identify(session: Session, scanned_text: str, now: datetime | None = None) -> Volunteer:
+def identify(
+    session: Session, scanned_text: str, now: datetime | None = None, purpose: str | None = None
+) -> Volunteer:
     """The volunteer whose signed code was scanned. Refuses each kind of bad code with its
-    own message key (malformed, forged, expired, revoked, unknown volunteer)."""
-    code = _verified(session, scanned_text, public_keys(session), now)
+    own message key (malformed, forged, issued for another use than ``purpose``, expired,
+    revoked, unknown volunteer)."""
+    code = _verified(session, scanned_text, public_keys(session), now, purpose)
     volunteer = session.get(Volunteer, code.volunteer_id)
     if volunteer is None:
         raise NotFoundError("volunteer.unknown")
@@ -322,6 +332,7 @@ def scanned_view(
     *,
     proof: Proof | None = None,
     now: datetime | None = None,
+    purpose: str | None = None,
 ) -> VolunteerView:
     """``identify`` and ``volunteer_view`` in one: the volunteer card a scan shows, from
     three statements (the public keys and the station settings, the code's revocation,
@@ -329,7 +340,8 @@ def scanned_view(
     from kiosk.settings import CENTRAL_KEY, resolve
 
     rows = catalog.get_settings(session, ("central_public_keys", CENTRAL_KEY))
-    code = _verified(session, scanned_text, _string_keys(rows["central_public_keys"]), now)
+    keys = _string_keys(rows["central_public_keys"])
+    code = _verified(session, scanned_text, keys, now, purpose)
     facts = balance_facts(session, code.volunteer_id, now or utcnow())
     if not facts.active:
         raise AuthError("volunteer.inactive")

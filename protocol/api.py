@@ -88,6 +88,7 @@ PROOF_REASONS = (
     "card_locked",
     "card_pin_disabled",
     "code_used",
+    "code_wrong_use",  # a genuine code issued for another use (protocol.codes.USES)
 )
 DEFAULT_OFFLINE_DAILY_POINTS = 400
 

@@ -162,6 +162,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exreason.bad_code": ("志愿者码无效", "Invalid volunteer code"),
     "exreason.code_expired": ("志愿者码已过期", "Expired volunteer code"),
     "exreason.code_revoked": ("志愿者码已作废", "Revoked volunteer code"),
+    "exreason.code_wrong_use": (
+        "用了签到码或登录码兑换",
+        "A sign-in or login code, not a redeem code",
+    ),
     "exreason.before_code": ("时间早于志愿者码", "Dated before the code existed"),
     "exreason.future_time": ("时间在未来", "Dated in the future"),
     "exreason.unknown_sku": ("区里没有这个礼品", "A gift central does not know"),
@@ -170,6 +174,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "exreason.made_after_void": ("作废后又兑换", "Made after it was voided"),
     "exreason.overdraft_after_expiry": ("预留过期后透支", "Overdraft after the hold expired"),
     "exreason.over_limit": ("超过礼品每人每天限兑数量", "Over the gift's daily limit per person"),
+    "exreason.not_carried": ("本站没有上架这个礼品", "A gift this station does not carry"),
     "figures.title": ("统计", "Figures"),
     "figures.by_status": ("订单状态", "Orders by status"),
     "figures.by_station": ("各站订单", "Orders per station"),
@@ -216,6 +221,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "This volunteer code has expired; refresh it.",
     ),
     "phone.revoked": ("这个志愿者码已作废。", "This volunteer code was revoked."),
+    "phone.wrong_use": (
+        "这是兑换或签到用的码，不能登录。请用登录码或卡号和密码登录。",
+        "This code is for gifts or signing in at a station, not for this page. Use a "
+        "sign-in code, or your card number and PIN.",
+    ),
     "phone.unknown": (
         "找不到这位志愿者，请联系站点工作人员。",
         "We cannot find this volunteer; ask the station's staff.",

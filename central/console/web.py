@@ -576,11 +576,16 @@ def _phone_sign_in(request: Request, db: Database, form: FormData) -> Response:
     text = _text(form, "code", codes.MAX_CODE_CHARS).strip()
     with db.read() as session:
         try:
-            code = proofs.check_code(session, text)
+            # A code shown at a kiosk for gifts or a sign-in does not open the phone page
+            # (a station that scanned it must not act as the volunteer there).
+            strict = policy.of(db).require_code_use
+            code = proofs.check_code(session, text, None, codes.USE_LOGIN, strict)
         except codes.CodeExpired:
             return render(request, "phone_login.html", status=401, failure="phone.expired")
         except codes.CodeRevoked:
             return render(request, "phone_login.html", status=401, failure="phone.revoked")
+        except codes.CodeWrongUse:
+            return render(request, "phone_login.html", status=401, failure="phone.wrong_use")
         except codes.CodeError:
             return render(request, "phone_login.html", status=401, failure="phone.bad_code")
         volunteer = session.get(Volunteer, code.volunteer_id)

@@ -14,14 +14,17 @@ from sqlalchemy.orm import Session
 
 from kiosk import catalog, gift_pictures, gifts, redemption, settings, volunteers
 from kiosk.config import Config
+from protocol.codes import USE_REDEEM
 
 if TYPE_CHECKING:
     from kiosk.store.db import Store
 
 
 def identify_scan(s: Session, text: str, config: Config) -> volunteers.VolunteerView:
-    """The volunteer of a scanned code, with the code kept as the redemption's proof."""
-    return volunteers.scanned_view(s, text, config, proof=redemption.Proof.scanned(text))
+    """The volunteer of a scanned code, with the code kept as the redemption's proof. A
+    code issued for signing in (or the phone page) is refused here: it spends no points."""
+    proof = redemption.Proof.scanned(text)
+    return volunteers.scanned_view(s, text, config, proof=proof, purpose=USE_REDEEM)
 
 
 def identify_card(

@@ -57,6 +57,21 @@ class EventRow:
     occurred_local: str
     attempts: int
     result: str
+    result_key: str = ""  # a kiosk.messages key saying ``result`` in words, if known
+
+
+# Central's reasons for a rejected event that staff are told in words (kiosk.messages),
+# by the reason's first word; any other is shown as central gave it.
+REJECTION_KEYS = {
+    "activity_cancelled": "sync.rejected.activity_cancelled",
+    "activity_not_open": "sync.rejected.activity_not_open",
+    "activity_ended": "sync.rejected.activity_ended",
+}
+
+
+def rejection_key(result: str | None) -> str:
+    word = (result or "").split(":", 1)[0].strip()
+    return REJECTION_KEYS.get(word, "")
 
 
 @dataclass(frozen=True)
@@ -158,7 +173,10 @@ def unsynced(session: Session, zone: str, limit: int = 40) -> tuple[int, int, li
         .order_by(OutboxEvent.seq)
         .limit(limit)
     )
-    events = [EventRow(e.type, _local(e.occurred_at, zone), e.attempts, e.result) for e in rows]
+    events = [
+        EventRow(e.type, _local(e.occurred_at, zone), e.attempts, e.result, rejection_key(e.result))
+        for e in rows
+    ]
     return (*outbox.counts(session), events)
 
 

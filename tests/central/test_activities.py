@@ -190,3 +190,38 @@ def test_the_slip_qr_opens_centrals_record(api: Api, db: Database, client) -> No
     page = client.get(f"/api/v1/attendance/{aid}", headers={"accept": "text/html"})
     assert "志愿服务记录" in page.text
     assert client.get("/api/v1/attendance/nope").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("state", "at", "reason"),
+    [
+        ("cancelled", START, "activity_cancelled"),
+        ("open", START - timedelta(minutes=31), "activity_not_open"),
+        ("open", END + timedelta(seconds=1), "activity_ended"),
+    ],
+)
+def test_a_sign_in_to_an_activity_not_open_changes_nothing(
+    api: Api, db: Database, state: str, at: datetime, reason: str
+) -> None:
+    """A station token in hostile hands (or a kiosk with a stale activity list) reports a
+    sign-in to a cancelled activity, or outside its sign-in window (opens 30 min before
+    the start, closes at the end, as the kiosk's own rule): refused with a reason the
+    kiosk shows staff, no attendance, and a sign-out later credits nothing."""
+    add_volunteer(db, "V1", balance=100, hours=120.0)
+    _activity(db, sign_in_opens_min=30, active=state != "cancelled")
+    aid = str(uuid.uuid4())
+    results = api.push(
+        _sign_in(db, at=at, attendance_id=aid), _sign_out(aid, START + timedelta(hours=2))
+    )
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["reason"].startswith(reason)
+    assert results[1]["reason"].startswith("unknown_attendance")
+    with db.read() as s:
+        assert s.scalars(select(Attendance)).all() == []
+    v = _volunteer(db)
+    assert (v.total_hours, v.balance) == (120.0, 100)
+    # The edges of the window stand: in exactly when sign-in opens, and at the very end.
+    if state == "open":
+        assert api.push(_sign_in(db, at=START - timedelta(minutes=30)))[0]["status"] == "accepted"
+        add_volunteer(db, "V2", name="李红")
+        assert api.push(_sign_in(db, volunteer="V2", at=END))[0]["status"] == "accepted"

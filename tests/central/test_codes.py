@@ -21,6 +21,7 @@ from protocol.codes import (
     CodeForged,
     CodeMalformed,
     CodeRevoked,
+    CodeWrongUse,
     sign_code,
     verify_code,
 )
@@ -46,8 +47,41 @@ def test_claims_are_the_documented_json() -> None:
     code = sign_code(KEY, "k1", "V0001", ttl_s=60, now=NOW)
     part = code.split(".")[1]
     claims = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-    assert set(claims) == {"v", "exp", "jti", "kid"}
-    assert claims["exp"] == int(NOW.replace(tzinfo=UTC).timestamp()) + 60
+    assert set(claims) == {"v", "exp", "jti", "kid", "iat"}
+    assert claims["iat"] == int(NOW.replace(tzinfo=UTC).timestamp())
+    assert claims["exp"] == claims["iat"] + 60
+    assert verify_code(code, KEYS, (), now=NOW).issued_at == NOW
+
+
+def test_a_code_for_one_use_is_refused_for_another() -> None:
+    """A code may name its use (signed with it, so a station cannot strip or change it):
+    accepted for that use, refused for the others before anything else is judged; a code
+    naming none is accepted for each; a use this version does not know is malformed."""
+    attend = sign_code(KEY, "k1", "V0001", ttl_s=60, now=NOW, use=codes.USE_ATTEND)
+    got = verify_code(attend, KEYS, (), now=NOW, purpose=codes.USE_ATTEND)
+    assert (got.volunteer_id, got.use) == ("V0001", "attend")
+    for purpose in (codes.USE_REDEEM, codes.USE_LOGIN):
+        with pytest.raises(CodeWrongUse) as refused:
+            verify_code(attend, KEYS, (), now=NOW, purpose=purpose)
+        assert refused.value.key == "code.wrong_use"
+    assert codes.claimed_use(attend) == "attend" and codes.claimed_use("VK1.x") == ""
+    anyuse = sign_code(KEY, "k1", "V0001", ttl_s=60, now=NOW)
+    for purpose in codes.USES:
+        assert verify_code(anyuse, KEYS, (), now=NOW, purpose=purpose).use == ""
+    # The use stripped from a signed code (to make it "any use") breaks the signature.
+    head, _payload, sig = attend.split(".")
+    stripped = json.loads(base64.urlsafe_b64decode(_payload + "=" * (-len(_payload) % 4)))
+    del stripped["use"]
+    forged = f"{head}.{codes.b64url_encode(json.dumps(stripped).encode())}.{sig}"
+    with pytest.raises(CodeForged):
+        verify_code(forged, KEYS, (), now=NOW, purpose=codes.USE_REDEEM)
+    with pytest.raises(ValueError):
+        sign_code(KEY, "k1", "V0001", use="everything")
+    claims = {"v": "V0001", "exp": 2**31, "jti": "j", "kid": "k1", "use": "everything"}
+    body = "VK1." + codes.b64url_encode(json.dumps(claims).encode())
+    odd = body + "." + codes.b64url_encode(KEY.sign(body.encode()))
+    with pytest.raises(CodeMalformed):
+        verify_code(odd, KEYS, (), now=NOW, purpose=codes.USE_ATTEND)
 
 
 def test_scanner_whitespace_is_ignored() -> None:

@@ -543,3 +543,183 @@ def test_points_are_not_taken_for_no_gifts(api: Api, db: Database) -> None:
     assert _balance(db) == 1000
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Redemption)) == 0
+
+
+def test_a_station_cannot_redeem_a_gift_it_does_not_carry(
+    api: Api, api_b: Api, db: Database
+) -> None:
+    """Theatre tickets are on station B's shelf only (the district ticked B). A token of
+    station A asked central for them anyway: online it is declined (the kiosk says the
+    gift is not available), offline it is an exception for the district, a capture with
+    the lines swapped to them is flagged; no balance moves on A's word. B's own
+    redemption of them still passes, and so does a gift withdrawn nowhere."""
+    add_volunteer(db, balance=1880)
+    add_gift(db, "G-TICKET", points=50)
+    with db.write() as s:
+        admin.set_gift_stations(db, s, "G-TICKET", ["ST-B"])
+    tickets = [{"sku": "G-TICKET", "qty": 2, "points_each": 50}]
+    code = code_for(db)
+    ledger_before = _ledger_rows(db)
+    body = {**authorise_body("r1", points=100, proof={"code": code}), "lines": tickets}
+    answer = api.post("/redemptions/authorise", json=body).json()
+    assert answer == {"approved": False, "reason": "not_carried", "balance": 1880}
+    made = {
+        "redemption_id": "r2",
+        "volunteer_id": "V1",
+        "mode": "offline",
+        "total_points": 100,
+        "lines": tickets,
+        "at": iso(utcnow()),
+        "code": code,
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    # A genuine 100-point hold for eggs, captured as tickets.
+    eggs = authorise_body("r3", points=100, proof={"code": code})
+    assert api.post("/redemptions/authorise", json=eggs).json()["approved"] is True
+    made = {**made, "redemption_id": "r3", "mode": "online"}
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert _balance(db) == 1780  # the approved eggs only
+    with db.read() as s:
+        statuses = {r.id: r.status for r in s.scalars(select(Redemption))}
+    assert statuses == {"r1": "declined", "r2": "exception", "r3": "recorded"}
+    flagged = [
+        (e["redemption_id"], e["reason"], e["points"]) for e in exceptions.list_exceptions(db)
+    ]
+    assert flagged == [("r2", "not_carried", 100), ("r3", "not_carried", 0)]
+    assert _ledger_rows(db) == ledger_before + 1  # r3's hold (its capture moves nothing)
+    # Station B carries them: approved.
+    body_b = {**authorise_body("r4", points=100, proof={"code": code_for(db)}), "lines": tickets}
+    assert api_b.post("/redemptions/authorise", json=body_b).json()["approved"] is True
+    assert _balance(db) == 1680
+
+
+def test_a_code_issued_for_one_use_is_refused_for_the_others(
+    api: Api, client: TestClient, db: Database
+) -> None:
+    """A volunteer shows a sign-in code (签到码) at a station whose token is in the wrong
+    hands: it cannot spend their points with it, online or offline, nor open their phone
+    page; a redeem code signs no one in. Each refusal changes nothing. A code that names
+    no use (every code issued before uses existed, a printed card) still works for each."""
+    add_volunteer(db, balance=1880, hours=0.0)
+    start = utcnow().replace(microsecond=0) - timedelta(minutes=10)
+    activities.publish_activity(
+        db, activity_id="A1", title="义诊", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    attend = keys.sign_volunteer_code(db, "V1", ttl_s=600, use=codes.USE_ATTEND)
+    redeem = keys.sign_volunteer_code(db, "V1", ttl_s=600, use=codes.USE_REDEEM)
+    ledger_before = _ledger_rows(db)
+    # A sign-in code offered for gifts: 403, nothing held, nothing stored.
+    answer = api.post("/redemptions/authorise", json=authorise_body("r1", proof={"code": attend}))
+    assert answer.status_code == 403 and answer.json()["reason"] == "code_wrong_use"
+    made = {
+        "redemption_id": "r2",
+        "volunteer_id": "V1",
+        "mode": "offline",
+        "total_points": 30,
+        "lines": [{"sku": "G-EGG", "qty": 1, "points_each": 30}],
+        "at": iso(utcnow()),
+        "code": attend,
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert [e["reason"] for e in exceptions.list_exceptions(db)] == ["code_wrong_use"]
+    assert _balance(db) == 1880 and _ledger_rows(db) == ledger_before
+    # A redeem code offered for a sign-in: rejected, no attendance.
+    sign_in = {"activity_id": "A1", "volunteer_id": "V1", "at": iso(utcnow())}
+    refused = api.push(
+        event("attendance.signed_in", {**sign_in, "attendance_id": "at1", "code": redeem})
+    )
+    assert refused[0]["status"] == "rejected"
+    assert refused[0]["reason"] == "bad_code: code.wrong_use"
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Attendance)) == 0
+    # Neither opens the volunteer's phone page.
+    for code in (attend, redeem):
+        page = client.post("/m/login", data={"code": code}, follow_redirects=False)
+        assert page.status_code == 401 and "不能登录" in page.text
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(WebSession)) == 0
+    # Each code for its own use, and a code for any use, pass.
+    ok = api.post("/redemptions/authorise", json=authorise_body("r3", proof={"code": redeem}))
+    assert ok.json()["approved"] is True
+    signed = api.push(
+        event("attendance.signed_in", {**sign_in, "attendance_id": "at2", "code": attend})
+    )
+    assert signed[0]["status"] == "accepted"
+    anyuse = code_for(db)
+    ok = api.post("/redemptions/authorise", json=authorise_body("r4", proof={"code": anyuse}))
+    assert ok.json()["approved"] is True
+    login = keys.sign_volunteer_code(db, "V1", ttl_s=600, use=codes.USE_LOGIN)
+    for code in (login, anyuse):
+        page = client.post("/m/login", data={"code": code}, follow_redirects=False)
+        assert page.status_code == 303
+
+
+def test_a_fresh_code_does_not_sign_anyone_into_yesterdays_activity(api: Api, db: Database) -> None:
+    """A station saw a volunteer's 5-minute code today and reported a sign-in with it,
+    dated into the activity it held 20 hours ago, then a sign-out: 8 h and 80 points on
+    the station's word. A code says when it was issued: no scan is older than that."""
+    add_volunteer(db, "V2", balance=0, hours=0.0)
+    start = utcnow().replace(microsecond=0) - timedelta(hours=20)
+    activities.publish_activity(
+        db, activity_id="OLD", title="旧活动", starts_at=start, ends_at=start + timedelta(hours=8)
+    )
+    aid = str(uuid.uuid4())
+    out = event(
+        "attendance.signed_out", {"attendance_id": aid, "at": iso(start + timedelta(hours=8))}
+    )
+    results = api.push(_attendance(db, aid, "V2", start, code_for(db, "V2", ttl_s=300)), out)
+    assert [r["status"] for r in results] == ["rejected", "rejected"]
+    assert results[0]["reason"].startswith("bad_code")
+    with db.read() as s:
+        v = s.get(Volunteer, "V2")
+        assert v is not None and (v.balance, v.total_hours) == (0, 0.0)
+    # The same for an offline redemption dated yesterday with today's code.
+    add_volunteer(db, "V1", balance=100)
+    made = {
+        "redemption_id": "r1",
+        "volunteer_id": "V1",
+        "mode": "offline",
+        "total_points": 30,
+        "lines": [{"sku": "G-EGG", "qty": 1, "points_each": 30}],
+        "at": iso(start),
+        "code": code_for(db, "V1", ttl_s=300),
+    }
+    assert api.push(event("redemption.made", made))[0]["status"] == "accepted"
+    assert [e["reason"] for e in exceptions.list_exceptions(db)] == ["before_code"]
+    assert _balance(db) == 100
+
+
+def test_a_district_can_require_every_code_to_name_its_use(
+    api: Api, client: TestClient, db: Database
+) -> None:
+    """KIOSK_CENTRAL_REQUIRE_CODE_USE=1, once the district's app issues codes for one use
+    each: a code naming none (which a station could have seen for a sign-in) is refused
+    for gifts, sign-ins and the phone page; codes for their own use pass."""
+    assert policy.Policy.from_env({"KIOSK_CENTRAL_REQUIRE_CODE_USE": "0"}).require_code_use is False
+    assert policy.Policy.from_env({"KIOSK_CENTRAL_REQUIRE_CODE_USE": "1"}).require_code_use is True
+    assert policy.Policy().require_code_use is False
+    policy.set_for(db, policy.Policy(require_code_use=True))
+    add_volunteer(db, balance=1880, hours=0.0)
+    start = utcnow().replace(microsecond=0) - timedelta(minutes=10)
+    activities.publish_activity(
+        db, activity_id="A1", title="义诊", starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    anyuse = code_for(db)
+    answer = api.post("/redemptions/authorise", json=authorise_body("r1", proof={"code": anyuse}))
+    assert answer.status_code == 403 and answer.json()["reason"] == "code_wrong_use"
+    sign_in = {"activity_id": "A1", "volunteer_id": "V1", "at": iso(utcnow())}
+    refused = api.push(
+        event("attendance.signed_in", {**sign_in, "attendance_id": "at1", "code": anyuse})
+    )
+    assert refused[0]["reason"] == "bad_code: code.wrong_use"
+    page = client.post("/m/login", data={"code": anyuse}, follow_redirects=False)
+    assert page.status_code == 401
+    assert _balance(db) == 1880
+    redeem = keys.sign_volunteer_code(db, "V1", ttl_s=600, use=codes.USE_REDEEM)
+    ok = api.post("/redemptions/authorise", json=authorise_body("r2", proof={"code": redeem}))
+    assert ok.json()["approved"] is True
+    attend = keys.sign_volunteer_code(db, "V1", ttl_s=600, use=codes.USE_ATTEND)
+    signed = api.push(
+        event("attendance.signed_in", {**sign_in, "attendance_id": "at2", "code": attend})
+    )
+    assert signed[0]["status"] == "accepted"

@@ -108,6 +108,26 @@ def test_another_districts_code_is_named_as_such(station: Store, config: Config)
     assert outbox(station) == []
 
 
+def test_a_redeem_code_signs_no_one_in_and_says_why(station: Store, config: Config) -> None:
+    """A code the volunteer's phone issued for redeeming points is refused at the sign-in
+    scanner, in words, with nothing written; a sign-in code (or one for any use) signs in,
+    and the redemption shelf refuses the sign-in code in turn."""
+    from kiosk.views.redemption import identify_scan
+    from protocol.codes import USE_ATTEND, USE_REDEEM
+
+    key = demo_signing_key()
+    redeem = sign_code(key, DEMO_KEY_ID, "V0001", 600, now=START, use=USE_REDEEM)
+    assert refused(station, config, redeem, START) == "code.wrong_use"
+    assert "签到" in text("code.wrong_use", "zh_CN") and outbox(station) == []
+    attend = sign_code(key, DEMO_KEY_ID, "V0001", 600, now=START, use=USE_ATTEND)
+    assert scan(station, config, attend, START).action == "signed_in"
+    assert scan(station, config, code("V0002"), START).action == "signed_in"
+    fresh = sign_code(key, DEMO_KEY_ID, "V0001", 600, use=USE_ATTEND)  # valid now
+    with station.begin() as s, pytest.raises(KioskError) as caught:
+        identify_scan(s, fresh, config)
+    assert caught.value.key == "code.wrong_use"
+
+
 def test_a_volunteer_who_forgets_is_signed_out_at_the_end_and_flagged(
     station: Store, config: Config
 ) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from central import admin
 from central.models import Overdraft as CentralOverdraft
 from central.models import Volunteer as CentralVolunteer
-from kiosk.errors import ConflictError, InsufficientPointsError
+from kiosk.errors import ConflictError, InsufficientPointsError, NotFoundError
 from kiosk.messages import text
 from kiosk.redemption import Proof, redeem
 from kiosk.staff import add_staff
@@ -198,3 +198,31 @@ def test_a_price_raised_at_central_is_told_not_coded(
     )
     assert result.mode == "online"
     assert _central_balance(central) == before - 20
+
+
+def test_a_gift_taken_off_this_stations_shelf_is_told_not_coded(
+    kiosks: Callable[..., Kiosk], central: Central
+) -> None:
+    """The district keeps dish soap for station B only; kiosk A has not pulled that yet.
+    Central declines A's redemption of it (a station token must not hand out another
+    station's gifts): the kiosk says the gift is no longer available, spends nothing, and
+    after the pull no longer offers it."""
+    kiosk = kiosks("a", offline_limit=LIMIT)
+    kiosks("b", offline_limit=LIMIT)
+    _ready(kiosk)
+    before = _central_balance(central)
+    with central.db.begin() as s:
+        admin.set_gift_stations(central.db, s, "soap", ["ST-B"])
+    authoriser = CentralAuthoriser(kiosk.client, timeout_s=15)
+    with pytest.raises(ConflictError) as refused:
+        redeem(kiosk.store, "V001", {"soap": 1}, authoriser, kiosk.config, proof=_proof(central))
+    assert refused.value.key == "redeem.gift_unknown"
+    assert "not_carried" not in text(refused.value.key, "en")
+    assert _central_balance(central) == before
+    with kiosk.store.session() as s:
+        assert s.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+    assert kiosk.sync().last_error is None  # the pull takes soap off A's shelf
+    with pytest.raises(NotFoundError) as gone:
+        redeem(kiosk.store, "V001", {"soap": 1}, authoriser, kiosk.config, proof=_proof(central))
+    assert gone.value.key == "redeem.gift_unknown"
+    assert _central_balance(central) == before

@@ -22,6 +22,7 @@ from printer.document import Receipt
 from printer.output import Output
 from printer.profiles import make_profile
 from printer.raster import Fonts
+from protocol import codes
 from tests.printer.conftest import BOLD, REGULAR
 from tests.printer.escpos_decoder import decode
 from tests.sync.centralkit import BALANCES, Kiosk, make_kiosk, seed_catalogue
@@ -103,7 +104,11 @@ def test_sign_in_sign_out_slip_and_the_hours_on_the_card(qtbot, station, window)
     assert text_of(ctx, "activityTitle") == "义务理发"
 
     # In (the code as central signs it), then a second scan at once: a clear message.
-    code = keys.sign_volunteer_code(server.db, "V001", ttl_s=600)
+    # Issued 2 h 15 min ago (valid 3 h): below, the test moves the sign-in back that far,
+    # and central refuses a sign-in dated before its code was issued (back-dating).
+    key_id, private = keys.signing_key(server.db)
+    issued = utcnow() - timedelta(hours=2, minutes=15)
+    code = codes.sign_code(private, key_id, "V001", ttl_s=3 * 3600, now=issued)
     _scan(win, clock, code)
     wait_route(qtbot, ctx, "attend.done")
     assert "已签到" in text_of(ctx, "attendHeadline")

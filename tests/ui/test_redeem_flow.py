@@ -97,6 +97,25 @@ def test_bad_codes_each_get_their_message(qtbot, kiosk, scan) -> None:  # type: 
         assert s.scalars(select(Redemption)).all() == []
 
 
+def test_a_sign_in_code_spends_no_points_and_goes_to_the_activities(qtbot, kiosk, scan) -> None:  # type: ignore[no-untyped-def]
+    """A code the volunteer's phone issued for signing in (签到码): at the redeem scanner
+    it is refused in words (nothing is spent with it); scanned on the home screen it goes
+    to the activities, which say to tap the activity first."""
+    from protocol.codes import USE_ATTEND
+
+    attend = sign_code(demo_signing_key(), DEMO_KEY_ID, VOLUNTEER, 120, use=USE_ATTEND)
+    click(qtbot, kiosk, "tileRedeem")
+    wait_route(qtbot, kiosk, "redeem.scan")
+    _scan_and_expect(qtbot, kiosk, scan, attend, "code.wrong_use")
+    assert "兑换" in banner_text(kiosk)
+    with kiosk.store.begin() as s:
+        assert s.scalars(select(Redemption)).all() == []
+    kiosk.nav.go("home")
+    wait_route(qtbot, kiosk, "home")
+    scan(attend)
+    wait_route(qtbot, kiosk, "attend.activities")
+
+
 def test_a_slow_typist_is_not_a_scan(qtbot, kiosk, type_slowly, scan) -> None:  # type: ignore[no-untyped-def]
     click(qtbot, kiosk, "tileRedeem")
     wait_route(qtbot, kiosk, "redeem.scan")

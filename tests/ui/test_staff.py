@@ -262,3 +262,37 @@ def test_a_correction_stops_at_the_activitys_length(qtbot, window) -> None:  # t
     with ctx.store.begin() as s:
         sent = s.scalars(select(OutboxEvent).where(OutboxEvent.type == "attendance.corrected"))
         assert [e.payload["hours"] for e in sent] == [2.5]
+
+
+def test_a_sign_in_central_refused_is_told_to_staff_in_words(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Central refuses a sign-in to an activity it had cancelled (the kiosk's list was
+    older): the sync screen says why in the kiosk's language, not central's reason code,
+    and keeps the event visible."""
+    from kiosk import outbox
+    from sync.push import record_results
+
+    ctx = window.ctx
+    with ctx.store.begin() as s:
+        ev = outbox.emit(
+            s,
+            "attendance.signed_in",
+            {"attendance_id": "att-x", "activity_id": "A-GONE", "volunteer_id": "V0001"},
+        )
+        s.flush()
+        event_id = ev.id
+    with ctx.store.begin() as s:
+        reason = "activity_cancelled"
+        record_results(s, [event_id], [{"id": event_id, "status": "rejected", "reason": reason}])
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    wait_route(qtbot, ctx, "staff.menu")
+    click(qtbot, ctx, "menu_sync")
+    wait_route(qtbot, ctx, "staff.sync")
+    rows = ctx.nav.current.rows
+
+    def shown() -> str:
+        return "\n".join(label.text() for row in rows.rows for label in row.findChildren(QLabel))
+
+    qtbot.waitUntil(lambda: "活动已取消" in shown(), timeout=5000)
+    assert "activity_cancelled" not in shown()
+    window.set_language("en")
+    qtbot.waitUntil(lambda: "The activity was cancelled" in shown(), timeout=5000)

@@ -15,6 +15,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout
 
 from kiosk.qr import ORDER_PREFIX
+from protocol.codes import USE_ATTEND, claimed_use
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.widgets import Tile
@@ -69,7 +70,12 @@ class HomeScreen(Screen):
         self.retranslate()
 
     def on_scan(self, text: str) -> None:
-        route = "track.lookup" if text.startswith(ORDER_PREFIX) else "redeem.scan"
+        if text.startswith(ORDER_PREFIX):
+            route = "track.lookup"
+        elif claimed_use(text) == USE_ATTEND:
+            route = "attend.activities"  # a sign-in code: that screen says what to do
+        else:
+            route = "redeem.scan"
         log.info("scan on home: %s", route)
         self.ctx.nav.go(route)
         self.ctx.nav.deliver_scan(text)  # that screen looks it up as if scanned there

@@ -96,7 +96,8 @@ class SyncScreen(StaffScreen):
             if e.attempts:
                 text += " · " + self.tr("%1 tries").replace("%1", str(e.attempts))
             if e.result:
-                text += " · " + self.tr("centre says: %1").replace("%1", e.result)
+                said = self.ctx.msg(e.result_key) if e.result_key else e.result
+                text += " · " + self.tr("centre says: %1").replace("%1", said)
             self.rows.add(text)
         if self.data is not None and not events:
             self.rows.add(self.tr("Everything is synced."))
