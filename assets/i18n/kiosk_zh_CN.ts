@@ -1351,6 +1351,10 @@
         <translation>全部已同步。</translation>
     </message>
     <message>
+        <source>Hours corrected</source>
+        <translation>时长更正</translation>
+    </message>
+    <message>
         <source>Last sync: %1.</source>
         <translation>上次同步：%1。</translation>
     </message>
@@ -1393,6 +1397,14 @@
     <message>
         <source>Sync started. The list updates when it finishes.</source>
         <translation>已开始同步，完成后列表会更新。</translation>
+    </message>
+    <message>
+        <source>Volunteer signed in</source>
+        <translation>志愿者签到</translation>
+    </message>
+    <message>
+        <source>Volunteer signed out</source>
+        <translation>志愿者签退</translation>
     </message>
     <message>
         <source>centre says: %1</source>

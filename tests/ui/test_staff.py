@@ -294,5 +294,7 @@ def test_a_sign_in_central_refused_is_told_to_staff_in_words(qtbot, window) -> N
 
     qtbot.waitUntil(lambda: "活动已取消" in shown(), timeout=5000)
     assert "activity_cancelled" not in shown()
+    assert "志愿者签到" in shown() and "attendance.signed_in" not in shown(), shown()
     window.set_language("en")
     qtbot.waitUntil(lambda: "The activity was cancelled" in shown(), timeout=5000)
+    assert "Volunteer signed in" in shown(), shown()

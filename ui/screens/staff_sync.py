@@ -90,6 +90,9 @@ class SyncScreen(StaffScreen):
             "redemption.made": self.tr("Redemption"),
             "redemption.voided": self.tr("Redemption voided"),
             "stock.moved": self.tr("Stock change"),
+            "attendance.signed_in": self.tr("Volunteer signed in"),
+            "attendance.signed_out": self.tr("Volunteer signed out"),
+            "attendance.corrected": self.tr("Hours corrected"),
         }
         for e in events:
             text = f"{e.occurred_local} · {names.get(e.type, e.type)}"
