@@ -225,3 +225,28 @@ def test_config_and_data_dir_are_taken_after_the_command_too(tmp_path, monkeypat
     assert main(["backup", "now", "--data-dir", str(tmp_path / "kiosk-data")]) == 0
     assert main(["--data-dir", str(tmp_path / "kiosk-data"), "backup", "list"]) == 0
     assert "kiosk-data/backups/kiosk-" in capsys.readouterr().out
+
+
+def test_a_kiosk_started_with_config_saves_staff_settings_into_that_file(
+    tmp_path, monkeypatch, capsys
+):
+    """`kiosk --config FILE` read FILE, but the staff settings screen saved into the
+    default config file: the next start (reading FILE) had lost them."""
+    from kiosk.config import save_changes
+    from station.commands import run as run_command
+
+    other = tmp_path / "etc" / "kiosk.toml"
+    other.parent.mkdir()
+    other.write_text('[station]\nstation_id = "ST-ETC"\n', encoding="utf-8")
+    saved = []
+    monkeypatch.setattr(  # the UI, where staff save a setting
+        run_command, "run_station", lambda config, runtimes, **ui: saved.append(
+            save_changes({"language": "en"})
+        ) or 0,
+    )  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    default = config_path()
+    assert main(["--config", "etc/kiosk.toml", "--data-dir", str(tmp_path / "d")]) == 0
+    assert saved == [other]
+    assert 'language = "en"' in other.read_text(encoding="utf-8")
+    assert not default.exists()  # the default file was not written
