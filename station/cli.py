@@ -176,6 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        said = _in_chinese(exc)
+        if said:
+            # The detail above is English; a technician reading Chinese gets the setting
+            # and the line (or the variable) in a sentence too.
+            print(f"  {said}", file=sys.stderr)
         return 2
     except StoreTooNew as exc:
         print(
@@ -211,6 +216,19 @@ def main(argv: list[str] | None = None) -> int:
             raise
         log.debug("store error", exc_info=True)
         return report(fault)
+
+
+def _in_chinese(exc: KioskError) -> str:
+    """The error's Chinese sentence with its parameters, or "" when it has none to fill."""
+    from kiosk.messages import MESSAGES
+
+    pair = MESSAGES.get(exc.key)
+    if pair is None:
+        return ""
+    try:
+        return pair[0].format(**exc.params)
+    except (KeyError, IndexError, ValueError):
+        return ""
 
 
 def report(exc: KioskError) -> int:

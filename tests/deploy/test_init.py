@@ -250,3 +250,16 @@ def test_a_kiosk_started_with_config_saves_staff_settings_into_that_file(
     assert saved == [other]
     assert 'language = "en"' in other.read_text(encoding="utf-8")
     assert not default.exists()  # the default file was not written
+
+
+def test_a_config_error_is_said_in_chinese_too_with_the_setting_and_line(capsys):
+    """The command line said only "配置错误 / configuration error:" and then English."""
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("[printer]\nprinter_paper_mm = 57\n", encoding="utf-8")
+    assert main(["config", "show"]) == 2
+    err = capsys.readouterr().err
+    assert f"配置项 printer_paper_mm 的值不正确（{config_path()}, line 2）" in err
+    config_path().write_text("[printer]\nprinter_papr_mm = 80\n", encoding="utf-8")
+    assert main(["doctor"]) == 1  # doctor lists it as a check; the command line says it:
+    assert main(["staff", "list"]) == 2
+    assert "未知的配置项 printer_papr_mm" in capsys.readouterr().err
