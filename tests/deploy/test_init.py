@@ -263,3 +263,25 @@ def test_a_config_error_is_said_in_chinese_too_with_the_setting_and_line(capsys)
     assert main(["doctor"]) == 1  # doctor lists it as a check; the command line says it:
     assert main(["staff", "list"]) == 2
     assert "未知的配置项 printer_papr_mm" in capsys.readouterr().err
+
+
+def test_a_prompt_answered_with_no_number_asks_again(tmp_path):
+    """Field test: "80mm" for the paper width ended `kiosk init` in a ValueError
+    traceback, after every answer before it had been typed."""
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(
+        '[station]\nstation_id = "ST-OLD"\n[server]\ntoken = "old-token"\n'
+        'server_url = "https://old.example.cn"\n',
+        encoding="utf-8",
+    )
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station", "init", "--no-check"],
+        cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    transcript = _converse(proc, master, ["", "", "", "", "", "80mm", "58", ""])
+    os.close(master)
+    assert proc.returncode == 0, transcript
+    assert "Traceback" not in transcript and "a number, please (got '80mm')" in transcript
+    assert settings()["printer_paper_mm"] == 58
