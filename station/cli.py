@@ -48,7 +48,10 @@ def run_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="新时代文明实践站 station kiosk. Without a command, starts the touch UI.",
-        epilog="Qt options such as -platform offscreen are passed on to Qt.",
+        epilog="Every setting of the config file can be given for one run as KIOSK_<NAME> in "
+        "the environment (KIOSK_DATA_DIR=/srv/kiosk kiosk doctor); `kiosk config show` lists "
+        "them with the values in force. --config, --data-dir and -v may also follow COMMAND. "
+        "Qt options such as -platform offscreen are passed on to Qt.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(

@@ -285,3 +285,13 @@ def test_a_prompt_answered_with_no_number_asks_again(tmp_path):
     assert proc.returncode == 0, transcript
     assert "Traceback" not in transcript and "a number, please (got '80mm')" in transcript
     assert settings()["printer_paper_mm"] == 58
+
+
+def test_kiosk_help_names_the_environment_overrides(capsys):
+    """`kiosk --help` did not say that KIOSK_<NAME> overrides a setting (docs only)."""
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "KIOSK_<NAME>" in out and "kiosk config show" in out
