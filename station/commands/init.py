@@ -111,16 +111,17 @@ def _prompt(values: dict[str, Any], given: dict[str, Any], offline: bool) -> Non
             continue
         while True:
             answer = _ask(label, values.get(name, FIELDS[name].default), name == "token")
+            value: Any = answer
             if not answer or FIELDS[name].type != "int":
                 break
             try:
-                answer = int(answer)
+                value = int(answer)
                 break
             except ValueError:
                 # "eighty" or "80mm" ended init in a ValueError traceback: ask again.
                 print(f"请输入数字 / a number, please (got {answer!r})")
-        if answer != "":
-            values[name] = answer
+        if answer:
+            values[name] = value
 
 
 def _require(values: dict[str, Any], offline: bool) -> None:
