@@ -319,7 +319,7 @@ def cache_key(sizes: Sizes) -> str:
     """What the store depends on: the table sizes, this generator, the schema, the demo."""
     h = hashlib.sha256(GENERATOR_VERSION.encode())
     fields: tuple[str, ...] = ("volunteers", "gifts", "orders", "stock_movements", "ledger_entries")
-    fields += ("redemptions", "outbox_events")
+    fields += ("redemptions", "outbox_events", "activities", "attendances")
     h.update(json.dumps({f: getattr(sizes, f) for f in fields}).encode())
     sources = [Path(__file__), ROOT / "assets" / "demo" / "demo.json"]
     sources += sorted((ROOT / "kiosk" / "store" / "migrations" / "versions").glob("*.py"))

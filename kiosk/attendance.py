@@ -342,6 +342,14 @@ class PresentRow:
     hours: float
     auto: bool
     span_h: float  # the activity's length: the most a correction may give
+    activity_title_en: str = ""  # central's English title, "" where it has none
+
+    def title(self, lang: str) -> str:
+        return (
+            self.activity_title_en
+            if lang == "en" and self.activity_title_en
+            else self.activity_title
+        )
 
 
 def attendance_today(
@@ -352,7 +360,12 @@ def attendance_today(
     today = local_day(now, config.timezone)
     rows = session.execute(
         select(
-            Attendance, Activity.title, Volunteer.masked_name, Activity.starts_at, Activity.ends_at
+            Attendance,
+            Activity.title,
+            Volunteer.masked_name,
+            Activity.starts_at,
+            Activity.ends_at,
+            Activity.title_en,
         )
         .join(Activity, Activity.id == Attendance.activity_id)
         .outerjoin(Volunteer, Volunteer.id == Attendance.volunteer_id)
@@ -369,8 +382,9 @@ def attendance_today(
             a.corrected_hours if a.corrected_hours is not None else a.expected_hours,
             a.auto_signed_out,
             rule.span_hours(starts, ends),
+            title_en,
         )
-        for a, title, name, starts, ends in rows
+        for a, title, name, starts, ends, title_en in rows
         if local_day(a.signed_in_at, config.timezone) == today
     ]
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.clock import to_utc_naive
 from kiosk.stock import stock_levels
-from kiosk.store.models import Redemption, RedemptionLine, ServiceOrder, StockMovement
+from kiosk.store.models import Gift, Redemption, RedemptionLine, ServiceOrder, StockMovement
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class DayFigures:
     top_gifts: list[tuple[str, int]]  # (gift name, items), most first
     restocked_items: int
     stock: dict[str, int] = field(default_factory=dict)
+    # top_gifts by the gift's English name (its Chinese one where it has none)
+    top_gifts_en: list[tuple[str, int]] = field(default_factory=list)
 
 
 def day_bounds(day: date, zone_name: str) -> tuple[datetime, datetime]:
@@ -57,15 +59,20 @@ def day_figures(session: Session, day: date, zone_name: str = "Asia/Shanghai") -
         )
     )
     top = session.execute(
-        select(RedemptionLine.name, func.sum(RedemptionLine.qty).label("n"))
+        select(
+            RedemptionLine.name,
+            func.max(Gift.name_en),  # a gift since removed from the catalogue has none
+            func.sum(RedemptionLine.qty).label("n"),
+        )
         .join(Redemption, Redemption.id == RedemptionLine.redemption_id)
+        .outerjoin(Gift, Gift.sku == RedemptionLine.sku)
         .where(
             Redemption.created_at >= start, Redemption.created_at < end, Redemption.status == "done"
         )
         .group_by(RedemptionLine.name)
         .order_by(func.sum(RedemptionLine.qty).desc())
         .limit(5)
-    )
+    ).all()
     restocked = (
         session.scalar(
             select(func.coalesce(func.sum(StockMovement.delta), 0)).where(
@@ -87,7 +94,8 @@ def day_figures(session: Session, day: date, zone_name: str = "Asia/Shanghai") -
         redemptions=len(redemptions),
         volunteers_redeemed=len({r.volunteer_id for r in redemptions}),
         points_redeemed=sum(r.total_points for r in redemptions),
-        top_gifts=[(name, int(n)) for name, n in top],
+        top_gifts=[(name, int(n)) for name, _en, n in top],
+        top_gifts_en=[(en or name, int(n)) for name, en, n in top],
         restocked_items=int(restocked),
         stock=stock_levels(session),
     )

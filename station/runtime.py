@@ -44,15 +44,18 @@ class Runtime:
         """The start is over: the work that could wait begins (once; see ``start``).
 
         The print queue's worker (it loads the printer stack, asks the printer and
-        recovers what a crash left printing), the backup thread's first pass (the
-        whole-file check after a clean stop, a due backup, the chores) and the intents a
-        killed process left open, committed or voided on a thread of their own (never
-        dangling, never on the UI thread; their void events wait in the outbox)."""
+        recovers what a crash left printing), the sync engine's thread (its first cycle
+        pushes and pulls at once), the backup thread's first pass (the whole-file check
+        after a clean stop, a due backup, the chores) and the intents a killed process left
+        open, committed or voided on a thread of their own (never dangling, never on the UI
+        thread; their void events wait in the outbox)."""
         if self._released:
             return
         self._released = True
         if self.printq is not None:
             self.printq.start()
+        if self.sync is not None:
+            self.sync.start()
         if self.backups is not None:
             self.backups.release()
         resolver = threading.Thread(
@@ -93,10 +96,15 @@ def make_print_queue(config: Config, store: Store) -> Any:
 
 
 def start_sync(
-    config: Config, store: Store, printer_state: Callable[[], str] | None = None
+    config: Config,
+    store: Store,
+    printer_state: Callable[[], str] | None = None,
+    *,
+    start: bool = True,
 ) -> tuple[Any, Any]:
     """The sync engine and the online authoriser, or (None, None) for a station with no
-    server. ``printer_state`` goes into the station's report to central with each pull."""
+    server. ``printer_state`` goes into the station's report to central with each pull.
+    With ``start`` False the engine's thread waits for ``Runtime.release_background``."""
     if not config.server_url:
         log.warning("no server_url configured: running offline only")
         return None, None
@@ -128,7 +136,8 @@ def start_sync(
         printer_state=printer_state,
         data_dir=config.data_dir,
     )
-    engine.start()
+    if start:
+        engine.start()
     return engine, CentralAuthoriser(client, timeout_s=config.authorise_timeout_s)
 
 
@@ -199,10 +208,11 @@ def start_backups(config: Config, store: Store | None = None, *, check_store: bo
 
 def start(config: Config, *, services: bool = True, hold_background: bool = False) -> Runtime:
     """Open the store and start the services. With ``hold_background`` the work that
-    can wait (the print queue's worker, the backup thread's first pass, resolving open
-    intents) begins only at ``Runtime.release_background()``: the kiosk calls it once the
-    UI is up, so that work does not take turns at the interpreter with the start and the
-    first tap. The store is ready either way (mappers configured on this thread)."""
+    can wait (the print queue's worker, the sync engine's thread, the backup thread's first
+    pass, resolving open intents) begins only at ``Runtime.release_background()``: the
+    kiosk calls it once the UI is up, so that work does not take turns at the interpreter
+    with the start and the first tap. The store is ready either way (mappers configured
+    on this thread)."""
     from kiosk.backup import open_checked_store, open_store_at_start
 
     # A damaged store is replaced by the newest backup here (see kiosk.backup). The
@@ -218,7 +228,9 @@ def start(config: Config, *, services: bool = True, hold_background: bool = Fals
             runtime.backups = start_backups(config, store, check_store=not checked)
             runtime.printq = make_print_queue(config, store)
             printer_state = runtime.printq.printer_state if runtime.printq else None
-            runtime.sync, runtime.authoriser = start_sync(config, store, printer_state)
+            runtime.sync, runtime.authoriser = start_sync(
+                config, store, printer_state, start=not hold_background
+            )
             from sqlalchemy.orm import configure_mappers
 
             # Here, not in the first query of whichever thread comes first: a screen's

@@ -8,6 +8,7 @@ outcome becomes a typed ``sync.errors.SyncError``. Retrying is the caller's busi
 
 from __future__ import annotations
 
+import functools
 import logging
 import platform
 import re
@@ -16,12 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import requests
-import requests.exceptions as rexc
-from requests.adapters import HTTPAdapter
 
 import kiosk
 from kiosk.clock import to_utc_naive, utcnow
@@ -42,22 +40,42 @@ from sync.errors import (
 )
 from sync.sockets import SocketTracker, tracked_pool_classes
 
+if TYPE_CHECKING:
+    import requests
+
 log = logging.getLogger(__name__)
 
 API = API_PREFIX
 Timeout = float | tuple[float, float]
 
 
-class _TrackingAdapter(HTTPAdapter):
-    """Records every socket it opens so that ``abort()`` can cut a stalled read short."""
+def _http() -> ModuleType:
+    """``requests``, imported at the first call to central, not with this module: the
+    kiosk's start builds the client (the sync strip and the authoriser hold it) before
+    home serves its first tap, and requests with urllib3 and its TLS stack is most of the
+    sync layer's import (~60 ms, 8 MiB); the first call is made after the start."""
+    import requests
+    import requests.exceptions
 
-    def __init__(self, tracker: SocketTracker) -> None:
-        self._tracker = tracker
-        super().__init__(max_retries=0)
+    return requests
 
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = tracked_pool_classes(self._tracker)
+
+@functools.cache
+def _tracking_adapter() -> type:
+    from requests.adapters import HTTPAdapter
+
+    class _TrackingAdapter(HTTPAdapter):
+        """Records every socket it opens so that ``abort()`` can cut a stalled read short."""
+
+        def __init__(self, tracker: SocketTracker) -> None:
+            self._tracker = tracker
+            super().__init__(max_retries=0)
+
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = tracked_pool_classes(self._tracker)
+
+    return _TrackingAdapter
 
 
 class CentralClient:
@@ -81,10 +99,9 @@ class CentralClient:
         self._headers = {
             HEADER_STATION: station_id,
             HEADER_AUTH: f"Bearer {token}",
-            "User-Agent": f"station-kiosk/{version} ({platform.system()}; "
-            f"python-requests/{requests.__version__})",
             "Accept": "application/json",
         }
+        self._agent = f"station-kiosk/{version} ({platform.system()}; python-requests/"
         self._tracker = SocketTracker()
         # Our clock minus central's (its HTTP Date header), seconds; None until an answer.
         self.clock_skew_s: float | None = None
@@ -121,6 +138,8 @@ class CentralClient:
     def media(self, name: str, max_bytes: int) -> bytes:
         """A gift picture's bytes (GET /media/<name>), read no further than ``max_bytes``
         + 1 so a huge answer costs no more than that; the caller checks the picture."""
+        requests = _http()
+        rexc = requests.exceptions
         path = f"/media/{quote(name, safe='')}"
         url = f"{self.base_url}{API}{path}"
         # The session is lent again only once the streamed body is read and closed.
@@ -184,11 +203,13 @@ class CentralClient:
         with self._lock:
             session = self._idle.pop() if self._idle else None
         if session is None:
+            requests = _http()
             session = requests.Session()
             session.headers.update(self._headers)
+            session.headers["User-Agent"] = f"{self._agent}{requests.__version__})"
             session.verify = self._verify
             session.trust_env = False  # a stray HTTP(S)_PROXY must not reroute the kiosk
-            adapter = _TrackingAdapter(self._tracker)
+            adapter = _tracking_adapter()(self._tracker)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             with self._lock:
@@ -210,6 +231,8 @@ class CentralClient:
         params: dict[str, Any] | None = None,
         timeout: Timeout | None = None,
     ) -> dict[str, Any]:
+        requests = _http()
+        rexc = requests.exceptions
         url = f"{self.base_url}{API}{path}"
         with self._session() as session:
             try:

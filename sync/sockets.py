@@ -11,9 +11,10 @@ import contextlib
 import socket
 import threading
 import weakref
+from typing import TYPE_CHECKING
 
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+if TYPE_CHECKING:
+    from urllib3.connectionpool import HTTPConnectionPool
 
 
 class SocketTracker:
@@ -35,7 +36,11 @@ class SocketTracker:
 
 
 def tracked_pool_classes(tracker: SocketTracker) -> dict[str, type[HTTPConnectionPool]]:
-    """urllib3 pool classes whose connections register their socket with ``tracker``."""
+    """urllib3 pool classes whose connections register their socket with ``tracker``.
+
+    urllib3 is imported here, with the first session (see ``sync.client._http``)."""
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
     class _Conn(HTTPConnection):
         def _new_conn(self) -> socket.socket:

@@ -1015,6 +1015,10 @@
         <translation>已保存。语言和字号从下一位访客起生效。</translation>
     </message>
     <message>
+        <source>Scan gifts on the menu.</source>
+        <translation>礼品条码请在菜单页扫描。</translation>
+    </message>
+    <message>
         <source>Seconds before "Still there?"</source>
         <translation>无操作多少秒后提示“还在吗？”</translation>
     </message>
@@ -1294,10 +1298,6 @@
     <message>
         <source>%1 · now %2</source>
         <translation>%1 · 现有 %2</translation>
-    </message>
-    <message>
-        <source>No gift chosen yet</source>
-        <translation>还没有选择礼品</translation>
     </message>
     <message>
         <source>Quantity</source>

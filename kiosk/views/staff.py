@@ -122,11 +122,18 @@ def recent_jobs(session: Session, zone: str, limit: int = 30) -> list[JobRow]:
             j.ref_id,
             j.state,
             _local(j.created_at, zone),
-            str((j.document or {}).get("title", "")),
+            _reference(str((j.document or {}).get("title", ""))),
             j.reprint_of,
         )
         for j in print_queue.recent_jobs(session, limit)
     ]
+
+
+def _reference(title: str) -> str:
+    """What tells one receipt from another of its kind: the printed title less its kind
+    word (点单 A1208-002 → A1208-002, 兑换 216244 → 216244, 签退 <activity>, 日报 <day>).
+    The screen names the kind in its own language; the word was Chinese on English screens."""
+    return title.partition(" ")[2]
 
 
 def reprint_job(session: Session, job_id: str, staff_id: str) -> str:

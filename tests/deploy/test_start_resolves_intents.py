@@ -98,3 +98,25 @@ def test_a_start_stopped_before_the_ui_came_up_stops_cleanly(tmp_path):
     rt = runtime.start(cfg, hold_background=True)
     rt.stop()  # e.g. SIGTERM while the window was still coming up
     assert rt.resolver is None and rt.printq._thread is None
+
+
+def test_a_provisioned_station_syncs_once_the_ui_is_up(tmp_path):
+    """The sync engine's first cycle (push, pull, report) waits for release_background too:
+    begun with the start it took turns at the interpreter with the first tap. The engine is
+    built at once (the authoriser and the sync strip need it) and runs when released."""
+    cfg = Config(
+        station_id="ST-INT",
+        data_dir=str(tmp_path / "data"),
+        printer_connection="dummy:",
+        server_url="http://127.0.0.1:9",  # nothing answers: the cycle fails and retries
+        token="t",
+    )
+    rt = runtime.start(cfg, hold_background=True)
+    try:
+        assert rt.sync is not None and rt.authoriser is not None
+        assert rt.sync._thread is None
+        rt.release_background()
+        assert rt.sync._thread is not None and rt.sync._thread.is_alive()
+    finally:
+        rt.stop()
+    assert rt.sync._thread is None  # stopped and joined

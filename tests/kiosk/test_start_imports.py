@@ -57,3 +57,32 @@ def test_a_plain_start_reads_its_options_without_loading_the_commands() -> None:
     assert plain == "station.commands.run /tmp/x ['-reverse']", out.stdout
     assert loaded == "['station.commands.run']", out.stdout
     assert doctor == "station.commands.doctor", out.stdout
+
+
+def test_a_provisioned_start_loads_the_http_stack_with_its_first_call(tmp_path) -> None:
+    """The start builds the sync client (the sync strip and the authoriser hold it) before
+    the first tap is served; requests and urllib3 (~60 ms, 8 MiB) load with the first call
+    to central, which the sync engine makes once released, and the call works then."""
+    code = (
+        "import sys, time\n"
+        "from kiosk.config import Config\n"
+        "from station import runtime\n"
+        f"cfg = Config(station_id='ST-IMP', data_dir={str(tmp_path)!r}, printer_connection="
+        "'dummy:', server_url='http://127.0.0.1:9', token='t')\n"
+        "rt = runtime.start(cfg, hold_background=True)\n"
+        "print(sorted(m for m in ('requests', 'urllib3') if m in sys.modules))\n"
+        "rt.release_background()\n"
+        "deadline = time.monotonic() + 30\n"
+        "while rt.sync.status().last_error is None and time.monotonic() < deadline:\n"
+        "    time.sleep(0.05)\n"
+        "print(sorted(m for m in ('requests', 'urllib3') if m in sys.modules))\n"
+        "print(rt.sync.status().last_error)\n"
+        "rt.stop()\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    before, after, error = out.stdout.splitlines()[-3:]
+    assert before == "[]", out.stdout
+    assert after == "['requests', 'urllib3']", out.stdout
+    assert error not in ("", "None"), out.stdout  # nothing listens on port 9: it says so

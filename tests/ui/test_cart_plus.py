@@ -132,3 +132,16 @@ def test_the_reason_under_a_gift_shows_in_large_text(qtbot, kiosk, scan) -> None
         assert why.text() == kiosk.msg("gift.unaffordable")
         assert why.heightForWidth(why.width()) <= why.height()
         window.set_large_text(False)
+
+
+def test_the_cart_says_its_points_in_the_language_switched_to(qtbot, window, scan) -> None:  # type: ignore[no-untyped-def]
+    """A volunteer who switched to English on the cart read "30 积分" beside "Eggs (10)":
+    each gift's points stayed in the language the rows were built in."""
+    kiosk = window.ctx
+    _to_cart(qtbot, kiosk, scan)
+    assert text_of(kiosk, f"points_{EGGS}") == "30 积分"
+    window.set_language("en")
+    assert text_of(kiosk, f"points_{EGGS}") == "30 points"
+    assert text_of(kiosk, f"line_{EGGS}") == "Eggs (10)"
+    window.set_language("zh_CN")
+    assert text_of(kiosk, f"points_{EGGS}") == "30 积分"

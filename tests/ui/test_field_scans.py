@@ -215,3 +215,22 @@ def test_the_next_residents_ticket_on_the_last_ones_progress_opens_theirs(
 
 def _summary(ctx) -> str:  # type: ignore[no-untyped-def]
     return text_of(ctx, "orderSummary") if ctx.nav.route == "track.status" else ""
+
+
+def test_the_next_volunteers_scan_during_still_there_opens_their_gifts(qtbot, window, scan) -> None:  # type: ignore[no-untyped-def]
+    """张*明 walked off with eggs in the cart and "Still there?" was counting down when
+    王建国 scanned: the countdown goes, 王*国's own gifts open, 张*明's eggs are not his."""
+    from tests.ui.test_idle import fast_idle
+
+    ctx = window.ctx
+    _eggs_in_the_cart(qtbot, window, scan)
+    fast_idle(window, tick_ms=1000)
+    qtbot.waitUntil(lambda: window.idle.counting, timeout=5000)
+    scan(code(SECOND))
+    assert not window.idle.counting
+    qtbot.waitUntil(
+        lambda: ctx.nav.route == "redeem.gifts" and text_of(ctx, "volunteerName") == "王*国",
+        timeout=5000,
+    )
+    assert not button(ctx, "toCart").isEnabled(), "张*明's eggs came along"
+    assert _redemptions(ctx) == []

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QAbstractButton, QScrollArea
 
 from kiosk.views import orders as q
 from kiosk.views.orders import PlacedOrder
@@ -180,4 +181,143 @@ def test_the_room_keypad_is_whole_on_screen_in_large_text(qtbot, window) -> None
             found.append(
                 f"{where}: the address so far is not shown ({screen.room_address.text()!r})"
             )
+    assert not found, found
+
+
+def _cart_of(qtbot, ctx, scan, skus: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.flow_helpers import click, text_of, wait_route
+    from tests.ui.test_redeem_flow import choose, code
+
+    click(qtbot, ctx, "tileRedeem")
+    wait_route(qtbot, ctx, "redeem.scan")
+    scan(code())  # 张晓明, 260 points
+    wait_route(qtbot, ctx, "redeem.gifts")
+    for sku in skus:
+        choose(qtbot, ctx, sku)
+    click(qtbot, ctx, "toCart")
+    wait_route(qtbot, ctx, "redeem.cart")
+    qtbot.waitUntil(lambda: text_of(ctx, "balanceAfter") != "")
+
+
+def test_a_two_gift_cart_shows_both_gifts_whole(qtbot, window, scan) -> None:  # type: ignore[no-untyped-def]
+    """积分兑换's cart with eggs and dish soap: at 1280×800 the list scrolled by 4 px in
+    normal text and the page by 6 px in large text, where the list showed one gift of the
+    two (the second's "−" and "+" below the fold, no sign of more)."""
+    ctx = window.ctx
+    ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
+    _cart_of(qtbot, ctx, scan, ("G-EGG-10", "G-DISH-SOAP"))
+    screen = ctx.nav.current
+    found = []
+    for lang, large, size in CONFIGS:
+        window.set_language(lang)
+        window.set_large_text(large)
+        window.resize(*size)
+        still(qtbot, window)
+        where = f"{lang} {'large' if large else 'normal'} {size[0]}x{size[1]}"
+        found += [f"{where}: {s}" for s in scrolling(window)]
+        for sku in ("G-EGG-10", "G-DISH-SOAP"):
+            plus = screen.line_parts[sku][3]
+            bottom = plus.mapTo(window, plus.rect().bottomLeft()).y()
+            if bottom >= window.height():
+                found.append(f"{where}: {sku}'s + ends at y={bottom}")
+        confirm = screen.confirm
+        if confirm.mapTo(window, confirm.rect().bottomLeft()).y() >= window.height():
+            found.append(f"{where}: Redeem below the window")
+        more = getattr(screen.findChild(QScrollArea), "more_below", None)
+        if more is not None and more.isVisible():
+            found.append(f"{where}: 'more below' shown with nothing below")
+    assert not found, found
+
+
+def test_a_long_cart_scrolls_its_list_with_a_sign_of_more(qtbot, window, scan) -> None:  # type: ignore[no-untyped-def]
+    """Four gifts in large text at 1280×800 need more room than there is: the page stays
+    put (Redeem on screen), the list scrolls, and a fade with a chevron at its foot says
+    there is more until the last gift is in view."""
+    ctx = window.ctx
+    window.set_large_text(True)
+    _cart_of(qtbot, ctx, scan, ("G-EGG-10", "G-DISH-SOAP", "G-NOODLE", "G-SOAP"))
+    still(qtbot, window)
+    assert [s for s in scrolling(window) if "screenFrame" in s] == []
+    area = ctx.nav.current.findChild(QScrollArea)
+    bar = area.verticalScrollBar()
+    assert bar.maximum() > 80, bar.maximum()  # a whole row and more, not a few pixels
+    assert area.more_below.isVisible()
+    # A finger at the lower edge of dish soap's "+", where the fade lies over it: the tap
+    # goes through the fade to the button.
+    from tests.ui.flow_helpers import text_of
+    from tests.ui.test_fingers import tap_at
+
+    plus = ctx.nav.current.line_parts["G-DISH-SOAP"][3]
+    edge = plus.mapTo(window, plus.rect().bottomLeft()) + QPoint(plus.width() // 2, -6)
+    fade = area.more_below
+    assert fade.rect().contains(fade.mapFrom(window, edge)), "not under the fade"
+    tap_at(qtbot, window, edge)
+    qtbot.waitUntil(lambda: text_of(ctx, "qty_G-DISH-SOAP") == "2")
+    bar.setValue(bar.maximum())  # a finger drags the list to its end
+    qtbot.waitUntil(lambda: not area.more_below.isVisible())
+    bar.setValue(0)
+    qtbot.waitUntil(area.more_below.isVisible)
+
+
+def _staff_worst_day(ctx) -> object:  # type: ignore[no-untyped-def]
+    """A busy day: big figures, every status, five top gifts with long names."""
+    from kiosk.clock import utcnow
+    from kiosk.reports import DayFigures
+
+    statuses = ("submitted", "assigned", "accepted", "in_service", "completed", "cancelled")
+    return DayFigures(
+        day=utcnow().date(),
+        orders_by_status={s: 12 for s in statuses},
+        orders_total=72,
+        residents_served=64,
+        services=[],
+        redemptions=148,
+        volunteers_redeemed=97,
+        points_redeemed=12650,
+        top_gifts=[
+            ("食用油（1.8升）", 31),
+            ("洗洁精（1.1千克）", 28),
+            ("科技馆门票（成人）", 17),
+            ("理发服务券（社区理发店）", 12),
+            ("抽纸（6包装）", 9),
+        ],
+        restocked_items=240,
+    )
+
+
+def test_the_staff_menu_today_and_settings_fit_in_large_text(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """At 1280×800 in large text the staff menu scrolled (50 px in Chinese, 274 in English),
+    今日 (today's figures) by 41 px in English, settings by 92 / 153 px with Save below the
+    fold. Each now fits: no cut words, tiles and buttons still big enough; the settings'
+    provisioned details are a list that scrolls with a sign of more."""
+    from tests.ui.test_staff import TECH, TECH_PIN, sign_in
+    from ui import theme
+
+    ctx = window.ctx
+    ctx.config = dataclasses.replace(ctx.config, station_name_en=LONG_EN)
+    sign_in(qtbot, window, TECH, TECH_PIN)  # a technician: ten tiles, settings too
+    found = []
+    for lang, large, size in CONFIGS:
+        window.set_language(lang)
+        window.set_large_text(large)
+        window.resize(*size)
+        where = f"{lang} {'large' if large else 'normal'} {size[0]}x{size[1]}"
+        for route in ("staff.menu", "staff.today", "staff.settings"):
+            ctx.nav.go(route)
+            qtbot.waitUntil(lambda: not ctx.ops.busy)
+            screen = ctx.nav.current
+            if route == "staff.today":
+                screen._show(_staff_worst_day(ctx))
+            still(qtbot, window)
+            for s in scrolling(window):
+                inner = [a for a in screen.findChildren(QScrollArea) if a.isVisible()]
+                if "screenFrame" in s or not all(a.more_below.isVisible() for a in inner):
+                    found.append(f"{where} {route}: {s}")
+            found += [f"{where} {route}: {c}" for c in cut_labels(screen)]
+            for button in screen.findChildren(QAbstractButton):
+                low = button.mapTo(window, button.rect().bottomLeft()).y()
+                if button.isVisible() and low >= window.height():
+                    found.append(f"{where} {route}: {button.objectName()} ends at y={low}")
+                if button.isVisible() and min(button.width(), button.height()) < theme.TOUCH:
+                    found.append(f"{where} {route}: {button.objectName()} is {button.size()}")
     assert not found, found

@@ -4,13 +4,16 @@ printer test, exceptions, low stock to restock, technician settings saved to the
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from sqlalchemy import select
 
+from kiosk import redemption
+from kiosk.clock import utcnow
 from kiosk.config import load_config
-from kiosk.store.models import AuditEntry, Overdraft, PrintJob
+from kiosk.store.models import Activity, Attendance, AuditEntry, Overdraft, PrintJob
 from tests.ui.flow_helpers import click, text_of, wait_route
 from tests.ui.test_staff import STAFF, STAFF_PIN, TECH, TECH_PIN, sign_in
 
@@ -25,6 +28,62 @@ def test_today_shows_the_day_figures(qtbot, window) -> None:  # type: ignore[no-
     assert screen.cards["orders"].value.text() == str(screen.figures.orders_total)
     assert screen.cards["restocked"].value.text() == str(screen.figures.restocked_items)
     assert "已提交" in text_of(ctx, "ordersByStatus")
+
+
+def test_today_names_the_top_gifts_in_the_language_shown(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """A redemption line keeps the gift's Chinese name (the receipt's); in English the
+    day's top gifts read in English (they showed '鸡蛋（10枚） × 1' on the English screen)."""
+    ctx = window.ctx
+    result = redemption.redeem(ctx.store, "V0001", {"G-EGG-10": 1}, None, ctx.config)
+    assert result.mode == "offline"
+    window.set_language("en")
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    click(qtbot, ctx, "menu_today")
+    wait_route(qtbot, ctx, "staff.today")
+    qtbot.waitUntil(lambda: ctx.nav.current.figures is not None)
+    assert "Eggs (10) × 1" in text_of(ctx, "topGifts"), text_of(ctx, "topGifts")
+    assert "鸡蛋" not in text_of(ctx, "topGifts")
+    window.set_language("zh_CN")
+    assert "鸡蛋（10枚） × 1" in text_of(ctx, "topGifts"), text_of(ctx, "topGifts")
+
+
+def _row_texts(ctx) -> list[str]:  # type: ignore[no-untyped-def]
+    rows = ctx.nav.current.rows.rows
+    return [" ".join(label.text() for label in row.findChildren(QLabel)) for row in rows]
+
+
+def test_english_staff_lists_say_what_is_chinese_only_in_names(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The reprint list named each receipt by its printed Chinese title (点单 A1208-002,
+    兑换 216244) beside its kind in English, and today's attendance the activity by its
+    Chinese title although central sent an English one."""
+    ctx = window.ctx
+    now = utcnow()
+    with ctx.store.begin() as s:
+        s.add(
+            Activity(
+                id="ACT-HAIR",
+                title="义务理发",
+                title_en="Free haircuts",
+                starts_at=now - timedelta(hours=1),
+                ends_at=now + timedelta(hours=2),
+            )
+        )
+        s.add(Attendance(activity_id="ACT-HAIR", volunteer_id="V0001", signed_in_at=now))
+    result = redemption.redeem(ctx.store, "V0001", {"G-EGG-10": 1}, None, ctx.config)
+    window.set_language("en")
+    sign_in(qtbot, window, TECH, TECH_PIN)
+    click(qtbot, ctx, "menu_attendance")
+    wait_route(qtbot, ctx, "staff.attendance")
+    qtbot.waitUntil(lambda: bool(ctx.nav.current.rows.rows))
+    (line,) = _row_texts(ctx)
+    assert "Free haircuts" in line and "义务理发" not in line, line
+    click(qtbot, ctx, "staffBack")
+    click(qtbot, ctx, "menu_reprint")
+    wait_route(qtbot, ctx, "staff.reprint")
+    qtbot.waitUntil(lambda: bool(ctx.nav.current.rows.rows))
+    (receipt,) = _row_texts(ctx)
+    assert f"Gift receipt · {result.pickup_code} ·" in receipt and "兑换" not in receipt, receipt
+    window.set_language("zh_CN")
 
 
 def test_sync_without_a_server_says_so(qtbot, window) -> None:  # type: ignore[no-untyped-def]

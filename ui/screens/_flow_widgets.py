@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ui import theme
 from ui.widgets import BigButton
 from ui.widgets.drag_scroll import make_draggable
+from ui.widgets.scroll import MoreBelow
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,10 @@ def card() -> QFrame:
 class _Scroll(QScrollArea):
     """Asks for little height: the screen around it is laid out by preferred heights (its
     labels wrap), and a list that can scroll must not push the buttons below off screen."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.more_below = MoreBelow(self)
 
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), 120)
@@ -325,6 +330,26 @@ class InfoRow(QWidget):
         self.value.setStyleSheet("font-weight: bold;")
         row.addWidget(self.key)
         row.addWidget(self.value, 1)
+
+    def set(self, key: str, value: str) -> None:
+        self.key.setText(key)
+        self.value.setText(value)
+
+
+class InfoPair(QWidget):
+    """'Label value' side by side, neither wrapping: a few of them share one line in a
+    ``FlowLayout`` (a narrow portrait screen puts the next pair on the next line)."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        self.key = label("muted", wrap=False)
+        self.value = label(wrap=False, name=name)
+        self.value.setStyleSheet("font-weight: bold;")
+        row.addWidget(self.key)
+        row.addWidget(self.value)
 
     def set(self, key: str, value: str) -> None:
         self.key.setText(key)

@@ -14,9 +14,9 @@ from kiosk.views import redemption as q
 from kiosk.volunteers import VolunteerView
 from ui.context import AppContext
 from ui.screens._flow_page import FlowPage
-from ui.screens._flow_widgets import InfoRow, card, label, scroll
+from ui.screens._flow_widgets import InfoPair, card, label, scroll
 from ui.screens._next_volunteer import NextVolunteerMixin
-from ui.widgets import BigButton
+from ui.widgets import BigButton, FlowLayout
 from ui.widgets.steady import SteadyLabel
 
 log = logging.getLogger(__name__)
@@ -39,19 +39,25 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
         self._keep_error = False
         holder = QWidget()
         self.lines = QGridLayout(holder)
+        # No margin around the rows (Qt's default is 9 px a side): at 1280x800 two gifts
+        # needed 190 px where the list had 186, and it scrolled by 4 px, the second gift's
+        # buttons cut at the bottom with nothing to say there was more.
+        self.lines.setContentsMargins(0, 0, 0, 0)
         self.lines.setHorizontalSpacing(20)
         self.lines.setVerticalSpacing(12)
         self.lines.setColumnStretch(0, 1)
         self.col.addWidget(scroll(holder), 1)
+        # Total, points now and points left on one line (three lines took 173 px in large
+        # text, and the list above them showed one gift of two); a narrow portrait screen
+        # wraps them.
         box = card()
-        totals = QVBoxLayout(box)
-        totals.setContentsMargins(32, 8, 32, 8)
-        totals.setSpacing(0)
-        self.total = InfoRow("cartTotal")
-        self.balance = InfoRow("cartBalance")
-        self.after = InfoRow("balanceAfter")
-        for row in (self.total, self.balance, self.after):
-            totals.addWidget(row)
+        totals = FlowLayout(box, spacing=48)
+        totals.setContentsMargins(32, 10, 32, 10)
+        self.total = InfoPair("cartTotal")
+        self.balance = InfoPair("cartBalance")
+        self.after = InfoPair("balanceAfter")
+        for pair in (self.total, self.balance, self.after):
+            totals.addWidget(pair)
         self.col.addWidget(box)
         buttons = QHBoxLayout()
         self.more_button = BigButton("", "back", role="secondary")
@@ -66,6 +72,7 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
         self.line_widgets: list[QWidget] = []
         # per gift: its name, count, "−", "+" and the reason "+" is off
         self.line_parts: dict[str, tuple[QLabel, QLabel, BigButton, BigButton, SteadyLabel]] = {}
+        self.line_points: dict[str, tuple[QLabel, int]] = {}  # "30 积分", said again in English
         # A gift taken down to nought keeps its row (at 0, "+" puts it back) until the cart
         # is left: a row that went away moved the next one up under the finger, and the
         # second tap of a double tap on "−" took that gift off too.
@@ -139,6 +146,8 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
         for sku, (title, qty, minus, plus, why) in self.line_parts.items():
             if sku in self.known:
                 title.setText(self.pick(self.known[sku].name, self.known[sku].name_en))
+            points, each = self.line_points[sku]
+            points.setText(self.tr("%n point(s)", "", each))
             qty.setText(str(self.cart.get(sku, 0)))
             reason = self._why_not_more(sku) if sku in self.cart else None
             plus.setEnabled(reason is None)
@@ -185,6 +194,7 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
             w.deleteLater()
         self.line_widgets = []
         self.line_parts = {}
+        self.line_points = {}
         if self.quote is None:
             return
         in_cart = {line.sku: line for line in self.quote.lines}
@@ -213,12 +223,12 @@ class RedeemCartScreen(NextVolunteerMixin, FlowPage):
             plus = BigButton("+", role="secondary")
             plus.setObjectName(f"plus_{line.sku}")
             plus.clicked.connect(lambda _=False, s=line.sku: self.change(s, +1))
-            points = label("", wrap=False)
-            points.setText(self.tr("%n point(s)", "", line.points))
+            points = label("", wrap=False, name=f"points_{line.sku}")
             for col, w in enumerate((name, minus, qty, plus, points)):
                 self.lines.addWidget(w, i, col)
                 self.line_widgets.append(w)
             self.line_parts[line.sku] = (title, qty, minus, plus, why)
+            self.line_points[line.sku] = (points, line.points)
         self.lines.setRowStretch(len(rows), 1)
         self._show_counts()
 

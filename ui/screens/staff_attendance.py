@@ -37,17 +37,18 @@ class StaffAttendanceScreen(StaffScreen):
 
     def _line(self, r: PresentRow) -> str:
         zone = self.ctx.config.timezone
+        title = r.title(self.ctx.lang)
         inside = f"{to_local(r.signed_in_at, zone):%H:%M}"
         if r.signed_out_at is None:
             return (
                 self.tr("%1 · %2 · here since %3")
-                .replace("%1", r.activity_title)
+                .replace("%1", title)
                 .replace("%2", r.volunteer_name)
                 .replace("%3", inside)
             )
         text = (
             self.tr("%1 · %2 · %3–%4 · %5 h")
-            .replace("%1", r.activity_title)
+            .replace("%1", title)
             .replace("%2", r.volunteer_name)
             .replace("%3", inside)
             .replace("%4", f"{to_local(r.signed_out_at, zone):%H:%M}")

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from kiosk.views.staff import GiftStock, gift_by_barcode
 from ui.context import AppContext
 from ui.screen import Screen
 from ui.widgets import BigButton, MessageSlot
@@ -25,6 +26,11 @@ class StaffScreen(Screen):
 
     flow = True
     needs_technician = False
+    # A gift's barcode scanned on a staff screen opens 补货 with that gift chosen (a
+    # delivery is what staff scan gifts for); on the menu it did nothing and said nothing.
+    # Screens with a form of their own answer scans themselves (restock, correction,
+    # settings).
+    accepts_scans = True
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -55,6 +61,7 @@ class StaffScreen(Screen):
         self.body = QVBoxLayout()
         self.body.setSpacing(16)
         outer.addLayout(self.body, 1)
+        self._scans = 0  # scans asked about: only the newest one's answer is acted on
 
     # -- shared behaviour ------------------------------------------------------------
     def enter(self, **params: Any) -> None:
@@ -74,6 +81,24 @@ class StaffScreen(Screen):
 
     def refresh(self, **params: Any) -> None:
         """Load what the screen shows (override)."""
+
+    def on_scan(self, text: str) -> None:
+        self._scans += 1
+        asked = self._scans
+
+        def current() -> bool:  # neither a newer scan nor a tap elsewhere since
+            return asked == self._scans and self.ctx.nav.route == self.route
+
+        def found(gift: GiftStock) -> None:
+            if current():
+                log.info("gift %s scanned on %s: restock", gift.sku, self.route)
+                self.ctx.nav.go("staff.restock", sku=gift.sku)
+
+        def failed(err: BaseException) -> None:
+            if current():
+                self.fail(err)  # "no gift has this barcode", the code shortened
+
+        self.ctx.ops.read_db(gift_by_barcode, text, on_ok=found, on_err=failed)
 
     def sign_out_now(self) -> None:
         log.info("staff %s signed out", self.ctx.staff.id if self.ctx.staff else "-")

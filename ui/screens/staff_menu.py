@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtWidgets import QGridLayout, QWidget
@@ -24,7 +25,15 @@ SECTIONS = (
     ("staff.attendance", "clock"),
     ("staff.settings", "settings"),
 )
+log = logging.getLogger(__name__)
+
 TECHNICIAN_ONLY = {"staff.settings"}
+# How the tiles shrink, in turn, until the menu fits the screen's height: (picture px,
+# captions shown). At 1280x800 in large text the menu scrolled (by 50 px in Chinese, by
+# 274 px in English, whose longer words need four columns and three rows): a smaller
+# picture is enough in Chinese; English also gives up the captions, as the titles say
+# where each tile leads.
+FITS = ((56, True), (40, True), (56, False), (40, False))
 
 
 class StaffMenuScreen(StaffScreen):
@@ -125,12 +134,59 @@ class StaffMenuScreen(StaffScreen):
             widest = max([widest, *(metrics.horizontalAdvance(w) for w in words)])
         return widest
 
+    def _room(self, height: int) -> int:
+        """The height the frame shows: a scroll area grows its page to the page's minimum."""
+        viewport = self.parentWidget()
+        return min(height, viewport.height()) if viewport is not None else height
+
+    def _needed_height(self, width: int, px: int, captioned: bool) -> int:
+        """The page's height with tiles of ``px`` pictures, captions shown or not: measured
+        from the words' heights at the tiles' width now (the layouts learn of a smaller
+        picture only on their next pass)."""
+        outer = self.layout()
+        margins = outer.contentsMargins()
+        columns = max(1, self._columns)
+        visible = [t for r, t in self.tiles.items() if r not in self._hidden]
+        gap = self.grid.horizontalSpacing()
+        tile_w = (width - margins.left() - margins.right() - gap * (columns - 1)) // columns
+        tallest = 0
+        for tile in visible:
+            inner = tile.layout()
+            m = inner.contentsMargins()
+            words = tile_w - m.left() - m.right()
+            step = inner.verticalSpacing()
+            tile.title.ensurePolished()
+            tile.caption.ensurePolished()
+            need = m.top() + m.bottom() + px + step + tile.title.heightForWidth(words)
+            if captioned and tile.caption.text():
+                need += step + tile.caption.heightForWidth(words)
+            tallest = max(tallest, need, tile.minimumHeight())
+        rows = -(-len(visible) // columns)
+        height = margins.top() + margins.bottom() + outer.itemAt(0).sizeHint().height()
+        for extra in (self.startup, self.dismiss):
+            if extra.isVisibleTo(self):
+                height += self.body.spacing() + extra.sizeHint().height()
+        return height + outer.spacing() + rows * tallest + self.grid.verticalSpacing() * (rows - 1)
+
+    def _fit_height(self, width: int, height: int) -> None:
+        """The first of ``FITS`` with which the tiles fit the height the frame shows."""
+        room = self._room(height)
+        for px, captioned in FITS:
+            if self._needed_height(width, px, captioned) <= room:
+                break
+        for tile in self.tiles.values():
+            tile.set_icon_px(px)
+            tile.set_captioned(captioned)
+
     def _refit(self) -> None:
         self._columns = 0
         self._arrange(self._fit(self.width(), self.height()))
+        self._fit_height(self.width(), self.height())
 
     def resizeEvent(self, event: Any) -> None:
-        self._arrange(self._fit(event.size().width(), event.size().height()))
+        size = event.size()
+        self._arrange(self._fit(size.width(), size.height()))
+        self._fit_height(size.width(), size.height())
         super().resizeEvent(event)
 
     def retranslate(self) -> None:

@@ -20,7 +20,8 @@ class Figure(QFrame):
         self.setProperty("kind", "card")
         self.setObjectName(name)
         col = QVBoxLayout(self)
-        col.setContentsMargins(20, 12, 20, 12)
+        # Six in a row at 1280 px leave ~160 px for words: "volunteers" is 150 in 大字.
+        col.setContentsMargins(12, 12, 12, 12)
         self.value = QLabel("–")
         self.value.setProperty("kind", "title")
         self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -40,13 +41,16 @@ class TodayScreen(StaffScreen):
         self.figures: Any = None
         self.date_label = section_label()
         self.body.addWidget(self.date_label)
-        grid = QGridLayout()
-        grid.setSpacing(16)
-        names = ("orders", "residents", "redemptions", "volunteers", "points", "restocked")
-        self.cards = {n: Figure(f"fig_{n}") for n in names}
-        for i, n in enumerate(names):
-            grid.addWidget(self.cards[n], i // 3, i % 3)
-        self.body.addLayout(grid)
+        # The six figures in one row on a landscape screen: two rows of three made the page
+        # scroll at 1280x800 in large text (by 41 px in English), the top gifts cut at the
+        # fold.
+        self.grid = QGridLayout()
+        self.grid.setSpacing(16)
+        self.names = ("orders", "residents", "redemptions", "volunteers", "points", "restocked")
+        self.cards = {n: Figure(f"fig_{n}") for n in self.names}
+        self._columns = 0
+        self._arrange(6)
+        self.body.addLayout(self.grid)
         self.status_line = QLabel()
         self.status_line.setObjectName("ordersByStatus")
         self.status_line.setWordWrap(True)
@@ -57,6 +61,20 @@ class TodayScreen(StaffScreen):
         self.body.addWidget(self.top_line)
         self.body.addStretch(1)
         self.retranslate()
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for card in self.cards.values():
+            self.grid.removeWidget(card)
+        for i, n in enumerate(self.names):
+            self.grid.addWidget(self.cards[n], i // columns, i % columns)
+
+    def resizeEvent(self, event: Any) -> None:
+        size = event.size()
+        self._arrange(6 if size.width() > size.height() else 3)
+        super().resizeEvent(event)
 
     def refresh(self, **params: Any) -> None:
         self.ctx.ops.read_db(today, self.ctx.config.timezone, on_ok=self._show, on_err=self.fail)
@@ -110,5 +128,6 @@ class TodayScreen(StaffScreen):
             for key, label in self.status_names().items()
         ]
         self.status_line.setText(self.tr("Requests by status: %1").replace("%1", " · ".join(parts)))
-        top = " · ".join(f"{name} × {n}" for name, n in f.top_gifts) or self.tr("none yet")
+        gifts = f.top_gifts_en if self.ctx.lang == "en" else f.top_gifts
+        top = " · ".join(f"{name} × {n}" for name, n in gifts) or self.tr("none yet")
         self.top_line.setText(self.tr("Top gifts: %1").replace("%1", top))

@@ -43,6 +43,13 @@ class TileIcon(QWidget):
             self.updateGeometry()
         self.update()
 
+    def set_px(self, px: int) -> None:
+        """The same picture at another size (nothing to do before it has one)."""
+        if self._name:
+            self.show_icon(self._name, px, self._colour)
+        else:
+            self._px = px
+
     def pixmap(self) -> QPixmap:
         """The picture as painted (drawn now if it has not been yet)."""
         if self._drawn is None and self._name:
@@ -98,6 +105,7 @@ class Tile(QPushButton):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         expanding = QSizePolicy.Policy.Expanding
         self._gaps = [QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, expanding) for _ in "ab"]
+        self.captioned = True  # the caption is shown (when it has words)
         self.beside: bool | None = None
         self.set_beside(False)
         self.icon_px = icon_px
@@ -141,21 +149,23 @@ class Tile(QPushButton):
             self._grid.setColumnStretch(0, 1)
 
     def set_icon(self, name: str, colour: str = theme.ACCENT) -> None:
-        self._icon_name, self._icon_colour = name, colour
         self.icon.show_icon(name, self.icon_px, colour)
 
     def set_icon_px(self, px: int) -> None:
         """A smaller picture where room is short (large text on a small display)."""
-        if px != self.icon_px:
-            self.icon_px = px
-            if getattr(self, "_icon_name", None):
-                self.set_icon(self._icon_name, self._icon_colour)
+        self.icon_px = px
+        self.icon.set_px(px)
 
     def set_texts(self, title: str, caption: str = "") -> None:
         self.title.setText(title)
         self.caption.setText(caption)
-        self.caption.setVisible(bool(caption))
+        self.caption.setVisible(bool(caption) and self.captioned)
         self.setAccessibleName(title)
+
+    def set_captioned(self, shown: bool) -> None:
+        """Show the line under the title, or only the title (a short screen in large text)."""
+        self.captioned = shown
+        self.caption.setVisible(bool(self.caption.text()) and shown)
 
     def text(self) -> str:  # type: ignore[override]
         return self.title.text()
