@@ -906,6 +906,10 @@
         <translation>服务小票</translation>
     </message>
     <message>
+        <source>Sign-out slip</source>
+        <translation>签退凭条</translation>
+    </message>
+    <message>
         <source>Test page</source>
         <translation>测试页</translation>
     </message>

@@ -81,3 +81,30 @@ def test_a_gift_scanned_on_settings_keeps_the_unsaved_choices(qtbot, window, sca
     scan(EGGS_BARCODE)
     assert banner_text(ctx) == "Scan gifts on the menu."
     window.set_language("zh_CN")
+
+
+def test_a_tap_before_the_scans_answer_wins(qtbot, window, scan, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The volunteer scanned eggs on the menu and at once tapped 今日: the gift's answer,
+    arriving after the tap, must not pull them off to 补货 (nor say anything there)."""
+    import threading
+
+    from ui.screens import staff_base
+
+    ctx = window.ctx
+    sign_in(qtbot, window, STAFF, STAFF_PIN)
+    wait_route(qtbot, ctx, "staff.menu")
+    release = threading.Event()
+    real = staff_base.gift_by_barcode
+
+    def slow(session, text):  # type: ignore[no-untyped-def]
+        release.wait(5)  # a store busy with a sync page
+        return real(session, text)
+
+    monkeypatch.setattr(staff_base, "gift_by_barcode", slow)
+    scan(EGGS_BARCODE)
+    tap(qtbot, window, "menu_today")
+    wait_route(qtbot, ctx, "staff.today")
+    release.set()
+    qtbot.waitUntil(lambda: ctx.ops.pending == 0)
+    qtbot.wait(50)
+    assert ctx.nav.route == "staff.today" and banner_text(ctx) == ""

@@ -20,7 +20,10 @@ class OrderCategoriesScreen(FlowPage):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.items: list[q.CategoryItem] = []
-        self.grid = TileGrid(min_width=400)
+        # Three columns at 1280 px where the words fit (Chinese): two scrolled the ten kinds
+        # by 49 px (85 in 大字), the last row half under the fold. The grid keeps fewer
+        # columns while its widest tile's words need more ("Safety and anti-fraud").
+        self.grid = TileGrid(min_width=340)
         self.col.addWidget(scroll(self.grid), 1)
         ctx.bus.changed.connect(self._on_changed)
         self.retranslate()

@@ -41,6 +41,7 @@ class ReprintScreen(StaffScreen):
             "restock": self.tr("Restock slip"),
             "report": self.tr("Day report"),
             "test": self.tr("Test page"),
+            "attendance": self.tr("Sign-out slip"),
         }
 
     def state_names(self) -> dict[str, str]:

@@ -41,9 +41,11 @@ class TodayScreen(StaffScreen):
         self.figures: Any = None
         self.date_label = section_label()
         self.body.addWidget(self.date_label)
-        # The six figures in one row on a landscape screen: two rows of three made the page
-        # scroll at 1280x800 in large text (by 41 px in English), the top gifts cut at the
-        # fold.
+        # The six figures in one row on a landscape screen, and the day in the title there:
+        # two rows of three made the page scroll at 1280x800 in large text (by 41 px in
+        # English), the top gifts cut at the fold; five long English gift names still took
+        # 29 px too many with the day on a line of its own. A portrait screen has the height
+        # (and its title not the width) for the day's own line.
         self.grid = QGridLayout()
         self.grid.setSpacing(16)
         self.names = ("orders", "residents", "redemptions", "volunteers", "points", "restocked")
@@ -70,6 +72,14 @@ class TodayScreen(StaffScreen):
             self.grid.removeWidget(card)
         for i, n in enumerate(self.names):
             self.grid.addWidget(self.cards[n], i // columns, i % columns)
+        self._show_day()
+
+    def _show_day(self) -> None:
+        day = self.figures.day.isoformat() if self.figures is not None else ""
+        wide = self._columns == 6
+        self.title.setText(f"{self.tr('Today')} · {day}" if wide and day else self.tr("Today"))
+        self.date_label.setText(day)
+        self.date_label.setVisible(bool(day) and not wide)
 
     def resizeEvent(self, event: Any) -> None:
         size = event.size()
@@ -95,7 +105,7 @@ class TodayScreen(StaffScreen):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.title.setText(self.tr("Today"))
+        self._show_day()
         captions = {
             "orders": self.tr("service requests"),
             "residents": self.tr("residents served"),
@@ -108,11 +118,9 @@ class TodayScreen(StaffScreen):
             self.cards[name].caption.setText(caption)
         f = self.figures
         if f is None:
-            self.date_label.setText("")
             self.status_line.setText("")
             self.top_line.setText("")
             return
-        self.date_label.setText(f.day.isoformat())
         values = {
             "orders": f.orders_total,
             "residents": f.residents_served,

@@ -161,6 +161,7 @@ class Tile(QPushButton):
         self.caption.setText(caption)
         self.caption.setVisible(bool(caption) and self.captioned)
         self.setAccessibleName(title)
+        self.setAccessibleDescription(caption)  # said by a screen reader, shown or not
 
     def set_captioned(self, shown: bool) -> None:
         """Show the line under the title, or only the title (a short screen in large text)."""
