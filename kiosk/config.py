@@ -476,6 +476,24 @@ def to_toml(cfg: Config) -> str:
     return "\n".join(lines)
 
 
+def save_changes(changes: Mapping[str, Any], path: Path | None = None) -> Path:
+    """Change only ``changes`` in the config file; every other line keeps what the file
+    says. The staff settings screen saved the whole config in force instead: that run's
+    ``KIOSK_*`` variables (a test server's URL) became the file's, the platform data dir
+    was written out, and what a technician had edited in the file since the start was
+    undone."""
+    import dataclasses
+
+    from kiosk import paths
+
+    path = path or paths.config_file()
+    values = _read_toml(path)  # a file broken since the start stops the save: nothing lost
+    values.update(changes)
+    cfg = Config(**values)
+    _validate(dataclasses.replace(cfg, data_dir=cfg.data_dir or str(paths.data_dir())), str(path))
+    return save_config(cfg, path)
+
+
 def save_config(cfg: Config, path: Path | None = None) -> Path:
     from kiosk import paths
 

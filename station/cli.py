@@ -48,7 +48,10 @@ def run_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiosk",
         description="新时代文明实践站 station kiosk. Without a command, starts the touch UI.",
-        epilog="Qt options such as -platform offscreen are passed on to Qt.",
+        epilog="Every setting of the config file can be given for one run as KIOSK_<NAME> in "
+        "the environment (KIOSK_DATA_DIR=/srv/kiosk kiosk doctor); `kiosk config show` lists "
+        "them with the values in force. --config, --data-dir and -v may also follow COMMAND. "
+        "Qt options such as -platform offscreen are passed on to Qt.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
@@ -176,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except ConfigError as exc:
         print(f"配置错误 / configuration error: {exc}", file=sys.stderr)
+        said = _in_chinese(exc)
+        if said:
+            # The detail above is English; a technician reading Chinese gets the setting
+            # and the line (or the variable) in a sentence too.
+            print(f"  {said}", file=sys.stderr)
         return 2
     except StoreTooNew as exc:
         print(
@@ -211,6 +219,19 @@ def main(argv: list[str] | None = None) -> int:
             raise
         log.debug("store error", exc_info=True)
         return report(fault)
+
+
+def _in_chinese(exc: KioskError) -> str:
+    """The error's Chinese sentence with its parameters, or "" when it has none to fill."""
+    from kiosk.messages import MESSAGES
+
+    pair = MESSAGES.get(exc.key)
+    if pair is None:
+        return ""
+    try:
+        return pair[0].format(**exc.params)
+    except (KeyError, IndexError, ValueError):
+        return ""
 
 
 def report(exc: KioskError) -> int:

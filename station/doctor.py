@@ -135,6 +135,17 @@ READ_ONLY_FIX = (
 
 
 def _restore_fix(ctx: Context) -> str:
+    from kiosk.backup import list_backups
+
+    if not list_backups(ctx.config.data_dir):
+        # "replaced by the newest backup" where there is none: the technician expected
+        # the data back, and got an empty store.
+        return (
+            "there is no backup: a restart starts with an EMPTY store (the damaged file "
+            f"is kept in {Path(ctx.config.data_dir) / 'corrupt'}, its unsent records copied "
+            "over); if a copy of the store exists elsewhere, stop the kiosk and "
+            "`kiosk backup restore FILE` first"
+        )
     return (
         "restart the kiosk: a damaged store is replaced by the newest backup at start "
         f"(backups: `kiosk backup list`; folder {Path(ctx.config.data_dir) / 'backups'})"

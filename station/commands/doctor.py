@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -26,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kiosk import paths
     from kiosk.config import FIELDS, Config, unknown_env
     from kiosk.errors import ConfigError
     from station.args import config_from_args
@@ -59,11 +61,18 @@ def run(args: argparse.Namespace) -> int:
                 continue
             # A file that does not parse: go on with defaults, the technician wants to
             # know about the OS libraries and disk too.
-            from kiosk import paths
-
             data_dir = getattr(args, "data_dir", None) or str(paths.data_dir())
             config = Config(data_dir=data_dir)
-    if not failed:
+    config_file = Path(args.config) if args.config else paths.config_file()
+    if not failed and not config_file.exists():
+        # A mistyped --config or KIOSK_CONFIG, or a station never provisioned: the
+        # defaults are in force (and their data dir), which "OK" hid.
+        print(
+            Result(
+                "config", WARN, f"no config file at {config_file}: defaults in force", "kiosk init"
+            ).line()
+        )
+    elif not failed:
         print(f"OK    {'config':<12} station {config.station_id or '-'} ({config.station_name})")
     for problem in unknown_env(os.environ):
         # A mistyped KIOSK_* override changes nothing: say so beside the settings in force.

@@ -10,19 +10,30 @@ from datetime import date
 from pathlib import Path
 
 
+def _day(text: str) -> date:
+    """A YYYY-MM-DD day; anything else is argparse's usage error naming the value (it said
+    "invalid fromisoformat value", Python's name, not the format to type)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a day YYYY-MM-DD / 日期格式应为 YYYY-MM-DD: {text!r}"
+        ) from None
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("export", help="export CSV for a date range")
     parser.add_argument(
         "--from",
         dest="start",
-        type=date.fromisoformat,
+        type=_day,
         required=True,
         help="first day, YYYY-MM-DD (station time)",
     )
     parser.add_argument(
         "--to",
         dest="end",
-        type=date.fromisoformat,
+        type=_day,
         required=True,
         help="last day, YYYY-MM-DD (inclusive)",
     )

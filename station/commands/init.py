@@ -109,9 +109,19 @@ def _prompt(values: dict[str, Any], given: dict[str, Any], offline: bool) -> Non
     for name, _flag, label in PROMPTS:
         if name in given or (offline and name in ("server_url", "token")):
             continue
-        answer = _ask(label, values.get(name, FIELDS[name].default), name == "token")
+        while True:
+            answer = _ask(label, values.get(name, FIELDS[name].default), name == "token")
+            value: Any = answer
+            if not answer or FIELDS[name].type != "int":
+                break
+            try:
+                value = int(answer)
+                break
+            except ValueError:
+                # "eighty" or "80mm" ended init in a ValueError traceback: ask again.
+                print(f"请输入数字 / a number, please (got {answer!r})")
         if answer:
-            values[name] = int(answer) if FIELDS[name].type == "int" else answer
+            values[name] = value
 
 
 def _require(values: dict[str, Any], offline: bool) -> None:

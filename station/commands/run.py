@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -77,6 +78,10 @@ def run(args: argparse.Namespace) -> int:
     from station.args import config_from_args
 
     config = config_from_args(args)
+    if args.config:
+        # What staff save on the settings screen goes to the file this kiosk read (the
+        # default file got it, and the next start, reading --config's, had lost it).
+        os.environ["KIOSK_CONFIG"] = str(Path(args.config).absolute())
     level = logging.DEBUG if args.verbose else logging.INFO
     runtimes: list[Runtime] = []
     if args.demo:

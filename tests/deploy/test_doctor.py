@@ -340,3 +340,29 @@ def test_an_offline_station_whose_clock_ntp_keeps_is_warned_not_failed(
     monkeypatch.setattr(doctor, "synchronised", lambda: False)  # a clock set by hand
     code, lines = doctor_lines(capsys)
     assert code == 1 and lines["clock"].startswith("FAIL")
+
+
+def test_a_config_file_that_is_not_there_is_a_config_warning(tmp_path, capsys):
+    """Field test: `kiosk --config /etc/station-kisok.toml doctor` (a typo) said "OK config
+    station -" and went on checking a default station in the default data dir."""
+    missing = tmp_path / "station-kisok.toml"
+    code = main(["--config", str(missing), "doctor", *MACHINE])
+    out = capsys.readouterr().out
+    (line,) = [line for line in out.splitlines() if line.split()[1:2] == ["config"]]
+    assert line.startswith("WARN") and f"no config file at {missing}" in line, out
+    assert "kiosk init" in line and code == 0
+
+
+def test_a_damaged_store_without_any_backup_is_not_promised_a_restore(tmp_path, capsys):
+    """Field test: a store replaced by garbage on a station with no backup: doctor said
+    "restart the kiosk: a damaged store is replaced by the newest backup at start"; the
+    restart started with an empty store."""
+    cfg = Config(station_id="ST-1", data_dir=str(tmp_path / "data"))
+    save_config(cfg, Path(os.environ["KIOSK_CONFIG"]))
+    make_store(cfg.store_path(), 3)
+    cfg.store_path().write_bytes(os.urandom(300_000))
+    code, lines = doctor_lines(capsys)
+    assert code == 1
+    for name in ("store", "integrity"):
+        assert "no backup" in lines[name] and "EMPTY store" in lines[name], lines[name]
+        assert "newest backup" not in lines[name]

@@ -225,3 +225,73 @@ def test_config_and_data_dir_are_taken_after_the_command_too(tmp_path, monkeypat
     assert main(["backup", "now", "--data-dir", str(tmp_path / "kiosk-data")]) == 0
     assert main(["--data-dir", str(tmp_path / "kiosk-data"), "backup", "list"]) == 0
     assert "kiosk-data/backups/kiosk-" in capsys.readouterr().out
+
+
+def test_a_kiosk_started_with_config_saves_staff_settings_into_that_file(
+    tmp_path, monkeypatch, capsys
+):
+    """`kiosk --config FILE` read FILE, but the staff settings screen saved into the
+    default config file: the next start (reading FILE) had lost them."""
+    from kiosk.config import save_changes
+    from station.commands import run as run_command
+
+    other = tmp_path / "etc" / "kiosk.toml"
+    other.parent.mkdir()
+    other.write_text('[station]\nstation_id = "ST-ETC"\n', encoding="utf-8")
+    saved = []
+    monkeypatch.setattr(  # the UI, where staff save a setting
+        run_command, "run_station", lambda config, runtimes, **ui: saved.append(
+            save_changes({"language": "en"})
+        ) or 0,
+    )  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    default = config_path()
+    assert main(["--config", "etc/kiosk.toml", "--data-dir", str(tmp_path / "d")]) == 0
+    assert saved == [other]
+    assert 'language = "en"' in other.read_text(encoding="utf-8")
+    assert not default.exists()  # the default file was not written
+
+
+def test_a_config_error_is_said_in_chinese_too_with_the_setting_and_line(capsys):
+    """The command line said only "配置错误 / configuration error:" and then English."""
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("[printer]\nprinter_paper_mm = 57\n", encoding="utf-8")
+    assert main(["config", "show"]) == 2
+    err = capsys.readouterr().err
+    assert f"配置项 printer_paper_mm 的值不正确（{config_path()}, line 2）" in err
+    config_path().write_text("[printer]\nprinter_papr_mm = 80\n", encoding="utf-8")
+    assert main(["doctor"]) == 1  # doctor lists it as a check; the command line says it:
+    assert main(["staff", "list"]) == 2
+    assert "未知的配置项 printer_papr_mm" in capsys.readouterr().err
+
+
+def test_a_prompt_answered_with_no_number_asks_again(tmp_path):
+    """Field test: "80mm" for the paper width ended `kiosk init` in a ValueError
+    traceback, after every answer before it had been typed."""
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text(
+        '[station]\nstation_id = "ST-OLD"\n[server]\ntoken = "old-token"\n'
+        'server_url = "https://old.example.cn"\n',
+        encoding="utf-8",
+    )
+    master, slave = os.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "station", "init", "--no-check"],
+        cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    transcript = _converse(proc, master, ["", "", "", "", "", "80mm", "58", ""])
+    os.close(master)
+    assert proc.returncode == 0, transcript
+    assert "Traceback" not in transcript and "a number, please (got '80mm')" in transcript
+    assert settings()["printer_paper_mm"] == 58
+
+
+def test_kiosk_help_names_the_environment_overrides(capsys):
+    """`kiosk --help` did not say that KIOSK_<NAME> overrides a setting (docs only)."""
+    import pytest
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "KIOSK_<NAME>" in out and "kiosk config show" in out

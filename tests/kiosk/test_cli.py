@@ -147,3 +147,14 @@ def test_output_into_a_closed_pipe_ends_quietly(tmp_path) -> None:  # type: igno
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141, err
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_an_export_day_that_is_no_date_names_the_format(capsys) -> None:  # type: ignore[no-untyped-def]
+    """It said "invalid fromisoformat value: '2026-13-01'" (Python's function name)."""
+    import pytest
+
+    with pytest.raises(SystemExit) as stop:
+        main(["export", "--from", "2026-13-01", "--to", "2026-12-31"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "YYYY-MM-DD" in err and "'2026-13-01'" in err and "fromisoformat" not in err

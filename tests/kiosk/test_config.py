@@ -214,3 +214,16 @@ def test_a_mistyped_environment_override_is_warned_with_the_name_it_meant(
         "KIOSK_SERVERURL is not a setting and is ignored (did you mean KIOSK_SERVER_URL?)"
     ]
     assert "did you mean KIOSK_SERVER_URL?" in caplog.text
+
+
+def test_saving_changes_keeps_the_rest_of_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.config import save_changes
+
+    path = write(tmp_path, '[station]\nstation_id = "ST-1"\n[ui]\nidle_timeout_s = 90\n')
+    save_changes({"language": "en"}, path)
+    again = load_config(path, env={})
+    assert (again.station_id, again.idle_timeout_s, again.language) == ("ST-1", 90, "en")
+    assert 'data_dir = ""' in path.read_text(encoding="utf-8")  # still the platform's
+    with pytest.raises(ConfigError):
+        save_changes({"idle_timeout_s": 3}, path)  # refused like a hand-written 3
+    assert load_config(path, env={}).idle_timeout_s == 90

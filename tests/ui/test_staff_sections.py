@@ -167,6 +167,38 @@ def test_technician_saves_settings(qtbot, window) -> None:  # type: ignore[no-un
     assert window.idle.idle_ms == 120_000
 
 
+def test_saved_settings_change_only_their_lines_of_the_config_file(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Field test: the settings screen wrote the whole config in force into the file: a
+    server URL given for one run by KIOSK_SERVER_URL became the file's, the platform data
+    dir was written out, and a printer the technician had set in the file since the start
+    was put back."""
+    import os
+    import tomllib
+    from pathlib import Path
+
+    ctx = window.ctx
+    path = Path(os.environ["KIOSK_CONFIG"])
+    path.write_text(
+        '[station]\nstation_id = "ST-FILE"\n[printer]\nprinter_connection = "tcp://10.0.0.9:9100"\n',
+        encoding="utf-8",
+    )
+    # In force: the file's values as loaded at start, plus a KIOSK_SERVER_URL of that run.
+    ctx.apply_settings(dataclasses.replace(ctx.config, server_url="https://test.example.cn"))
+    sign_in(qtbot, window, TECH, TECH_PIN)
+    click(qtbot, ctx, "menu_settings")
+    wait_route(qtbot, ctx, "staff.settings")
+    click(qtbot, ctx, "large_text_on")
+    click(qtbot, ctx, "saveSettings")
+    qtbot.waitUntil(lambda: ctx.nav.current.notice.isVisible())
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    saved = {k: v for section in data.values() for k, v in section.items()}
+    assert saved["large_text"] is True
+    assert saved["station_id"] == "ST-FILE"
+    assert saved["printer_connection"] == "tcp://10.0.0.9:9100"
+    assert saved["server_url"] == "" and saved["data_dir"] == ""
+    assert ctx.config.large_text and ctx.config.server_url == "https://test.example.cn"
+
+
 def test_the_config_is_changed_only_by_handing_out_a_new_one(window) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 

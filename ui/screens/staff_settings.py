@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.config import Config, save_config
+from kiosk.config import Config, save_changes
 from kiosk.views import staff as q
 from ui.context import AppContext
 from ui.screens.staff_base import StaffScreen, section_label
@@ -59,6 +59,8 @@ class _TallLabel(QLabel):
             self._fit()
 
 
+# The settings this screen edits (and saves into the config file).
+EDITED = ("language", "large_text", "card_pin_enabled", "idle_timeout_s", "offline_limit_points")
 SHOWN = ("station_id", "server_url", "token", "printer_connection", "printer_paper_mm", "data_dir")
 
 
@@ -176,7 +178,10 @@ class SettingsScreen(StaffScreen):
             ),
         )
         log.info("settings saved by %s", self.ctx.staff.id)
-        self.ctx.ops.run(save_config, new, on_ok=lambda _p: self._saved(new), on_err=self.fail)
+        # Only these five into the file: the rest of the config in force may come from
+        # KIOSK_* variables of this run, which are not the file's to keep.
+        changed = {name: getattr(new, name) for name in EDITED}
+        self.ctx.ops.run(save_changes, changed, on_ok=lambda _p: self._saved(new), on_err=self.fail)
 
     def _saved(self, new: Config) -> None:
         self.ctx.apply_settings(new)
