@@ -6,12 +6,11 @@ journal alone took 170 ms, and it grows by the year)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from kiosk.attendance import attendance_today, sign_out_overdue, todays_activities
 from kiosk.config import Config
@@ -36,16 +35,9 @@ HISTORY = (
 NOW = datetime(2026, 12, 7, 4, 0)  # naive UTC: noon in Asia/Shanghai
 
 
-@pytest.fixture
-def traced(demo_store: Store) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def trace(dbapi_conn: sqlite3.Connection, _record: object, _proxy: object) -> None:
-        dbapi_conn.set_trace_callback(statements.append)
-
-    def untrace(dbapi_conn: sqlite3.Connection, _record: object) -> None:
-        dbapi_conn.set_trace_callback(None)
-
+@pytest.fixture(autouse=True)
+def history(demo_store: Store) -> None:
+    """Two activities with their sign-ins: one of today's, one from last year."""
     with demo_store.begin() as s:
         for n, days_ago in ((1, 0), (2, 400)):  # one of today's, one from last year
             start = NOW - timedelta(days=days_ago, hours=3)
@@ -68,13 +60,6 @@ def traced(demo_store: Store) -> Iterator[list[str]]:
                     signed_out_at=start + timedelta(hours=1),
                 )
             )
-    event.listen(demo_store.engine, "checkout", trace)
-    event.listen(demo_store.engine, "checkin", untrace)
-    try:
-        yield statements
-    finally:
-        event.remove(demo_store.engine, "checkout", trace)
-        event.remove(demo_store.engine, "checkin", untrace)
 
 
 def _plans(store: Store, statements: list[str]) -> list[tuple[str, str]]:
@@ -135,7 +120,7 @@ def test_the_purge_reads_only_orders_not_yet_purged(demo_store: Store, traced: l
 
 
 def test_the_day_list_counts_only_its_own_activities_people(
-    demo_store: Store, config: Config, traced: list[str]
+    demo_store: Store, config: Config
 ) -> None:
     with demo_store.begin() as s:
         shown = {a.id: (a.signed, a.present) for a in todays_activities(s, config, NOW)}

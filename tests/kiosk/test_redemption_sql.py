@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from kiosk import receipts, redemption
 from kiosk.config import Config
@@ -39,26 +38,6 @@ def _setup(store: Store, balance: int = 500) -> tuple[str, str, str]:
         a.per_volunteer_limit = 0
         b.per_volunteer_limit = 5  # the per-day limit's look-up runs too
         return v.id, a.sku, b.sku
-
-
-@pytest.fixture
-def traced(demo_store: Store) -> Iterator[list[str]]:
-    """Every statement the store's writing connections run, as SQLite sees it."""
-    statements: list[str] = []
-
-    def trace(dbapi_conn: sqlite3.Connection, _record: object, _proxy: object) -> None:
-        dbapi_conn.set_trace_callback(statements.append)
-
-    def untrace(dbapi_conn: sqlite3.Connection, _record: object) -> None:
-        dbapi_conn.set_trace_callback(None)
-
-    event.listen(demo_store.engine, "checkout", trace)
-    event.listen(demo_store.engine, "checkin", untrace)
-    try:
-        yield statements
-    finally:
-        event.remove(demo_store.engine, "checkout", trace)
-        event.remove(demo_store.engine, "checkin", untrace)
 
 
 def test_an_offline_redemption_is_one_transaction_of_indexed_statements(

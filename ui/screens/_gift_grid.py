@@ -157,8 +157,9 @@ class GiftGrid(QAbstractScrollArea):
 
     # -- Qt --------------------------------------------------------------------------------
     def row_height(self) -> int:
-        """One row of gifts, whole (its tallest gift, button included), at today's width."""
-        self._layout(None)
+        """One row of gifts, whole (its tallest gift, button included), at the width of the
+        last layout (measured once per width and text size)."""
+        self._measure()
         return self._row_h
 
     def sizeHint(self) -> QSize:

@@ -178,15 +178,16 @@ class StaffMenuScreen(StaffScreen):
             tile.set_icon_px(px)
             tile.set_captioned(captioned)
 
+    def _fit_to(self, width: int, height: int) -> None:
+        self._arrange(self._fit(width, height))
+        self._fit_height(width, height)
+
     def _refit(self) -> None:
         self._columns = 0
-        self._arrange(self._fit(self.width(), self.height()))
-        self._fit_height(self.width(), self.height())
+        self._fit_to(self.width(), self.height())
 
     def resizeEvent(self, event: Any) -> None:
-        size = event.size()
-        self._arrange(self._fit(size.width(), size.height()))
-        self._fit_height(size.width(), size.height())
+        self._fit_to(event.size().width(), event.size().height())
         super().resizeEvent(event)
 
     def retranslate(self) -> None:
